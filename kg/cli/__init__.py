@@ -1,0 +1,44 @@
+"""The `kg` command line: one module per command group, composed here."""
+
+from __future__ import annotations
+
+import typer
+
+from kg import __version__
+from kg.cli import build as build_cmd
+from kg.cli.common import state
+
+app = typer.Typer(
+    name="kg",
+    help="scs-kg: a knowledge graph of South China Sea diplomacy, every fact traced to its quote.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scs-kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(
+        False, "--debug", help="Show tracebacks instead of one-line errors."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    state.debug = debug
+
+
+build_cmd.register(app)
+
+
+def main() -> None:
+    """Run the `kg` command line."""
+    app()

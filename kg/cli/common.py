@@ -1,0 +1,48 @@
+"""What every command shares: the --debug state and one-line error reporting."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+import typer
+
+from kg.errors import KgError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class State:
+    """Options given before the command."""
+
+    debug: bool = False
+
+
+state = State()
+
+
+def say(message: str) -> None:
+    """Write a message for people to stderr (data goes to stdout)."""
+    typer.echo(message, err=True)
+
+
+def errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a KgError into one line on stderr and its exit code (a traceback with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except KgError as exc:
+            if state.debug:
+                raise
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            print(f"error: {first}", file=sys.stderr)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper

@@ -1,0 +1,77 @@
+"""The direct layer: simple edges derived from the qualified facts, each traceable to its fact.
+
+Every derived triple is also reified (`rdf:Statement`) with `prov:wasDerivedFrom` the fact node
+it came from, so that a simple edge leads back to the quote that states it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import ORG, PROV, RDF
+from rdflib.term import Node
+
+from kg.namespaces import DERIVED, KG
+
+Edge = tuple[Node, URIRef, Node, Node]  # subject, predicate, object, fact
+
+# class, subject property, derived predicate, object property: one edge per pair of values.
+_PAIRS: list[tuple[URIRef, URIRef, URIRef, URIRef]] = [
+    (KG.RoleHolding, KG.holder, KG.holdsRole, KG.role),
+    (KG.RoleHolding, KG.holder, KG.affiliatedWith, KG.roleIn),
+    (KG.Membership, KG.member, ORG.memberOf, KG.organization),
+    (KG.Affiliation, KG.affiliate, KG.affiliatedWith, KG.affiliatedTo),
+    (KG.Location, KG.locatedPlace, KG.locatedIn, KG.containingPlace),
+    (KG.TerritorialClaim, KG.claimant, KG.claims, KG.claimedPlace),
+    (KG.Statement, KG.speaker, KG.statedAbout, KG.target),
+    (KG.Statement, KG.speaker, KG.statedTo, KG.addressee),
+]
+
+# class, property with two values, symmetric derived predicate.
+_SYMMETRIC: list[tuple[URIRef, URIRef, URIRef]] = [
+    (KG.Alliance, KG.ally, KG.alliedWith),
+    (KG.Counterpart, KG.counterpart, KG.counterpartOf),
+]
+
+
+def edges(facts: Graph) -> Iterator[Edge]:
+    """Yield every direct edge the qualified facts imply, with the fact it comes from."""
+    for cls, sprop, pred, oprop in _PAIRS:
+        for fact in facts.subjects(RDF.type, cls):
+            for s in facts.objects(fact, sprop):
+                for o in facts.objects(fact, oprop):
+                    yield s, pred, o, fact
+    for cls, prop, pred in _SYMMETRIC:
+        for fact in facts.subjects(RDF.type, cls):
+            values = sorted(facts.objects(fact, prop), key=str)
+            for a in values:
+                for b in values:
+                    if a != b:
+                        yield a, pred, b, fact
+    for fact in facts.subjects(RDF.type, KG.ClaimContest):
+        for contester in facts.objects(fact, KG.contester):
+            for claim in facts.objects(fact, KG.contestedClaim):
+                yield contester, KG.contests, claim, fact
+                for claimant in facts.objects(claim, KG.claimant):
+                    yield contester, KG.contestsClaimOf, claimant, fact
+    for event, participation in facts.subject_objects(KG.participation):
+        for agent in facts.objects(participation, KG.participant):
+            yield agent, KG.participatedIn, event, event
+
+
+def derive(facts: Graph, out: Graph) -> int:
+    """Write the direct edges of `facts` and their reifications into `out`; return the count."""
+    count = 0
+    for s, p, o, fact in edges(facts):
+        out.add((s, p, o))
+        key = "\x1f".join(str(t) for t in (s, p, o, fact)).encode("utf-8")
+        node = DERIVED[hashlib.sha256(key).hexdigest()[:20]]
+        out.add((node, RDF.type, RDF.Statement))
+        out.add((node, RDF.subject, s))
+        out.add((node, RDF.predicate, p))
+        out.add((node, RDF.object, o))
+        out.add((node, PROV.wasDerivedFrom, fact))
+        count += 1
+    return count

@@ -1,0 +1,34 @@
+"""Where the ontology, shapes, queries and sources live, in a checkout or an installed wheel."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def data_root() -> Path:
+    """Return the folder holding `ontology/`, `queries/` and `sources/`."""
+    packaged = Path(str(resources.files("kg"))) / "_data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent
+
+
+def ontology_file() -> Path:
+    """Return the path of the ontology in Turtle."""
+    return data_root() / "ontology" / "scs-kg.ttl"
+
+
+def shapes_file() -> Path:
+    """Return the path of the SHACL shapes."""
+    return data_root() / "ontology" / "shapes.ttl"
+
+
+def queries_dir() -> Path:
+    """Return the folder of the SPARQL query catalog."""
+    return data_root() / "queries"
+
+
+def sources_dir() -> Path:
+    """Return the folder of the sources and the entity registry."""
+    return data_root() / "sources"

@@ -1,0 +1,58 @@
+"""Shared fixtures: the built graph of the packaged sources, and editable copies of them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset
+
+from kg import resources
+from kg.build import Built, build
+from kg.export import write_outputs
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SLUG = "us-china-military-channels"
+
+
+@pytest.fixture(scope="session")
+def built() -> Built:
+    """The packaged sources, built (not yet validated)."""
+    return build()
+
+
+@pytest.fixture(scope="session")
+def dataset(built: Built) -> Dataset:
+    """The built dataset."""
+    return built.dataset
+
+
+@pytest.fixture(scope="session")
+def out_dir(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The exports of the built dataset."""
+    out = tmp_path_factory.mktemp("export") / "out"
+    write_outputs(built.dataset, out, [s.iri for s in built.sources])
+    return out
+
+
+@pytest.fixture
+def sources_copy(tmp_path: Path) -> Path:
+    """A writable copy of the packaged sources folder."""
+    target = tmp_path / "sources"
+    shutil.copytree(resources.sources_dir(), target)
+    return target
+
+
+@pytest.fixture
+def edit() -> Callable[[Path, str, str], None]:
+    """Replace one exact string in a file (the string must be there once)."""
+
+    def replace(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return replace
