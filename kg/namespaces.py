@@ -178,4 +178,5 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "void": str(VOID),
     "sh": "http://www.w3.org/ns/shacl#",
+    "kgsh": BASE + "shapes#",
 }

@@ -29,11 +29,17 @@ class Violation:
         return f"{self.check}: {self.focus}{where}: {self.message}"
 
 
-def union(ds: Dataset) -> Graph:
-    """Return every triple of every graph of `ds` as one graph, prefixes kept."""
+def prefixed_graph() -> Graph:
+    """Return an empty graph with the project's prefixes bound."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+def union(ds: Dataset) -> Graph:
+    """Return every triple of every graph of `ds` as one graph, prefixes kept."""
+    g = prefixed_graph()
     g.addN((s, p, o, g) for s, p, o, _ in ds.quads((None, None, None, None)))
     return g
 
@@ -47,7 +53,7 @@ def shacl(data: Graph, shapes_path: Path | None = None) -> list[Violation]:
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
     assert isinstance(results, Graph)
-    nm = data.namespace_manager
+    nm = prefixed_graph().namespace_manager
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         severity = results.value(result, SH.resultSeverity)
