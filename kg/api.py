@@ -1,0 +1,124 @@
+"""The Python API: open the graph, run a catalog query with parameters, get rows or a DataFrame.
+
+>>> from kg.api import KnowledgeGraph
+>>> kg = KnowledgeGraph.open("out")                 # a build folder, or None: build now
+>>> kg.query("cq2-allies", actor="united-states").dicts()
+>>> kg.dataframe("cq5-criticism-accusation-labelling")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, URIRef
+
+from kg import catalog
+from kg.catalog import CatalogQuery
+from kg.errors import InputError
+from kg.results import Result
+from kg.store import (
+    NQUADS,
+    Engine,
+    engine_from_dataset,
+    is_update,
+    open_engine,
+    run_with_timeout,
+)
+
+DEFAULT_DATA = Path("out")
+
+
+class KnowledgeGraph:
+    """The graph behind one engine, with the query catalog."""
+
+    def __init__(
+        self, engine: Engine, timeout: float | None = None, queries: Path | None = None
+    ) -> None:
+        self.engine = engine
+        self.timeout = timeout
+        self.queries_dir = queries
+
+    @classmethod
+    def open(
+        cls,
+        data: Path | str | None = None,
+        *,
+        engine: str = "oxigraph",
+        store: Path | str | None = None,
+        endpoint: str | None = None,
+        timeout: float | None = None,
+    ) -> KnowledgeGraph:
+        """Open a build's output (folder or RDF file), a remote endpoint, or build in memory."""
+        if endpoint:
+            return cls(open_engine(endpoint=endpoint, timeout=timeout), timeout)
+        path = Path(data) if data is not None else DEFAULT_DATA
+        if data is None and not (path / NQUADS).is_file():
+            from kg.build import build
+
+            return cls.from_dataset(build().dataset, engine=engine, timeout=timeout)
+        return cls(
+            open_engine(path, engine, Path(store) if store else None, timeout=timeout), timeout
+        )
+
+    @classmethod
+    def from_dataset(
+        cls, dataset: Dataset, *, engine: str = "oxigraph", timeout: float | None = None
+    ) -> KnowledgeGraph:
+        """Wrap a dataset built in memory (`kg.build.build().dataset`)."""
+        if engine not in ("oxigraph", "rdflib"):
+            raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
+        return cls(engine_from_dataset(dataset, engine), timeout)
+
+    def catalog(self) -> dict[str, CatalogQuery]:
+        """Return the catalog's queries by name."""
+        return catalog.load_catalog(self.queries_dir)
+
+    def bindings(self, name: str, params: dict[str, str]) -> tuple[CatalogQuery, dict[str, Any]]:
+        """Look up a catalog query and turn text parameter values into checked RDF terms."""
+        query = catalog.get(name, self.queries_dir)
+        return query, catalog.bind(query, params, self.engine.exists, self.engine.local_names)
+
+    def query(self, name: str, params: dict[str, Any] | None = None, **kwargs: Any) -> Result:
+        """Run a catalog query; parameters as a dict or keywords (`actor="pete-hegseth"`)."""
+        values = {k: str(v) for k, v in {**(params or {}), **kwargs}.items()}
+        query, bound = self.bindings(name, values)
+        if is_update(query.text):
+            raise InputError(f"query {name} is a SPARQL Update: run it with `kg sparql`")
+        return self.run(query.text, bound)
+
+    def run(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
+        """Run SPARQL text with bound RDF terms, within the timeout if one is set."""
+        engine = self.engine
+        return run_with_timeout(lambda: engine.run(text, bindings), self.timeout)
+
+    def sparql(self, text: str, allow_update: bool = False) -> Result | None:
+        """Run ad-hoc SPARQL; an Update is refused unless `allow_update` (then returns None)."""
+        if is_update(text):
+            if not allow_update:
+                raise InputError(
+                    "the query is a SPARQL Update (INSERT/DELETE/LOAD/CLEAR/DROP ...): "
+                    "refused without --allow-update"
+                )
+            self.engine.update(text)
+            return None
+        return self.run(text)
+
+    def dataframe(self, name: str, params: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        """Run a catalog query and return a pandas DataFrame."""
+        return self.query(name, params, **kwargs).to_dataframe()
+
+    def entity(self, value: str) -> URIRef:
+        """Resolve an entity given by short name, prefixed name or IRI; unknown is an error."""
+        query = catalog.get("entity-facts", self.queries_dir)
+        term = catalog.bind(query, {"entity": value}, self.engine.exists, self.engine.local_names)
+        found = term["entity"]
+        assert isinstance(found, URIRef)
+        return found
+
+    def describe(self, entity: str) -> tuple[Result, Result]:
+        """Return what the graph knows about an entity: its own triples and its facts."""
+        self.entity(entity)
+        return self.query("entity-profile", entity=entity), self.query(
+            "entity-facts", entity=entity
+        )
