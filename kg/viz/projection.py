@@ -1,0 +1,492 @@
+"""From RDF to a networkx directed multigraph: the actor–claim–event graph and its named views.
+
+Nodes are actors, places, claims, events, statements and instruments; their attributes are the
+IRI, label, class, group, Wikidata link and (for facts) the evidence quote and its source. Each
+edge keeps the direction of the RDF triple it comes from (a qualified fact's property, or a
+direct edge of the derived layer) and carries the relation label, the predicate, the fact it
+comes from, and that fact's evidence quote and source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from kg.errors import InputError
+from kg.namespaces import ENT, KG, NIF, ORG, PREFIXES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+VIEWS = ("all", "actors", "claims", "ego")
+WIKIDATA = "http://www.wikidata.org/entity/"
+
+# kg: class → display group, most specific first (a kg:State is an actor before it is a place).
+CLASSES: list[tuple[URIRef, str]] = [
+    (KG.State, "Actor"),
+    (KG.InternationalOrganization, "Actor"),
+    (KG.Government, "Actor"),
+    (KG.MilitaryOrganization, "Actor"),
+    (KG.Organization, "Actor"),
+    (KG.Person, "Actor"),
+    (KG.Group, "Actor"),
+    (KG.Actor, "Actor"),
+    (KG.City, "Place"),
+    (KG.MaritimeArea, "Place"),
+    (KG.MaritimeFeature, "Place"),
+    (KG.Place, "Place"),
+    (KG.TerritorialClaim, "Claim"),
+    (KG.Meeting, "Event"),
+    (KG.Conversation, "Event"),
+    (KG.Agreement, "Event"),
+    (KG.Address, "Event"),
+    (KG.MilitaryExercise, "Event"),
+    (KG.Seizure, "Event"),
+    (KG.Confrontation, "Event"),
+    (KG.Establishment, "Event"),
+    (KG.Event, "Event"),
+    (KG.Statement, "Statement"),
+    (KG.Instrument, "Instrument"),
+]
+_RANK = {cls: i for i, (cls, _) in enumerate(CLASSES)}
+_GROUP = dict(CLASSES)
+
+# Properties of fact nodes drawn as edges fact → value in the views that show fact nodes.
+_FACT_PROPERTIES = [
+    KG.claimant,
+    KG.claimedPlace,
+    KG.speaker,
+    KG.onBehalfOf,
+    KG.target,
+    KG.addressee,
+    KG.about,
+    KG.madeDuring,
+    KG.inResponseTo,
+    KG.onSidelinesOf,
+    PROV.atLocation,
+]
+# Direct edges between entities (and from actors to claims and events), as the build derives them.
+_SYMMETRIC = {KG.alliedWith, KG.counterpartOf}
+_DIRECT_ALL = [
+    KG.alliedWith,
+    KG.counterpartOf,
+    KG.affiliatedWith,
+    ORG.memberOf,
+    KG.locatedIn,
+    KG.contests,
+    KG.participatedIn,
+]
+_DIRECT_ACTORS = [
+    KG.alliedWith,
+    KG.counterpartOf,
+    KG.affiliatedWith,
+    ORG.memberOf,
+    KG.contestsClaimOf,
+]
+_CLAIM, _EVIDENCE = KG.TerritorialClaim, KG.evidence  # looked up once, used in loops
+# Fallback labels when the data carries no ontology.
+_LABELS = {
+    ORG.memberOf: "member of",
+    PROV.atLocation: "at location",
+    KG.participatedIn: "participated in",
+}
+
+
+@dataclass
+class Evidence:
+    """The quote and source that state a fact."""
+
+    quote: str = ""
+    source: str = ""
+    source_title: str = ""
+
+
+@dataclass
+class Edge:
+    """One projected edge before it enters the networkx graph."""
+
+    source: str
+    target: str
+    predicate: str
+    relation: str
+    fact: str = ""
+    symmetric: bool = False
+    statement_type: str = ""
+    cameo: str = ""
+    quad_class: int = 0
+
+    def key(self) -> tuple[str, ...]:
+        """Return the sort and de-duplication key."""
+        return (self.source, self.target, self.predicate, self.fact, self.relation)
+
+
+@dataclass
+class Projector:
+    """Reads an RDF graph once and projects its views."""
+
+    graph: Graph
+    _labels: dict[Node, str] = field(default_factory=dict)
+    _evidence: dict[URIRef, Evidence] = field(default_factory=dict)
+    _index: dict[URIRef, dict[Node, list[Node]]] = field(default_factory=dict)
+    _relations: dict[URIRef, str] = field(default_factory=dict)
+    _derived: list[tuple[Node, URIRef, Node, Node]] | None = None
+
+    # --- reading the graph ---
+
+    def objs(self, node: Node, predicate: URIRef) -> list[Node]:
+        """Return the objects of (node, predicate): one pass over the predicate, then a lookup."""
+        index = self._index.get(predicate)
+        if index is None:
+            found: dict[Node, dict[Node, None]] = defaultdict(dict)
+            for s, o in self.graph.subject_objects(predicate):
+                found[s][o] = None
+            index = self._index[predicate] = {k: list(v) for k, v in found.items()}
+        return index.get(node, [])
+
+    def label(self, node: Node) -> str:
+        """Return the English (or any) label of a node, else its local name."""
+        if node in self._labels:
+            return self._labels[node]
+        found = ""
+        for prop in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+            values = [v for v in self.objs(node, prop) if isinstance(v, Literal)]
+            if values:
+                best = sorted(values, key=lambda v: (v.language not in ("en", None), str(v)))
+                found = str(best[0])
+                break
+        if not found and _CLAIM in self.objs(node, RDF.type):
+            who = sorted(self.label(c) for c in self.objs(node, KG.claimant))
+            what = sorted(self.label(w) for w in self.objs(node, KG.claimedPlace))
+            if who and what:
+                found = f"claim of {' and '.join(who)} to {' and '.join(what)}"
+        if not found:
+            found = _local_name(node)
+        self._labels[node] = found
+        return found
+
+    def node_class(self, node: URIRef) -> URIRef | None:
+        """Return the most specific kg: class of a node that the views show, if any."""
+        ranked = [t for t in self.objs(node, RDF.type) if isinstance(t, URIRef) and t in _RANK]
+        return min(ranked, key=lambda t: _RANK[t]) if ranked else None
+
+    def evidence(self, fact: URIRef) -> Evidence:
+        """Return the quote(s) and source of a fact (empty for an entity)."""
+        if fact in self._evidence:
+            return self._evidence[fact]
+        quotes = sorted(
+            {str(q) for ev in self.objs(fact, _EVIDENCE) for q in self.objs(ev, NIF.anchorOf)}
+        )
+        sources = sorted(str(s) for s in self.objs(fact, PROV.hadPrimarySource))
+        titles = [self.label(URIRef(s)) for s in sources]
+        found = Evidence("\n".join(quotes), " ".join(sources), "; ".join(titles))
+        self._evidence[fact] = found
+        return found
+
+    def statement_types(self, stmt: URIRef) -> tuple[str, str, int]:
+        """Return a statement's type labels, CAMEO codes and highest GDELT quad class."""
+        types = sorted(
+            (t for t in self.objs(stmt, KG.statementType) if isinstance(t, URIRef)),
+            key=str,
+        )
+        labels, codes, quad = [], set(), 0
+        for t in types:
+            labels.append(self.label(t))
+            for root in self.objs(t, SKOS.broadMatch):
+                if not isinstance(root, URIRef):
+                    continue
+                notation = min((str(n) for n in self.objs(root, SKOS.notation)), default=None)
+                name = self.label(root)
+                codes.add(f"{notation} {name}" if notation is not None else name)
+                for q in self.objs(root, KG.quadClass):
+                    try:
+                        quad = max(quad, int(str(q)))
+                    except (TypeError, ValueError):
+                        continue
+        return ", ".join(labels), "; ".join(sorted(codes)), quad
+
+    def nodes_of(self, groups: Iterable[str]) -> dict[URIRef, URIRef]:
+        """Return every IRI whose class belongs to one of the groups, with that class."""
+        wanted = set(groups)
+        found: dict[URIRef, URIRef] = {}
+        for cls, group in CLASSES:
+            if group not in wanted:
+                continue
+            for node in self.graph.subjects(RDF.type, cls):
+                if isinstance(node, URIRef) and node not in found:
+                    best = self.node_class(node)
+                    if best is not None and _GROUP[best] in wanted:
+                        found[node] = best
+        return found
+
+    def direct_edges(
+        self, predicates: Iterable[URIRef]
+    ) -> Iterator[tuple[URIRef, URIRef, URIRef, str]]:
+        """Yield the direct edges (s, p, o, fact) stated in the data or implied by its facts."""
+        from kg.derive import edges as derived_edges
+
+        wanted = set(predicates)
+        seen: set[tuple[URIRef, URIRef, URIRef]] = set()
+        if self._derived is None:
+            self._derived = list(derived_edges(self.graph))
+        for s, p, o, fact in self._derived:
+            if p in wanted and isinstance(s, URIRef) and isinstance(o, URIRef):
+                seen.add((s, p, o))
+                yield s, p, o, str(fact)
+        reified: dict[tuple[URIRef, URIRef, URIRef], list[str]] = defaultdict(list)
+        for r in self.graph.subjects(RDF.type, RDF.Statement):
+            rs, rp, ro = (
+                next(iter(self.objs(r, x)), None) for x in (RDF.subject, RDF.predicate, RDF.object)
+            )
+            if rp in wanted and isinstance(rs, URIRef) and isinstance(ro, URIRef):
+                facts = self.objs(r, PROV.wasDerivedFrom)
+                reified[(rs, URIRef(str(rp)), ro)].extend(str(f) for f in facts)
+        for pred in sorted(wanted):
+            for ts, to in self.graph.subject_objects(pred):
+                if not (isinstance(ts, URIRef) and isinstance(to, URIRef)):
+                    continue
+                if (ts, pred, to) in seen:
+                    continue
+                seen.add((ts, pred, to))
+                for found in sorted(set(reified.get((ts, pred, to), []))) or [""]:
+                    yield ts, pred, to, found
+
+    def relation(self, predicate: URIRef) -> str:
+        """Return the label of a predicate (from the data's ontology, else a built-in one)."""
+        if predicate not in self._relations:
+            self._relations[predicate] = self._relation(predicate)
+        return self._relations[predicate]
+
+    def _relation(self, predicate: URIRef) -> str:
+        if any(self.objs(predicate, RDFS.label)):
+            return self.label(predicate)
+        if predicate in _LABELS:
+            return _LABELS[predicate]
+        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _local_name(predicate)).lower()
+
+    # --- building ---
+
+    def add_nodes(self, g: nx.MultiDiGraph, nodes: dict[URIRef, URIRef]) -> None:
+        """Add nodes with their attributes, sorted by IRI."""
+        for node in sorted(nodes, key=str):
+            cls = nodes[node]
+            ev = self.evidence(node)
+            wikidata = sorted(str(x) for x in self.objs(node, OWL.sameAs))
+            wikidata = [w for w in wikidata if w.startswith(WIKIDATA)]
+            g.add_node(
+                str(node),
+                iri=str(node),
+                label=self.label(node),
+                **{"class": _local_name(cls)},
+                group=_GROUP[cls],
+                wikidata=wikidata[0] if wikidata else "",
+                quote=ev.quote,
+                source=ev.source,
+                source_title=ev.source_title,
+            )
+
+    def add_edges(self, g: nx.MultiDiGraph, edges: Iterable[Edge]) -> None:
+        """Add edges between nodes of `g`, de-duplicated, sorted, with their evidence."""
+        unique = {e.key(): e for e in edges if e.source in g and e.target in g}
+        start = g.number_of_edges()
+        for i, k in enumerate(sorted(unique)):
+            e = unique[k]
+            ev = self.evidence(URIRef(e.fact)) if e.fact else Evidence()
+            g.add_edge(
+                e.source,
+                e.target,
+                key=start + i,
+                relation=e.relation,
+                predicate=e.predicate,
+                fact=e.fact,
+                symmetric=e.symmetric,
+                statement_type=e.statement_type,
+                cameo=e.cameo,
+                quad_class=e.quad_class,
+                quote=ev.quote,
+                source=ev.source,
+                source_title=ev.source_title,
+            )
+
+    def direct(self, predicates: list[URIRef]) -> Iterator[Edge]:
+        """Yield the direct edges as Edge records (a symmetric pair once, in IRI order)."""
+        for s, p, o, fact in self.direct_edges(predicates):
+            sym = p in _SYMMETRIC
+            if sym and str(s) > str(o):
+                continue
+            yield Edge(str(s), str(o), str(p), self.relation(p), fact, symmetric=sym)
+
+    def fact_edges(self, facts: Iterable[URIRef]) -> Iterator[Edge]:
+        """Yield each fact's properties as edges fact → value."""
+        for fact in facts:
+            for p in _FACT_PROPERTIES:
+                for o in self.objs(fact, p):
+                    if isinstance(o, URIRef):
+                        yield Edge(str(fact), str(o), str(p), self.relation(p), str(fact))
+
+    def statement_edges(self, kinds: Iterable[URIRef]) -> Iterator[Edge]:
+        """Yield speaker → target/addressee/claim edges, one per statement, typed by CAMEO."""
+        wanted = set(kinds)
+        for stmt in sorted(self.graph.subjects(RDF.type, KG.Statement), key=str):
+            if not isinstance(stmt, URIRef):
+                continue
+            types, cameo, quad = self.statement_types(stmt)
+            for speaker in self.objs(stmt, KG.speaker):
+                for prop, pred, suffix in (
+                    (KG.target, KG.statedAbout, ""),
+                    (KG.addressee, KG.statedTo, " (to)"),
+                    (KG.about, KG.about, ""),
+                ):
+                    if prop not in wanted:
+                        continue
+                    for o in self.objs(stmt, prop):
+                        yield Edge(
+                            str(speaker),
+                            str(o),
+                            str(pred),
+                            (types or self.relation(pred)) + suffix,
+                            str(stmt),
+                            statement_type=types,
+                            cameo=cameo,
+                            quad_class=quad,
+                        )
+
+    def co_participation(self) -> Iterator[Edge]:
+        """Yield one undirected edge per pair of actors that took part in the same event."""
+        for event in sorted(self.nodes_of(["Event"]), key=str):
+            cls = self.node_class(event)
+            agents = sorted(
+                {
+                    str(a)
+                    for part in self.objs(event, KG.participation)
+                    for a in self.objs(part, KG.participant)
+                }
+            )
+            for i, a in enumerate(agents):
+                for b in agents[i + 1 :]:
+                    rel = self.label(cls) if cls is not None else "event"
+                    yield Edge(a, b, str(cls), rel, str(event), symmetric=True)
+
+
+def _local_name(node: Node) -> str:
+    text = str(node)
+    for sep in ("#", "/"):
+        if sep in text.rstrip(sep):
+            text = text.rstrip(sep).rsplit(sep, 1)[1]
+    return text
+
+
+def load(path: Path) -> Graph:
+    """Parse an RDF file by its extension (TriG, N-Quads, JSON-LD: a Dataset), or a build folder."""
+    from rdflib.util import guess_format
+
+    if path.is_dir() and (path / "scs-kg.trig").is_file():
+        path = path / "scs-kg.trig"  # an output folder of `kg build`
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    fmt = guess_format(str(path)) or ("json-ld" if path.suffix == ".jsonld" else None)
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF format (use .trig, .nq, .ttl, .nt, .rdf, .jsonld)")
+    graph: Graph = Dataset(default_union=True) if fmt in ("trig", "nquads", "json-ld") else Graph()
+    try:
+        graph.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many kinds; report one line naming the file
+        detail = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise InputError(f"{path}: cannot parse as {fmt}: {detail}") from exc
+    return graph
+
+
+def resolve(graph: nx.MultiDiGraph, focus: str) -> str:
+    """Return the node an entity stands for: an IRI, a prefixed or local name, or a label."""
+    text = focus.strip()
+    candidates = [text]
+    if ":" in text and not text.startswith(("http://", "https://", "urn:")):
+        prefix, _, local = text.partition(":")
+        if prefix in PREFIXES:
+            candidates.append(PREFIXES[prefix] + local)
+    if re.fullmatch(r"[A-Za-z0-9_-]+", text):
+        candidates.append(str(ENT) + text)
+    for c in candidates:
+        if c in graph:
+            return c
+    by_label = sorted(
+        n for n, d in graph.nodes(data=True) if d["label"].casefold() == text.casefold()
+    )
+    if len(by_label) == 1:
+        return by_label[0]
+    if by_label:
+        raise InputError(f"entity {focus!r} is ambiguous: {', '.join(by_label)}")
+    raise InputError(f"unknown entity {focus!r}: not an actor, place, claim, event or statement")
+
+
+def project(graph: Graph, view: str, focus: str | None = None, depth: int = 1) -> nx.MultiDiGraph:
+    """Project one named view of an RDF graph into a networkx MultiDiGraph."""
+    import networkx as nx
+
+    if view not in VIEWS:
+        raise InputError(f"unknown view {view!r} (choose one of: {', '.join(VIEWS)})")
+    if depth < 0:
+        raise InputError(f"--depth must be 0 or more, not {depth}")
+    if view == "ego" and not focus:
+        raise InputError("the ego view needs --focus ENTITY")
+    p = Projector(graph)
+    g = nx.MultiDiGraph(view=view)
+    if view in ("all", "ego"):
+        nodes = p.nodes_of(["Actor", "Place", "Claim", "Event", "Statement", "Instrument"])
+        p.add_nodes(g, nodes)
+        facts = [n for n, c in nodes.items() if _GROUP[c] in ("Claim", "Event", "Statement")]
+        p.add_edges(g, [*p.direct(_DIRECT_ALL), *p.fact_edges(facts)])
+    elif view == "actors":
+        p.add_nodes(g, p.nodes_of(["Actor"]))
+        edges = [
+            *p.direct(_DIRECT_ACTORS),
+            *p.statement_edges([KG.target, KG.addressee]),
+            *p.co_participation(),
+        ]
+        p.add_edges(g, edges)
+    else:  # claims: claimants, claimed places, contesters and critics of each claim
+        claims = p.nodes_of(["Claim"])
+        around = [
+            *p.fact_edges(sorted(claims, key=str)),
+            *p.direct([KG.contests]),
+            *p.statement_edges([KG.about]),
+        ]
+        around = [e for e in around if URIRef(e.source) in claims or URIRef(e.target) in claims]
+        keep: dict[URIRef, URIRef] = dict(claims)
+        for e in around:
+            for end in (URIRef(e.source), URIRef(e.target)):
+                cls = p.node_class(end)
+                if cls is not None:
+                    keep[end] = cls
+        p.add_nodes(g, keep)
+        p.add_edges(g, [*around, *p.direct([KG.locatedIn])])
+    if view == "ego":
+        assert focus is not None
+        centre = resolve(g, focus)
+        g = _ego(g, centre, depth)
+        g.graph["focus"] = centre
+        g.graph["depth"] = depth
+    return g
+
+
+def _ego(g: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
+    """Return the subgraph within `depth` steps of `centre`, ignoring direction, in sorted order."""
+    import networkx as nx
+
+    reach = nx.single_source_shortest_path_length(
+        g.to_undirected(as_view=True), centre, cutoff=depth
+    )
+    sub = nx.MultiDiGraph(**g.graph)
+    for n in sorted(reach):
+        sub.add_node(n, **g.nodes[n])
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if u in reach and v in reach:
+            sub.add_edge(u, v, key=k, **d)
+    return sub
