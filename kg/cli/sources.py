@@ -1,0 +1,158 @@
+"""`kg new`, `kg mentions`, `kg check`, `kg diff`, `kg ontology-doc`: growing the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli.common import errors, say
+from kg.errors import InputError, ValidationError
+
+SourcesOption = Annotated[
+    Path | None, typer.Option("--sources", help="Sources folder (default: the packaged one).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the source authoring and review commands to the app."""
+    app.command("new")(new)
+    app.command("mentions")(mentions)
+    app.command("check")(check)
+    app.command("diff")(diff)
+    app.command("ontology-doc")(ontology_doc)
+
+
+def _root(sources: Path | None) -> Path:
+    from kg import resources
+
+    return sources or resources.sources_dir()
+
+
+def _folder(source: str, sources: Path | None) -> Path:
+    """Resolve SOURCE: a slug in the sources folder, or the path of a source folder."""
+    path = Path(source)
+    if path.is_dir():
+        return path
+    if path.name in ("facts.ttl", "text.txt") and path.is_file():
+        return path.parent
+    root = _root(sources)
+    if (root / source).is_dir() and "/" not in source:
+        return root / source
+    raise InputError(f"{source}: no such source (a slug in {root}, or a source folder)")
+
+
+@errors
+def new(
+    text: Annotated[Path, typer.Argument(help="The article's text, UTF-8; copied byte-exact.")],
+    slug: Annotated[
+        str | None, typer.Option("--slug", help="The source's slug (default: from the file name).")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Title (default: the text's first line).")
+    ] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher", help="Publisher.")] = None,
+    published: Annotated[
+        str | None, typer.Option("--published", help="Publication date: YYYY[-MM[-DD]].")
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="The article's URL.")] = None,
+    retrieved: Annotated[
+        str | None, typer.Option("--retrieved", help="Retrieval date: YYYY-MM-DD (or date-time).")
+    ] = None,
+    license: Annotated[
+        str | None, typer.Option("--license", help="License: an IRI, or words.")
+    ] = None,
+    language: Annotated[str, typer.Option("--language", help="Language tag.")] = "en",
+    sources: SourcesOption = None,
+) -> None:
+    """Register a text as a new source and write its facts file to fill in."""
+    from kg.authoring import Metadata, new_source
+
+    meta = Metadata(title, publisher, published, url, retrieved, license, language)
+    folder = new_source(text, _root(sources), slug, meta)
+    typer.echo(str(folder / "facts.ttl"))
+    say(f"registered {folder.name}: text copied byte-exact; fill in {folder / 'facts.ttl'}")
+
+
+@errors
+def mentions(
+    source: Annotated[str, typer.Argument(help="A source slug or folder, or any text file.")],
+    roles: Annotated[bool, typer.Option("--roles", help="Also list roles (posts).")] = False,
+    sources: SourcesOption = None,
+) -> None:
+    """List where known entities are named in a text, and the sentences naming 2+ actors."""
+    from kg import authoring, registry, resources
+    from kg.sources import parse_turtle
+
+    path = Path(source)
+    text_path = path if path.is_file() and path.suffix == ".txt" else None
+    if text_path is None:
+        text_path = _folder(source, sources) / "text.txt"
+    _data, text = authoring.read_text(text_path)
+    root = _root(sources)
+    found = authoring.mentions(
+        text, registry.load(root), parse_turtle(resources.ontology_file()), roles=roles
+    )
+    typer.echo("# mentions, by sentence: begin end (code points), entity, name kind, words")
+    sentence = None
+    for m in found.mentions:
+        if m.sentence != sentence:
+            sentence = m.sentence
+            typer.echo(f"## sentence {sentence.begin}-{sentence.end}: {sentence.slice(text)}")
+        typer.echo(f"{m.begin}\t{m.end}\tent:{_local(m.entity)}\t{m.kind}\t{m.text}")
+    typer.echo("")
+    typer.echo("# fact candidates: sentences naming two or more actors")
+    for c in found.candidates:
+        actors = " ".join(f"ent:{_local(a)}" for a in c.actors)
+        typer.echo(f"{c.sentence.begin}-{c.sentence.end}\t{actors}")
+        typer.echo(f"    {c.sentence.slice(text)}")
+    say(f"{len(found.mentions)} mention(s), {len(found.candidates)} candidate sentence(s)")
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+@errors
+def check(
+    source: Annotated[str, typer.Argument(help="A source slug or folder.")],
+    sources: SourcesOption = None,
+) -> None:
+    """Check one source fast: quotes, shapes, terms, entities; exit 1 if a problem is found."""
+    from kg.authoring import check_source
+
+    folder = _folder(source, sources)
+    problems = check_source(folder, sources or folder.parent)
+    for problem in problems:
+        typer.echo(problem.text())
+    if problems:
+        raise ValidationError(f"{folder.name}: {len(problems)} problem(s)")
+    say(f"{folder.name}: ok")
+
+
+@errors
+def diff(
+    old: Annotated[str, typer.Argument(help="Old build: output folder, sources folder or commit.")],
+    new: Annotated[str, typer.Argument(help="New build: output folder, sources folder or commit.")],
+    repo: Annotated[
+        Path | None, typer.Option("--repo", help="Git repository for commits (default: here).")
+    ] = None,
+) -> None:
+    """List the sources, facts, direct edges and entities added (+), removed (-), changed (~)."""
+    from kg.diff import compare, load
+
+    result = compare(load(old, repo), load(new, repo))
+    typer.echo(result.text(), nl=False)
+
+
+@errors
+def ontology_doc(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="HTML file, or folder for index.html.")
+    ] = Path("out/ontology"),
+) -> None:
+    """Write the ontology's browsable HTML reference, generated from its Turtle."""
+    from kg.ontodoc import write
+
+    say(f"wrote {write(out)}")
