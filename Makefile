@@ -9,6 +9,11 @@ OUT    ?= out
 
 .PHONY: run test lint bench clean
 
+# Catalog queries whose answers `make run` writes to $(OUT)/reports/NAME.csv (W3C SPARQL CSV).
+REPORT_QUERIES := cq1-states-contesting-claims cq2-allies cq3-events-of-actor \
+  cq4-quoted-statements cq5-criticism-accusation-labelling cq6-exercises cq7-claims-of \
+  stance-matrix
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -17,6 +22,12 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/kg build --out $(OUT)
+	$(BIN)/kg views --data $(OUT)/scs-kg.trig --focus ent:pete-hegseth --focus ent:china --out $(OUT)/views
+	$(BIN)/kg ontology-doc --out $(OUT)/ontology/index.html
+	mkdir -p $(OUT)/reports
+	for q in $(REPORT_QUERIES); do \
+	  $(BIN)/kg query $$q --data $(OUT) --format csv > $(OUT)/reports/$$q.csv || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests
@@ -24,7 +35,14 @@ lint: $(STAMP)
 	$(BIN)/mypy kg
 
 test: $(STAMP) lint
-	$(BIN)/pytest
+	sh scripts/install-interop.sh $(BIN)/python
+	sh scripts/install-browser.sh $(BIN)/python
+	$(BIN)/pytest --nbmake tests notebooks
+
+BENCH_SIZES ?= 10k,100k,1M
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, XSD
+from rdflib.term import Node
 
 from kg import evidence, resources
 from kg.derive import derive
@@ -22,14 +26,17 @@ from kg.namespaces import (
     PREFIXES,
     source_graph,
 )
+from kg.progress import progress
 from kg.sources import (
     REGISTRY_FILE,
     Source,
+    cache_dir,
     check_terms,
     declared_terms,
     discover,
     load_source,
     parse_turtle,
+    read_source,
 )
 
 _AUTHORING = {KG.quote, KG.quoteStart}
@@ -114,10 +121,78 @@ def _copy(src: Graph, dst: Graph) -> None:
     dst.addN((s, p, o, dst) for s, p, o in src)
 
 
-def build(sources_root: Path | None = None, ontology_path: Path | None = None) -> Built:
-    """Load ontology, registry and every source below `sources_root`; derive the direct layer."""
+# What a compiled source depends on besides its own files: the ontology (declared terms) and
+# the code that compiles it. A change to either gives new cache keys.
+CACHE_VERSION = "1"
+_CODE = ("build.py", "evidence.py", "sources.py", "namespaces.py")
+
+
+def _cache_base(ontology_bytes: bytes) -> hashlib._Hash:
+    h = hashlib.sha256(f"scs-kg build {CACHE_VERSION}\0".encode())
+    here = Path(__file__).resolve().parent
+    for name in _CODE:
+        h.update((here / name).read_bytes())
+    h.update(ontology_bytes)
+    return h
+
+
+def _cache_file(folder: Path, base: hashlib._Hash, source: Source, facts: bytes) -> Path:
+    h = base.copy()
+    for part in (source.slug.encode(), source.sha256.encode(), facts):
+        h.update(len(part).to_bytes(8, "big") + part)
+    return folder / "build" / f"{h.hexdigest()}.nt"
+
+
+def _read_cached(path: Path, g: Graph) -> None:
+    """Add a compiled source's triples, as cached in N-Triples, to `g`."""
+    import pyoxigraph as ox
+
+    memo: dict[Any, Node] = {}
+
+    def term(t: Any) -> Node:
+        found = memo.get(t)
+        if found is None:
+            if isinstance(t, ox.NamedNode):
+                found = URIRef(t.value)
+            elif t.language:
+                found = Literal(t.value, lang=t.language)
+            elif t.datatype.value == str(XSD.string):
+                found = Literal(t.value)
+            else:
+                found = Literal(t.value, datatype=URIRef(t.datatype.value))
+            memo[t] = found
+        return found
+
+    triples = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    g.addN((term(t.subject), term(t.predicate), term(t.object), g) for t in triples)
+
+
+def _write_cached(path: Path, g: Graph) -> None:
+    """Cache a compiled source (only one without blank nodes: their labels are not kept)."""
+    if any(isinstance(t, BNode) for triple in g for t in triple):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(g.serialize(format="nt", encoding="utf-8").decode("utf-8"), encoding="utf-8")
+    tmp.replace(path)
+
+
+def build(
+    sources_root: Path | None = None,
+    ontology_path: Path | None = None,
+    cache: Path | bool | None = True,
+) -> Built:
+    """Load ontology, registry and every source below `sources_root`; derive the direct layer.
+
+    Each source's compiled graph is cached by the content of its files, the ontology and the
+    build's code (`cache`: True for `kg.sources.cache_dir()`, a folder, or None/False for none),
+    so a rebuild compiles again only the sources that changed.
+    """
     root = sources_root or resources.sources_dir()
-    ontology = parse_turtle(ontology_path or resources.ontology_file())
+    ontology_file = ontology_path or resources.ontology_file()
+    ontology = parse_turtle(ontology_file)
+    folder = cache_dir() if cache is True else (cache or None)
+    base = _cache_base(ontology_file.read_bytes()) if folder is not None else None
     declared = declared_terms(ontology)
     ds = new_dataset()
     _copy(ontology, ds.graph(ONTOLOGY_GRAPH))
@@ -132,13 +207,24 @@ def build(sources_root: Path | None = None, ontology_path: Path | None = None) -
     if not folders:
         raise InputError(f"{root}: no sources (folders with a facts.ttl)")
     facts_union = Graph()
-    for folder in folders:
-        source = load_source(folder)
-        check_terms(source.facts, declared, source.facts_path)
-        ds.bind(source.slug, FACT[source.slug + "/"], override=True, replace=True)
-        g = ds.graph(source_graph(source.slug))
-        compile_source(source, g)
-        facts_union += g
-        built.sources.append(source)
+    with progress("building sources", len(folders)) as step:
+        for source_folder in folders:
+            source, facts_bytes = read_source(source_folder)
+            cached = None
+            if folder is not None and base is not None:
+                cached = _cache_file(folder, base, source, facts_bytes)
+            ds.bind(source.slug, FACT[source.slug + "/"], override=True, replace=True)
+            g = ds.graph(source_graph(source.slug))
+            if cached is not None and cached.is_file():
+                _read_cached(cached, g)
+            else:
+                source = load_source(source_folder)
+                check_terms(source.facts, declared, source.facts_path)
+                compile_source(source, g)
+                if cached is not None:
+                    _write_cached(cached, g)
+            facts_union += g
+            built.sources.append(source)
+            step()
     derive(facts_union, ds.graph(DERIVED_GRAPH))
     return built

@@ -30,7 +30,7 @@ from kg.namespaces import (
     PREFIXES,
     VOID,
 )
-from kg.validate import union
+from kg.progress import progress
 
 NAME = "scs-kg"
 DATASET_IRI = URIRef(BASE + "dataset")
@@ -121,30 +121,33 @@ def write_sorted(items: list[Any], fmt: str, names: dict[str, str] | None = None
     return data.decode("utf-8")
 
 
-def void(ds: Dataset, files: list[str], sources: list[URIRef]) -> Graph:
-    """Describe the dataset with VoID: counts, class partitions, subsets, sources, dumps."""
+def void(ds: Dataset, files: list[str], sources: list[URIRef], triples: int | None = None) -> Graph:
+    """Describe the dataset with VoID: counts, class partitions, subsets, sources, dumps.
+
+    `triples` is the number of distinct triples of the union, if already known.
+    """
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
-    all_triples = union(ds)
+    if triples is None:
+        triples = len({(s, p, o) for s, p, o, _g in ds.quads((None, None, None, None))})
     g.add((DATASET_IRI, RDF.type, VOID.Dataset))
     g.add((DATASET_IRI, DCTERMS.title, Literal("scs-kg: South China Sea diplomacy", lang="en")))
     g.add((DATASET_IRI, DCTERMS.license, LICENSE))
     g.add((DATASET_IRI, RDFS.comment, Literal(f"Built by scs-kg {__version__}.", lang="en")))
     g.add((DATASET_IRI, VOID.vocabulary, ONTOLOGY_IRI))
-    g.add((DATASET_IRI, VOID.triples, Literal(len(all_triples), datatype=XSD.integer)))
-    data_graphs = [c for c in ds.graphs() if c.identifier not in (ONTOLOGY_GRAPH,)]
-    subjects = {
-        s for c in data_graphs for s in c.subjects(RDF.type, None) if c.identifier != DERIVED_GRAPH
-    }
-    g.add((DATASET_IRI, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
+    g.add((DATASET_IRI, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    # one pass over the typing triples, graph by graph (the ontology and derived graphs left out)
+    subjects = set()
     classes: Counter[URIRef] = Counter()
-    for c in data_graphs:
-        if c.identifier in (DERIVED_GRAPH,):
+    for s, _p, cls, graph in ds.quads((None, RDF.type, None, None)):
+        graph_name = graph.identifier if isinstance(graph, Graph) else graph
+        if graph_name in (ONTOLOGY_GRAPH, DERIVED_GRAPH):
             continue
-        for _s, cls in c.subject_objects(RDF.type):
-            if isinstance(cls, URIRef):
-                classes[cls] += 1
+        subjects.add(s)
+        if isinstance(cls, URIRef):
+            classes[cls] += 1
+    g.add((DATASET_IRI, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
     for cls, count in sorted(classes.items()):
         part = URIRef(f"{BASE}void/class/{_slug(cls)}")
         g.add((DATASET_IRI, VOID.classPartition, part))
@@ -175,9 +178,28 @@ def _slug(iri: URIRef) -> str:
 
 def write_outputs(ds: Dataset, out_dir: Path, sources: list[URIRef]) -> list[Path]:
     """Write every export into `out_dir`, atomically; return the files written."""
+    import pyoxigraph as ox
+
+    @functools.cache
+    def items(named: bool) -> list[Any]:
+        # sorted once for every format: the triples of the union come from the sorted quads
+        if named:
+            return sorted_quads(ds, named=True)
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in items(True)}
+        return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+    @functools.cache
+    def names() -> dict[str, str]:
+        return prefixes(ds)
+
     writers: dict[str, Callable[[], str | bytes]] = {}
     for name, fmt, named in SERIALIZATIONS:
-        writers[name] = functools.partial(serialize, ds, fmt, named)
+        if fmt == "json-ld":
+            writers[name] = functools.partial(serialize, ds, fmt, named)
+        else:
+            writers[name] = functools.partial(
+                lambda f, n: write_sorted(items(n), f, names()), fmt, named
+            )
     writers[CONTEXT_FILE] = lambda: json.dumps(context(ds), indent=2, sort_keys=True) + "\n"
     writers["ontology.ttl"] = lambda: resources.ontology_file().read_bytes()
     writers["ontology.rdf"] = lambda: write_sorted(
@@ -186,7 +208,9 @@ def write_outputs(ds: Dataset, out_dir: Path, sources: list[URIRef]) -> list[Pat
     writers["shapes.ttl"] = lambda: resources.shapes_file().read_bytes()
     writers["entities.ttl"] = lambda: ds.graph(ENTITIES_GRAPH).serialize(format="turtle")
     dumps = sorted(writers)
-    writers["void.ttl"] = lambda: void(ds, dumps, sources).serialize(format="turtle")
+    writers["void.ttl"] = lambda: void(ds, dumps, sources, len(items(False))).serialize(
+        format="turtle"
+    )
     return atomic_folder(out_dir, writers)
 
 
@@ -196,10 +220,12 @@ def atomic_folder(out_dir: Path, writers: dict[str, Callable[[], str | bytes]]) 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        for name in sorted(writers):
-            content = writers[name]()
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            (tmp / name).write_bytes(data)
+        with progress("writing exports", len(writers)) as step:
+            for name in sorted(writers):
+                content = writers[name]()
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                (tmp / name).write_bytes(data)
+                step()
         os.chmod(tmp, 0o755)
         old = None
         if out_dir.exists():

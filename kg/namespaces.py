@@ -170,6 +170,7 @@ PREFIXES: dict[str, str] = {
     "time": "http://www.w3.org/2006/time#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dct": "http://purl.org/dc/terms/",
+    "pav": "http://purl.org/pav/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "schema": str(SCHEMA),
     "owl": "http://www.w3.org/2002/07/owl#",

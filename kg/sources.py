@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -20,14 +21,32 @@ REGISTRY_FILE = "entities.ttl"
 
 @dataclass
 class Source:
-    """One article: its slug, IRI, text, hash and parsed facts."""
+    """One article: its slug, IRI, text, hash and parsed facts.
+
+    A source read with `read_source` has no `facts` yet: they are parsed when first asked for.
+    """
 
     slug: str
     iri: URIRef
     text: str
     sha256: str
     facts_path: Path
-    facts: Graph
+    facts: Graph = field(default_factory=Graph)
+
+    def __getattr__(self, name: str) -> Graph:
+        if name != "facts":
+            raise AttributeError(name)
+        self.facts = parse_turtle(self.facts_path)
+        return self.facts
+
+
+def cache_dir() -> Path | None:
+    """Return the folder of the build's caches (`KG_CACHE_DIR`; set it empty to turn them off)."""
+    env = os.environ.get("KG_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "scs-kg"
 
 
 def parse_turtle(path: Path) -> Graph:
@@ -52,8 +71,8 @@ def discover(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob(f"*/{FACTS_FILE}"))
 
 
-def load_source(folder: Path) -> Source:
-    """Read one source folder: the text (UTF-8, byte-exact) and its facts file."""
+def read_source(folder: Path) -> tuple[Source, bytes]:
+    """Read one source folder's text and facts bytes, without parsing the facts yet."""
     text_path = folder / TEXT_FILE
     if not text_path.is_file():
         raise InputError(f"{text_path}: source text not found")
@@ -63,12 +82,24 @@ def load_source(folder: Path) -> Source:
     except UnicodeDecodeError as exc:
         raise InputError(f"{text_path}: not UTF-8 at byte {exc.start}") from exc
     facts_path = folder / FACTS_FILE
-    facts = parse_turtle(facts_path)
+    if not facts_path.is_file():
+        raise InputError(f"{facts_path}: file not found")
     slug = folder.name
-    iri = SRC[slug]
-    if (iri, RDF.type, KG.Source) not in facts:
-        raise InputError(f"{facts_path}: no source metadata: expected <{iri}> a kg:Source")
-    return Source(slug, iri, text, hashlib.sha256(data).hexdigest(), facts_path, facts)
+    source = Source(slug, SRC[slug], text, hashlib.sha256(data).hexdigest(), facts_path)
+    del source.facts  # parsed when first asked for
+    return source, facts_path.read_bytes()
+
+
+def load_source(folder: Path) -> Source:
+    """Read one source folder: the text (UTF-8, byte-exact) and its facts file."""
+    source, _facts_bytes = read_source(folder)
+    facts = parse_turtle(source.facts_path)
+    if (source.iri, RDF.type, KG.Source) not in facts:
+        raise InputError(
+            f"{source.facts_path}: no source metadata: expected <{source.iri}> a kg:Source"
+        )
+    source.facts = facts
+    return source
 
 
 def declared_terms(ontology: Graph) -> set[URIRef]:

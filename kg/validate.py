@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from rdflib import BNode, Dataset, Graph, URIRef
-from rdflib.namespace import RDF, SH, NamespaceManager
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, NamespaceManager
 from rdflib.term import Node
 
 from kg import resources
 from kg.namespaces import PREFIXES
+from kg.progress import progress
 from kg.sources import parse_turtle
 
 
@@ -46,9 +49,19 @@ def union(ds: Dataset) -> Graph:
 
 def shacl(data: Graph, shapes_path: Path | None = None) -> list[Violation]:
     """Validate `data` (ontology included) against the shapes; return the violations."""
+    shapes = parse_turtle(shapes_path or resources.shapes_file())
+    found = [v for v, _focus, _extra in _shacl_results(data, shapes)]
+    return sorted(found, key=_order)
+
+
+def _order(v: Violation) -> tuple[str, str, str, str]:
+    return (v.focus, v.path, v.check, v.message)
+
+
+def _shacl_results(data: Graph, shapes: Graph) -> list[tuple[Violation, Node | None, str]]:
+    """Run pySHACL; return each violation with its focus node and what tells results apart."""
     from pyshacl import validate  # heavy: imported only when validating
 
-    shapes = parse_turtle(shapes_path or resources.shapes_file())
     _conforms, results, _text = validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
@@ -63,15 +76,41 @@ def shacl(data: Graph, shapes_path: Path | None = None) -> list[Violation]:
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         shape = results.value(result, SH.sourceShape)
-        found.append(
-            Violation(
-                check=_shape_name(shapes, shape, nm),
-                focus=focus.n3(nm) if focus is not None else "?",
-                path=path.n3(nm) if path is not None and not isinstance(path, Graph) else "",
-                message=str(message) if message else "does not conform",
-            )
+        value = results.value(result, SH.value)
+        component = results.value(result, SH.sourceConstraintComponent)
+        violation = Violation(
+            check=_shape_name(shapes, shape, nm),
+            focus=focus.n3(nm) if focus is not None else "?",
+            path=_path_text(results, path, nm) if path is not None else "",
+            message=str(message) if message else "does not conform",
         )
-    return sorted(found, key=lambda v: (v.focus, v.path, v.check, v.message))
+        extra = f"{value.n3() if value is not None else ''} {component} {shape}"
+        found.append((violation, focus, extra))
+    return found
+
+
+def _path_text(g: Graph, path: Node, nm: NamespaceManager) -> str:
+    """Write a SHACL property path as in SPARQL (`a|^b`, `a/b`), so that it reads the same in
+    every run (a blank node's label would not)."""
+    from rdflib.collection import Collection
+
+    if isinstance(path, URIRef):
+        return path.n3(nm)
+    if not isinstance(path, BNode):
+        return ""
+    inverse = g.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _path_text(g, inverse, nm)
+    alternatives = g.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_path_text(g, p, nm) for p in Collection(g, alternatives))
+    if (path, RDF.first, None) in g:
+        return "/".join(_path_text(g, p, nm) for p in Collection(g, path))
+    for kind, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = g.value(path, kind)
+        if inner is not None:
+            return f"({_path_text(g, inner, nm)}){mark}"
+    return "path"
 
 
 def _shape_name(shapes: Graph, shape: Node | None, nm: NamespaceManager) -> str:
@@ -87,20 +126,313 @@ def violation_queries(directory: Path | None = None) -> list[Path]:
     return sorted((directory or resources.queries_dir()).glob("*-violation.rq"))
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def to_oxigraph(data: Graph) -> Any:
+    """Copy a dataset (graphs kept) or a graph (into the default graph) into a pyoxigraph store."""
+    import pyoxigraph as ox  # imported only when validating
+
+    cache: dict[Node, Any] = {}
+
+    def term(t: Node) -> Any:
+        found = cache.get(t)
+        if found is None:
+            if isinstance(t, URIRef):
+                found = ox.NamedNode(str(t))
+            elif isinstance(t, BNode):
+                found = ox.BlankNode(str(t))
+            elif isinstance(t, Literal):
+                if t.language:
+                    found = ox.Literal(str(t), language=t.language)
+                elif t.datatype is not None:
+                    found = ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+                else:
+                    found = ox.Literal(str(t))
+            else:
+                raise TypeError(f"not an RDF term: {t!r}")
+            cache[t] = found
+        return found
+
+    store = ox.Store()
+    if isinstance(data, Dataset):
+        quads = (
+            ox.Quad(term(s), term(p), term(o), ox.DefaultGraph() if g is None else term(_name(g)))
+            for s, p, o, g in data.quads((None, None, None, None))
+        )
+    else:
+        quads = (ox.Quad(term(s), term(p), term(o)) for s, p, o in data)
+    store.extend(quads)
+    return store
+
+
+def _name(g: Graph | Node) -> Node:
+    return g.identifier if isinstance(g, Graph) else g
+
+
+def _from_oxigraph(t: Any) -> Node:
+    import pyoxigraph as ox
+
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    if t.datatype.value == _XSD_STRING:
+        return Literal(t.value)
+    return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+
 def run_violation_queries(data: Graph, directory: Path | None = None) -> list[Violation]:
-    """Run every `*-violation.rq` check on `data` (a dataset: union default graph); rows fail."""
+    """Run every `*-violation.rq` check on `data` (a dataset: union default graph); rows fail.
+
+    The checks run on pyoxigraph (the data is copied into an in-memory store), whose results are
+    the same as rdflib's and which stays fast on large graphs.
+    """
+    paths = violation_queries(directory)
+    if not paths:
+        return []
+    store = to_oxigraph(data)
+    nm = data.namespace_manager
     found = []
-    for path in violation_queries(directory):
-        result = data.query(path.read_text(encoding="utf-8"))
-        for row in result:
-            assert isinstance(row, tuple)
-            values = [v.n3(data.namespace_manager) if v is not None else "" for v in row]
+    for path in paths:
+        result = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+        for solution in result:
+            values = [
+                _from_oxigraph(solution[i]).n3(nm) if solution[i] is not None else ""
+                for i in range(len(result.variables))
+            ]
             focus = values[0] if values else "?"
             message = " ".join(values[1:]) or "check returned a row"
             found.append(Violation(path.stem, focus, "", message))
     return found
 
 
-def validate(ds: Dataset) -> list[Violation]:
-    """Run the shapes and the violation checks on the whole dataset."""
-    return shacl(union(ds)) + run_violation_queries(ds)
+# --- SHACL on a large dataset: in chunks of graphs, each chunk's verdicts cached ------------
+#
+# The shapes only look one step from a focus node: its own values on plain or inverse paths
+# (and alternatives of those), and the values' types (sh:class, through the ontology's
+# rdfs:subClassOf). So a node's verdict depends only on the triples with it as subject (for
+# the predicates the shapes use), the triples with it as object (for inverse paths and
+# sh:targetObjectsOf), and the types of its values. A chunk of named graphs is validated with
+# the shared graphs (ontology, entities) and exactly those triples from outside the chunk, and
+# only the verdicts on nodes the chunk owns are kept: its subjects and the objects of its
+# target predicates. This gives the same results as validating the union; shapes that look
+# further (sh:node, sequence or repeated paths, SPARQL, sh:closed) make `validate` fall back to
+# the union. A chunk's verdicts are cached by the content of what it validated, so a rebuild
+# after editing one source validates again only that source's chunk.
+
+CACHE_VERSION = "1"
+SOURCES_PER_CHUNK = 200
+_DEEP = {
+    SH.node,
+    SH.sparql,
+    SH.closed,
+    SH.target,
+    SH.targetNode,
+    SH.zeroOrMorePath,
+    SH.oneOrMorePath,
+    SH.zeroOrOnePath,
+    SH.qualifiedValueShapesDisjoint,
+}
+_PAIRS = (SH.lessThan, SH.lessThanOrEquals, SH.equals, SH.disjoint)
+
+
+def cache_dir() -> Path | None:
+    """Return where validation verdicts are cached (`KG_CACHE_DIR`; empty turns it off)."""
+    env = os.environ.get("KG_CACHE_DIR")
+    if env is not None:
+        return Path(env) if env else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "scs-kg"
+
+
+def shape_reach(shapes: Graph) -> tuple[set[Node], set[Node]] | None:
+    """Return the predicates the shapes follow forward and backward, or None if they reach
+    further than one step from a focus node."""
+    from rdflib.collection import Collection
+
+    if any(p in _DEEP for p in shapes.predicates()):
+        return None
+    forward: set[Node] = {RDF.type}
+    inverse: set[Node] = set()
+
+    def path(node: Node) -> bool:
+        if isinstance(node, URIRef):
+            forward.add(node)
+            return True
+        inv = shapes.value(node, SH.inversePath)
+        if isinstance(inv, URIRef):
+            inverse.add(inv)
+            return True
+        alt = shapes.value(node, SH.alternativePath)
+        if alt is not None:
+            return all(path(item) for item in Collection(shapes, alt))
+        return False  # a sequence path or anything else: more than one step
+
+    for node in shapes.objects(None, SH.path):
+        if not path(node):
+            return None
+    for shape in shapes.objects(None, SH.property):
+        if (shape, SH.property, None) in shapes:
+            return None  # a property shape with its own property shapes: two steps
+    for value_shape in shapes.objects(None, SH.qualifiedValueShape):
+        if (value_shape, SH.path, None) in shapes or (value_shape, SH.property, None) in shapes:
+            return None
+    for pair in _PAIRS:
+        forward.update(shapes.objects(None, pair))
+    forward.update(shapes.objects(None, SH.targetSubjectsOf))
+    inverse.update(shapes.objects(None, SH.targetObjectsOf))
+    return forward, inverse
+
+
+def _term_key(t: Node) -> str:
+    if isinstance(t, Literal):
+        return t.n3()
+    return ("_:" if isinstance(t, BNode) else "<") + str(t)
+
+
+def _digest_triples(triples: Any) -> str:
+    import hashlib
+
+    lines = sorted(f"{_term_key(s)} {_term_key(p)} {_term_key(o)}" for s, p, o in triples)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def shacl_dataset(
+    ds: Dataset, shapes_path: Path | None = None, cache: Path | None = None, chunk: int = 0
+) -> list[Violation]:
+    """Validate every graph of `ds` against the shapes, in chunks of graphs, with a cache.
+
+    The result is the same as `shacl(union(ds))`. `chunk` is the number of source graphs per
+    chunk (default SOURCES_PER_CHUNK); `cache` a folder for verdicts (None: no cache).
+    """
+    import hashlib
+    import json
+
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from kg.namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH
+
+    shapes_file = shapes_path or resources.shapes_file()
+    shapes = parse_turtle(shapes_file)
+    reach = shape_reach(shapes)
+    if reach is None:
+        return shacl(union(ds), shapes_path)
+    forward, inverse = reach
+    targets_of = set(shapes.objects(None, SH.targetObjectsOf))
+    graphs: dict[Node, Graph] = {g.identifier: g for g in ds.graphs() if len(g)}
+    # every graph's triples, read once (reading a graph of a large dataset is slow in rdflib)
+    triples_of: dict[Node, list[tuple[Node, Node, Node]]] = {gid: [] for gid in graphs}
+    for s, p, o, graph in ds.quads((None, None, None, None)):
+        name: Node | None = graph.identifier if isinstance(graph, Graph) else graph
+        if name is None:
+            name = DATASET_DEFAULT_GRAPH_ID
+        if name in triples_of:
+            triples_of[name].append((s, p, o))
+    shared_ids: list[Node] = [i for i in (ONTOLOGY_GRAPH, ENTITIES_GRAPH) if i in graphs]
+    member_ids: list[Node] = sorted((i for i in graphs if i not in shared_ids), key=str)
+
+    # where each node has its forward triples and its inverse (object) triples
+    by_subject: dict[Node, set[Node]] = {}
+    by_object: dict[Node, set[Node]] = {}
+    subclass: list[tuple[Node, Node, Node]] = []
+    for graph_id, triples in triples_of.items():
+        for s, p, o in triples:
+            if p in forward:
+                by_subject.setdefault(s, set()).add(graph_id)
+            if p in inverse:
+                by_object.setdefault(o, set()).add(graph_id)
+            if p == RDFS.subClassOf and graph_id not in shared_ids:
+                subclass.append((s, p, o))
+
+    size = chunk or SOURCES_PER_CHUNK
+    chunks = [member_ids[i : i + size] for i in range(0, len(member_ids), size)]
+    chunks.append([])  # the shared graphs' own nodes
+    base = hashlib.sha256()
+    for part in (CACHE_VERSION, _pyshacl_version(), shapes_file.read_bytes().hex()):
+        base.update(part.encode("utf-8"))
+    for gid in shared_ids:
+        base.update(_digest_triples(triples_of[gid]).encode("ascii"))
+
+    found: dict[tuple[Violation, str], Violation] = {}
+    with progress("validating shapes", len(chunks)) as step:
+        for ids in chunks:
+            inside = set(ids) | set(shared_ids)
+            owned: set[Node] = set()
+            for gid in ids or shared_ids:
+                for s, p, o in triples_of[gid]:
+                    owned.add(s)
+                    if p in targets_of:
+                        owned.add(o)
+            extra = set(subclass)
+            values: set[Node] = set()
+            for node in owned:
+                for gid in by_subject.get(node, set()) - inside:
+                    for p, o in graphs[gid].predicate_objects(node):
+                        if p in forward:
+                            extra.add((node, p, o))
+                for gid in by_object.get(node, set()) - inside:
+                    for x, p in graphs[gid].subject_predicates(node):
+                        if p in inverse:
+                            extra.add((x, p, node))
+                            values.add(x)
+            for gid in ids:
+                values.update(o for _s, p, o in triples_of[gid] if p in forward)
+            values.update(o for _s, _p, o in extra)
+            for value in values:
+                if isinstance(value, Literal):
+                    continue
+                for gid in by_subject.get(value, set()) - inside:
+                    for cls in graphs[gid].objects(value, RDF.type):
+                        extra.add((value, RDF.type, cls))
+
+            key = base.copy()
+            for gid in ids:
+                key.update(f"{gid} {_digest_triples(triples_of[gid])}".encode())
+            key.update(_digest_triples(extra).encode("ascii"))
+            cached = cache / "shacl" / f"{key.hexdigest()}.json" if cache else None
+            if cached is not None and cached.is_file():
+                rows = json.loads(cached.read_text(encoding="utf-8"))
+                results = [(Violation(*row[:4]), row[4]) for row in rows]
+            else:
+                data = prefixed_graph()
+                for gid in [*shared_ids, *ids]:
+                    data.addN((s, p, o, data) for s, p, o in triples_of[gid])
+                data.addN((s, p, o, data) for s, p, o in extra)
+                results = [
+                    (v, extra_key)
+                    for v, focus, extra_key in _shacl_results(data, shapes)
+                    if focus in owned
+                ]
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    rows = [[v.check, v.focus, v.path, v.message, k] for v, k in results]
+                    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+                    tmp.write_text(json.dumps(rows), encoding="utf-8")
+                    tmp.replace(cached)
+            for v, extra_key in results:
+                found[(v, extra_key)] = v
+            step()
+    return sorted(found.values(), key=_order)
+
+
+def _pyshacl_version() -> str:
+    from importlib.metadata import version
+
+    return version("pyshacl")
+
+
+def validate(ds: Dataset, cache: Path | bool | None = True) -> list[Violation]:
+    """Run the shapes and the violation checks on the whole dataset.
+
+    `cache`: True for the default cache folder (see `cache_dir`), a folder, or None/False.
+    """
+    folder = cache_dir() if cache is True else (cache or None)
+    found = shacl_dataset(ds, cache=folder)
+    with progress("running data checks", 2) as step:
+        step()
+        found += run_violation_queries(ds)
+        step()
+    return found

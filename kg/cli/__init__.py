@@ -6,6 +6,9 @@ import typer
 
 from kg import __version__
 from kg.cli import build as build_cmd
+from kg.cli import query as query_cmd
+from kg.cli import sources as sources_cmd
+from kg.cli import viz as viz_cmd
 from kg.cli.common import state
 
 app = typer.Typer(
@@ -37,6 +40,9 @@ def _root(
 
 
 build_cmd.register(app)
+query_cmd.register(app)
+sources_cmd.register(app)
+viz_cmd.register(app)
 
 
 def main() -> None:

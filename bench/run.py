@@ -1,0 +1,374 @@
+"""The scale benchmark: `make bench` (all sizes) or `BENCH_SIZES=10k make bench`.
+
+For each size it generates the synthetic corpus (bench/generate.py), then measures, as medians:
+the build with validation, the exports, loading into the embedded engine (kg.store) against
+pyoxigraph's own bulk load, every catalog query on the project's engine, on raw pyoxigraph with
+the same text and on rdflib (with a time cap), the 5,000-node view, `kg --help` start-up and the
+peak resident memory of a process that loads the store and runs the catalog. It writes
+bench/results.json and bench/results.md with the ratios and which targets are met.
+
+The machine is shared and has 2 cores: timings are noisy, hence medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+KG = ROOT / ".venv" / "bin" / "kg"
+
+TARGETS = {
+    "query_ms": 200.0,  # every catalog query's median, at 1M triples
+    "query_vs_raw": 1.3,  # project engine / raw pyoxigraph, per query
+    "catalog_vs_rdflib": 10.0,  # rdflib total / project total, at least
+    "load_vs_bulk": 1.5,  # project load / pyoxigraph bulk load
+    "gb_per_million": 0.5,  # resident GB per million triples while querying
+    "help_ms": 150.0,
+}
+
+
+def median_time(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Return the median wall time of `repeat` calls, in seconds, and the last result."""
+    times = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _raw_query(store: Any, text: str, bindings: dict[str, Any]) -> int:
+    import pyoxigraph as ox
+
+    from kg.store import to_ox
+
+    subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    answer = store.query(text, use_default_graph_as_union=True, substitutions=subs)
+    if isinstance(answer, ox.QueryBoolean):
+        return 1
+    return sum(1 for _ in answer)  # consume every row, as the project's engine does
+
+
+_MEMORY_SCRIPT = """
+import json, sys
+from pathlib import Path
+from kg.catalog import bind, load_catalog
+from kg.store import OxigraphEngine
+
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) * 1024
+
+engine = OxigraphEngine.load(Path(sys.argv[1]))
+load_peak = status("VmHWM")
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # reset the peak: what follows is the peak while querying
+for q in load_catalog().values():
+    engine.run(q.text, bind(q, {}))
+print(json.dumps({"load_peak": load_peak, "query_peak": status("VmHWM")}))
+"""
+
+
+def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[str, Any]:
+    """Run every measurement on one corpus size; return the numbers."""
+    from bench.generate import generate, parse_size
+    from kg.build import build
+    from kg.catalog import bind, load_catalog
+    from kg.export import write_outputs
+    from kg.store import OxigraphEngine, RdflibEngine, run_with_timeout
+    from kg.validate import validate
+
+    res: dict[str, Any] = {"size": size}
+    corpus = work / f"corpus-{size}"
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    _say(f"[{size}] generating")
+    res["articles"] = generate(corpus, parse_size(size))
+
+    big = parse_size(size) >= 500_000
+    reps = 1 if big else repeat
+    _say(f"[{size}] build + validate, cold cache ({reps}x)")
+    cache = work / f"cache-{size}"
+    phases: list[tuple[float, float]] = []
+
+    def build_validate() -> Any:
+        shutil.rmtree(cache, ignore_errors=True)  # cold: nothing cached
+        start = time.perf_counter()
+        built = build(corpus, cache=cache)
+        middle = time.perf_counter()
+        violations = validate(built.dataset, cache=cache)
+        phases.append((middle - start, time.perf_counter() - middle))
+        assert not violations, violations[:3]
+        return built
+
+    res["build_validate_s"], built = median_time(build_validate, reps)
+    res["build_only_s"] = statistics.median(b for b, _v in phases)
+    res["validate_only_s"] = statistics.median(v for _b, v in phases)
+    res["quads"] = len(built.dataset)
+
+    out = work / f"out-{size}"
+    _say(f"[{size}] exports")
+    iris = [s.iri for s in built.sources]
+    dataset = built.dataset
+    res["export_s"], _ = median_time(lambda: write_outputs(dataset, out, iris), reps)
+    built = dataset = None  # free the rdflib dataset before the engines load
+
+    import pyoxigraph as ox
+
+    nq = out / "scs-kg.nq"
+    _say(f"[{size}] load")
+
+    def raw_load() -> Any:
+        store = ox.Store()
+        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        return store
+
+    res["raw_load_s"], raw = median_time(raw_load, repeat)
+    res["load_s"], engine = median_time(lambda: OxigraphEngine.load(out), repeat)
+    res["load_ratio"] = res["load_s"] / res["raw_load_s"]
+
+    _say(f"[{size}] catalog on oxigraph and raw pyoxigraph")
+    queries = []
+    catalog = load_catalog()
+    for name, q in catalog.items():
+        bindings = bind(q, {})
+        t_kg, result = median_time(lambda q=q, b=bindings: engine.run(q.text, b), repeat)
+        t_raw, _ = median_time(lambda q=q, b=bindings: _raw_query(raw, q.text, b), repeat)
+        rows = len(result.rows) + len(result.triples)
+        queries.append({"query": name, "rows": rows, "kg_ms": t_kg * 1000, "raw_ms": t_raw * 1000})
+    raw = engine = None
+
+    _say(f"[{size}] catalog on rdflib (cap {rdflib_cap:g} s per query)")
+    rdf_engine = RdflibEngine.load(out)
+    for row in queries:
+        q = catalog[row["query"]]
+        bindings = bind(q, {})
+        start = time.perf_counter()
+        try:
+            run_with_timeout(lambda q=q, b=bindings: rdf_engine.run(q.text, b), rdflib_cap)
+            row["rdflib_ms"] = (time.perf_counter() - start) * 1000
+            row["rdflib_capped"] = False
+        except Exception:  # the cap: counted as the cap itself, a lower bound
+            row["rdflib_ms"] = rdflib_cap * 1000
+            row["rdflib_capped"] = True
+    rdf_engine = None
+    for row in queries:
+        row["vs_raw"] = row["kg_ms"] / row["raw_ms"] if row["raw_ms"] else 1.0
+    res["queries"] = queries
+    res["catalog_kg_ms"] = sum(r["kg_ms"] for r in queries)
+    res["catalog_raw_ms"] = sum(r["raw_ms"] for r in queries)
+    res["catalog_rdflib_ms"] = sum(r["rdflib_ms"] for r in queries)
+    res["rdflib_speedup"] = res["catalog_rdflib_ms"] / res["catalog_kg_ms"]
+
+    _say(f"[{size}] peak memory while querying")
+    mem = subprocess.run(
+        [sys.executable, "-c", _MEMORY_SCRIPT, str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    # VmHWM, not ru_maxrss: a child's ru_maxrss starts from its parent's size at fork time
+    peaks = json.loads(mem.stdout.strip().splitlines()[-1])
+    res["query_rss_bytes"] = peaks["query_peak"]
+    res["load_rss_bytes"] = peaks["load_peak"]
+    res["gb_per_million"] = res["query_rss_bytes"] / 1e9 / (res["quads"] / 1e6)
+
+    _say(f"[{size}] rebuild after editing one source (warm cache)")
+    res["rebuild_one_s"] = _rebuild_one(corpus, cache)
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    return res
+
+
+def _rebuild_one(corpus: Path, cache: Path) -> float:
+    """Time a build + validation after changing one source's facts, the rest cached."""
+    from kg.build import build
+    from kg.validate import validate
+
+    first = sorted(p for p in corpus.iterdir() if p.is_dir())[0] / "facts.ttl"
+    with first.open("a", encoding="utf-8") as f:
+        f.write("# edited\n")
+    start = time.perf_counter()
+    built = build(corpus, cache=cache)
+    assert validate(built.dataset, cache=cache) == []
+    return time.perf_counter() - start
+
+
+def bench_common(repeat: int) -> dict[str, Any]:
+    """Measurements that do not depend on the corpus: start-up and the 5,000-node view."""
+    res: dict[str, Any] = {}
+    times = []
+    for _ in range(max(repeat, 5)):
+        start = time.perf_counter()
+        subprocess.run([str(KG), "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    res["help_ms"] = statistics.median(times) * 1000
+    try:
+        from kg.viz.bench import bench_viz
+
+        res["view_5000_s"] = statistics.median(bench_viz(5000) for _ in range(repeat))
+    except ImportError as exc:  # the views are another issue's work
+        res["view_5000_s"] = None
+        res["view_note"] = f"not measured: {exc}"
+    return res
+
+
+def verdicts(res: dict[str, Any]) -> list[dict[str, Any]]:
+    """Compare the largest size's numbers with the targets."""
+    out: list[dict[str, Any]] = []
+    sizes = res["sizes"]
+    if not sizes:
+        return out
+    top = sizes[-1]
+    worst = max(top["queries"], key=lambda r: r["kg_ms"])
+    worst_ratio = max(top["queries"], key=lambda r: r["vs_raw"])
+
+    def add(name: str, value: float, target: float, ok: bool, unit: str) -> None:
+        out.append(
+            {"target": name, "value": round(value, 3), "limit": target, "met": ok, "unit": unit}
+        )
+
+    add("slowest catalog query (median)", worst["kg_ms"], TARGETS["query_ms"],
+        worst["kg_ms"] < TARGETS["query_ms"], f"ms ({worst['query']})")  # fmt: skip
+    add("worst query vs raw pyoxigraph", worst_ratio["vs_raw"], TARGETS["query_vs_raw"],
+        worst_ratio["vs_raw"] <= TARGETS["query_vs_raw"],
+        f"× ({worst_ratio['query']})")  # fmt: skip
+    add("catalog speed-up over rdflib", top["rdflib_speedup"], TARGETS["catalog_vs_rdflib"],
+        top["rdflib_speedup"] >= TARGETS["catalog_vs_rdflib"], "× (at least)")  # fmt: skip
+    add("load vs pyoxigraph bulk load", top["load_ratio"], TARGETS["load_vs_bulk"],
+        top["load_ratio"] <= TARGETS["load_vs_bulk"], "×")  # fmt: skip
+    add("resident memory per million quads", top["gb_per_million"], TARGETS["gb_per_million"],
+        top["gb_per_million"] <= TARGETS["gb_per_million"], "GB")  # fmt: skip
+    add("`kg --help`", res["common"]["help_ms"], TARGETS["help_ms"],
+        res["common"]["help_ms"] < TARGETS["help_ms"], "ms")  # fmt: skip
+    return out
+
+
+def markdown(res: dict[str, Any]) -> str:
+    """Render the results as a Markdown report."""
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `bench/run.py` on {res['machine']} ({res['cpus']} cores), "
+        f"{res['date']}. Medians of {res['repeat']} runs (1 run for the build and exports at "
+        "1M), on a machine shared with other work: expect noise.",
+        "",
+        "| size | articles | quads | build+validate s | build s | validate s | export s | load s | "
+        "bulk load s | load × | catalog ms (kg / raw / rdflib) | rdflib × | RSS GB/M | "
+        "rebuild after 1 edit s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in res["sizes"]:
+        lines.append(
+            f"| {s['size']} | {s['articles']} | {s['quads']} | {s['build_validate_s']:.1f} | "
+            f"{s['build_only_s']:.1f} | {s['validate_only_s']:.1f} | {s['export_s']:.1f} | "
+            f"{s['load_s']:.2f} | "
+            f"{s['raw_load_s']:.2f} | {s['load_ratio']:.2f} | {s['catalog_kg_ms']:.0f} / "
+            f"{s['catalog_raw_ms']:.0f} / {s['catalog_rdflib_ms']:.0f} | "
+            f"{s['rdflib_speedup']:.1f} | {s['gb_per_million']:.2f} | "
+            + f"{s['rebuild_one_s']:.1f} |"
+        )
+    common = res["common"]
+    view = common.get("view_5000_s")
+    lines += [
+        "",
+        f"`kg --help`: {common['help_ms']:.0f} ms. 5,000-node view: "
+        + (f"{view:.2f} s." if view is not None else common.get("view_note", "not measured")),
+        "",
+    ]
+    if res["sizes"]:
+        top = res["sizes"][-1]
+        lines += [
+            f"## Catalog queries at {top['size']} ({top['quads']} quads), ms",
+            "",
+            "| query | rows | kg | raw pyoxigraph | kg / raw | rdflib |",
+            "|---|---|---|---|---|---|",
+        ]
+        for q in top["queries"]:
+            capped = " (cap)" if q["rdflib_capped"] else ""
+            lines.append(
+                f"| {q['query']} | {q['rows']} | {q['kg_ms']:.1f} | {q['raw_ms']:.1f} | "
+                f"{q['vs_raw']:.2f} | {q['rdflib_ms']:.0f}{capped} |"
+            )
+        lines += [
+            "",
+            f"## Targets (at {top['size']})",
+            "",
+            "| target | measured | limit | met |",
+            "|---|---|---|---|",
+        ]
+        for v in res["verdicts"]:
+            lines.append(
+                f"| {v['target']} | {v['value']} {v['unit']} | {v['limit']} | "
+                f"{'yes' if v['met'] else '**no**'} |"
+            )
+    lines += ["", "## Notes", "", *res.get("notes", []), ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run the benchmark for the sizes asked for; write results.json and results.md."""
+    parser = argparse.ArgumentParser(description="scs-kg scale benchmark")
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10k,100k,1M"))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rdflib-cap", type=float, default=10.0)
+    parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the sizes already in OUT/results.json that this run does not measure",
+    )
+    args = parser.parse_args()
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    res: dict[str, Any] = {
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "repeat": args.repeat,
+        "targets": TARGETS,
+        "common": bench_common(args.repeat),
+        "sizes": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        for size in sizes:
+            res["sizes"].append(bench_size(size, Path(tmp), args.repeat, args.rdflib_cap))
+    previous = args.out / "results.json"
+    if args.keep and previous.is_file():
+        kept = json.loads(previous.read_text(encoding="utf-8")).get("sizes", [])
+        res["sizes"] += [r for r in kept if r["size"] not in sizes]
+    from bench.generate import parse_size
+
+    res["sizes"].sort(key=lambda r: parse_size(r["size"]))
+    res["verdicts"] = verdicts(res)
+    notes_file = HERE / "notes.md"
+    notes = notes_file.read_text(encoding="utf-8") if notes_file.is_file() else ""
+    res["notes"] = notes.splitlines()
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    (args.out / "results.md").write_text(markdown(res), encoding="utf-8")
+    print(markdown(res))
+
+
+if __name__ == "__main__":
+    main()
