@@ -127,7 +127,7 @@ def query(
     endpoint: EndpointOption = None,
     timeout: TimeoutOption = None,
 ) -> None:
-    """Run a catalog query, e.g. `kg query cq3-events-of-actor -p actor=dong-jun`."""
+    """Run a catalog query by name, with parameters (`-p actor=dong-jun`)."""
     from kg import catalog
     from kg.results import write
 
