@@ -14,7 +14,7 @@ from rdflib.term import Node
 from kg import resources
 from kg.namespaces import PREFIXES
 from kg.progress import progress
-from kg.sources import parse_turtle
+from kg.sources import cache_dir, parse_turtle
 
 
 @dataclass(frozen=True)
@@ -239,15 +239,6 @@ _DEEP = {
 _PAIRS = (SH.lessThan, SH.lessThanOrEquals, SH.equals, SH.disjoint)
 
 
-def cache_dir() -> Path | None:
-    """Return where validation verdicts are cached (`KG_CACHE_DIR`; empty turns it off)."""
-    env = os.environ.get("KG_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "scs-kg"
-
-
 def shape_reach(shapes: Graph) -> tuple[set[Node], set[Node]] | None:
     """Return the predicates the shapes follow forward and backward, or None if they reach
     further than one step from a focus node."""
@@ -427,7 +418,7 @@ def _pyshacl_version() -> str:
 def validate(ds: Dataset, cache: Path | bool | None = True) -> list[Violation]:
     """Run the shapes and the violation checks on the whole dataset.
 
-    `cache`: True for the default cache folder (see `cache_dir`), a folder, or None/False.
+    `cache`: True for `kg.sources.cache_dir()`, a folder, or None/False.
     """
     folder = cache_dir() if cache is True else (cache or None)
     found = shacl_dataset(ds, cache=folder)
