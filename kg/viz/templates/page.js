@@ -39,6 +39,7 @@
   function settled() {
     if (state.stabilized) { return; }
     network.setOptions({ physics: { enabled: false } });
+    network.fit({ animation: false });
     state.stabilized = true;
     status.textContent = "layout settled";
     document.body.setAttribute("data-kg-state", "settled");
