@@ -157,9 +157,13 @@ def nearest(word: str, names: list[str], n: int = 3) -> str:
 
 def get(name: str, directory: Path | None = None) -> CatalogQuery:
     """Return the named query, or raise an InputError that suggests the nearest names."""
-    catalog = load_catalog(directory)
     if name.endswith(".rq"):
         name = name[:-3]
+    folder = directory or resources.queries_dir()
+    path = folder / f"{name}.rq"
+    if re.fullmatch(r"[^/\\]+", name) and name not in (".", "..") and path.is_file():
+        return load_query(path)  # only the one file: reading the whole catalog costs ms
+    catalog = load_catalog(folder)
     if name not in catalog:
         raise InputError(f"unknown query {name!r}{nearest(name, list(catalog))}")
     return catalog[name]

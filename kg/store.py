@@ -1,6 +1,8 @@
 """Query engines over the built graph: embedded Oxigraph (default), rdflib, a remote endpoint.
 
-Every engine answers with a `kg.results.Result` of rdflib terms, and takes parameter values
+Every engine answers with a `kg.results.Result` whose rows are rdflib terms (the embedded
+Oxigraph and the remote engine keep pyoxigraph's own terms and convert them only when the rows
+are read; the writers format them directly), and takes parameter values
 as RDF terms: pyoxigraph `substitutions`, rdflib `initBindings` on a prepared query, and for a
 remote endpoint a `VALUES` block written from the terms' N-Triples form (see `values_block`).
 The default graph is the union of all named graphs on every engine.
@@ -113,19 +115,29 @@ def from_ox(term: Any) -> Node | None:
     raise InputError(f"unsupported term in a result: {term!r}")
 
 
-def converter() -> Callable[[Any], Node | None]:
-    """Return `from_ox` with a cache: results repeat terms (sources, sentences, labels) a lot."""
-    cache: dict[Any, Node | None] = {}
+class Converter:
+    """`from_ox` with a cache: results repeat terms (sources, sentences, labels) a lot.
 
-    def convert(term: Any) -> Node | None:
+    A class rather than a closure so that a result still in pyoxigraph terms can be pickled
+    (`run_with_timeout` sends results between processes).
+    """
+
+    def __init__(self) -> None:
+        self.cache: dict[Any, Node | None] = {}
+
+    def __call__(self, term: Any) -> Node | None:
+        """Convert one pyoxigraph term (None stays None)."""
         if term is None:
             return None
-        found = cache.get(term)
+        found = self.cache.get(term)
         if found is None:
-            found = cache[term] = from_ox(term)
+            found = self.cache[term] = from_ox(term)
         return found
 
-    return convert
+
+def converter() -> Callable[[Any], Node | None]:
+    """Return a caching converter from pyoxigraph to rdflib terms."""
+    return Converter()
 
 
 def to_ox(term: Node) -> Any:
@@ -234,9 +246,9 @@ class OxigraphEngine(Engine):
             return Result("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             names = [v.value for v in answer.variables]
-            convert = converter()
-            rows = [tuple(convert(term) for term in sol) for sol in answer]
-            return Result("select", vars=names, rows=rows)
+            # pyoxigraph terms until needed: `Result.rows` converts, the writers format them
+            terms = [tuple(sol) for sol in answer]
+            return Result("select", vars=names, terms=terms, convert=Converter())
         convert = converter()
         triples = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer]
         return Result("graph", triples=triples)  # type: ignore[arg-type]
@@ -385,8 +397,8 @@ class RemoteEngine(Engine):
         if isinstance(parsed, ox.QueryBoolean):
             return Result("ask", boolean=bool(parsed))
         names = [v.value for v in parsed.variables]
-        rows = [tuple(from_ox(sol[i]) for i in range(len(names))) for sol in parsed]
-        return Result("select", vars=names, rows=rows)
+        terms = [tuple(sol[i] for i in range(len(names))) for sol in parsed]
+        return Result("select", vars=names, terms=terms, convert=Converter())
 
     def update(self, text: str) -> None:
         """POST a SPARQL Update to the endpoint URL."""

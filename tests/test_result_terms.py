@@ -1,0 +1,172 @@
+"""Results kept as pyoxigraph terms: converted to rdflib only when read, written identically."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from kg import catalog
+from kg.api import KnowledgeGraph
+from kg.results import TABLE_FORMATS, Result, quote, write
+from kg.store import OxigraphEngine, open_engine
+
+# Every kind of term a writer formats: IRIs, a blank node, plain and tagged strings with
+# quotes, backslashes, newlines, CR and tabs, and typed literals whose lexical form rdflib
+# normalises ("01" -> "1", "1.50" -> "1.5", "1" -> "true") or keeps (dates, gYear, xsd:string).
+TRICKY = r"""
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?a ?b ?c WHERE {
+  VALUES (?a ?b ?c) {
+    (<https://w3id.org/scs-kg/entity/china> "plain" "tagged"@en)
+    (<https://w3id.org/scs-kg/fact/some-source/f1> "say \"no\"\\ok" "Zweite\nZeile"@de-CH)
+    (<http://example.org/a%20b#x> "line one\nline \"two\"" "ends in quote\n\"")
+    (<urn:x:y> "tab\there\r\nand CR" "\"\"\" triple\n")
+    ("01"^^xsd:integer "1.50"^^xsd:decimal "1"^^xsd:boolean)
+    ("2012"^^xsd:gYear "2024-05-01"^^xsd:date "1.0E0"^^xsd:double)
+    ("typed string"^^xsd:string "<b>&amp;</b>" "")
+    (UNDEF "cr\ronly" "é ü 中文"@zh)
+    ("-0"^^xsd:integer "+5"^^xsd:int "007"^^xsd:nonNegativeInteger)
+    ("-12"^^xsd:integer "0"^^xsd:nonNegativeInteger "123456789012345678901234567890"^^xsd:long)
+  }
+}
+"""
+BLANK = "SELECT ?s ?t WHERE { BIND(BNODE() AS ?s) BIND(STRLEN('abc') AS ?t) }"
+
+
+@pytest.fixture(scope="module")
+def engine(out_dir: Path) -> OxigraphEngine:
+    """The embedded Oxigraph engine over the build output."""
+    found = open_engine(out_dir, "oxigraph")
+    assert isinstance(found, OxigraphEngine)
+    return found
+
+
+def _converted(result: Result) -> Result:
+    """The same result with its rows as rdflib terms: what the writers received before."""
+    return Result(result.kind, vars=list(result.vars), rows=list(result.rows))
+
+
+def test_rows_stay_pyoxigraph_terms_until_read(engine: OxigraphEngine) -> None:
+    """The engine hands over pyoxigraph terms; `rows` converts them, once, on first read."""
+    result = engine.run(TRICKY)
+    assert result.terms is not None and len(result.terms) == 10
+    assert result._rows is None  # nothing converted yet
+    rows = result.rows
+    assert rows is result.rows  # converted once
+    assert rows[0] == (
+        URIRef("https://w3id.org/scs-kg/entity/china"),
+        Literal("plain"),
+        Literal("tagged", lang="en"),
+    )
+    assert rows[4][0] == Literal("01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer"))
+    assert rows[6] == (
+        Literal("typed string"),
+        Literal("<b>&amp;</b>"),
+        Literal(""),
+    )  # xsd:string: plain
+    assert rows[7][:2] == (None, Literal("cr\ronly"))
+
+
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
+def test_writers_on_pyoxigraph_terms_match_rdflib_terms(engine: OxigraphEngine, fmt: str) -> None:
+    """Every format is byte-identical whether the rows are pyoxigraph or rdflib terms."""
+    for text in (TRICKY, BLANK):
+        result = engine.run(text)
+        fast = write(result, fmt)
+        assert result._rows is None  # writing did not need rdflib rows
+        assert fast == write(_converted(result), fmt)
+    assert "Zweite" in write(engine.run(TRICKY), fmt)
+
+
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
+def test_every_catalog_query_writes_the_same_from_either_terms(out_dir: Path, fmt: str) -> None:
+    """All catalog queries, in every format: pyoxigraph-term output equals the rdflib one."""
+    graph = KnowledgeGraph.open(out_dir)
+    nonempty = 0
+    for name in catalog.load_catalog():
+        result = graph.query(name)
+        if result.kind != "select":
+            continue
+        assert result.terms is not None, name
+        assert write(result, fmt) == write(_converted(result), fmt), name
+        nonempty += bool(result.terms)
+    assert nonempty >= 10  # the comparison saw real rows
+
+
+def test_python_api_values_unchanged(engine: OxigraphEngine) -> None:
+    """dicts() still gives Python values from the rdflib terms (numbers, booleans, text)."""
+    first, *_rest = engine.run(
+        "SELECT ?n ?b ?s WHERE { BIND(1 + 1 AS ?n) BIND(true AS ?b) BIND('x' AS ?s) }"
+    ).dicts()
+    assert first == {"n": 2, "b": True, "s": "x"}
+
+
+def test_results_in_pyoxigraph_terms_cross_processes(engine: OxigraphEngine) -> None:
+    """A result still in pyoxigraph terms pickles (the --timeout child sends it back)."""
+    result = engine.run(TRICKY)
+    back = pickle.loads(pickle.dumps(result))
+    assert back.terms is not None and back == result
+    assert write(back, "tsv") == write(result, "tsv")
+
+
+def test_timeout_path_gives_the_same_output(out_dir: Path) -> None:
+    """The forked --timeout path returns the same rows and output as the direct call."""
+    direct = KnowledgeGraph.open(out_dir)
+    forked = KnowledgeGraph.open(out_dir, timeout=60)
+    for name in ("cq8-fact-source", "sources"):
+        a, b = direct.query(name), forked.query(name)
+        assert a == b and write(a, "json") == write(b, "json")
+
+
+def test_quote_matches_rdflib() -> None:
+    """`quote` writes strings exactly as rdflib's Literal.n3() does."""
+    for text in [
+        'a"b',
+        "x\ny",
+        'x\n"',
+        "a\\b",
+        "a\rb\n",
+        "a\rb",
+        '"""\nq',
+        "\\",
+        '"',
+        'a\\\nb"',
+        "",
+    ]:
+        assert quote(text) == Literal(text).n3(), text
+
+
+def test_blank_nodes_and_results_built_by_hand_still_write() -> None:
+    """A Result made of rdflib terms (as `kg queries` builds) writes as before."""
+    result = Result("select", vars=["x", "y"], rows=[(BNode("b0"), Literal("v")), (None, None)])
+    assert write(result, "csv") == "x,y\r\n_:b0,v\r\n,\r\n"
+    assert write(result, "tsv") == '?x\t?y\n_:b0\t"v"\n\t\n'
+
+
+def test_literals_rdflib_normalises_are_written_as_before() -> None:
+    """Non-canonical typed literals (as pyoxigraph may hand over) go through rdflib unchanged."""
+    import pyoxigraph as ox
+
+    from kg.store import Converter
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    terms = [
+        ox.Literal(lex, datatype=ox.NamedNode(xsd + dt))
+        for lex, dt in [
+            ("007", "integer"),
+            ("+5", "int"),
+            ("-0", "integer"),
+            ("1.50", "decimal"),
+            ("1", "boolean"),
+            ("1.0E0", "double"),
+            ("12", "integer"),
+            ("x", "integer"),
+        ]
+    ]
+    result = Result("select", vars=["v"], terms=[(t,) for t in terms], convert=Converter())
+    for fmt in TABLE_FORMATS:
+        assert write(result, fmt) == write(_converted(result), fmt), fmt
+    assert '"7"^^<' in write(result, "tsv")  # rdflib's normalised form, as before
