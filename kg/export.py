@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from kg import __version__, resources
+from kg import __version__, jsonld, resources
 from kg.namespaces import (
     BASE,
     DERIVED_GRAPH,
@@ -54,16 +54,6 @@ def context(ds: Dataset | Graph | None = None) -> dict[str, object]:
     return {"@context": prefixes(ds) if ds is not None else dict(sorted(PREFIXES.items()))}
 
 
-def _canonical_json(value: object) -> object:
-    """Sort JSON-LD node lists and value lists so that the output does not depend on order."""
-    if isinstance(value, dict):
-        return {k: _canonical_json(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_canonical_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
 _OX_FORMATS = {
     "trig": "TRIG",
     "nquads": "N_QUADS",
@@ -93,11 +83,10 @@ def sorted_quads(ds: Dataset | Graph, named: bool = True) -> list[Any]:
 def serialize(ds: Dataset, fmt: str, named: bool) -> str:
     """Serialize the dataset (or, for a triples-only format, the union of its graphs)."""
     if fmt == "json-ld":
-        raw = ds.serialize(format="json-ld", context=context(ds)["@context"], auto_compact=False)
-        doc = _canonical_json(json.loads(raw))
+        doc = jsonld.dumps(ds, prefixes(ds))
         assert isinstance(doc, dict)
         doc["@context"] = CONTEXT_FILE
-        return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return jsonld.text(doc)
     return write_sorted(sorted_quads(ds, named), fmt, prefixes(ds))
 
 

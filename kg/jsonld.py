@@ -1,0 +1,33 @@
+"""JSON-LD written in one canonical order, so that the same graph gives the same bytes."""
+
+from __future__ import annotations
+
+import json
+
+from rdflib import Dataset, Graph
+
+
+def canonical(value: object) -> object:
+    """Sort keys, node arrays and value arrays; `@list` arrays keep their order (RDF lists)."""
+    if isinstance(value, dict):
+        return {
+            k: [canonical(v) for v in items]
+            if k == "@list" and isinstance(items, list)
+            else canonical(items)
+            for k, items in sorted(value.items())
+        }
+    if isinstance(value, list):
+        members = [canonical(v) for v in value]
+        return sorted(members, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def dumps(graph: Graph | Dataset, context: dict[str, str], compact: bool = False) -> object:
+    """Serialize a graph or dataset to JSON-LD with a local context, in canonical order."""
+    raw = graph.serialize(format="json-ld", context=context, auto_compact=compact)
+    return canonical(json.loads(raw))
+
+
+def text(doc: object) -> str:
+    """Return a JSON-LD document as indented text with a final newline."""
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
