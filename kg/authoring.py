@@ -36,7 +36,15 @@ from kg.namespaces import (
     SRC,
     source_graph,
 )
-from kg.sources import FACTS_FILE, TEXT_FILE, Source, declared_terms, load_source, parse_turtle
+from kg.sources import (
+    FACTS_FILE,
+    TEXT_FILE,
+    Source,
+    declared_terms,
+    load_source,
+    parse_turtle,
+    read_utf8,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PAV = "http://purl.org/pav/"
@@ -68,14 +76,8 @@ def slug_of(name: str) -> str:
 
 
 def read_text(path: Path) -> tuple[bytes, str]:
-    """Read a text file's bytes and its UTF-8 decoding, or raise InputError naming it."""
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 at byte {exc.start}") from exc
+    """Read a non-empty UTF-8 text file's bytes and text, or raise InputError naming it."""
+    data, text = read_utf8(path)
     if not text.strip():
         raise InputError(f"{path}: the text is empty")
     return data, text

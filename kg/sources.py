@@ -71,16 +71,20 @@ def discover(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob(f"*/{FACTS_FILE}"))
 
 
+def read_utf8(path: Path, missing: str = "file not found") -> tuple[bytes, str]:
+    """Read a text file's bytes and its UTF-8 decoding, or raise InputError naming it."""
+    if not path.is_file():
+        raise InputError(f"{path}: {missing}")
+    data = path.read_bytes()
+    try:
+        return data, data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 at byte {exc.start}") from exc
+
+
 def read_source(folder: Path) -> tuple[Source, bytes]:
     """Read one source folder's text and facts bytes, without parsing the facts yet."""
-    text_path = folder / TEXT_FILE
-    if not text_path.is_file():
-        raise InputError(f"{text_path}: source text not found")
-    data = text_path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{text_path}: not UTF-8 at byte {exc.start}") from exc
+    data, text = read_utf8(folder / TEXT_FILE, "source text not found")
     facts_path = folder / FACTS_FILE
     if not facts_path.is_file():
         raise InputError(f"{facts_path}: file not found")

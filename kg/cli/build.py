@@ -7,15 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.cli.common import errors, say
+from kg.cli.common import SourcesOption, errors, say
 from kg.errors import ValidationError
 
 if TYPE_CHECKING:
     from kg.build import Built
-
-SourcesOption = Annotated[
-    Path | None, typer.Option("--sources", help="Sources folder (default: the packaged one).")
-]
 
 
 def register(app: typer.Typer) -> None:

@@ -6,11 +6,16 @@ import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
 from kg.errors import KgError
+
+SourcesOption = Annotated[
+    Path | None, typer.Option("--sources", help="Sources folder (default: the packaged one).")
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -7,12 +7,8 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import errors, say
+from kg.cli.common import SourcesOption, errors, say
 from kg.errors import InputError, ValidationError
-
-SourcesOption = Annotated[
-    Path | None, typer.Option("--sources", help="Sources folder (default: the packaged one).")
-]
 
 
 def register(app: typer.Typer) -> None:
