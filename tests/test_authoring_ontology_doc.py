@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,6 +14,8 @@ from kg.cli import app
 from kg.namespaces import KG
 from kg.ontodoc import render
 from kg.sources import declared_terms, parse_turtle
+
+from .conftest import run_kg
 
 runner = CliRunner()
 
@@ -86,13 +85,7 @@ def test_the_same_ontology_gives_the_same_bytes_across_processes(tmp_path: Path)
     outputs = []
     for seed in ("1", "2"):
         target = tmp_path / f"doc-{seed}.html"
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run(
-            [sys.executable, "-m", "kg", "ontology-doc", "--out", str(target)],
-            check=True,
-            env=env,
-            capture_output=True,
-        )
+        run_kg(["ontology-doc", "--out", str(target)], seed)
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]
     assert re.search(rb"<h1>The scs-kg ontology", outputs[0])

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ from kg.export import CONTEXT_FILE, SERIALIZATIONS
 from kg.namespaces import VOID
 from kg.validate import union
 
-from .conftest import ROOT
+from .conftest import run_kg
 
 
 def _graphs(ds: Dataset) -> dict[str, Graph]:
@@ -59,14 +56,7 @@ def test_void_counts_match_the_dataset(dataset: Dataset, out_dir: Path) -> None:
 
 
 def _build(out: Path, seed: str) -> None:
-    env = dict(os.environ, PYTHONHASHSEED=seed)
-    subprocess.run(
-        [sys.executable, "-m", "kg", "build", "--out", str(out)],
-        check=True,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-    )
+    run_kg(["build", "--out", str(out)], seed)
 
 
 def test_two_builds_write_the_same_bytes(tmp_path: Path) -> None:

@@ -393,9 +393,8 @@ def test_sequence_paths_are_rewritten_for_rasqal() -> None:
 # --- the ontology in a real OWL reasoner -----------------------------------------------------
 
 
-def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_class(
-    out_dir: Path, tmp_path: Path
-) -> None:
+def _hermit(out_dir: Path) -> tuple[Any, Any, Any]:
+    """Return owlready2, a fresh world and the exported ontology loaded in it (needs Java)."""
     need("java", shutil.which("java") is not None)
     try:
         import owlready2
@@ -405,6 +404,13 @@ def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_class(
     owlready2.JAVA_EXE = shutil.which("java")
     world = owlready2.World()
     onto = world.get_ontology((out_dir / "ontology.rdf").resolve().as_uri()).load()
+    return owlready2, world, onto
+
+
+def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_class(
+    out_dir: Path, tmp_path: Path
+) -> None:
+    owlready2, world, onto = _hermit(out_dir)
     assert len(list(onto.classes())) >= 30  # the ontology's own classes were read
     with onto:
         # raises OwlReadyInconsistentOntologyError if the ontology is inconsistent
@@ -415,15 +421,7 @@ def test_hermit_finds_the_ontology_consistent_with_no_unsatisfiable_class(
 
 def test_hermit_catches_an_unsatisfiable_class(out_dir: Path, tmp_path: Path) -> None:
     """The check can fail: a class under two disjoint classes is reported unsatisfiable."""
-    need("java", shutil.which("java") is not None)
-    try:
-        import owlready2
-    except ImportError:
-        need("owlready2", False)
-        raise
-    owlready2.JAVA_EXE = shutil.which("java")
-    world = owlready2.World()
-    onto = world.get_ontology((out_dir / "ontology.rdf").resolve().as_uri()).load()
+    owlready2, world, onto = _hermit(out_dir)
     person = onto.search_one(iri="https://w3id.org/scs-kg/ontology#Person")
     place = onto.search_one(iri="https://w3id.org/scs-kg/ontology#Place")
     assert person is not None and place is not None

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -13,7 +10,7 @@ from rdflib.compare import isomorphic
 
 from kg import jsonld
 
-from .conftest import ROOT
+from .conftest import run_kg
 
 
 def test_canonical_sorts_arrays_but_keeps_list_order() -> None:
@@ -31,16 +28,7 @@ def test_an_rdf_list_survives_a_round_trip() -> None:
 
 
 def _construct(seed: str) -> str:
-    env = dict(os.environ, PYTHONHASHSEED=seed)
-    done = subprocess.run(
-        [sys.executable, "-m", "kg", "query", "entity-neighbourhood", "--format", "json-ld"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
+    return run_kg(["query", "entity-neighbourhood", "--format", "json-ld"], seed).stdout
 
 
 def test_construct_as_jsonld_is_byte_identical_across_processes() -> None:
