@@ -14,7 +14,9 @@ value is bound as an RDF term by the engine, never pasted into the query text.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -135,7 +137,13 @@ def parse_header(text: str, where: str) -> dict[str, object]:
 
 
 def load_query(path: Path) -> CatalogQuery:
-    """Read one `.rq` file of the catalog."""
+    """Read one `.rq` file of the catalog (read again only when the file changes)."""
+    stat = path.stat()
+    return _load_query(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _load_query(path: Path, _mtime_ns: int, _size: int) -> CatalogQuery:
     text = path.read_text(encoding="utf-8")
     header = parse_header(text, str(path))
     return CatalogQuery(name=path.stem, path=path, text=text, **header)  # type: ignore[arg-type]
@@ -161,8 +169,9 @@ def get(name: str, directory: Path | None = None) -> CatalogQuery:
         name = name[:-3]
     folder = directory or resources.queries_dir()
     path = folder / f"{name}.rq"
-    if re.fullmatch(r"[^/\\]+", name) and name not in (".", "..") and path.is_file():
-        return load_query(path)  # only the one file: reading the whole catalog costs ms
+    if re.fullmatch(r"[^/\\]+", name) and name not in (".", ".."):
+        with contextlib.suppress(OSError):  # only the one file: the whole catalog costs ms
+            return load_query(path)
     catalog = load_catalog(folder)
     if name not in catalog:
         raise InputError(f"unknown query {name!r}{nearest(name, list(catalog))}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 
 
+@functools.cache
 def data_root() -> Path:
     """Return the folder holding `ontology/`, `queries/` and `sources/`."""
     packaged = Path(str(resources.files("kg"))) / "_data"

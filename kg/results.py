@@ -6,21 +6,19 @@ JSON or XML; CONSTRUCT and DESCRIBE results as Turtle, N-Triples or JSON-LD.
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg import jsonld
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.namespaces import FACT, PREFIXES
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
@@ -28,14 +26,26 @@ GRAPH_FORMATS = ("turtle", "nt", "json-ld")
 _GRAPH_ALIASES = {"ttl": "turtle", "ntriples": "nt", "n-triples": "nt", "jsonld": "json-ld"}
 
 Row = tuple[Node | None, ...]
+_NATIVE = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xml": "XML"}
+
+
+@contextlib.contextmanager
+def _engine_errors() -> Iterator[None]:
+    """pyoxigraph evaluates while the answer is read: report its errors in one line."""
+    try:
+        yield
+    except (RuntimeError, OSError) as exc:
+        raise KgError(f"oxigraph: {str(exc).splitlines()[0]}") from None
 
 
 class Result:
     """The answer to a query: rows of a SELECT, the boolean of an ASK, or triples.
 
-    The embedded and remote engines hand over their rows as pyoxigraph terms (`terms`) with a
-    `convert` function to rdflib terms; `rows` converts them only when first read, and the
-    writers below format pyoxigraph terms directly, so output needs no rdflib terms at all.
+    The embedded engine hands over pyoxigraph's own answer (`native`), not yet evaluated: the
+    standard formats (CSV, TSV, JSON, XML, N-Triples) are then written by pyoxigraph itself,
+    as fast as pyoxigraph alone. `terms` (pyoxigraph terms) and `rows` (rdflib terms) are
+    taken from it only when read. The remote engine keeps the endpoint's own bytes the same way;
+    rdflib's rows go out through the same pyoxigraph writers, so every engine writes one form.
     """
 
     def __init__(
@@ -48,30 +58,130 @@ class Result:
         *,
         terms: list[tuple[Any, ...]] | None = None,
         convert: Callable[[Any], Node | None] | None = None,
+        native: Any = None,
+        replay: tuple[bytes, str] | None = None,
     ) -> None:
-        if terms is not None and convert is None:
+        lazy = terms is not None or native is not None or replay is not None
+        if lazy and convert is None:
             raise ValueError("a Result of pyoxigraph terms needs a convert function")
         self.kind = kind
         self.vars = vars if vars is not None else []
-        self._rows = rows if rows is not None or terms is not None else []
+        self._rows = rows if rows is not None else (None if lazy and kind == "select" else [])
         self.boolean = boolean
-        self.triples = triples if triples is not None else []
-        self.terms = terms
+        self._triples = (
+            triples if triples is not None else (None if lazy and kind == "graph" else [])
+        )
+        self._terms = terms
+        self._native = native  # a pyoxigraph QuerySolutions or QueryTriples, not yet read
+        self._replay = replay  # (bytes, format name): what `native` was serialized to
         self.convert = convert
+
+    # --- taking the answer out of pyoxigraph, once ---------------------------------------
+
+    def _solutions(self) -> Any:
+        """Hand over pyoxigraph's answer once: the unread original, or parsed back from bytes."""
+        import pyoxigraph as ox
+
+        native, self._native = self._native, None
+        if native is not None:
+            return native
+        assert self._replay is not None
+        data, fmt = self._replay
+        if self.kind == "graph":
+            return ox.parse(data, format=getattr(ox.RdfFormat, fmt))
+        return ox.parse_query_results(data, format=getattr(ox.QueryResultsFormat, fmt))
+
+    @property
+    def terms(self) -> list[tuple[Any, ...]] | None:
+        """The rows (or triples) as pyoxigraph terms; None when the rows are rdflib terms."""
+        if self._terms is None and (self._native is not None or self._replay is not None):
+            found = self._solutions()
+            with _engine_errors():
+                if self.kind == "graph":
+                    self._terms = [(t.subject, t.predicate, t.object) for t in found]
+                else:
+                    self._terms = [tuple(sol) for sol in found]
+        return self._terms
+
+    @terms.setter
+    def terms(self, value: list[tuple[Any, ...]] | None) -> None:
+        self._terms = value
 
     @property
     def rows(self) -> list[Row]:
         """The rows as rdflib terms (None for unbound), converted on first use."""
         if self._rows is None:
             convert = self.convert
-            assert self.terms is not None and convert is not None
-            self._rows = [tuple(convert(t) for t in row) for row in self.terms]
+            terms = self.terms
+            assert terms is not None and convert is not None
+            self._rows = [tuple(convert(t) for t in row) for row in terms]
         return self._rows
 
     @rows.setter
     def rows(self, value: list[Row]) -> None:
         self._rows = value
-        self.terms = None
+        self._terms = self._native = self._replay = None
+
+    @property
+    def triples(self) -> list[tuple[Node, Node, Node]]:
+        """The triples of a CONSTRUCT or DESCRIBE as rdflib terms, converted on first use."""
+        if self._triples is None:
+            convert = self.convert
+            terms = self.terms
+            assert terms is not None and convert is not None
+            self._triples = [tuple(convert(t) for t in tr) for tr in terms]  # type: ignore[misc]
+        return self._triples
+
+    @triples.setter
+    def triples(self, value: list[tuple[Node, Node, Node]]) -> None:
+        self._triples = value
+        self._terms = self._native = self._replay = None
+
+    def serialized(self, fmt: str) -> bytes:
+        """Write the rows in a standard format (`csv`, `tsv`, `json`, `xml`) with pyoxigraph."""
+        import pyoxigraph as ox
+
+        target = getattr(ox.QueryResultsFormat, _NATIVE[fmt])
+        if self._native is not None and self._terms is None:
+            # the first writing reads pyoxigraph's answer; CSV loses term kinds, so keep TSV
+            first = "TSV" if fmt == "csv" else _NATIVE[fmt]
+            native, self._native = self._native, None
+            with _engine_errors():
+                data = native.serialize(format=getattr(ox.QueryResultsFormat, first))
+            self._replay = (data, first)
+        if self._replay is not None and self._terms is None:
+            data, first = self._replay
+            if first == _NATIVE[fmt]:
+                return data
+            parsed = ox.parse_query_results(data, format=getattr(ox.QueryResultsFormat, first))
+        else:  # rows already read, or rdflib's: through their JSON
+            parsed = ox.parse_query_results(
+                to_json(self).encode("utf-8"), format=ox.QueryResultsFormat.JSON
+            )
+        return parsed.serialize(format=target) or b""
+
+    def ntriples(self) -> bytes:
+        """Write the triples of a CONSTRUCT or DESCRIBE as N-Triples with pyoxigraph."""
+        import pyoxigraph as ox
+
+        if self._native is not None and self._terms is None:
+            native, self._native = self._native, None
+            with _engine_errors():
+                self._replay = (native.serialize(format=ox.RdfFormat.N_TRIPLES), "N_TRIPLES")
+        if self._replay is not None and self._terms is None:
+            return self._replay[0]
+        if self._terms is not None:
+            items = [ox.Triple(*t) for t in self._terms]
+        else:  # rdflib triples: through their N-Triples form
+            text = "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in self.triples)
+            items = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+        return ox.serialize(items, format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle what was read (pyoxigraph's live answer cannot travel between processes)."""
+        if self._native is not None:
+            self.terms  # noqa: B018  # reads the answer
+        return dict(self.__dict__)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):
@@ -191,8 +301,26 @@ def write(result: Result, fmt: str, names: dict[str, str] | None = None) -> str:
         return write_graph(result, fmt, names)
     if fmt not in TABLE_FORMATS:
         raise InputError(f"--format {fmt}: SELECT/ASK write {', '.join(TABLE_FORMATS)}")
-    return {"table": table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "xml": to_xml}[fmt](
-        result, names
+    if fmt == "table":
+        return table(result, names)
+    if result.kind == "ask":
+        return _ask(result, fmt)
+    text = result.serialized(fmt).decode("utf-8")
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _ask(result: Result, fmt: str) -> str:
+    """An ASK answer: `_askResult` in CSV and TSV (no standard form there), else the standard."""
+    value = "true" if result.boolean else "false"
+    if fmt == "csv":
+        return f"_askResult\r\n{value}\r\n"
+    if fmt == "tsv":
+        return f"?_askResult\n{value}\n"
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
+    return (
+        '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        f"<head></head><boolean>{value}</boolean></sparql>\n"
     )
 
 
@@ -215,30 +343,6 @@ def table(result: Result, names: dict[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_csv(result: Result, names: dict[str, str] | None = None) -> str:
-    """SPARQL 1.1 Query Results CSV: header of variable names, plain values, CRLF lines."""
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\r\n")
-    if result.kind == "ask":
-        out.writerow(["_askResult"])
-        out.writerow(["true" if result.boolean else "false"])
-        return buf.getvalue()
-    out.writerow(result.vars)
-    out.writerows(
-        _cells(result, _fast_csv, lambda t: f"_:{t}" if isinstance(t, BNode) else str(t), "")
-    )
-    return buf.getvalue()
-
-
-def to_tsv(result: Result, names: dict[str, str] | None = None) -> str:
-    """SPARQL 1.1 Query Results TSV: `?var` header, terms in N-Triples syntax."""
-    if result.kind == "ask":
-        return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.vars)]
-    lines += ["\t".join(row) for row in _cells(result, _fast_nt, nt, "")]
-    return "\n".join(lines) + "\n"
-
-
 def _json_term(term: Node) -> dict[str, str]:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
@@ -253,42 +357,21 @@ def _json_term(term: Node) -> dict[str, str]:
     return found
 
 
-def to_json(result: Result, names: dict[str, str] | None = None) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    if result.kind == "ask":
-        doc: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
-    else:
-        bindings = [
-            {v: t for v, t in zip(result.vars, row, strict=True) if t is not None}
-            for row in _cells(result, _fast_json, _json_term, None)  # type: ignore[arg-type]
-        ]
-        doc = {"head": {"vars": result.vars}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-def to_xml(result: Result, names: dict[str, str] | None = None) -> str:
-    """SPARQL Query Results XML."""
-    lines = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
-    if result.kind == "ask":
-        lines += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>"]
-        return "\n".join([*lines, "</sparql>"]) + "\n"
-    lines.append("  <head>")
-    lines += [f"    <variable name={quoteattr(v)}/>" for v in result.vars]
-    lines += ["  </head>", "  <results>"]
-    opening = [f"      <binding name={quoteattr(v)}>" for v in result.vars]
-    for row in _cells(result, _fast_xml, _xml_value, None):
-        lines.append("    <result>")
-        lines += [f"{o}{value}</binding>" for o, value in zip(opening, row, strict=True) if value]
-        lines.append("    </result>")
-    lines += ["  </results>", "</sparql>"]
-    return "\n".join(lines) + "\n"
+def to_json(result: Result) -> str:
+    """SPARQL 1.1 Query Results JSON of rows already read (what pyoxigraph then rewrites)."""
+    bindings = [
+        {v: t for v, t in zip(result.vars, row, strict=True) if t is not None}
+        for row in _cells(result, _fast_json, _json_term, None)  # type: ignore[arg-type]
+    ]
+    doc = {"head": {"vars": result.vars}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def write_graph(result: Result, fmt: str, names: dict[str, str] | None = None) -> str:
     """Serialize triples as Turtle, N-Triples or JSON-LD, sorted so the output is stable."""
     if fmt == "nt":
-        lines = sorted({f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in result.triples})
-        return "".join(line + "\n" for line in lines)
+        lines = sorted(set(result.ntriples().splitlines()))  # UTF-8 sorts as code points
+        return (b"\n".join(lines) + b"\n").decode("utf-8") if lines else ""
     g = Graph()
     names = dict(names or PREFIXES)
     for triple in result.triples:
@@ -311,8 +394,6 @@ def write_graph(result: Result, fmt: str, names: dict[str, str] | None = None) -
 # plain string or a language-tagged string, exactly as the rdflib writer does; other literals
 # (numbers, dates ...), whose lexical form rdflib normalises, go through rdflib. Results
 # repeat terms a lot, so each distinct term is formatted once.
-
-_BAD_IRI_CHARS = frozenset('<>" {}|\\^`')  # rdflib refuses to write these in N-Triples
 
 
 def _cells(
@@ -390,19 +471,6 @@ _XSD_INTEGERS = frozenset(
 _CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
 
 
-def quote(text: str) -> str:
-    """Quote a string as rdflib's `Literal.n3()` does (long quotes when it has a newline)."""
-    if "\n" in text:
-        encoded = text.replace("\\", "\\\\")
-        if '"""' in text:
-            encoded = encoded.replace('"""', '\\"\\"\\"')
-        if encoded[-1] == '"' and encoded[-2] != "\\":
-            encoded = encoded[:-1] + "\\" + '"'
-        return '"""' + encoded.replace("\r", "\\r") + '"""'
-    escaped = text.replace("\n", "\\n").replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\r", "\\r") + '"'
-
-
 def _fast_text(names: dict[str, str] | None) -> Callable[[Any], str | None]:
     """The table cell of a pyoxigraph term: prefixed name, `_:id` or literal text."""
     import pyoxigraph as ox
@@ -416,34 +484,6 @@ def _fast_text(names: dict[str, str] | None) -> Callable[[Any], str | None]:
         return None if found is None else found[0]
 
     return fast
-
-
-def _fast_csv(term: Any) -> str | None:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    found = _plain(term)
-    return None if found is None else found[0]
-
-
-def _fast_nt(term: Any) -> str | None:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        value = term.value
-        return None if _BAD_IRI_CHARS.intersection(value) else f"<{value}>"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    found = _plain(term)
-    if found is None:
-        return None
-    text, language, datatype = found
-    if language:
-        return f"{quote(text)}@{language}"
-    return f"{quote(text)}^^<{datatype}>" if datatype else quote(text)
 
 
 def _fast_json(term: Any) -> dict[str, str] | None:
@@ -463,36 +503,3 @@ def _fast_json(term: Any) -> dict[str, str] | None:
     elif datatype:
         cell["datatype"] = datatype
     return cell
-
-
-def _fast_xml(term: Any) -> str | None:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    found = _plain(term)
-    if found is None:
-        return None
-    text, language, datatype = found
-    attr = ""
-    if language:
-        attr = f" xml:lang={quoteattr(language)}"
-    elif datatype:
-        attr = f" datatype={quoteattr(datatype)}"
-    return f"<literal{attr}>{escape(text)}</literal>"
-
-
-def _xml_value(term: Node | None) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{escape(str(term))}</bnode>"
-    assert isinstance(term, Literal)
-    attr = ""
-    if term.language:
-        attr = f" xml:lang={quoteattr(term.language)}"
-    elif term.datatype and term.datatype != XSD.string:
-        attr = f" datatype={quoteattr(str(term.datatype))}"
-    return f"<literal{attr}>{escape(str(term))}</literal>"

@@ -1,8 +1,8 @@
 """Query engines over the built graph: embedded Oxigraph (default), rdflib, a remote endpoint.
 
 Every engine answers with a `kg.results.Result` whose rows are rdflib terms (the embedded
-Oxigraph and the remote engine keep pyoxigraph's own terms and convert them only when the rows
-are read; the writers format them directly), and takes parameter values
+Oxigraph keeps pyoxigraph's own unread answer and the remote engine the endpoint's bytes; rows
+are converted only when read, and pyoxigraph writes the standard formats), and takes values
 as RDF terms: pyoxigraph `substitutions`, rdflib `initBindings` on a prepared query, and for a
 remote endpoint a `VALUES` block written from the terms' N-Triples form (see `values_block`).
 The default graph is the union of all named graphs on every engine.
@@ -11,6 +11,7 @@ The default graph is the union of all named graphs on every engine.
 from __future__ import annotations
 
 import base64
+import functools
 import multiprocessing
 import os
 import re
@@ -67,6 +68,7 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKENS.findall(text) if not t.startswith("#")]
 
 
+@functools.lru_cache(maxsize=256)
 def is_update(text: str) -> bool:
     """Whether the text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP ...)."""
     toks = tokens(text)
@@ -208,6 +210,14 @@ class OxigraphEngine(Engine):
 
     def __init__(self, store: Any) -> None:
         self.store = store
+        self._known: dict[URIRef, bool] = {}  # entity checks of parameters, until an update
+
+    def exists(self, term: URIRef) -> bool:
+        """Whether the term occurs in the graph (remembered until the next update)."""
+        found = self._known.get(term)
+        if found is None:
+            found = self._known[term] = super().exists(term)
+        return found
 
     @classmethod
     def load(cls, data: Path, store_dir: Path | None = None) -> OxigraphEngine:
@@ -244,17 +254,15 @@ class OxigraphEngine(Engine):
             raise KgError(f"oxigraph: {str(exc).splitlines()[0]}") from None
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", boolean=bool(answer))
+        # pyoxigraph's answer as it is, read only when written (by pyoxigraph) or asked for
         if isinstance(answer, ox.QuerySolutions):
             names = [v.value for v in answer.variables]
-            # pyoxigraph terms until needed: `Result.rows` converts, the writers format them
-            terms = [tuple(sol) for sol in answer]
-            return Result("select", vars=names, terms=terms, convert=Converter())
-        convert = converter()
-        triples = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer]
-        return Result("graph", triples=triples)  # type: ignore[arg-type]
+            return Result("select", vars=names, native=answer, convert=Converter())
+        return Result("graph", native=answer, convert=Converter())
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update on the store."""
+        self._known.clear()
         try:
             self.store.update(text)
         except SyntaxError as exc:
@@ -397,8 +405,7 @@ class RemoteEngine(Engine):
         if isinstance(parsed, ox.QueryBoolean):
             return Result("ask", boolean=bool(parsed))
         names = [v.value for v in parsed.variables]
-        terms = [tuple(sol[i] for i in range(len(names))) for sol in parsed]
-        return Result("select", vars=names, terms=terms, convert=Converter())
+        return Result("select", vars=names, replay=(data, "JSON"), convert=Converter())
 
     def update(self, text: str) -> None:
         """POST a SPARQL Update to the endpoint URL."""

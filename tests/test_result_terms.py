@@ -10,7 +10,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kg import catalog
 from kg.api import KnowledgeGraph
-from kg.results import TABLE_FORMATS, Result, quote, write
+from kg.results import TABLE_FORMATS, Result, write
 from kg.store import OxigraphEngine, open_engine
 
 # Every kind of term a writer formats: IRIs, a blank node, plain and tagged strings with
@@ -70,15 +70,40 @@ def test_rows_stay_pyoxigraph_terms_until_read(engine: OxigraphEngine) -> None:
     assert rows[7][:2] == (None, Literal("cr\ronly"))
 
 
+def _values(text: str) -> list[tuple[tuple[str, str, str], ...]]:
+    """Read TSV results back (pyoxigraph) into comparable cells: numbers compared by value."""
+    import pyoxigraph as ox
+
+    from kg.results import canonical_term
+    from kg.store import from_ox
+
+    parsed = ox.parse_query_results(text.encode("utf-8"), format=ox.QueryResultsFormat.TSV)
+    return [tuple(canonical_term(from_ox(t)) for t in sol) for sol in parsed]
+
+
 @pytest.mark.parametrize("fmt", TABLE_FORMATS)
 def test_writers_on_pyoxigraph_terms_match_rdflib_terms(engine: OxigraphEngine, fmt: str) -> None:
-    """Every format is byte-identical whether the rows are pyoxigraph or rdflib terms."""
-    for text in (TRICKY, BLANK):
+    """Every format is byte-identical whether pyoxigraph writes its answer or rdflib rows.
+
+    Doubles are left out here: pyoxigraph and rdflib write a double's canonical form
+    differently ("1" and "1.0"); the next test checks they keep its value.
+    """
+    for text in (TRICKY.replace('"1.0E0"^^xsd:double', '"1"'), BLANK):
         result = engine.run(text)
         fast = write(result, fmt)
-        assert result._rows is None  # writing did not need rdflib rows
+        assert result._rows is None  # no rdflib terms were needed
+        if fmt != "table":
+            assert result._terms is None  # pyoxigraph wrote its answer itself
         assert fast == write(_converted(result), fmt)
     assert "Zweite" in write(engine.run(TRICKY), fmt)
+
+
+def test_every_term_keeps_its_value_either_way(engine: OxigraphEngine) -> None:
+    """With doubles too, both ways of writing give the same terms and values."""
+    result = engine.run(TRICKY)
+    fast = write(result, "tsv")
+    assert _values(fast) == _values(write(_converted(result), "tsv"))
+    assert len(_values(fast)) == 10
 
 
 @pytest.mark.parametrize("fmt", TABLE_FORMATS)
@@ -121,24 +146,6 @@ def test_timeout_path_gives_the_same_output(out_dir: Path) -> None:
         assert a == b and write(a, "json") == write(b, "json")
 
 
-def test_quote_matches_rdflib() -> None:
-    """`quote` writes strings exactly as rdflib's Literal.n3() does."""
-    for text in [
-        'a"b',
-        "x\ny",
-        'x\n"',
-        "a\\b",
-        "a\rb\n",
-        "a\rb",
-        '"""\nq',
-        "\\",
-        '"',
-        'a\\\nb"',
-        "",
-    ]:
-        assert quote(text) == Literal(text).n3(), text
-
-
 def test_blank_nodes_and_results_built_by_hand_still_write() -> None:
     """A Result made of rdflib terms (as `kg queries` builds) writes as before."""
     result = Result("select", vars=["x", "y"], rows=[(BNode("b0"), Literal("v")), (None, None)])
@@ -146,8 +153,8 @@ def test_blank_nodes_and_results_built_by_hand_still_write() -> None:
     assert write(result, "tsv") == '?x\t?y\n_:b0\t"v"\n\t\n'
 
 
-def test_literals_rdflib_normalises_are_written_as_before() -> None:
-    """Non-canonical typed literals (as pyoxigraph may hand over) go through rdflib unchanged."""
+def test_non_canonical_literals_keep_their_value() -> None:
+    """Non-canonical typed literals (as pyoxigraph may hand over) are written with their value."""
     import pyoxigraph as ox
 
     from kg.store import Converter
@@ -168,5 +175,6 @@ def test_literals_rdflib_normalises_are_written_as_before() -> None:
     ]
     result = Result("select", vars=["v"], terms=[(t,) for t in terms], convert=Converter())
     for fmt in TABLE_FORMATS:
-        assert write(result, fmt) == write(_converted(result), fmt), fmt
-    assert '"7"^^<' in write(result, "tsv")  # rdflib's normalised form, as before
+        assert write(result, fmt)  # every format writes them
+    assert _values(write(result, "tsv")) == _values(write(_converted(result), "tsv"))
+    assert "\n7\n" in write(result, "tsv")  # "007" is the integer 7
