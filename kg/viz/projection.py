@@ -135,21 +135,22 @@ class Projector:
     graph: Graph
     _labels: dict[Node, str] = field(default_factory=dict)
     _evidence: dict[URIRef, Evidence] = field(default_factory=dict)
-    _index: dict[URIRef, dict[Node, list[Node]]] = field(default_factory=dict)
+    _index: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict)
     _relations: dict[URIRef, str] = field(default_factory=dict)
     _derived: list[tuple[Node, URIRef, Node, Node]] | None = None
 
     # --- reading the graph ---
 
     def objs(self, node: Node, predicate: URIRef) -> list[Node]:
-        """Return the objects of (node, predicate): one pass over the predicate, then a lookup."""
+        """Return the objects of (node, predicate): one pass over the graph, then lookups."""
+        if not self._index:  # one pass over every triple: cheaper than a lookup per predicate
+            found: dict[Node, dict[Node, dict[Node, None]]] = defaultdict(lambda: defaultdict(dict))
+            for s, p, o in self.graph.triples((None, None, None)):
+                found[p][s][o] = None
+            self._index = {p: {k: list(v) for k, v in by_s.items()} for p, by_s in found.items()}
+            self._index.setdefault(RDF.type, {})
         index = self._index.get(predicate)
-        if index is None:
-            found: dict[Node, dict[Node, None]] = defaultdict(dict)
-            for s, o in self.graph.subject_objects(predicate):
-                found[s][o] = None
-            index = self._index[predicate] = {k: list(v) for k, v in found.items()}
-        return index.get(node, [])
+        return index.get(node, []) if index is not None else []
 
     def label(self, node: Node) -> str:
         """Return the English (or any) label of a node, else its local name."""
