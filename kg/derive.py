@@ -61,6 +61,31 @@ def edges(facts: Graph) -> Iterator[Edge]:
             yield agent, KG.participatedIn, event, event
 
 
+# what the edges read: the facts' own properties, and the nodes a fact links to whose
+# properties are read too (a contested claim's claimant, a participation's participant)
+_READ: set[Node] = {KG.contester, KG.contestedClaim, KG.claimant, KG.participation}
+_READ.update(p for _c, sprop, _p, oprop in _PAIRS for p in (sprop, oprop))
+_READ.update(prop for _c, prop, _p in _SYMMETRIC)
+_READ.add(KG.participant)
+_CLASSES: set[Node] = {c for c, *_rest in _PAIRS} | {c for c, *_r in _SYMMETRIC}
+_CLASSES.add(KG.ClaimContest)
+_LINKS = (KG.contestedClaim, KG.participation)
+
+
+def joins(facts: Graph) -> tuple[set[Node], set[Node]]:
+    """Return the nodes whose properties the edges read (subjects) and the nodes facts link to.
+
+    Deriving from the union of sources gives the union of each source's own edges as long as
+    no node of one source's subjects or links is a subject in another source too.
+    """
+    subjects: set[Node] = set()
+    for s, p, o in facts:
+        if p in _READ or (p == RDF.type and o in _CLASSES):
+            subjects.add(s)
+    links = {o for p in _LINKS for o in facts.objects(None, p)}
+    return subjects, links
+
+
 def derive(facts: Graph, out: Graph) -> int:
     """Write the direct edges of `facts` and their reifications into `out`; return the count."""
     count = 0

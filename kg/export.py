@@ -2,19 +2,26 @@
 
 Output is byte-identical for the same input, and written atomically: the files go to a
 temporary folder beside the target, which replaces the target only when all are written.
+
+The data comes from an rdflib `Dataset` or from a `pyoxigraph.Store` holding the same quads;
+both give the same bytes. It is sorted once, as canonical N-Triples lines graph by graph, and
+written by pyoxigraph; only the small entity registry and the VoID description go through
+rdflib's Turtle writer.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
@@ -25,19 +32,25 @@ from kg.namespaces import (
     DERIVED_GRAPH,
     ENTITIES_GRAPH,
     FACT,
+    GRAPH,
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
     PREFIXES,
     VOID,
 )
 from kg.progress import progress
+from kg.terms import from_ox, to_ox
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 NAME = "scs-kg"
 DATASET_IRI = URIRef(BASE + "dataset")
 DUMP = BASE + "dump/"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+SOURCE_GRAPHS = str(GRAPH) + "source/"
 
-# file name, rdflib format, whether it keeps graph names
+# file name, format, whether it keeps graph names
 SERIALIZATIONS: list[tuple[str, str, bool]] = [
     (f"{NAME}.trig", "trig", True),
     (f"{NAME}.nq", "nquads", True),
@@ -63,31 +76,307 @@ _OX_FORMATS = {
 }
 
 
-def sorted_quads(ds: Dataset | Graph, named: bool = True) -> list[Any]:
-    """Return the quads (or, unnamed, the distinct triples) as pyoxigraph terms, sorted."""
+_XSD_INTEGER = f"^^<{XSD.integer}> .".encode()
+_RDF_TYPE = f" <{RDF.type}> ".encode()
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """Split canonical N-Triples into its lines ("s p o ."), without line ends."""
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _ntriples(triples: Iterable[Any]) -> list[bytes]:
     import pyoxigraph as ox
 
-    data = ds.serialize(format="nquads" if isinstance(ds, Dataset) else "nt")
-    parsed = ox.parse(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    if named:
-        items: list[Any] = list(set(parsed))
-        items.sort(
-            key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-        )
-    else:
-        items = list({ox.Triple(q.subject, q.predicate, q.object) for q in parsed})
-        items.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return items
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None
+    return _lines(data)
 
 
-def serialize(ds: Dataset, fmt: str, named: bool) -> str:
-    """Serialize the dataset (or, for a triples-only format, the union of its graphs)."""
-    if fmt == "json-ld":
-        doc = jsonld.dumps(ds, prefixes(ds))
-        assert isinstance(doc, dict)
-        doc["@context"] = CONTEXT_FILE
-        return jsonld.text(doc)
-    return write_sorted(sorted_quads(ds, named), fmt, prefixes(ds))
+def graph_key(graph_name: Any) -> str:
+    """Return the sort key of a graph name: its N-Quads form, "DEFAULT" for the default graph."""
+    return str(graph_name)
+
+
+def store_graphs(store: pyoxigraph.Store) -> dict[str, list[bytes]]:
+    """Return each graph of a pyoxigraph store as N-Triples lines (unsorted), by graph key."""
+    import pyoxigraph as ox
+
+    graphs = {}
+    for name in [ox.DefaultGraph(), *store.named_graphs()]:
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+        lines = _lines(data or b"")
+        if lines:
+            graphs[graph_key(name)] = lines
+    return graphs
+
+
+def dataset_graphs(ds: Dataset) -> dict[str, list[bytes]]:
+    """Return each graph of an rdflib dataset as N-Triples lines (unsorted), by graph key."""
+    import pyoxigraph as ox
+
+    data = ds.serialize(format="nquads", encoding="utf-8")
+    triples: dict[str, list[Any]] = {}
+    for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+        triples.setdefault(graph_key(q.graph_name), []).append(q.triple)
+    return {name: _ntriples(found) for name, found in triples.items()}
+
+
+_INTEGER_TYPES: dict[str, Callable[[int], bool]] = {
+    "nonNegativeInteger": lambda n: n >= 0,
+    "positiveInteger": lambda n: n > 0,
+    "nonPositiveInteger": lambda n: n <= 0,
+    "negativeInteger": lambda n: n < 0,
+    "long": lambda n: -(2**63) <= n < 2**63,
+    "int": lambda n: -(2**31) <= n < 2**31,
+    "short": lambda n: -(2**15) <= n < 2**15,
+    "byte": lambda n: -(2**7) <= n < 2**7,
+    "unsignedLong": lambda n: 0 <= n < 2**64,
+    "unsignedInt": lambda n: 0 <= n < 2**32,
+    "unsignedShort": lambda n: 0 <= n < 2**16,
+    "unsignedByte": lambda n: 0 <= n < 2**8,
+}
+
+
+def shape_integer_types(shapes_path: Path | None = None) -> dict[str, str]:
+    """Return, per property, the integer datatype the shapes require (`sh:datatype`), if any.
+
+    Only datatypes derived from xsd:integer, and only properties that shapes name as their
+    `sh:path` with one datatype in all.
+    """
+    sh = "http://www.w3.org/ns/shacl#"
+    shapes = Graph().parse(shapes_path or resources.shapes_file(), format="turtle")
+    found: dict[str, set[str]] = {}
+    for shape, path in shapes.subject_objects(URIRef(sh + "path")):
+        if isinstance(path, URIRef):
+            for datatype in shapes.objects(shape, URIRef(sh + "datatype")):
+                found.setdefault(str(path), set()).add(str(datatype))
+    return {
+        path: datatype
+        for path, (datatype,) in ((p, tuple(t)) for p, t in found.items() if len(t) == 1)
+        if datatype.removeprefix(str(XSD)) in _INTEGER_TYPES
+    }
+
+
+def _in_range(value: bytes, test: Callable[[int], bool]) -> bool:
+    try:
+        return test(int(value.strip(b'"')))
+    except ValueError:
+        return False
+
+
+def restore_integer_types(lines: list[bytes], types: dict[str, str]) -> list[bytes]:
+    """Give back the integer datatypes that a pyoxigraph store replaces with xsd:integer.
+
+    A pyoxigraph (0.5) store keeps numbers by value: "3"^^xsd:nonNegativeInteger comes back as
+    "3"^^xsd:integer. Where the shapes require one integer datatype of a property, its
+    xsd:integer values in that datatype's range get it back, so that a store exports the same
+    data as the dataset it was loaded from.
+    """
+    wanted = {
+        f"<{p}>".encode(): (f"^^<{t}> .".encode(), _INTEGER_TYPES[t.removeprefix(str(XSD))])
+        for p, t in types.items()
+    }
+    out = []
+    for line in lines:
+        if line.endswith(_XSD_INTEGER):
+            s, p, o = line.split(b" ", 2)
+            target = wanted.get(p)
+            value = o[: -len(_XSD_INTEGER)]
+            if target is not None and _in_range(value, target[1]):
+                line = b"%s %s %s%s" % (s, p, value, target[0])
+        out.append(line)
+    return out
+
+
+def _parse(lines: list[bytes]) -> Any:
+    """Parse N-Triples lines (or N-Quads lines) into pyoxigraph quads, in order."""
+    import pyoxigraph as ox
+
+    return ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_QUADS) if lines else []
+
+
+def canonical_blank_nodes(lines: list[bytes]) -> list[bytes]:
+    """Label the blank nodes of one graph's N-Triples lines as the build does (rdflib's labels).
+
+    A pyoxigraph store does not keep long blank node labels, so they are labelled again from
+    the content, which gives the build's own labels back. Only lines with a blank node are
+    parsed: those are few (OWL class expressions); the others are returned as they are.
+    """
+    import pyoxigraph as ox
+    from rdflib.compare import to_canonical_graph
+
+    candidates = [i for i, line in enumerate(lines) if line.startswith(b"_:") or b" _:" in line]
+    if not candidates:
+        return lines
+    g = Graph()
+    blank = set()
+    for i, q in zip(candidates, _parse([lines[i] for i in candidates]), strict=True):
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+            blank.add(i)
+    if not blank:
+        return lines
+    kept = [line for i, line in enumerate(lines) if i not in blank]
+    relabelled = (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in to_canonical_graph(g))
+    return kept + _ntriples(relabelled)
+
+
+class SortedData:
+    """The data to export as sorted canonical N-Triples lines, graph by graph.
+
+    Sorting lines as bytes gives the order of (subject, predicate, object) in N-Triples form:
+    IRIs end with ">", and a space sorts before any character that can follow a term.
+    """
+
+    def __init__(self, graphs: dict[str, list[bytes]]) -> None:
+        self.graphs = {name: sorted(set(graphs[name])) for name in sorted(graphs)}
+
+    def nquad_lines(self) -> list[bytes]:
+        """The quads as N-Quads lines, sorted by graph, subject, predicate, object."""
+        parts = []
+        for name, lines in self.graphs.items():
+            if name == "DEFAULT":
+                parts.extend(lines)
+            else:
+                tail = b" " + name.encode("utf-8") + b" ."
+                parts.extend(line[:-2] + tail for line in lines)
+        return parts
+
+    @functools.cached_property
+    def nquads(self) -> bytes:
+        """The quads as N-Quads, sorted by graph, subject, predicate, object."""
+        return b"".join(line + b"\n" for line in self.nquad_lines())
+
+    @functools.cached_property
+    def union(self) -> list[bytes]:
+        """The distinct triples of all graphs as N-Triples lines, sorted."""
+        found: set[bytes] = set()
+        for lines in self.graphs.values():
+            found.update(lines)
+        return sorted(found)
+
+    def quads(self) -> Any:
+        """Iterate over the quads as pyoxigraph terms, in order."""
+        import pyoxigraph as ox
+
+        return ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS)
+
+    def triples(self, graph: URIRef | None = None) -> Any:
+        """Iterate over the triples of one named graph, or of the union, in order."""
+        lines = self.union if graph is None else self.graphs.get(f"<{graph}>", [])
+        return _parse(lines)
+
+
+def _serialize(items: Any, fmt: str, names: dict[str, str] | None = None) -> bytes:
+    """Serialize pyoxigraph quads or triples, in their order, with the given prefixes."""
+    import pyoxigraph as ox
+
+    rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+    prefixes = None if fmt in ("nt", "nquads") else (names or dict(sorted(PREFIXES.items())))
+    data = ox.serialize(items, format=rdf_format, prefixes=prefixes)
+    assert data is not None
+    return data
+
+
+_FACT_SEGMENT = re.compile(b"<" + re.escape(str(FACT).encode()) + b"([^/>]*)/")
+
+
+def _fact_segment(ns: str) -> str | None:
+    """Return the source slug a fact prefix's namespace is under (`FACT<slug>/...`), if any."""
+    rest = ns.removeprefix(str(FACT))
+    return rest.split("/", 1)[0] if rest != ns and "/" in rest else None
+
+
+class Chunked:
+    """Write Turtle or TriG in chunks, each with only the prefixes that it can use.
+
+    pyoxigraph's writers try every prefix on every IRI, and a corpus has one prefix per source:
+    with thousands of sources that dominates. A chunk (whole subjects of one graph) is written
+    with the project's prefixes and those of the sources whose facts it names; the prefix each
+    IRI gets is the same, so the bytes are those of one call with every prefix.
+    """
+
+    CHUNK = 4096  # lines
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+        self.always: dict[str, str] = {}
+        self.by_source: dict[bytes, list[tuple[str, str]]] = {}
+        for prefix, ns in names.items():
+            segment = _fact_segment(ns)
+            if segment is None:
+                self.always[prefix] = ns
+            else:
+                self.by_source.setdefault(segment.encode("utf-8"), []).append((prefix, ns))
+        # which prefix an IRI gets is sure to be the same only if no namespace is inside another
+        spaces = sorted(names.values())
+        self.nested = any(b.startswith(a) for a, b in itertools.pairwise(spaces))
+
+    def _body(self, lines: list[bytes], fmt: str, graph: str | None) -> bytes:
+        """Serialize N-Triples lines (in `graph`, for TriG) and drop the prefix lines."""
+        names = dict(self.always)
+        for segment in set(_FACT_SEGMENT.findall(b"".join(lines))):
+            names.update(self.by_source.get(segment, ()))
+        names = dict(sorted(names.items()))
+        if graph is not None and graph != "DEFAULT":
+            tail = b" " + graph.encode("utf-8") + b" ."
+            lines = [line[:-2] + tail for line in lines]
+        data = _serialize(_parse(lines), fmt, names)
+        body = data.split(b"\n", len(names))
+        assert all(line.startswith(b"@prefix ") for line in body[:-1])
+        return body[-1]
+
+    def _chunks(self, lines: list[bytes]) -> Iterable[list[bytes]]:
+        """Cut sorted lines into runs of whole subjects."""
+        start = 0
+        while start < len(lines):
+            end = min(start + self.CHUNK, len(lines))
+            if end < len(lines):
+                subject = lines[end - 1].split(b" ", 1)[0] + b" "
+                while end < len(lines) and lines[end].startswith(subject):
+                    end += 1
+            yield lines[start:end]
+            start = end
+
+    def header(self, fmt: str) -> bytes:
+        """The prefix lines of a file written with every prefix (pyoxigraph's order)."""
+        import pyoxigraph as ox
+
+        node = ox.NamedNode("urn:x")
+        data = _serialize([ox.Triple(node, node, node)], fmt, self.names)
+        lines = data.split(b"\n", len(self.names))
+        assert all(line.startswith(b"@prefix ") for line in lines[:-1])
+        return data[: len(data) - len(lines[-1])]
+
+    def turtle(self, lines: list[bytes]) -> bytes:
+        """Write sorted N-Triples lines as Turtle."""
+        if self.nested:
+            return _serialize(_parse(lines), "turtle", self.names)
+        parts = [self.header("turtle")]
+        parts.extend(self._body(chunk, "turtle", None) for chunk in self._chunks(lines))
+        return b"".join(parts)
+
+    def trig(self, graphs: dict[str, list[bytes]]) -> bytes:
+        """Write sorted N-Triples lines, graph by graph, as TriG."""
+        if self.nested:
+            return _serialize(_parse(SortedData(graphs).nquad_lines()), "trig", self.names)
+        parts = [self.header("trig")]
+        for name, lines in graphs.items():
+            bodies = [self._body(chunk, "trig", name) for chunk in self._chunks(lines)]
+            if name == "DEFAULT":
+                parts.extend(bodies)
+                continue
+            opener = bodies[0].split(b"\n", 1)[0] + b"\n"
+            parts.append(opener)
+            for body in bodies:
+                assert body.startswith(opener) and body.endswith(b"}\n"), body[:80]
+                parts.append(body[len(opener) : -2])
+            parts.append(b"}\n")
+        return b"".join(parts)
 
 
 def prefixes(ds: Dataset | Graph) -> dict[str, str]:
@@ -99,57 +388,75 @@ def prefixes(ds: Dataset | Graph) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def write_sorted(items: list[Any], fmt: str, names: dict[str, str] | None = None) -> str:
-    """Serialize sorted pyoxigraph quads or triples with the given prefixes."""
+def graph_prefixes(graph_names: Iterable[str]) -> dict[str, str]:
+    """Return the project's prefixes and one per source graph (`<slug>:` for its facts)."""
+    found = dict(PREFIXES)
+    for name in graph_names:
+        if name.startswith(SOURCE_GRAPHS):
+            slug = name[len(SOURCE_GRAPHS) :]
+            found[slug] = f"{FACT}{slug}/"
+    return dict(sorted(found.items()))
+
+
+def _default_prefixes(data: Dataset | pyoxigraph.Store) -> dict[str, str]:
+    """Return the prefixes of a dataset (its bindings) or of a store (its graph names)."""
     import pyoxigraph as ox
 
-    rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
-    prefixes = None if fmt in ("nt", "nquads") else (names or dict(sorted(PREFIXES.items())))
-    data = ox.serialize(items, format=rdf_format, prefixes=prefixes)
-    assert data is not None
-    return data.decode("utf-8")
+    if isinstance(data, ox.Store):
+        return graph_prefixes(g.value for g in data.named_graphs() if isinstance(g, ox.NamedNode))
+    return prefixes(data)
 
 
-def void(ds: Dataset, files: list[str], sources: list[URIRef], triples: int | None = None) -> Graph:
-    """Describe the dataset with VoID: counts, class partitions, subsets, sources, dumps.
+def _turtle(triples: Iterable[Any], names: dict[str, str]) -> str:
+    """Write a small graph of pyoxigraph triples as rdflib's Turtle (sorted, prefixed)."""
+    g = Graph()
+    for prefix, ns in names.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    for t in triples:
+        g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    return g.serialize(format="turtle")
 
-    `triples` is the number of distinct triples of the union, if already known.
-    """
+
+def void(data: SortedData, files: list[str], sources: list[URIRef]) -> Graph:
+    """Describe the dataset with VoID: counts, class partitions, subsets, sources, dumps."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
-    if triples is None:
-        triples = len({(s, p, o) for s, p, o, _g in ds.quads((None, None, None, None))})
     g.add((DATASET_IRI, RDF.type, VOID.Dataset))
     g.add((DATASET_IRI, DCTERMS.title, Literal("scs-kg: South China Sea diplomacy", lang="en")))
     g.add((DATASET_IRI, DCTERMS.license, LICENSE))
     g.add((DATASET_IRI, RDFS.comment, Literal(f"Built by scs-kg {__version__}.", lang="en")))
     g.add((DATASET_IRI, VOID.vocabulary, ONTOLOGY_IRI))
-    g.add((DATASET_IRI, VOID.triples, Literal(triples, datatype=XSD.integer)))
-    # one pass over the typing triples, graph by graph (the ontology and derived graphs left out)
-    subjects = set()
-    classes: Counter[URIRef] = Counter()
-    for s, _p, cls, graph in ds.quads((None, RDF.type, None, None)):
-        graph_name = graph.identifier if isinstance(graph, Graph) else graph
-        if graph_name in (ONTOLOGY_GRAPH, DERIVED_GRAPH):
+    g.add((DATASET_IRI, VOID.triples, Literal(len(data.union), datatype=XSD.integer)))
+    # the typing triples, graph by graph (the ontology and derived graphs left out)
+    subjects: set[bytes] = set()
+    classes: Counter[str] = Counter()
+    skipped = {f"<{ONTOLOGY_GRAPH}>", f"<{DERIVED_GRAPH}>"}
+    for name, lines in data.graphs.items():
+        if name in skipped:
             continue
-        subjects.add(s)
-        if isinstance(cls, URIRef):
-            classes[cls] += 1
+        for line in lines:
+            if _RDF_TYPE in line:
+                s, p, o = line[:-2].split(b" ", 2)
+                if b" " + p + b" " == _RDF_TYPE:
+                    subjects.add(s)
+                    if o.startswith(b"<"):
+                        classes[o[1:-1].decode("utf-8")] += 1
     g.add((DATASET_IRI, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
     for cls, count in sorted(classes.items()):
         part = URIRef(f"{BASE}void/class/{_slug(cls)}")
         g.add((DATASET_IRI, VOID.classPartition, part))
-        g.add((part, VOID["class"], cls))
+        g.add((part, VOID["class"], URIRef(cls)))
         g.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
-    for c in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        if not isinstance(c.identifier, URIRef) or len(c) == 0:
-            continue
-        sub = URIRef(f"{BASE}void/graph/{_slug(c.identifier)}")
+    for name, lines in data.graphs.items():
+        if not name.startswith("<"):
+            continue  # the default graph has no name, a blank node no IRI
+        iri = URIRef(name[1:-1])
+        sub = URIRef(f"{BASE}void/graph/{_slug(iri)}")
         g.add((DATASET_IRI, VOID.subset, sub))
         g.add((sub, RDF.type, VOID.Dataset))
-        g.add((sub, URIRef("http://www.w3.org/ns/sparql-service-description#name"), c.identifier))
-        g.add((sub, VOID.triples, Literal(len(c), datatype=XSD.integer)))
+        g.add((sub, URIRef("http://www.w3.org/ns/sparql-service-description#name"), iri))
+        g.add((sub, VOID.triples, Literal(len(lines), datatype=XSD.integer)))
     for source in sorted(sources):
         g.add((DATASET_IRI, DCTERMS.source, source))
     for name in sorted(files):
@@ -157,7 +464,7 @@ def void(ds: Dataset, files: list[str], sources: list[URIRef], triples: int | No
     return g
 
 
-def _slug(iri: URIRef) -> str:
+def _slug(iri: str) -> str:
     text = str(iri)
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(ns):
@@ -165,41 +472,58 @@ def _slug(iri: URIRef) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text)
 
 
-def write_outputs(ds: Dataset, out_dir: Path, sources: list[URIRef]) -> list[Path]:
-    """Write every export into `out_dir`, atomically; return the files written."""
+def sorted_data(data: Dataset | pyoxigraph.Store) -> SortedData:
+    """Return the graphs of a dataset or a store as sorted lines, blank nodes labelled alike."""
     import pyoxigraph as ox
 
+    if isinstance(data, ox.Store):
+        graphs = store_graphs(data)
+        types = shape_integer_types()
+        graphs = {name: restore_integer_types(lines, types) for name, lines in graphs.items()}
+    else:
+        graphs = dataset_graphs(data)
+    return SortedData({name: canonical_blank_nodes(lines) for name, lines in graphs.items()})
+
+
+def write_outputs(
+    data: Dataset | pyoxigraph.Store,
+    out_dir: Path,
+    sources: list[URIRef],
+    prefixes: dict[str, str] | None = None,
+) -> list[Path]:
+    """Write every export of a dataset or a pyoxigraph store into `out_dir`, atomically.
+
+    A store gives the same bytes as the dataset it holds. `prefixes` are those of the
+    Turtle-family files and the JSON-LD context; by default the project's and one per source
+    (from the dataset's bindings, or from the store's graph names). Returns the files written.
+    """
+
     @functools.cache
-    def items(named: bool) -> list[Any]:
-        # sorted once for every format: the triples of the union come from the sorted quads
-        if named:
-            return sorted_quads(ds, named=True)
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in items(True)}
-        return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    def lines() -> SortedData:
+        return sorted_data(data)
 
     @functools.cache
     def names() -> dict[str, str]:
-        return prefixes(ds)
+        return dict(sorted(prefixes.items())) if prefixes is not None else _default_prefixes(data)
 
-    writers: dict[str, Callable[[], str | bytes]] = {}
-    for name, fmt, named in SERIALIZATIONS:
-        if fmt == "json-ld":
-            writers[name] = functools.partial(serialize, ds, fmt, named)
-        else:
-            writers[name] = functools.partial(
-                lambda f, n: write_sorted(items(n), f, names()), fmt, named
-            )
-    writers[CONTEXT_FILE] = lambda: json.dumps(context(ds), indent=2, sort_keys=True) + "\n"
+    writers: dict[str, Callable[[], str | bytes]] = {
+        f"{NAME}.nq": lambda: lines().nquads,
+        f"{NAME}.trig": lambda: Chunked(names()).trig(lines().graphs),
+        f"{NAME}.jsonld": lambda: jsonld.dataset_document(lines().quads(), CONTEXT_FILE),
+        f"{NAME}.nt": lambda: b"".join(line + b"\n" for line in lines().union),
+        f"{NAME}.ttl": lambda: Chunked(names()).turtle(lines().union),
+        f"{NAME}.rdf": lambda: _serialize(lines().triples(), "xml", names()),
+    }
+    assert set(writers) == {name for name, _fmt, _named in SERIALIZATIONS}
+    writers[CONTEXT_FILE] = lambda: (
+        json.dumps({"@context": names()}, indent=2, sort_keys=True) + "\n"
+    )
     writers["ontology.ttl"] = lambda: resources.ontology_file().read_bytes()
-    writers["ontology.rdf"] = lambda: write_sorted(
-        sorted_quads(ds.graph(ONTOLOGY_GRAPH), named=False), "xml"
-    )
+    writers["ontology.rdf"] = lambda: _serialize(lines().triples(ONTOLOGY_GRAPH), "xml")
     writers["shapes.ttl"] = lambda: resources.shapes_file().read_bytes()
-    writers["entities.ttl"] = lambda: ds.graph(ENTITIES_GRAPH).serialize(format="turtle")
+    writers["entities.ttl"] = lambda: _turtle(lines().triples(ENTITIES_GRAPH), names())
     dumps = sorted(writers)
-    writers["void.ttl"] = lambda: void(ds, dumps, sources, len(items(False))).serialize(
-        format="turtle"
-    )
+    writers["void.ttl"] = lambda: void(lines(), dumps, sources).serialize(format="turtle")
     return atomic_folder(out_dir, writers)
 
 

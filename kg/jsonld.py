@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from rdflib import Dataset, Graph
 
@@ -31,3 +33,19 @@ def dumps(graph: Graph | Dataset, context: dict[str, str], compact: bool = False
 def text(doc: object) -> str:
     """Return a JSON-LD document as indented text with a final newline."""
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def dataset_document(quads: Iterable[Any], context_file: str) -> bytes:
+    """Write sorted pyoxigraph quads as one JSON-LD document that names a local context file.
+
+    pyoxigraph writes expanded JSON-LD (full IRIs, one graph object per named graph, in the
+    order of the quads), which needs no context: the reference to `context_file` (prefixes
+    only) keeps the document's shape and lets a reader compact it.
+    """
+    import pyoxigraph as ox
+
+    body = ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
+    assert body is not None
+    head = json.dumps({"@context": context_file, "@graph": []}, ensure_ascii=False)
+    assert head.endswith("[]}")
+    return head[:-3].encode("utf-8") + body + b"}\n"

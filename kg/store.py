@@ -22,9 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from kg import terms
 from kg.errors import InputError, KgError
 from kg.results import Result
 
@@ -98,23 +99,13 @@ def data_file(data: Path) -> Path:
 
 
 def from_ox(term: Any) -> Node | None:
-    """Convert a pyoxigraph term to an rdflib term (xsd:string literals become plain)."""
-    import pyoxigraph as ox
-
+    """Convert a pyoxigraph term to an rdflib term (None stays None)."""
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        if dt == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
-    raise InputError(f"unsupported term in a result: {term!r}")
+    try:
+        return terms.from_ox(term)
+    except TypeError:
+        raise InputError(f"unsupported term in a result: {term!r}") from None
 
 
 class Converter:
@@ -143,18 +134,10 @@ def converter() -> Callable[[Any], Node | None]:
 
 
 def to_ox(term: Node) -> Any:
-    """Convert an rdflib IRI or literal to a pyoxigraph term."""
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise InputError(f"cannot bind {term!r}")
+    """Convert an rdflib IRI or literal, a parameter's value, to a pyoxigraph term."""
+    if not isinstance(term, URIRef | Literal):
+        raise InputError(f"cannot bind {term!r}")
+    return terms.to_ox(term)
 
 
 def _from_rdflib(term: Node | None) -> Node | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, NamespaceManager
@@ -15,6 +17,10 @@ from kg import resources
 from kg.namespaces import PREFIXES
 from kg.progress import progress
 from kg.sources import cache_dir, parse_turtle
+from kg.terms import cached_to_ox, from_ox
+
+if TYPE_CHECKING:
+    from kg.build import Built
 
 
 @dataclass(frozen=True)
@@ -58,12 +64,22 @@ def _order(v: Violation) -> tuple[str, str, str, str]:
     return (v.focus, v.path, v.check, v.message)
 
 
-def _shacl_results(data: Graph, shapes: Graph) -> list[tuple[Violation, Node | None, str]]:
-    """Run pySHACL; return each violation with its focus node and what tells results apart."""
+def _shacl_results(
+    data: Graph, shapes: Graph, inplace: bool = False
+) -> list[tuple[Violation, Node | None, str]]:
+    """Run pySHACL; return each violation with its focus node and what tells results apart.
+
+    `inplace`: `data` is a throw-away copy, which pySHACL need not copy again.
+    """
     from pyshacl import validate  # heavy: imported only when validating
 
     _conforms, results, _text = validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=inplace,
     )
     assert isinstance(results, Graph)
     nm = prefixed_graph().namespace_manager
@@ -133,26 +149,7 @@ def to_oxigraph(data: Graph) -> Any:
     """Copy a dataset (graphs kept) or a graph (into the default graph) into a pyoxigraph store."""
     import pyoxigraph as ox  # imported only when validating
 
-    cache: dict[Node, Any] = {}
-
-    def term(t: Node) -> Any:
-        found = cache.get(t)
-        if found is None:
-            if isinstance(t, URIRef):
-                found = ox.NamedNode(str(t))
-            elif isinstance(t, BNode):
-                found = ox.BlankNode(str(t))
-            elif isinstance(t, Literal):
-                if t.language:
-                    found = ox.Literal(str(t), language=t.language)
-                elif t.datatype is not None:
-                    found = ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-                else:
-                    found = ox.Literal(str(t))
-            else:
-                raise TypeError(f"not an RDF term: {t!r}")
-            cache[t] = found
-        return found
+    term = cached_to_ox()
 
     store = ox.Store()
     if isinstance(data, Dataset):
@@ -170,20 +167,6 @@ def _name(g: Graph | Node) -> Node:
     return g.identifier if isinstance(g, Graph) else g
 
 
-def _from_oxigraph(t: Any) -> Node:
-    import pyoxigraph as ox
-
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if t.language:
-        return Literal(t.value, lang=t.language)
-    if t.datatype.value == _XSD_STRING:
-        return Literal(t.value)
-    return Literal(t.value, datatype=URIRef(t.datatype.value))
-
-
 def run_violation_queries(data: Graph, directory: Path | None = None) -> list[Violation]:
     """Run every `*-violation.rq` check on `data` (a dataset: union default graph); rows fail.
 
@@ -193,14 +176,17 @@ def run_violation_queries(data: Graph, directory: Path | None = None) -> list[Vi
     paths = violation_queries(directory)
     if not paths:
         return []
-    store = to_oxigraph(data)
-    nm = data.namespace_manager
+    return _run_checks(to_oxigraph(data), paths, data.namespace_manager)
+
+
+def _run_checks(store: Any, paths: list[Path], nm: NamespaceManager) -> list[Violation]:
+    """Run `*-violation.rq` checks on a pyoxigraph store (union default graph); rows fail."""
     found = []
     for path in paths:
         result = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
         for solution in result:
             values = [
-                _from_oxigraph(solution[i]).n3(nm) if solution[i] is not None else ""
+                from_ox(solution[i]).n3(nm) if solution[i] is not None else ""
                 for i in range(len(result.variables))
             ]
             focus = values[0] if values else "?"
@@ -394,7 +380,7 @@ def shacl_dataset(
                 data.addN((s, p, o, data) for s, p, o in extra)
                 results = [
                     (v, extra_key)
-                    for v, focus, extra_key in _shacl_results(data, shapes)
+                    for v, focus, extra_key in _shacl_results(data, shapes, inplace=True)
                     if focus in owned
                 ]
                 if cached is not None:
@@ -415,15 +401,270 @@ def _pyshacl_version() -> str:
     return version("pyshacl")
 
 
-def validate(ds: Dataset, cache: Path | bool | None = True) -> list[Violation]:
-    """Run the shapes and the violation checks on the whole dataset.
+def validate(data: Dataset | Built, cache: Path | bool | None = True) -> list[Violation]:
+    """Run the shapes and the violation checks on the whole dataset (or a build's product).
 
-    `cache`: True for `kg.sources.cache_dir()`, a folder, or None/False.
+    `cache`: True for `kg.sources.cache_dir()`, a folder, or None/False. A `Built` is validated
+    source by source, each source's verdicts cached (`validate_built`).
     """
     folder = cache_dir() if cache is True else (cache or None)
-    found = shacl_dataset(ds, cache=folder)
+    if not isinstance(data, Dataset):
+        return validate_built(data, folder)
+    found = shacl_dataset(data, cache=folder)
     with progress("running data checks", 2) as step:
         step()
-        found += run_violation_queries(ds)
+        found += run_violation_queries(data)
         step()
     return found
+
+
+# --- Validation of a build, source by source, each source's verdicts cached ----------------
+#
+# A node's verdict depends only on its neighbourhood (see above): the triples with it as
+# subject or (inverse paths) object, and its values' types. A source's share of the dataset
+# (its graph and the edges derived from it alone) is "on its own" when no node of that
+# neighbourhood is described anywhere else but in the shared graphs: no other source has a
+# triple with one of its nodes as subject (for the predicates the shapes read) or as object
+# (inverse paths), and the shared graphs mention none of its described nodes. When every source
+# is on its own, validating each source with the shared graphs gives exactly the verdicts of
+# the union on the nodes it owns, and those verdicts depend only on its own content, the
+# shared graphs and the shapes: they are cached under that key, so a rebuild after an edit
+# validates only the edited source. Each source keeps, with its verdicts, the nodes of its
+# neighbourhood that are not in its own namespace (`fact:SLUG/`, `src:SLUG`), which is all it
+# takes to check that every source is on its own; when one is not (or the shapes reach further,
+# or direct edges join facts of several sources), the whole dataset is validated as above.
+#
+# The `*-violation.rq` checks: `evidence-length` reads one span's own triples, so its rows are
+# the union of each source's. `derived-edge-untraced` subtracts traced edges (MINUS), so a
+# source alone may show an edge as untraced that another source's fact traces: a source with
+# no row has none in the union, but any row found is checked again on the whole store. Checks
+# not known to be per source run on the whole store always.
+
+PER_SOURCE_CHECKS = frozenset({"evidence-length-violation", "derived-edge-untraced-violation"})
+
+
+def _key(*parts: str | bytes) -> hashlib._Hash:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h
+
+
+def _neighbourhood(
+    slug: str,
+    g: list[tuple[Node, Node, Node]],
+    forward: set[Node],
+    inverse: set[Node],
+    targets_of: set[Node],
+) -> tuple[set[Node], dict[str, Any]]:
+    """Return the nodes a source owns and its summary: described (k) and read (r) nodes outside
+    its own namespace, and whether it has subclass triples."""
+    from kg.build import owner
+
+    owned: set[Node] = set()
+    described: set[Node] = set()
+    read: set[Node] = set()
+    subclass = False
+    for s, p, o in g:
+        owned.add(s)
+        if p in targets_of:
+            owned.add(o)
+        if p in forward:
+            described.add(s)
+            if not isinstance(o, Literal):
+                read.add(o)
+        if p in inverse:
+            described.add(o)
+            read.add(s)
+        if p == RDFS.subClassOf:
+            subclass = True
+    read |= owned
+
+    def foreign(nodes: set[Node]) -> list[str]:
+        keys = (_term_key(n) for n in nodes)
+        return sorted(k for k in keys if k.startswith("_:") or owner(k[1:]) != slug)
+
+    return owned, {"k": foreign(described), "r": foreign(read), "subclass": subclass}
+
+
+def _on_their_own(slugs: list[str], summaries: list[dict[str, Any]], shared: Graph) -> bool:
+    """Whether every source's neighbourhood is its own (see above)."""
+    from kg.build import owner
+
+    known = set(slugs)
+    described: dict[str, set[str]] = {}
+    for slug, summary in zip(slugs, summaries, strict=True):
+        if summary["subclass"]:
+            return False
+        for node in [*summary["k"], *summary["r"]]:
+            home = owner(node[1:]) if node.startswith("<") else None
+            if home in known and home != slug:
+                return False  # it reads or describes another source's node
+        for node in summary["k"]:
+            described.setdefault(node, set()).add(slug)
+    for slug, summary in zip(slugs, summaries, strict=True):
+        for node in summary["r"]:
+            if described.get(node, {slug}) - {slug}:
+                return False
+    for t in {t for triple in shared for t in triple if not isinstance(t, Literal)}:
+        node = _term_key(t)
+        if node in described or (isinstance(t, URIRef) and owner(str(t)) in known):
+            return False
+    return True
+
+
+def check_sources(
+    built: Built,
+    todo: list[int],
+    owned: dict[int, set[Node]],
+    triples: dict[int, list[tuple[Node, Node, Node]]],
+    shapes: Graph,
+    checks: list[Path],
+    shared: Graph,
+) -> dict[int, dict[str, Any]]:
+    """Validate the sources `todo` (indices into `built.units`), each with the shared graphs;
+    return each one's SHACL verdicts and its number of rows per per-source check."""
+    import pyoxigraph as ox
+
+    from kg.build import add_parts
+
+    out: dict[int, dict[str, Any]] = {i: {"shacl": [], "checks": {}} for i in todo}
+    size = SOURCES_PER_CHUNK
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    with progress("validating sources", len(chunks) + 1) as step:
+        for ids in chunks:
+            data = prefixed_graph()
+            data.addN((s, p, o, data) for s, p, o in shared)
+            for i in ids:
+                data.addN((s, p, o, data) for s, p, o in triples[i])
+            by_focus: dict[Node, list[int]] = {}
+            for i in ids:
+                for node in owned[i]:
+                    by_focus.setdefault(node, []).append(i)
+            for v, focus, extra in _shacl_results(data, shapes, inplace=True):
+                for i in by_focus.get(focus, []) if focus is not None else []:
+                    out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
+            step()
+        store = ox.Store()
+        add_parts(store, built.shared)
+        texts = [(p.stem, p.read_text(encoding="utf-8")) for p in checks]
+        texts = [(name, text) for name, text in texts if name in PER_SOURCE_CHECKS]
+        for i in todo:
+            unit = built.units[i]
+            add_parts(store, [unit.graph, unit.derived])
+            for name, text in texts:
+                rows = store.query(text, use_default_graph_as_union=True)
+                assert isinstance(rows, ox.QuerySolutions)
+                out[i]["checks"][name] = len(list(rows))
+            for part in (unit.graph, unit.derived):
+                store.remove_graph(ox.NamedNode(str(part.name)))
+        step()
+    return out
+
+
+def _read_entry(file: Path | None) -> Any:
+    """Return a cached verdict (marked as used), or None when missing or unreadable."""
+    from kg.build import touch_entry
+
+    if file is None or not file.is_file():
+        return None
+    try:
+        found = json.loads(file.read_text(encoding="utf-8"))
+    except ValueError:  # unreadable: validated again
+        return None
+    touch_entry(file)
+    return found
+
+
+def validate_built(
+    built: Built,
+    cache: Path | None = None,
+    shapes_path: Path | None = None,
+    queries: Path | None = None,
+) -> list[Violation]:
+    """Validate a build's product source by source, with each source's verdicts cached by its
+    content (`cache`: a folder or None); the result is the same as `validate(built.dataset)`."""
+    import json
+
+    from kg.build import write_entry
+
+    shapes_file = shapes_path or resources.shapes_file()
+    shapes = parse_turtle(shapes_file)
+    reach = shape_reach(shapes)
+    if reach is None or len(built.cross.load()):
+        return validate(built.dataset, cache)
+    forward, inverse = reach
+    targets_of = set(shapes.objects(None, SH.targetObjectsOf))
+    checks = violation_queries(queries)
+    here = Path(__file__).read_bytes()
+    base = _key(CACHE_VERSION, _pyshacl_version(), shapes_file.read_bytes(), here)
+    base.update(built.shared_key.encode("ascii"))
+    for path in checks:
+        base.update(_key(path.name, path.read_bytes()).digest())
+    folder = cache / "validate" if cache is not None else None
+
+    entries: list[dict[str, Any] | None] = []
+    files: list[Path | None] = []
+    for unit in built.units:
+        key = base.copy()
+        key.update(unit.key.encode("ascii"))
+        file = folder / f"{key.hexdigest()}.json" if folder is not None else None
+        entries.append(_read_entry(file))
+        files.append(file)
+    shared = prefixed_graph()
+    for part in built.shared:
+        part.into(shared)
+    todo = [i for i, entry in enumerate(entries) if entry is None]
+    owned: dict[int, set[Node]] = {}
+    triples: dict[int, list[tuple[Node, Node, Node]]] = {}
+    for i in todo:
+        unit = built.units[i]
+        triples[i] = unit.graph.triples() + unit.derived.triples()
+        owned[i], entries[i] = _neighbourhood(unit.slug, triples[i], forward, inverse, targets_of)
+    summaries = [e for e in entries if e is not None]
+    if not _on_their_own([u.slug for u in built.units], summaries, shared):
+        return validate(built.dataset, cache)
+
+    verdicts = check_sources(built, todo, owned, triples, shapes, checks, shared)
+    del triples
+    for i, verdict in verdicts.items():
+        entry = entries[i]
+        assert entry is not None
+        entry.update(verdict)
+        file = files[i]
+        if file is not None:
+            write_entry(file, json.dumps(entry, sort_keys=True))
+
+    # the shared graphs' own nodes
+    shared_file = folder / f"{base.hexdigest()}.json" if folder is not None else None
+    shared_rows = _read_entry(shared_file)
+    if shared_rows is None:
+        mine = set(shared.subjects()) | {o for p in targets_of for o in shared.objects(None, p)}
+        shared_rows = [
+            [v.check, v.focus, v.path, v.message, extra]
+            for v, focus, extra in _shacl_results(shared, shapes, inplace=True)
+            if focus in mine
+        ]
+        if shared_file is not None:
+            write_entry(shared_file, json.dumps(shared_rows))
+
+    found: dict[tuple[Violation, str], Violation] = {}
+    for rows in [shared_rows, *(e["shacl"] for e in entries if e is not None)]:
+        for row in rows:
+            v = Violation(*row[:4])
+            found[(v, row[4])] = v
+    result = sorted(found.values(), key=_order)
+    whole = [
+        path
+        for path in checks
+        if path.stem not in PER_SOURCE_CHECKS
+        or any(e["checks"].get(path.stem, 0) for e in entries if e is not None)
+    ]
+    if whole:
+        with progress("running data checks", 2) as step:
+            store = built.store()
+            step()
+            result += _run_checks(store, whole, built.empty_dataset().namespace_manager)
+            step()
+    return result

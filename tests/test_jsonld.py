@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
@@ -35,3 +37,50 @@ def test_construct_as_jsonld_is_byte_identical_across_processes() -> None:
     first, second = _construct("1"), _construct("7")
     assert first == second
     assert json.loads(first)["@graph"]
+
+
+def _quads() -> list[Any]:
+    import pyoxigraph as ox
+
+    ex = "https://example.org/"
+    s, p, g = ox.NamedNode(ex + "s"), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "g")
+    node = ox.BlankNode("b1")
+    objects = [
+        ox.Literal("plain"),
+        ox.Literal("word", language="en"),
+        ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ox.Literal('quote " and \\ and\nnew line'),
+        ox.NamedNode(ex + "o"),
+        node,
+    ]
+    quads = [ox.Quad(s, p, o, g) for o in objects]
+    quads.append(ox.Quad(node, p, ox.Literal("in the default graph"), ox.DefaultGraph()))
+    quads.append(ox.Quad(s, p, ox.Literal("another graph"), ox.NamedNode(ex + "h")))
+    return sorted(quads, key=lambda q: tuple(map(str, (q.graph_name, q.subject, q.object))))
+
+
+def test_the_dataset_document_names_its_context_and_reads_back(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    quads = _quads()
+    data = jsonld.dataset_document(quads, "context.jsonld")
+    assert data == jsonld.dataset_document(list(quads), "context.jsonld")
+    assert data.endswith(b"}\n")
+    doc = json.loads(data)
+    assert doc["@context"] == "context.jsonld"
+    # pyoxigraph, given the (prefixes only) context
+    doc["@context"] = {"ex": "https://example.org/"}
+    got = list(ox.parse(json.dumps(doc).encode("utf-8"), format=ox.RdfFormat.JSON_LD))
+    assert sorted(map(str, got)) == sorted(map(str, quads))
+    # rdflib, reading the context file beside the document
+    (tmp_path / "context.jsonld").write_text(
+        json.dumps({"@context": {"ex": "https://example.org/"}})
+    )
+    (tmp_path / "doc.jsonld").write_bytes(data)
+    parsed = Dataset()
+    parsed.parse(tmp_path / "doc.jsonld", format="json-ld")
+    want = Dataset()
+    want.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
+    assert len(parsed) == len(want) == len(quads)
+    for graph in want.graphs():
+        assert isomorphic(graph, parsed.graph(graph.identifier)), graph.identifier

@@ -26,7 +26,7 @@ def build_checked(sources: Path | None, keep: str) -> Built:
     from kg.validate import validate as run_validate
 
     built = run_build(sources)
-    violations = run_validate(built.dataset)
+    violations = run_validate(built)
     for v in violations:
         say(v.line())
     if violations:
@@ -43,15 +43,27 @@ def build(
     from kg.export import write_outputs
 
     built = build_checked(sources, f"; {out} left as it was")
-    files = write_outputs(built.dataset, out, [s.iri for s in built.sources])
-    say(
-        f"built {len(built.sources)} source(s), {len(built.dataset)} quads, "
-        f"{len(files)} files in {out}"
-    )
+    store = built.store()  # exports from pyoxigraph: no rdflib dataset of the whole corpus
+    files = write_outputs(store, out, [s.iri for s in built.sources], built.prefixes())
+    _prune_after_build()
+    say(f"built {len(built.sources)} source(s), {len(store)} quads, {len(files)} files in {out}")
 
 
 @errors
 def validate(sources: SourcesOption = None) -> None:
     """Build in memory and validate: exit 0 if it conforms, 1 if not, 2 on bad input."""
     built = build_checked(sources, "")
-    say(f"conforms: {len(built.sources)} source(s), {len(built.dataset)} quads")
+    say(f"conforms: {len(built.sources)} source(s), {built.quad_count()} quads")
+
+
+PRUNE_AFTER_DAYS = 30.0
+
+
+def _prune_after_build() -> None:
+    """Remove the cache entries that no build has used for PRUNE_AFTER_DAYS days."""
+    from kg.build import prune_cache
+    from kg.sources import cache_dir
+
+    folder = cache_dir()
+    if folder is not None and folder.is_dir():
+        prune_cache(folder, PRUNE_AFTER_DAYS)
