@@ -103,10 +103,6 @@ class Result:
                     self._terms = [tuple(sol) for sol in found]
         return self._terms
 
-    @terms.setter
-    def terms(self, value: list[tuple[Any, ...]] | None) -> None:
-        self._terms = value
-
     @property
     def rows(self) -> list[Row]:
         """The rows as rdflib terms (None for unbound), converted on first use."""
@@ -390,10 +386,10 @@ def write_graph(result: Result, fmt: str, names: dict[str, str] | None = None) -
 
 
 # --- formatting pyoxigraph terms directly ----------------------------------------------
-# Each writer formats a cell from a pyoxigraph term when the term is an IRI, a blank node, a
-# plain string or a language-tagged string, exactly as the rdflib writer does; other literals
-# (numbers, dates ...), whose lexical form rdflib normalises, go through rdflib. Results
-# repeat terms a lot, so each distinct term is formatted once.
+# The table and the JSON of rows already read format a cell from a pyoxigraph term when it is
+# an IRI, a blank node, a plain or language-tagged string or a canonical integer, exactly as
+# from the rdflib term; other literals, whose lexical form rdflib normalises, go through
+# rdflib. Results repeat terms a lot, so each distinct term is formatted once.
 
 
 def _cells(

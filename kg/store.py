@@ -128,11 +128,6 @@ class Converter:
         return found
 
 
-def converter() -> Callable[[Any], Node | None]:
-    """Return a caching converter from pyoxigraph to rdflib terms."""
-    return Converter()
-
-
 def to_ox(term: Node) -> Any:
     """Convert an rdflib IRI or literal, a parameter's value, to a pyoxigraph term."""
     if not isinstance(term, URIRef | Literal):
