@@ -170,10 +170,9 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
     out = work / f"out-{size}"
     _say(f"[{size}] exports")
     iris = [s.iri for s in built.sources]
-    names = built.prefixes()
     res["export_s"], _ = median_time(
-        lambda: write_outputs(built.store(), out, iris, names), reps
-    )  # as `kg build` does: the store made from the build, then every export
+        lambda: write_outputs(built, out, iris), reps
+    )  # as `kg build` does: every export read from the build's parts
     built = None  # free the build before the engines load
 
     import pyoxigraph as ox

@@ -27,6 +27,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg import __version__, jsonld, resources
+from kg.build import Built
 from kg.namespaces import (
     BASE,
     DERIVED_GRAPH,
@@ -39,7 +40,7 @@ from kg.namespaces import (
     VOID,
 )
 from kg.progress import progress
-from kg.terms import from_ox, to_ox
+from kg.terms import cached_to_ox, from_ox, to_ox
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -398,10 +399,12 @@ def graph_prefixes(graph_names: Iterable[str]) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def _default_prefixes(data: Dataset | pyoxigraph.Store) -> dict[str, str]:
-    """Return the prefixes of a dataset (its bindings) or of a store (its graph names)."""
+def _default_prefixes(data: Dataset | pyoxigraph.Store | Built) -> dict[str, str]:
+    """Return the prefixes of a dataset (its bindings), a build, or a store (its graph names)."""
     import pyoxigraph as ox
 
+    if isinstance(data, Built):
+        return data.prefixes()
     if isinstance(data, ox.Store):
         return graph_prefixes(g.value for g in data.named_graphs() if isinstance(g, ox.NamedNode))
     return prefixes(data)
@@ -472,11 +475,36 @@ def _slug(iri: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text)
 
 
-def sorted_data(data: Dataset | pyoxigraph.Store) -> SortedData:
-    """Return the graphs of a dataset or a store as sorted lines, blank nodes labelled alike."""
+def built_graphs(built: Built) -> dict[str, list[bytes]]:
+    """Return each graph of a build as N-Triples lines (unsorted), read from its parts.
+
+    The cached files are parsed, not loaded into a store, so literals keep their datatypes
+    and blank nodes their labels.
+    """
     import pyoxigraph as ox
 
-    if isinstance(data, ox.Store):
+    graphs: dict[str, list[bytes]] = {}
+    for part in built.parts():
+        if part.path is not None:
+            triples: Iterable[Any] = ox.parse(path=str(part.path), format=ox.RdfFormat.N_TRIPLES)
+        elif part.graph is not None:
+            term = cached_to_ox()
+            triples = (ox.Triple(term(s), term(p), term(o)) for s, p, o in part.graph)
+        else:
+            continue
+        lines = _ntriples(triples)
+        if lines:
+            graphs.setdefault(graph_key(ox.NamedNode(str(part.name))), []).extend(lines)
+    return graphs
+
+
+def sorted_data(data: Dataset | pyoxigraph.Store | Built) -> SortedData:
+    """Return the graphs of a dataset, a build or a store as sorted lines, blank nodes alike."""
+    import pyoxigraph as ox
+
+    if isinstance(data, Built):
+        graphs = built_graphs(data)
+    elif isinstance(data, ox.Store):
         graphs = store_graphs(data)
         types = shape_integer_types()
         graphs = {name: restore_integer_types(lines, types) for name, lines in graphs.items()}
@@ -486,14 +514,15 @@ def sorted_data(data: Dataset | pyoxigraph.Store) -> SortedData:
 
 
 def write_outputs(
-    data: Dataset | pyoxigraph.Store,
+    data: Dataset | pyoxigraph.Store | Built,
     out_dir: Path,
     sources: list[URIRef],
     prefixes: dict[str, str] | None = None,
 ) -> list[Path]:
-    """Write every export of a dataset or a pyoxigraph store into `out_dir`, atomically.
+    """Write every export of a dataset, a build or a pyoxigraph store into `out_dir`, atomically.
 
-    A store gives the same bytes as the dataset it holds. `prefixes` are those of the
+    All three give the same bytes for the same data (a build is read from its cached parts,
+    without making an rdflib dataset of the whole corpus). `prefixes` are those of the
     Turtle-family files and the JSON-LD context; by default the project's and one per source
     (from the dataset's bindings, or from the store's graph names). Returns the files written.
     """

@@ -142,9 +142,6 @@ def violation_queries(directory: Path | None = None) -> list[Path]:
     return sorted((directory or resources.queries_dir()).glob("*-violation.rq"))
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
 def to_oxigraph(data: Graph) -> Any:
     """Copy a dataset (graphs kept) or a graph (into the default graph) into a pyoxigraph store."""
     import pyoxigraph as ox  # imported only when validating

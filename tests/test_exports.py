@@ -277,3 +277,33 @@ def test_a_store_of_many_sources_writes_the_dataset_s_bytes(corpus: Built, tmp_p
     assert len(written) == 12
     for path in written:
         assert path.read_bytes() == (tmp_path / "ds" / path.name).read_bytes(), path.name
+
+
+def test_a_build_writes_the_dataset_s_bytes(built: Built, out_dir: Path, tmp_path: Path) -> None:
+    """`kg build`'s path: exports read from the build's parts equal those of its dataset."""
+    written = write_outputs(built, tmp_path / "out", [s.iri for s in built.sources])
+    assert [p.name for p in written] == sorted(p.name for p in out_dir.iterdir())
+    for path in written:
+        assert path.read_bytes() == (out_dir / path.name).read_bytes(), path.name
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_build_of_many_sources_writes_the_dataset_s_bytes(tmp_path: Path, cached: bool) -> None:
+    """From parts in memory, and from parts read back from cache files (a warm rebuild)."""
+    from bench.generate import generate
+    from kg.build import build
+
+    folder = tmp_path / "sources"
+    generate(folder, 3000, seed=4)
+    cache = tmp_path / "cache" if cached else None
+    first = build(folder, cache=cache)
+    built = build(folder, cache=cache) if cached else first
+    assert cached == all(u.graph.path is not None for u in built.units)
+    iris = [s.iri for s in built.sources]
+    write_outputs(build(folder, cache=None).dataset, tmp_path / "ds", iris)
+    written = write_outputs(built, tmp_path / "built", iris)
+    assert len(written) == 12
+    for path in written:
+        assert path.read_bytes() == (tmp_path / "ds" / path.name).read_bytes(), path.name
+    nq = (tmp_path / "built" / "scs-kg.nq").read_text(encoding="utf-8")
+    assert "nonNegativeInteger" in nq  # the datatypes the cache files hold are kept

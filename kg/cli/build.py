@@ -43,10 +43,13 @@ def build(
     from kg.export import write_outputs
 
     built = build_checked(sources, f"; {out} left as it was")
-    store = built.store()  # exports from pyoxigraph: no rdflib dataset of the whole corpus
-    files = write_outputs(store, out, [s.iri for s in built.sources], built.prefixes())
+    # exports straight from the build's parts: no rdflib dataset of the whole corpus
+    files = write_outputs(built, out, [s.iri for s in built.sources])
     _prune_after_build()
-    say(f"built {len(built.sources)} source(s), {len(store)} quads, {len(files)} files in {out}")
+    say(
+        f"built {len(built.sources)} source(s), {built.quad_count()} quads, "
+        f"{len(files)} files in {out}"
+    )
 
 
 @errors
