@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +15,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Node
 
 from kg import evidence, resources
+from kg.cache import Cache, CacheError, Entry, all_of, open_cache
 from kg.derive import derive, joins
 from kg.errors import EvidenceError, InputError
 from kg.namespaces import (
@@ -36,7 +33,6 @@ from kg.progress import progress
 from kg.sources import (
     REGISTRY_FILE,
     Source,
-    cache_dir,
     check_terms,
     declared_terms,
     discover,
@@ -52,17 +48,23 @@ Triple = tuple[Node, Node, Node]
 
 @dataclass
 class Part:
-    """Where one named graph's share of triples is: a cached N-Triples file or a graph."""
+    """Where one named graph's share of triples is: a verified cache entry or a graph."""
 
     name: URIRef
-    path: Path | None = None
+    entry: Entry | None = None
     graph: Graph | None = None
 
+    def nt(self) -> bytes:
+        """Return this part's triples as N-Triples (the cache entry's body, verified again)."""
+        if self.graph is not None:
+            return self.graph.serialize(format="nt", encoding="utf-8")
+        return self.entry.body() if self.entry is not None else b""
+
     def triples(self) -> list[Triple]:
-        """Return this part's triples (read from the cache file if not in memory)."""
+        """Return this part's triples (read from the cache entry if not in memory)."""
         if self.graph is not None:
             return list(self.graph)
-        return _read_cached(self.path) if self.path is not None else []
+        return _parse_cached(self.entry.body()) if self.entry is not None else []
 
     def into(self, g: Graph) -> None:
         """Add this part's triples to `g`."""
@@ -70,7 +72,7 @@ class Part:
         g.addN((s, p, o, g) for s, p, o in triples)
 
     def load(self) -> Graph:
-        """Return this part's triples as a graph (read from the cache file if not in memory)."""
+        """Return this part's triples as a graph (read from the cache entry if not in memory)."""
         if self.graph is None:
             g = Graph()
             self.into(g)
@@ -83,9 +85,10 @@ class Unit:
     """One source's share of the dataset: its compiled graph and the edges derived from it."""
 
     slug: str
-    key: str  # the content key of the compiled source (its cache file's name)
+    key: str  # the input key of the compiled source (its cache entry's name)
     graph: Part
     derived: Part
+    digest: str  # SHA-256 of what the source compiled to and its edges: what validation reads
 
 
 class Built:
@@ -98,12 +101,14 @@ class Built:
         units: list[Unit],
         cross: Part,
         shared_key: str,
+        cache: Cache | None = None,
     ) -> None:
         self.sources = sources
         self.shared = shared  # the ontology and the registry, in memory
         self.units = units
         self.cross = cross  # direct edges that join facts of different sources (usually none)
         self.shared_key = shared_key  # digest of the ontology and registry files
+        self.cache = cache  # where the parts' entries are (None: all in memory)
         self._dataset: Dataset | None = None
 
     def empty_dataset(self) -> Dataset:
@@ -144,7 +149,7 @@ class Built:
             return len(self._dataset)
         count = sum(len(part.load()) for part in self.shared)
         count += sum(len(_nt_lines(unit.graph)) for unit in self.units)
-        derived: set[str] = set()
+        derived: set[bytes] = set()
         for part in [*(unit.derived for unit in self.units), self.cross]:
             derived.update(_nt_lines(part))
         return count + len(derived)
@@ -165,15 +170,13 @@ class Built:
         return store
 
 
-def _nt_lines(part: Part) -> set[str]:
-    """Return a part's triples as N-Triples lines (one line per triple, as rdflib writes)."""
-    if part.graph is not None:
-        text = part.graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    elif part.path is not None:
-        text = part.path.read_text(encoding="utf-8")
-    else:
-        return set()
-    return {line for line in text.splitlines() if line and not line.startswith("#")}
+def _nt_lines(part: Part) -> set[bytes]:
+    """Return a part's triples as N-Triples lines (one line per triple, as rdflib writes).
+
+    Lines end only at LF: N-Triples escapes every other line break, and a literal may hold a
+    character (U+2028, U+0085) that `str.splitlines` would take for one.
+    """
+    return {line for line in part.nt().split(b"\n") if line and not line.startswith(b"#")}
 
 
 def add_parts(store: Any, parts: list[Part]) -> None:
@@ -184,8 +187,8 @@ def add_parts(store: Any, parts: list[Part]) -> None:
         name = ox.NamedNode(str(part.name))
         if part.graph is not None:
             store.extend(_ox_quads(part.graph, name))
-        elif part.path is not None:
-            store.load(path=str(part.path), format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+        elif part.entry is not None:
+            store.load(part.entry.body(), format=ox.RdfFormat.N_TRIPLES, to_graph=name)
 
 
 def _ox_quads(g: Graph, name: Any) -> Iterator[Any]:
@@ -278,8 +281,8 @@ def _copy(src: Graph, dst: Graph) -> None:
 
 # What a compiled source depends on besides its own files: the ontology (declared terms) and
 # the code that compiles it. A change to either gives new cache keys.
-CACHE_VERSION = "1"
-_CODE = ("build.py", "derive.py", "evidence.py", "sources.py", "namespaces.py")
+CACHE_VERSION = "2"
+_CODE = ("build.py", "derive.py", "evidence.py", "sources.py", "namespaces.py", "cache.py")
 
 
 def _cache_base(ontology_bytes: bytes) -> hashlib._Hash:
@@ -291,15 +294,15 @@ def _cache_base(ontology_bytes: bytes) -> hashlib._Hash:
     return h
 
 
-def _cache_file(folder: Path, base: hashlib._Hash, source: Source, facts: bytes) -> Path:
+def _source_key(base: hashlib._Hash, source: Source, facts: bytes) -> str:
     h = base.copy()
     for part in (source.slug.encode(), source.sha256.encode(), facts):
         h.update(len(part).to_bytes(8, "big") + part)
-    return folder / "build" / f"{h.hexdigest()}.nt"
+    return h.hexdigest()
 
 
-def _read_cached(path: Path) -> list[Triple]:
-    """Return a compiled source's triples, as cached in N-Triples, in rdflib terms."""
+def _parse_cached(body: bytes) -> list[Triple]:
+    """Return N-Triples (a cache entry's body) as triples in rdflib terms."""
     import pyoxigraph as ox
 
     memo: dict[Any, Node] = {}
@@ -318,15 +321,22 @@ def _read_cached(path: Path) -> list[Triple]:
             memo[t] = found
         return found
 
-    triples = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-    return [(term(t.subject), term(t.predicate), term(t.object)) for t in triples]
+    try:
+        triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+        return [(term(t.subject), term(t.predicate), term(t.object)) for t in triples]
+    except SyntaxError as exc:  # only a forged entry passes its digest and does not parse
+        raise CacheError(f"a cache entry does not parse ({exc}); run `kg cache clear`") from exc
 
 
-def _write_cached(path: Path, g: Graph) -> None:
-    """Cache a compiled source (only one without blank nodes: their labels are not kept)."""
-    if any(isinstance(t, BNode) for triple in g for t in triple):
-        return
-    write_entry(path, g.serialize(format="nt", encoding="utf-8").decode("utf-8"))
+def _has_bnodes(g: Graph) -> bool:
+    return any(isinstance(t, BNode) for triple in g for t in triple)
+
+
+def _body_digest(*bodies: bytes) -> str:
+    h = hashlib.sha256()
+    for body in bodies:
+        h.update(len(body).to_bytes(8, "big") + body)
+    return h.hexdigest()
 
 
 def owner(term: str) -> str | None:
@@ -347,29 +357,47 @@ def _foreign(nodes: set[Node], slug: str) -> list[str]:
     return sorted(out)
 
 
-def _derive_part(source: Part, slug: str, path: Path | None) -> tuple[Part, dict[str, list[str]]]:
+def _joins_ok(body: bytes) -> bool:
+    """Whether a derive entry's body starts with a well-formed joins line."""
+    head = body.partition(b"\n")[0]
+    if not head.startswith(b"# joins "):
+        return False
+    try:
+        summary = json.loads(head[len(b"# joins ") :])
+    except ValueError:
+        return False
+    return (
+        isinstance(summary, dict)
+        and set(summary) == {"subjects", "targets"}
+        and all(all_of(v, lambda x: isinstance(x, str)) for v in summary.values())
+    )
+
+
+def _derive_part(
+    source: Part, slug: str, entry: Entry | None
+) -> tuple[Part, dict[str, list[str]], bytes]:
     """Derive one source's direct edges; cache them with what would join them to other sources.
 
-    Returns the part and the source's foreign fact nodes (see `derive.joins`).
+    Returns the part, the source's foreign fact nodes (see `derive.joins`) and the edges as
+    N-Triples.
     """
-    if path is not None and path.is_file():
-        with path.open(encoding="utf-8") as f:
-            first = f.readline()
-        if first.startswith("# joins "):
-            with contextlib.suppress(ValueError):  # unreadable: derived again
-                summary = json.loads(first[len("# joins ") :])
-                touch_entry(path)
-                return Part(DERIVED_GRAPH, path=path), summary
+    if entry is not None:
+        body = entry.read(_joins_ok)
+        if body is not None:
+            head, _sep, rest = body.partition(b"\n")
+            summary = json.loads(head[len(b"# joins ") :])
+            return Part(DERIVED_GRAPH, entry=entry), summary, rest
     facts = source.load()
     out = Graph()
     derive(facts, out)
     subjects, targets = joins(facts)
     summary = {"subjects": _foreign(subjects, slug), "targets": _foreign(targets, slug)}
-    if path is not None and not any(isinstance(t, BNode) for tr in out for t in tr):
-        body = out.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        write_entry(path, f"# joins {json.dumps(summary)}\n{body}")
-        return Part(DERIVED_GRAPH, path=path), summary
-    return Part(DERIVED_GRAPH, graph=out), summary
+    nt = out.serialize(format="nt", encoding="utf-8")
+    if entry is not None and not _has_bnodes(out):
+        entry.write(f"# joins {json.dumps(summary)}\n".encode() + nt)
+        if entry.path.is_file():
+            return Part(DERIVED_GRAPH, entry=entry), summary, nt
+    return Part(DERIVED_GRAPH, graph=out), summary, nt
 
 
 def _cross_sources(units: list[Unit], summaries: list[dict[str, list[str]]]) -> list[Unit]:
@@ -399,20 +427,6 @@ def _cross_sources(units: list[Unit], summaries: list[dict[str, list[str]]]) -> 
     return [u for u in units if u.slug in picked]
 
 
-def write_entry(path: Path, text: str) -> None:
-    """Write a cache file atomically (a reader sees the old file, the new one, or none)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def touch_entry(path: Path) -> None:
-    """Mark a cache file as used now (`kg cache prune` removes files long unused)."""
-    with contextlib.suppress(OSError):
-        os.utime(path)
-
-
 def build(
     sources_root: Path | None = None,
     ontology_path: Path | None = None,
@@ -421,7 +435,7 @@ def build(
     """Load ontology, registry and every source below `sources_root`; derive the direct layer.
 
     Each source's compiled graph and its direct edges are cached by the content of its files,
-    the ontology and the build's code (`cache`: True for `kg.sources.cache_dir()`, a folder,
+    the ontology and the build's code (`cache`: True for the `KG_CACHE_DIR` folder, a folder,
     or None/False for none), so a rebuild compiles again only the sources that changed and
     reads none of the others: the result keeps where each graph is (`Built`).
     """
@@ -429,7 +443,7 @@ def build(
     ontology_file = ontology_path or resources.ontology_file()
     ontology_bytes = ontology_file.read_bytes()
     ontology = parse_turtle(ontology_file)
-    folder = cache_dir() if cache is True else (cache or None)
+    store = (open_cache() if cache is True else open_cache(cache)) if cache else None
     base = _cache_base(ontology_bytes)
     declared = declared_terms(ontology)
     shared = [Part(ONTOLOGY_GRAPH, graph=Graph()), Part(ENTITIES_GRAPH, graph=Graph())]
@@ -452,25 +466,29 @@ def build(
     with progress("building sources", len(folders)) as step:
         for source_folder in folders:
             source, facts_bytes = read_source(source_folder)
-            key = _cache_file(Path(), base, source, facts_bytes).stem
-            cached = folder / "build" / f"{key}.nt" if folder is not None else None
+            key = _source_key(base, source, facts_bytes)
+            entry = store.entry("build", key, ".nt") if store is not None else None
             name = source_graph(source.slug)
-            if cached is not None and cached.is_file():
-                touch_entry(cached)
-                part = Part(name, path=cached)
+            body = entry.read() if entry is not None else None
+            if entry is not None and body is not None:
+                part = Part(name, entry=entry)
             else:
                 source = load_source(source_folder)
                 check_terms(source.facts, declared, source.facts_path)
                 g = _prefixed_graph()
                 compile_source(source, g)
-                if cached is not None:
-                    _write_cached(cached, g)
-                part = Part(name, path=cached if cached and cached.is_file() else None, graph=g)
-            edges_file = folder / "derive" / f"{key}.nt" if folder is not None else None
-            derived, summary = _derive_part(part, source.slug, edges_file)
-            if part.path is not None:
-                part.graph = None  # read again from the cache only when needed
-            units.append(Unit(source.slug, key, part, derived))
+                body = g.serialize(format="nt", encoding="utf-8")
+                part = Part(name, graph=g)
+                if entry is not None and not _has_bnodes(g):
+                    entry.write(body)
+                    if entry.path.is_file():
+                        part.entry = entry
+            edges = store.entry("derive", key, ".nt") if store is not None else None
+            derived, summary, edges_nt = _derive_part(part, source.slug, edges)
+            if part.entry is not None:
+                part.graph = None  # read again (and verified again) only when needed
+            digest = _body_digest(body, edges_nt)
+            units.append(Unit(source.slug, key, part, derived, digest))
             summaries.append(summary)
             sources.append(source)
             step()
@@ -481,46 +499,4 @@ def build(
         for unit in joined:
             unit.graph.into(facts)
         derive(facts, cross.load())
-    return Built(sources, shared, units, cross, shared_key)
-
-
-# --- The cache folder: what the build and validation wrote, and pruning it -----------------
-
-CACHE_KINDS = ("build", "derive", "validate", "shacl")
-_CACHE_NAME = re.compile(r"[0-9a-f]{64}(\.\d+\.tmp|\.nt|\.json)")
-
-
-def cache_files(folder: Path) -> list[Path]:
-    """Return the files the build and validation wrote in a cache folder (nothing else)."""
-    found: list[Path] = []
-    for kind in CACHE_KINDS:
-        sub = folder / kind
-        if sub.is_dir() and not sub.is_symlink():
-            found.extend(
-                p
-                for p in sub.iterdir()
-                if _CACHE_NAME.fullmatch(p.name) and p.is_file() and not p.is_symlink()
-            )
-    return sorted(found)
-
-
-def prune_cache(folder: Path, days: float | None = None) -> tuple[int, int]:
-    """Remove the cache files not used for `days` days (None: all); return (files, bytes).
-
-    Every build and validation marks the entries it uses, so those of sources edited or
-    removed since are the ones that age. Only files named as the project names them, in the
-    folders it writes, are removed; each removal is one atomic unlink.
-    """
-    limit = None if days is None else time.time() - days * 86400
-    count = size = 0
-    for path in cache_files(folder):
-        try:
-            stat = path.stat()
-            if limit is not None and stat.st_mtime >= limit:
-                continue
-            path.unlink()
-        except FileNotFoundError:  # removed meanwhile by another process
-            continue
-        count += 1
-        size += stat.st_size
-    return count, size
+    return Built(sources, shared, units, cross, shared_key, store)

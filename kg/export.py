@@ -485,8 +485,8 @@ def built_graphs(built: Built) -> dict[str, list[bytes]]:
 
     graphs: dict[str, list[bytes]] = {}
     for part in built.parts():
-        if part.path is not None:
-            triples: Iterable[Any] = ox.parse(path=str(part.path), format=ox.RdfFormat.N_TRIPLES)
+        if part.graph is None and part.entry is not None:
+            triples: Iterable[Any] = ox.parse(part.entry.body(), format=ox.RdfFormat.N_TRIPLES)
         elif part.graph is not None:
             term = cached_to_ox()
             triples = (ox.Triple(term(s), term(p), term(o)) for s, p, o in part.graph)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,15 +37,6 @@ class Source:
             raise AttributeError(name)
         self.facts = parse_turtle(self.facts_path)
         return self.facts
-
-
-def cache_dir() -> Path | None:
-    """Return the folder of the build's caches (`KG_CACHE_DIR`; set it empty to turn them off)."""
-    env = os.environ.get("KG_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "scs-kg"
 
 
 def parse_turtle(path: Path) -> Graph:

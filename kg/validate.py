@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,9 +14,10 @@ from rdflib.namespace import RDF, RDFS, SH, NamespaceManager
 from rdflib.term import Node
 
 from kg import resources
+from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
 from kg.namespaces import PREFIXES
 from kg.progress import progress
-from kg.sources import cache_dir, parse_turtle
+from kg.sources import parse_turtle
 from kg.terms import cached_to_ox, from_ox
 
 if TYPE_CHECKING:
@@ -274,16 +275,36 @@ def _digest_triples(triples: Any) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
+def _row_ok(row: Any) -> bool:
+    return isinstance(row, list) and len(row) == 5 and all(isinstance(x, str) for x in row)
+
+
+_ROWS_OK = json_shaped(lambda rows: all_of(rows, _row_ok))
+_ENTRY_OK = json_shaped(lambda entry: _entry_ok(entry))
+
+
+def _entry_ok(entry: Any) -> bool:
+    """Whether a cached per-source verdict has the shape `validate_built` writes."""
+    return (
+        isinstance(entry, dict)
+        and set(entry) == {"k", "r", "subclass", "shacl", "checks"}
+        and all_of(entry["k"], lambda x: isinstance(x, str))
+        and all_of(entry["r"], lambda x: isinstance(x, str))
+        and isinstance(entry["subclass"], bool)
+        and all_of(entry["shacl"], _row_ok)
+        and isinstance(entry["checks"], dict)
+        and all(isinstance(k, str) and type(v) is int for k, v in entry["checks"].items())
+    )
+
+
 def shacl_dataset(
-    ds: Dataset, shapes_path: Path | None = None, cache: Path | None = None, chunk: int = 0
+    ds: Dataset, shapes_path: Path | None = None, cache: Cache | None = None, chunk: int = 0
 ) -> list[Violation]:
     """Validate every graph of `ds` against the shapes, in chunks of graphs, with a cache.
 
     The result is the same as `shacl(union(ds))`. `chunk` is the number of source graphs per
-    chunk (default SOURCES_PER_CHUNK); `cache` a folder for verdicts (None: no cache).
+    chunk (default SOURCES_PER_CHUNK); `cache` holds the verdicts (None: no cache).
     """
-    import hashlib
-    import json
 
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
@@ -366,9 +387,10 @@ def shacl_dataset(
             for gid in ids:
                 key.update(f"{gid} {_digest_triples(triples_of[gid])}".encode())
             key.update(_digest_triples(extra).encode("ascii"))
-            cached = cache / "shacl" / f"{key.hexdigest()}.json" if cache else None
-            if cached is not None and cached.is_file():
-                rows = json.loads(cached.read_text(encoding="utf-8"))
+            cached = cache.entry("shacl", key.hexdigest(), ".json") if cache else None
+            body = cached.read(_ROWS_OK) if cached is not None else None
+            if body is not None:
+                rows = json.loads(body)
                 results = [(Violation(*row[:4]), row[4]) for row in rows]
             else:
                 data = prefixed_graph()
@@ -381,11 +403,8 @@ def shacl_dataset(
                     if focus in owned
                 ]
                 if cached is not None:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
                     rows = [[v.check, v.focus, v.path, v.message, k] for v, k in results]
-                    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-                    tmp.write_text(json.dumps(rows), encoding="utf-8")
-                    tmp.replace(cached)
+                    cached.write(json.dumps(rows).encode("utf-8"))
             for v, extra_key in results:
                 found[(v, extra_key)] = v
             step()
@@ -398,13 +417,24 @@ def _pyshacl_version() -> str:
     return version("pyshacl")
 
 
-def validate(data: Dataset | Built, cache: Path | bool | None = True) -> list[Violation]:
+def _cache_of(data: Dataset | Built, cache: Cache | Path | bool | None) -> Cache | None:
+    if isinstance(cache, Cache):
+        return cache
+    if not cache:
+        return None
+    if cache is True:
+        return data.cache if not isinstance(data, Dataset) else open_cache()
+    return open_cache(cache)
+
+
+def validate(data: Dataset | Built, cache: Cache | Path | bool | None = True) -> list[Violation]:
     """Run the shapes and the violation checks on the whole dataset (or a build's product).
 
-    `cache`: True for `kg.sources.cache_dir()`, a folder, or None/False. A `Built` is validated
-    source by source, each source's verdicts cached (`validate_built`).
+    `cache`: True for the build's cache (a dataset: `KG_CACHE_DIR`), a cache or its folder, or
+    None/False. A `Built` is validated source by source, each source's verdicts cached by the
+    content validated (`validate_built`).
     """
-    folder = cache_dir() if cache is True else (cache or None)
+    folder = _cache_of(data, cache)
     if not isinstance(data, Dataset):
         return validate_built(data, folder)
     found = shacl_dataset(data, cache=folder)
@@ -560,32 +590,20 @@ def check_sources(
     return out
 
 
-def _read_entry(file: Path | None) -> Any:
-    """Return a cached verdict (marked as used), or None when missing or unreadable."""
-    from kg.build import touch_entry
-
-    if file is None or not file.is_file():
-        return None
-    try:
-        found = json.loads(file.read_text(encoding="utf-8"))
-    except ValueError:  # unreadable: validated again
-        return None
-    touch_entry(file)
-    return found
+def _read_entry(entry: Entry | None, check: Callable[[bytes], bool]) -> Any:
+    """Return a cached verdict (verified, marked as used), or None when missing or damaged."""
+    body = entry.read(check) if entry is not None else None
+    return json.loads(body) if body is not None else None
 
 
 def validate_built(
     built: Built,
-    cache: Path | None = None,
+    cache: Cache | None = None,
     shapes_path: Path | None = None,
     queries: Path | None = None,
 ) -> list[Violation]:
-    """Validate a build's product source by source, with each source's verdicts cached by its
-    content (`cache`: a folder or None); the result is the same as `validate(built.dataset)`."""
-    import json
-
-    from kg.build import write_entry
-
+    """Validate a build's product source by source, with each source's verdicts cached by the
+    content validated (`cache` or None); the result is the same as `validate(built.dataset)`."""
     shapes_file = shapes_path or resources.shapes_file()
     shapes = parse_turtle(shapes_file)
     reach = shape_reach(shapes)
@@ -599,15 +617,13 @@ def validate_built(
     base.update(built.shared_key.encode("ascii"))
     for path in checks:
         base.update(_key(path.name, path.read_bytes()).digest())
-    folder = cache / "validate" if cache is not None else None
-
     entries: list[dict[str, Any] | None] = []
-    files: list[Path | None] = []
+    files: list[Entry | None] = []
     for unit in built.units:
         key = base.copy()
-        key.update(unit.key.encode("ascii"))
-        file = folder / f"{key.hexdigest()}.json" if folder is not None else None
-        entries.append(_read_entry(file))
+        key.update(unit.digest.encode("ascii"))  # what is validated, not what it came from
+        file = cache.entry("validate", key.hexdigest(), ".json") if cache is not None else None
+        entries.append(_read_entry(file, _ENTRY_OK))
         files.append(file)
     shared = prefixed_graph()
     for part in built.shared:
@@ -631,11 +647,11 @@ def validate_built(
         entry.update(verdict)
         file = files[i]
         if file is not None:
-            write_entry(file, json.dumps(entry, sort_keys=True))
+            file.write(json.dumps(entry, sort_keys=True).encode("utf-8"))
 
     # the shared graphs' own nodes
-    shared_file = folder / f"{base.hexdigest()}.json" if folder is not None else None
-    shared_rows = _read_entry(shared_file)
+    shared_file = cache.entry("validate", base.hexdigest(), ".json") if cache else None
+    shared_rows = _read_entry(shared_file, _ROWS_OK)
     if shared_rows is None:
         mine = set(shared.subjects()) | {o for p in targets_of for o in shared.objects(None, p)}
         shared_rows = [
@@ -644,7 +660,7 @@ def validate_built(
             if focus in mine
         ]
         if shared_file is not None:
-            write_entry(shared_file, json.dumps(shared_rows))
+            shared_file.write(json.dumps(shared_rows).encode("utf-8"))
 
     found: dict[tuple[Violation, str], Violation] = {}
     for rows in [shared_rows, *(e["shacl"] for e in entries if e is not None)]:

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,34 @@ from kg.export import write_outputs
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SLUG = "us-china-military-channels"
+_CACHE_ENV = ("KG_CACHE_DIR", "XDG_CACHE_HOME")
+_saved: dict[str, str | None] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the build's cache at a fresh temporary folder: the suite never reads or prunes
+    the user's own cache (`~/.cache/scs-kg`), and child processes inherit the setting."""
+    for name in _CACHE_ENV:
+        _saved[name] = os.environ.get(name)
+    folder = tempfile.mkdtemp(prefix="kg-test-cache-")
+    os.environ["KG_CACHE_DIR"] = folder
+    os.environ["XDG_CACHE_HOME"] = folder
+    config.stash[_CACHE_KEY] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the suite's cache folder and restore the environment."""
+    folder = config.stash.get(_CACHE_KEY, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+    for name, value in _saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+_CACHE_KEY = pytest.StashKey[str]()
 
 
 @pytest.fixture(scope="session")

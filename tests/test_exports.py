@@ -298,7 +298,7 @@ def test_a_build_of_many_sources_writes_the_dataset_s_bytes(tmp_path: Path, cach
     cache = tmp_path / "cache" if cached else None
     first = build(folder, cache=cache)
     built = build(folder, cache=cache) if cached else first
-    assert cached == all(u.graph.path is not None for u in built.units)
+    assert cached == all(u.graph.entry is not None for u in built.units)
     iris = [s.iri for s in built.sources]
     write_outputs(build(folder, cache=None).dataset, tmp_path / "ds", iris)
     written = write_outputs(built, tmp_path / "built", iris)

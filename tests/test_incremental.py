@@ -14,9 +14,11 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 import kg.build
+import kg.cache
 import kg.validate
 from bench.generate import generate, parse_size
-from kg.build import Built, build, cache_files, prune_cache
+from kg.build import Built, build
+from kg.cache import Cache
 from kg.derive import derive
 from kg.export import prefixes as export_prefixes
 from kg.namespaces import DERIVED_GRAPH, ENT, FACT, KG, SRC, source_graph
@@ -73,14 +75,14 @@ def _fact(built: Built, slug: str, cls: URIRef) -> URIRef:
 
 class Spy:
     """Counts the work of a build and a validation: compiled sources, validated sources and
-    cache files read back into rdflib."""
+    cache entries read back after the build accepted them (their keys)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.compiled: list[str] = []
         self.validated: list[str] = []
-        self.read: list[Path] = []
+        self.read: list[str] = []
         compile_source, check_sources = kg.build.compile_source, kg.validate.check_sources
-        read_cached = kg.build._read_cached
+        body = kg.cache.Entry.body
 
         def compiling(source: Any, g: Graph) -> None:
             self.compiled.append(source.slug)
@@ -90,13 +92,13 @@ class Spy:
             self.validated.extend(built.units[i].slug for i in todo)
             return check_sources(built, todo, *args)
 
-        def reading(path: Path) -> Any:
-            self.read.append(path)
-            return read_cached(path)
+        def reading(entry: kg.cache.Entry) -> bytes:
+            self.read.append(entry.key)
+            return body(entry)
 
         monkeypatch.setattr(kg.build, "compile_source", compiling)
         monkeypatch.setattr(kg.validate, "check_sources", checking)
-        monkeypatch.setattr(kg.build, "_read_cached", reading)
+        monkeypatch.setattr(kg.cache.Entry, "body", reading)
 
     def reset(self) -> None:
         """Forget the work counted so far."""
@@ -130,13 +132,17 @@ def test_only_the_edited_source_is_compiled_and_validated_again(
     everything = sorted(p.name for p in sources.iterdir() if p.is_dir())
     assert sorted(spy.compiled) == sorted(spy.validated) == everything
     spy.reset()
-    _append(sources, "bench-000005", "# edited\n")
+    _append(sources, "bench-000005", "# edited\n")  # new bytes, the same graph
+    assert validate(build(sources, cache=cache), cache=cache) == []
+    assert spy.compiled == ["bench-000005"] and spy.validated == []  # verdicts follow content
+    spy.reset()
+    _append(sources, "bench-000005", 'src:bench-000005 rdfs:comment "edited"@en .\n')
     built = build(sources, cache=cache)
     assert validate(built, cache=cache) == []
     assert spy.compiled == spy.validated == ["bench-000005"]
     # no other source's graph is read back: only the edited one's (compiled, then derived)
     unit = next(u for u in built.units if u.slug == "bench-000005")
-    assert spy.read and {p.stem for p in spy.read} == {unit.key}
+    assert spy.read and set(spy.read) == {unit.key}
     # nothing at all on a rebuild without an edit
     spy.reset()
     assert validate(build(sources, cache=cache), cache=cache) == []
@@ -296,27 +302,27 @@ def _age(path: Path, days: float) -> None:
 def test_pruning_removes_only_stale_entries(sources: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     validate(build(sources, cache=cache), cache=cache)
-    for path in cache_files(cache):
+    for path in Cache(cache).files():
         _age(path, 40)  # everything long unused...
-    _append(sources, "bench-000009", "# edited\n")
+    _append(sources, "bench-000009", 'src:bench-000009 rdfs:comment "edited"@en .\n')
     validate(build(sources, cache=cache), cache=cache)  # ...but what this build uses
-    used = {p for p in cache_files(cache) if p.stat().st_mtime > time.time() - 3600}
-    stale = set(cache_files(cache)) - used
+    used = {p for p in Cache(cache).files() if p.stat().st_mtime > time.time() - 3600}
+    stale = set(Cache(cache).files()) - used
     assert len(stale) == 3  # the edited source's old compiled graph, edges and verdicts
     assert {p.parent.name for p in stale} == {"build", "derive", "validate"}
     foreign = [cache / "notes.txt", cache / "build" / "mine.nt", tmp_path / "elsewhere.nt"]
     for path in foreign:
         path.write_text("not the project's", encoding="utf-8")
         _age(path, 400)
-    assert prune_cache(cache, 30)[0] == 3
-    assert set(cache_files(cache)) == used
+    assert Cache(cache).prune(30)[0] == 3
+    assert set(Cache(cache).files()) == used
     assert all(p.exists() for p in foreign)
-    assert prune_cache(cache, 30) == (0, 0)
+    assert Cache(cache).prune(30) == (0, 0)
     validate(build(sources, cache=cache), cache=cache)  # still a complete cache
-    assert set(cache_files(cache)) == used
-    count, size = prune_cache(cache)  # clear
+    assert set(Cache(cache).files()) == used
+    count, size = Cache(cache).prune()  # clear
     assert count == len(used) and size > 0
-    assert cache_files(cache) == [] and all(p.exists() for p in foreign)
+    assert Cache(cache).files() == [] and all(p.exists() for p in foreign)
 
 
 def test_kg_cache_commands(sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -329,11 +335,11 @@ def test_kg_cache_commands(sources: Path, tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("KG_CACHE_DIR", str(cache))
     runner = CliRunner()
     info = runner.invoke(app, ["cache", "info"])
-    assert info.exit_code == 0 and f"{len(cache_files(cache))} entries" in info.output
+    assert info.exit_code == 0 and f"{len(Cache(cache).files())} entries" in info.output
     kept = runner.invoke(app, ["cache", "prune", "--days", "1"])
-    assert kept.exit_code == 0 and cache_files(cache)
+    assert kept.exit_code == 0 and Cache(cache).files()
     cleared = runner.invoke(app, ["cache", "clear"])
-    assert cleared.exit_code == 0 and cache_files(cache) == []
+    assert cleared.exit_code == 0 and Cache(cache).files() == []
     bad = runner.invoke(app, ["cache", "prune", "--days", "-1"])
     assert bad.exit_code == 2
     monkeypatch.setenv("KG_CACHE_DIR", "")

@@ -64,9 +64,8 @@ PRUNE_AFTER_DAYS = 30.0
 
 def _prune_after_build() -> None:
     """Remove the cache entries that no build has used for PRUNE_AFTER_DAYS days."""
-    from kg.build import prune_cache
-    from kg.sources import cache_dir
+    from kg.cache import is_ours, open_cache
 
-    folder = cache_dir()
-    if folder is not None and folder.is_dir():
-        prune_cache(folder, PRUNE_AFTER_DAYS)
+    cache = open_cache(create=False)
+    if cache is not None and is_ours(cache.folder):
+        cache.prune(PRUNE_AFTER_DAYS)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kg.cli.common import errors, say
 from kg.errors import InputError
+
+if TYPE_CHECKING:
+    from kg.cache import Cache
 
 app = typer.Typer(help="The build's cache of compiled sources and validation verdicts.")
 
@@ -20,25 +22,25 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="cache")
 
 
-def _folder() -> Path:
-    from kg.sources import cache_dir
+def _cache() -> Cache:
+    from kg.cache import Cache, folder_setting
 
-    folder = cache_dir()
+    folder = folder_setting()
     if folder is None:
         raise InputError("KG_CACHE_DIR is empty: the cache is turned off")
-    return folder
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"cache folder {folder}: not a folder")
+    return Cache(folder)
 
 
 @app.command("info")
 @errors
 def info() -> None:
     """Print the cache folder, its number of entries and their size."""
-    from kg.build import cache_files
-
-    folder = _folder()
-    files = cache_files(folder) if folder.is_dir() else []
+    cache = _cache()
+    files = cache.files()
     size = sum(p.stat().st_size for p in files)
-    typer.echo(f"{folder}: {len(files)} entries, {size / 1e6:.1f} MB")
+    typer.echo(f"{cache.folder}: {len(files)} entries, {size / 1e6:.1f} MB")
 
 
 @app.command("prune")
@@ -49,19 +51,18 @@ def prune(
     ] = DEFAULT_DAYS,
 ) -> None:
     """Remove the entries no build has used for `--days` days (edited or removed sources)."""
-    from kg.build import prune_cache
-
-    folder = _folder()
-    count, size = prune_cache(folder, days) if folder.is_dir() else (0, 0)
-    say(f"removed {count} entries ({size / 1e6:.1f} MB) unused for {days:g} days from {folder}")
+    cache = _cache()
+    count, size = cache.prune(days)
+    say(
+        f"removed {count} entries ({size / 1e6:.1f} MB) unused for {days:g} days "
+        f"from {cache.folder}"
+    )
 
 
 @app.command("clear")
 @errors
 def clear() -> None:
     """Remove every entry of the cache (the next build compiles and validates everything)."""
-    from kg.build import prune_cache
-
-    folder = _folder()
-    count, size = prune_cache(folder) if folder.is_dir() else (0, 0)
-    say(f"removed {count} entries ({size / 1e6:.1f} MB) from {folder}")
+    cache = _cache()
+    count, size = cache.prune()
+    say(f"removed {count} entries ({size / 1e6:.1f} MB) from {cache.folder}")
