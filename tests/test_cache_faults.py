@@ -45,8 +45,8 @@ def _edit_literal(data: bytes) -> bytes:
 
 
 def _add_triple(data: bytes) -> bytes:
-    extra = b'<https://w3id.org/scs-kg/id/china> <https://w3id.org/scs-kg/ontology#allyOf> <https://w3id.org/scs-kg/id/philippines> .\n'  # noqa: E501
-    return data + extra
+    ent = b"<https://w3id.org/scs-kg/id/"
+    return data + ent + b"china> <https://w3id.org/scs-kg/ontology#allyOf> " + ent + b"vietnam> .\n"
 
 
 def _random_bytes(data: bytes) -> bytes:
