@@ -14,10 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -39,7 +36,7 @@ from kg.namespaces import (
     PREFIXES,
     VOID,
 )
-from kg.progress import progress
+from kg.outfolder import replace_folder
 from kg.terms import cached_to_ox, from_ox, to_ox
 
 if TYPE_CHECKING:
@@ -518,8 +515,12 @@ def write_outputs(
     out_dir: Path,
     sources: list[URIRef],
     prefixes: dict[str, str] | None = None,
+    protected: list[Path] | None = None,
 ) -> list[Path]:
     """Write every export of a dataset, a build or a pyoxigraph store into `out_dir`, atomically.
+
+    `out_dir` must be new, empty or made by a build (`kg.outfolder`), and none of the
+    `protected` folders (the sources, the cache).
 
     All three give the same bytes for the same data (a build is read from its cached parts,
     without making an rdflib dataset of the whole corpus). `prefixes` are those of the
@@ -553,30 +554,4 @@ def write_outputs(
     writers["entities.ttl"] = lambda: _turtle(lines().triples(ENTITIES_GRAPH), names())
     dumps = sorted(writers)
     writers["void.ttl"] = lambda: void(lines(), dumps, sources).serialize(format="turtle")
-    return atomic_folder(out_dir, writers)
-
-
-def atomic_folder(out_dir: Path, writers: dict[str, Callable[[], str | bytes]]) -> list[Path]:
-    """Write files into a fresh temporary folder, then swap it for `out_dir`."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
-        with progress("writing exports", len(writers)) as step:
-            for name in sorted(writers):
-                content = writers[name]()
-                data = content.encode("utf-8") if isinstance(content, str) else content
-                (tmp / name).write_bytes(data)
-                step()
-        os.chmod(tmp, 0o755)
-        old = None
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return [out_dir / name for name in sorted(writers)]
+    return replace_folder(out_dir, writers, "kg build", protected)

@@ -47,6 +47,14 @@ sources_cmd.register(app)
 viz_cmd.register(app)
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    """Turn SIGTERM into an exit that runs every clean-up (temporary folders, children)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Run the `kg` command line."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     app()

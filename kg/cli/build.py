@@ -39,12 +39,24 @@ def build(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
     sources: SourcesOption = None,
 ) -> None:
-    """Build, validate and export the graph; the output folder is replaced only on success."""
-    from kg.export import write_outputs
+    """Build, validate and export the graph; the output folder is replaced only on success.
 
+    The folder must be new, empty or made by an earlier build (it carries `.scs-kg-output.json`);
+    files in it that the build did not write are kept.
+    """
+    from kg import resources
+    from kg.cache import folder_setting
+    from kg.export import write_outputs
+    from kg.outfolder import check_target
+
+    protected = [sources or resources.sources_dir()]
+    cache = folder_setting()
+    if cache is not None:
+        protected.append(cache)
+    check_target(out, protected)  # before the work, not only after it
     built = build_checked(sources, f"; {out} left as it was")
     # exports straight from the build's parts: no rdflib dataset of the whole corpus
-    files = write_outputs(built, out, [s.iri for s in built.sources])
+    files = write_outputs(built, out, [s.iri for s in built.sources], protected=protected)
     _prune_after_build()
     say(
         f"built {len(built.sources)} source(s), {built.quad_count()} quads, "
