@@ -9,7 +9,6 @@ the line of its facts file.
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 from collections import defaultdict
@@ -33,7 +32,6 @@ from kg.namespaces import (
     KG,
     ONTOLOGY_GRAPH,
     PREFIXES,
-    SRC,
     source_graph,
 )
 from kg.sources import (
@@ -43,7 +41,9 @@ from kg.sources import (
     declared_terms,
     load_source,
     parse_turtle,
+    quote_start,
     read_utf8,
+    source_problems,
 )
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -382,7 +382,7 @@ class LineFinder:
 
     def __init__(self, path: Path, graph: Graph) -> None:
         self.path = path
-        self.lines = path.read_text(encoding="utf-8").splitlines()
+        self.lines = path.read_text(encoding="utf-8").split("\n")  # LF only, as editors count
         self.namespaces = [(p, str(ns)) for p, ns in graph.namespaces()]
 
     def spellings(self, node: Node) -> list[str]:
@@ -450,13 +450,7 @@ class LineFinder:
 def check_source(folder: Path, sources_root: Path | None = None) -> list[Problem]:
     """Validate one source: quotes, shapes, undeclared terms, unknown and duplicate entities."""
     root = sources_root or folder.parent
-    quiet = logging.getLogger("rdflib.term")  # an ill-typed literal is reported below instead
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
-        source = load_source(folder)  # malformed Turtle or a missing text: InputError, file:line
-    finally:
-        quiet.setLevel(level)
+    source = load_source(folder)  # malformed Turtle or a missing text: InputError, file:line
     path = source.facts_path
     shown = str(path)
     where = LineFinder(path, source.facts)
@@ -474,24 +468,19 @@ def check_source(folder: Path, sources_root: Path | None = None) -> list[Problem
     for entity in sorted(t for t in used if str(t).startswith(str(ENT)) and t not in known):
         message = f"unknown entity ent:{entity[len(ENT) :]}: not in {registry.REGISTRY_FILE}"
         problems.append(Problem(shown, where.line(entity), message))
-    others = {s for s in used if str(s).startswith(str(SRC)) and s != source.iri}
-    for other in sorted(others):
-        if (other, RDF.type, KG.Source) in source.facts:
-            message = f"this file describes another source <{other}>; one source per file"
-            problems.append(Problem(shown, where.line(other), message))
+    for node, message in source_problems(source):  # what the build refuses, too
+        problems.append(Problem(shown, where.line(node) if node is not None else 0, message))
 
     broken: set[Node] = set()
     for fact, quote in sorted(source.facts.subject_objects(KG.quote)):
         name = fact.n3(source.facts.namespace_manager)
-        start = source.facts.value(fact, KG.quoteStart)
         try:
-            evidence.locate(
-                source.text,
-                str(quote),
-                fact=name,
-                source=source.slug,
-                start=int(start) if isinstance(start, Literal) else None,
-            )
+            start = quote_start(source.facts.value(fact, KG.quoteStart))
+        except InputError:  # listed above
+            broken.add(fact)
+            continue
+        try:
+            evidence.locate(source.text, str(quote), fact=name, source=source.slug, start=start)
         except EvidenceError as exc:
             broken.add(fact)
             problems.append(Problem(shown, where.line(fact), str(exc)))

@@ -33,12 +33,15 @@ from kg.progress import progress
 from kg.sources import (
     REGISTRY_FILE,
     Source,
+    check_literals,
     check_terms,
     declared_terms,
     discover,
     load_source,
     parse_turtle,
+    quote_start,
     read_source,
+    require_clean,
 )
 from kg.terms import cached_to_ox
 
@@ -250,13 +253,12 @@ def compile_source(source: Source, g: Graph) -> None:
 
     for fact, quote in sorted(source.facts.subject_objects(KG.quote)):
         name = fact.n3(source.facts.namespace_manager)
-        start = source.facts.value(fact, KG.quoteStart)
         span = evidence.locate(
             text,
             str(quote),
             fact=f"{source.facts_path}: {name}",
             source=source.slug,
-            start=int(start) if isinstance(start, Literal) else None,
+            start=quote_start(source.facts.value(fact, KG.quoteStart)),
         )
         for prop in (KG.quotation, KG.mentionText, KG.label):
             for words in source.facts.objects(fact, prop):
@@ -452,6 +454,7 @@ def build(
     registry_path = root / REGISTRY_FILE
     registry = parse_turtle(registry_path)
     check_terms(registry, declared, registry_path)
+    check_literals(registry, registry_path)
     _copy(registry, shared[1].load())
     shared_key = hashlib.sha256(
         b"%d\0%b%b" % (len(ontology_bytes), ontology_bytes, registry_path.read_bytes())
@@ -475,6 +478,7 @@ def build(
             else:
                 source = load_source(source_folder)
                 check_terms(source.facts, declared, source.facts_path)
+                require_clean(source)
                 g = _prefixed_graph()
                 compile_source(source, g)
                 body = g.serialize(format="nt", encoding="utf-8")

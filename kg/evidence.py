@@ -6,6 +6,7 @@ Offsets are Python string indices, which count Unicode code points, as NIF and R
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from kg.errors import EvidenceError
@@ -56,26 +57,80 @@ def _strip(text: str, begin: int, end: int) -> Span:
     return Span(begin, end)
 
 
+_JOINERS = {"\u200d"}  # a zero-width joiner binds the characters on both sides
+
+
+def splits_character(text: str, at: int) -> str | None:
+    """Say why offset `at` falls inside a user-perceived character of `text`, or None.
+
+    Inside: before a combining mark, a variation selector or an emoji modifier (they belong to
+    the character before them), beside a zero-width joiner, or between CR and LF.
+    """
+    if at <= 0 or at >= len(text):
+        return None
+    before, after = text[at - 1], text[at]
+    if unicodedata.category(after) in ("Mn", "Me", "Mc"):
+        return f"before the combining mark U+{ord(after):04X}"
+    if "\ufe00" <= after <= "\ufe0f" or "\U000e0100" <= after <= "\U000e01ef":
+        return f"before the variation selector U+{ord(after):04X}"
+    if "\U0001f3fb" <= after <= "\U0001f3ff":
+        return f"before the emoji modifier U+{ord(after):04X}"
+    if before in _JOINERS or after in _JOINERS:
+        return "beside a zero-width joiner"
+    if before == "\r" and after == "\n":
+        return "between CR and LF"
+    return None
+
+
+def _not_found(text: str, quote: str, fact: str, source: str) -> EvidenceError:
+    for form in ("NFC", "NFD", "NFKC"):
+        if unicodedata.normalize(form, quote) in unicodedata.normalize(form, text):
+            return EvidenceError(
+                f"{fact}: quote not found in source {source}: {quote!r} looks the same as words "
+                f"of the text but differs in Unicode normalization (they match as {form}); "
+                "copy the characters exactly as the text has them"
+            )
+    return EvidenceError(f"{fact}: quote not found in source {source}: {quote!r}")
+
+
+def _whole(text: str, span: Span, quote: str, fact: str) -> Span:
+    for at, edge in ((span.begin, "starts"), (span.end, "ends")):
+        why = splits_character(text, at)
+        if why:
+            raise EvidenceError(
+                f"{fact}: quote {quote!r} {edge} inside a character (at offset {at}, {why}); "
+                "take the whole character"
+            )
+    return span
+
+
 def locate(text: str, quote: str, *, fact: str, source: str, start: int | None = None) -> Span:
-    """Return the span of `quote` in `text`, or raise EvidenceError naming the fact and quote."""
+    """Return the span of `quote` in `text`, or raise EvidenceError naming the fact and quote.
+
+    The span never cuts a character in two (see `splits_character`).
+    """
     if not quote:
         raise EvidenceError(f"{fact}: empty quote")
-    found = [m.start() for m in re.finditer(re.escape(quote), text)]
+    found: list[int] = []  # every occurrence, overlapping ones too
+    at = text.find(quote)
+    while at != -1:
+        found.append(at)
+        at = text.find(quote, at + 1)
     if start is not None:
-        if text[start : start + len(quote)] != quote:
+        if start < 0 or text[start : start + len(quote)] != quote:
             where = f"; it occurs at {', '.join(map(str, found))}" if found else ""
             raise EvidenceError(
                 f"{fact}: quote {quote!r} is not at offset {start} of source {source}{where}"
             )
-        return Span(start, start + len(quote))
+        return _whole(text, Span(start, start + len(quote)), quote, fact)
     if not found:
-        raise EvidenceError(f"{fact}: quote not found in source {source}: {quote!r}")
+        raise _not_found(text, quote, fact, source)
     if len(found) > 1:
         raise EvidenceError(
             f"{fact}: quote {quote!r} occurs {len(found)} times in source {source} "
             f"(at {', '.join(map(str, found))}); lengthen it or give kg:quoteStart"
         )
-    return Span(found[0], found[0] + len(quote))
+    return _whole(text, Span(found[0], found[0] + len(quote)), quote, fact)
 
 
 def covering(spans: list[Span], inner: Span) -> list[Span]:

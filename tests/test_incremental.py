@@ -20,6 +20,7 @@ from bench.generate import generate, parse_size
 from kg.build import Built, build
 from kg.cache import Cache
 from kg.derive import derive
+from kg.errors import InputError
 from kg.export import prefixes as export_prefixes
 from kg.namespaces import DERIVED_GRAPH, ENT, FACT, KG, SRC, source_graph
 from kg.validate import run_violation_queries, shacl, union, validate
@@ -182,16 +183,8 @@ def test_faults_across_sources_give_the_verdicts_of_the_union(
     assert validate(before, cache=cache) == []
     role = _fact(before, "bench-000002", KG.RoleHolding)
     stmt1 = _fact(before, "bench-000001", KG.Statement)
-    event3 = sorted(before.dataset.graph(source_graph("bench-000003")).subjects(KG.status, None))
-    newcomer = ENT["newcomer"]
     # a statement whose speaker is a fact of another source (not an actor)
     _append(sources, "bench-000001", f"<{stmt1}> kg:speaker <{role}> .\n")
-    # a second status for an event, stated in another source
-    _append(sources, "bench-000002", f"<{event3[0]}> kg:status kg:Planned .\n")
-    # an actor typed only in one source, the target of a statement in another
-    _append(sources, "bench-000001", f'<{newcomer}> a kg:State ; rdfs:label "Newcomer"@en .\n')
-    stmt0 = _fact(before, "bench-000000", KG.Statement)
-    _append(sources, "bench-000000", f"<{stmt0}> kg:target <{newcomer}> .\n")
     # a fact without a quote, thus without evidence: its direct edge is untraced
     naked = FACT["bench-000006/naked"]
     _append(
@@ -207,6 +200,28 @@ def test_faults_across_sources_give_the_verdicts_of_the_union(
     assert {"derived-edge-untraced-violation", "kgsh:StatementShape"} <= checks
     assert found == validate(cold.dataset, cache=None) == _union_verdicts(cold.dataset)
     assert validate(build(sources, cache=cache), cache=cache) == found  # again, from the cache
+
+
+def test_describing_what_another_source_or_the_registry_owns_is_refused(
+    sources: Path, tmp_path: Path
+) -> None:
+    """A source never describes another source's facts nor a registry entity: two sources
+    cannot mint the same fact, and the build names the file, line and node."""
+    before = build(sources, cache=tmp_path / "cache")
+    event3 = sorted(before.dataset.graph(source_graph("bench-000003")).subjects(KG.status, None))
+    newcomer = ENT["newcomer"]
+    for slug, turtle, why in [
+        ("bench-000002", f"<{event3[0]}> kg:status kg:Planned .\n", "another source's namespace"),
+        ("bench-000001", f'<{newcomer}> a kg:State ; rdfs:label "N"@en .\n', "registry entity"),
+    ]:
+        facts = sources / slug / "facts.ttl"
+        original = facts.read_text(encoding="utf-8")
+        _append(sources, slug, turtle)
+        with pytest.raises(InputError, match=why) as raised:
+            build(sources, cache=tmp_path / "cache")
+        line = len(original.split("\n"))
+        assert str(raised.value).startswith(f"{facts}:{line}: ")
+        facts.write_text(original, encoding="utf-8")
 
 
 def test_a_fault_inside_one_source_is_found_source_by_source(
