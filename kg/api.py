@@ -87,13 +87,15 @@ class KnowledgeGraph:
         """Return the values a parameter type may take (`entity`, `statement-type`) and labels."""
         found = self._choices.get(kind)
         if found is None:
-            labels: dict[URIRef, list[str]] = {}
-            for value, label in self.engine.run(catalog.CHOICES[kind]).rows:
+            labels: dict[URIRef, set[tuple[int, str]]] = {}
+            for value, label, rank in self.engine.run(catalog.CHOICES[kind]).rows:
                 if isinstance(value, URIRef):
-                    labels.setdefault(value, [])
-                    if label is not None and str(label) not in labels[value]:
-                        labels[value].append(str(label))
-            found = self._choices[kind] = {v: tuple(sorted(ls)) for v, ls in labels.items()}
+                    labels.setdefault(value, set())
+                    if label is not None:
+                        labels[value].add((int(str(rank or 0)), str(label)))
+            found = self._choices[kind] = {  # rdfs:label first, then skos:prefLabel, altLabel
+                v: tuple(dict.fromkeys(text for _r, text in sorted(ls))) for v, ls in labels.items()
+            }
         return found
 
     def sources(self) -> set[str]:

@@ -224,20 +224,22 @@ def to_term(param: Param, value: str) -> URIRef | Literal:
 
 
 # The values an entity or statement-type parameter may take, with their labels: one query each.
-CHOICES = {
-    "entity": f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?value ?label WHERE {{
-  ?value rdfs:label|skos:prefLabel|skos:altLabel ?label .
-  FILTER(STRSTARTS(STR(?value), "{ENT}"))
-}}""",
-    "statement-type": """PREFIX kg: <https://w3id.org/scs-kg/ontology#>
+_LABELS = """{ ?value rdfs:label ?label BIND(0 AS ?rank) }
+  UNION { ?value skos:prefLabel ?label BIND(1 AS ?rank) }
+  UNION { ?value skos:altLabel ?label BIND(2 AS ?rank) }"""
+_HEAD = """PREFIX kg: <https://w3id.org/scs-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?value ?label WHERE {
-  { ?value a kg:StatementType } UNION { ?value skos:inScheme kg:StatementTypeScheme }
-  OPTIONAL { ?value rdfs:label|skos:prefLabel|skos:altLabel ?label }
-}""",
+SELECT DISTINCT ?value ?label ?rank WHERE {"""
+CHOICES = {
+    "entity": f"""{_HEAD}
+  {_LABELS}
+  FILTER(STRSTARTS(STR(?value), "{ENT}"))
+}}""",
+    "statement-type": f"""{_HEAD}
+  {{ ?value a kg:StatementType }} UNION {{ ?value skos:inScheme kg:StatementTypeScheme }}
+  OPTIONAL {{ {_LABELS} }}
+}}""",
 }
 Choices = Mapping[URIRef, tuple[str, ...]]  # each value a parameter may take, and its labels
 
