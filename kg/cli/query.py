@@ -416,50 +416,35 @@ def push(
 def serve(
     data: DataOption = None,
     store: StoreOption = None,
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 7878,
+    port: Annotated[
+        str, typer.Option("--port", help="Port on 127.0.0.1 (1-65535).", metavar="PORT")
+    ] = "7878",
+    verbose: Annotated[bool, typer.Option("--verbose", help="Log every request.")] = False,
 ) -> None:
-    """Serve the graph read-only on http://127.0.0.1:PORT with a query page; Ctrl-C stops."""
-    import shutil
+    """Serve the workbench page and a read-only SPARQL endpoint on 127.0.0.1; Ctrl-C stops.
+
+    http://127.0.0.1:PORT/ is the query page (the catalog with forms, an editor that knows the
+    project's prefixes, entity pages); /query is the SPARQL 1.1 Protocol endpoint for other
+    tools. Nothing runs in another process and nothing is written, unless --store is given.
+    """
     import signal
-    import subprocess
-    import tempfile
 
-    from kg.api import DEFAULT_DATA
-    from kg.store import OxigraphEngine
+    from kg.serve import make_server, parse_port
 
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).is_file():
-        raise InputError("the `oxigraph` server is not installed (pip install oxigraph)")
-    tmp = None
-    if store is None:
-        tmp = tempfile.TemporaryDirectory(prefix="kg-serve-")
-        store = Path(tmp.name) / "store"
-    engine = OxigraphEngine.load(data or DEFAULT_DATA, store)
-    del engine  # release the store's lock before the server opens it
-    args = [binary, "serve-read-only", "--location", str(store)]
-    args += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    say(
-        f"serving {store} read-only at http://127.0.0.1:{port}/ "
-        "(SPARQL endpoint /query); Ctrl-C stops"
-    )
-    proc = subprocess.Popen(args)
+    number = parse_port(port)  # before loading anything
+    graph = _open(data, "oxigraph", store, None, None)
+    server = make_server(graph, number, verbose)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
 
     def _stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, _stop)  # stop the server on SIGTERM too
+    previous = signal.signal(signal.SIGTERM, _stop)
+    say(f"serving the workbench at {url} (SPARQL endpoint {url}query, read-only); Ctrl-C stops")
     try:
-        code = proc.wait()
-        if code != 0:
-            raise InputError(f"the oxigraph server stopped with exit code {code}")
+        server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(10)
         say("stopped")
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if tmp is not None:
-            tmp.cleanup()
+        server.server_close()
