@@ -142,7 +142,7 @@ class Workbench:
         ]
 
     def run(self, fields: dict[str, str]) -> Result:
-        """Run a catalog query (`name` and `p.NAME` fields) or ad-hoc SPARQL (`query`), read-only."""
+        """Run a catalog query (`name` and `p.NAME` fields) or ad-hoc SPARQL (`query`)."""
         name = fields.get("name", "")
         if name:
             values = {k[2:]: v for k, v in fields.items() if k.startswith("p.") and v != ""}
