@@ -244,7 +244,9 @@ def query_help(query_def: object) -> str:
             else:
                 when = "required"
             lines.append(f"  {p.name}  {p.doc or p.type} ({when})")
-            lines.append(f"    {TYPES[p.type]}")
+            lines += textwrap.wrap(
+                TYPES[p.type], 78, initial_indent="    ", subsequent_indent="    "
+            )
     else:
         lines.append("Parameters: none")
     if q.tags:
