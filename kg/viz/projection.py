@@ -327,10 +327,25 @@ class Projector:
     def fact_edges(self, facts: Iterable[URIRef]) -> Iterator[Edge]:
         """Yield each fact's properties as edges fact → value."""
         for fact in facts:
+            # a statement's own edges (speaker, target ...) carry its type and CAMEO QuadClass
+            types, cameo, quad = (
+                self.statement_types(fact)
+                if KG.Statement in self.objs(fact, RDF.type)
+                else ("", "", 0)
+            )
             for p in _FACT_PROPERTIES:
                 for o in self.objs(fact, p):
                     if isinstance(o, URIRef):
-                        yield Edge(str(fact), str(o), str(p), self.relation(p), str(fact))
+                        yield Edge(
+                            str(fact),
+                            str(o),
+                            str(p),
+                            self.relation(p),
+                            str(fact),
+                            statement_type=types,
+                            cameo=cameo,
+                            quad_class=quad,
+                        )
 
     def statement_edges(self, kinds: Iterable[URIRef]) -> Iterator[Edge]:
         """Yield speaker → target/addressee/claim edges, one per statement, typed by CAMEO."""

@@ -9,14 +9,26 @@
   }
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });
+  // Incident edges of each node; isolated nodes wait outside the layout (see settled()).
+  var incident = {};
+  data.nodes.forEach(function (n) { incident[n.id] = []; });
+  data.edges.forEach(function (e) {
+    if (incident[e.from]) { incident[e.from].push(e); }
+    if (incident[e.to] && e.to !== e.from) { incident[e.to].push(e); }
+  });
+  var isolated = data.nodes.filter(function (n) { return incident[n.id].length === 0; })
+    .map(function (n) { return n.id; });
+  if (isolated.length === data.nodes.length) { isolated = []; }
+  var waiting = {};
+  isolated.forEach(function (id) { waiting[id] = true; });
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     return {
-      id: n.id, label: n.label, shape: n.shape,
+      id: n.id, label: n.label, shape: n.shape, hidden: !!waiting[n.id],
       size: n.focus ? 28 : 16, borderWidth: n.focus ? 4 : 1,
       font: n.focus ? { size: 20 } : undefined,
       color: { background: n.color, border: "#333333",
                highlight: { background: n.color, border: "#000000" } },
-      title: n.full + "\n" + n.cls + (n.quote ? "\n\u201c" + n.quote + "\u201d" : "")
+      title: n.full + "\n" + n.clsLabel + (n.quote ? "\n\u201c" + n.quote + "\u201d" : "")
     };
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
@@ -36,10 +48,37 @@
   var state = { nodes: nodes.length, edges: edges.length, stabilized: false,
                 network: network, nodeData: nodes, edgeData: edges, hiddenClasses: [] };
   window.kgGraph = state;
+  // Isolated nodes in a row under the laid-out graph, so that they do not shrink the fit.
+  function placeIsolated() {
+    if (!isolated.length) { return; }
+    var shown = data.nodes.filter(function (n) { return !waiting[n.id]; }).map(function (n) { return n.id; });
+    var pos = network.getPositions(shown);
+    var xs = [], ys = [];
+    Object.keys(pos).forEach(function (k) { xs.push(pos[k].x); ys.push(pos[k].y); });
+    var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs), maxY = Math.max.apply(null, ys);
+    var step = 160, perRow = Math.max(1, Math.floor((maxX - minX) / step) + 1);
+    nodes.update(isolated.map(function (id) { return { id: id, hidden: false }; }));
+    isolated.forEach(function (id, i) {
+      network.moveNode(id, minX + (i % perRow) * step, maxY + 120 + Math.floor(i / perRow) * 90);
+    });
+    waiting = {};
+  }
+  // Labels at least 9 px on screen once fitted: larger fonts when the fit zooms out.
+  var FONT = { node: 14, edge: 10, min: 9.5 };
+  function legible() {
+    var scale = network.getScale();
+    if (!(scale > 0)) { return; }
+    var nodeSize = Math.max(FONT.node, Math.ceil(FONT.min / scale));
+    var edgeSize = Math.max(FONT.edge, Math.ceil(FONT.min / scale));
+    network.setOptions({ nodes: { font: { size: nodeSize } }, edges: { font: { size: edgeSize } } });
+    state.fontSizes = { node: nodeSize, edge: edgeSize, scale: scale };
+  }
   function settled() {
     if (state.stabilized) { return; }
     network.setOptions({ physics: { enabled: false } });
+    placeIsolated();
     network.fit({ animation: false });
+    legible();
     state.stabilized = true;
     status.textContent = "layout settled";
     document.body.setAttribute("data-kg-state", "settled");
@@ -68,17 +107,42 @@
     details.replaceChildren();
     var dl = el("dl");
     if (kind === "node") {
-      row(dl, "Label", item.full); row(dl, "Class", item.cls); row(dl, "IRI", item.iri);
+      row(dl, "Label", item.full); row(dl, "Class", item.clsLabel); row(dl, "IRI", item.iri);
       link(dl, "Wikidata", item.wikidata);
       row(dl, "Evidence", item.quote, true); row(dl, "Source", item.sourceTitle); row(dl, "Source IRI", item.source);
     } else {
       var from = byId[item.from], to = byId[item.to];
       row(dl, "Relation", item.relation);
       row(dl, "From", from ? from.full : item.from); row(dl, "To", to ? to.full : item.to);
-      row(dl, "Predicate", item.predicate); row(dl, "CAMEO", item.cameo); row(dl, "Fact", item.fact);
+      row(dl, "Predicate", item.predicate); row(dl, "Statement type", item.statementType);
+      row(dl, "CAMEO", item.cameo); row(dl, "Fact", item.fact);
       row(dl, "Evidence", item.quote, true); row(dl, "Source", item.sourceTitle); row(dl, "Source IRI", item.source);
     }
     details.appendChild(dl);
+    if (kind === "node") { details.appendChild(factsOf(item)); }
+  }
+  // An entity's facts, each with its quote (as `kg describe` lists them).
+  function factsOf(item) {
+    var box = el("div", null, "kg-facts");
+    var edgesHere = incident[item.id] || [];
+    box.appendChild(el("h3", "Facts (" + edgesHere.length + ")"));
+    var list = el("ol");
+    edgesHere.forEach(function (e) {
+      var other = e.from === item.id ? byId[e.to] : byId[e.from];
+      var li = el("li");
+      li.setAttribute("data-edge", e.id);
+      var head = el("div");
+      var arrow = e.symmetric ? e.relation + " \u2014 " :
+        e.from === item.id ? e.relation + " \u2192 " : "\u2190 " + e.relation + " ";
+      head.appendChild(el("span", arrow, "rel"));
+      head.appendChild(el("span", other ? other.full : "", "other"));
+      li.appendChild(head);
+      if (e.quote) { li.appendChild(el("blockquote", e.quote)); }
+      li.addEventListener("click", function () { network.selectEdges([e.id]); show("edge", e); });
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    return box;
   }
   network.on("click", function (p) {
     if (p.nodes.length) { show("node", byId[p.nodes[0]]); }
@@ -104,13 +168,47 @@
     });
     legend.appendChild(label);
   });
+  // Edge legend: every colour explained, each a filter (statement QuadClass); source filters.
   var edgeLegend = document.getElementById("kg-edge-legend");
+  var hiddenQuads = {}, hiddenSources = {};
+  function edgeVisible(e) {
+    if (hiddenQuads[e.quad]) { return false; }
+    var srcs = e.source ? e.source.split(" ") : [];
+    return !srcs.length || srcs.some(function (s) { return !hiddenSources[s]; });
+  }
+  function applyEdgeFilters() {
+    edges.update(data.edges.map(function (e) { return { id: e.id, hidden: !edgeVisible(e) }; }));
+    state.hiddenQuads = Object.keys(hiddenQuads).filter(function (k) { return hiddenQuads[k]; }).sort();
+    state.hiddenSources = Object.keys(hiddenSources).filter(function (k) { return hiddenSources[k]; }).sort();
+  }
   data.edgeLegend.forEach(function (q) {
-    var row = el("div"); var sw = el("span", null, "line"); sw.style.background = q.color;
-    row.appendChild(sw); row.appendChild(el("span", q.label)); edgeLegend.appendChild(row);
+    var label = el("label");
+    var box = el("input"); box.type = "checkbox"; box.checked = true;
+    box.setAttribute("data-quad", String(q.quad));
+    var sw = el("span", null, "line"); sw.style.background = q.color;
+    label.appendChild(box); label.appendChild(sw);
+    label.appendChild(el("span", q.label + " (" + q.count + ")"));
+    box.addEventListener("change", function () { hiddenQuads[q.quad] = !box.checked; applyEdgeFilters(); });
+    edgeLegend.appendChild(label);
   });
   var note = el("div", "dashed: symmetric relation; arrow: subject \u2192 object", "muted");
   edgeLegend.appendChild(note);
+  var sourceBox = document.getElementById("kg-sources");
+  (data.sources || []).forEach(function (src) {
+    var label = el("label");
+    var box = el("input"); box.type = "checkbox"; box.checked = true;
+    box.setAttribute("data-source", src.iri);
+    label.appendChild(box); label.appendChild(el("span", src.title));
+    label.title = src.iri;
+    box.addEventListener("change", function () { hiddenSources[src.iri] = !box.checked; applyEdgeFilters(); });
+    sourceBox.appendChild(label);
+  });
+  // On a narrow window the panel folds away; the button opens and closes it.
+  var toggle = document.getElementById("kg-panel-toggle");
+  toggle.addEventListener("click", function () {
+    var open = document.body.classList.toggle("kg-panel-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
 
   // Search.
   var form = document.getElementById("kg-search-form");

@@ -1,0 +1,150 @@
+"""The views as an analyst reads them (issue 13): legible at the default fit, isolated nodes out
+of the way, every edge colour explained and filterable, statements coloured in every view, an
+entity's facts with their quotes, a panel that folds away on a narrow window. In Chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kg.viz.html import QUAD, page_data
+from tests.test_viz_browser import (  # noqa: F401  # the Chromium and view fixtures
+    ARTIFACTS,
+    article_views,
+    assert_clean,
+    browser,
+    open_view,
+)
+
+
+def test_page_data_explains_every_colour_and_prefixes_predicates(
+    article_views: dict[str, Any],  # noqa: F811
+) -> None:
+    for name, (g, _path) in article_views.items():
+        data = page_data(g, name)
+        colours = {e["color"] for e in data["edges"]}
+        assert colours == {row["color"] for row in data["edgeLegend"]}, name
+        assert all(row["label"] and row["count"] for row in data["edgeLegend"])
+        assert not [e for e in data["edges"] if e["predicate"].startswith(("http", "<"))]
+        assert {n["clsLabel"] for n in data["nodes"]} >= {"State"}
+        if name != "claims":  # statements are coloured by QuadClass in all, actors and ego
+            assert {e["quad"] for e in data["edges"]} & {1, 3}, name
+    grey = next(r for r in page_data(article_views["all"][0], "all")["edgeLegend"] if not r["quad"])
+    assert grey["label"].startswith(QUAD[0][1] + ": ") and "claimant" in grey["label"]
+
+
+@pytest.mark.parametrize("name", ["all", "actors", "ego"])
+def test_labels_are_at_least_9px_once_fitted(
+    browser: Any,  # noqa: F811
+    article_views: dict[str, Any],  # noqa: F811
+    name: str,
+) -> None:
+    _g, path = article_views[name]
+    opened = open_view(browser, path)
+    sizes = opened.page.evaluate("kgGraph.fontSizes")
+    scale = opened.page.evaluate("kgGraph.network.getScale()")
+    assert sizes["scale"] == scale
+    assert sizes["node"] * scale >= 9 and sizes["edge"] * scale >= 9
+    assert_clean(opened)
+    opened.page.context.close()
+
+
+def test_an_isolated_node_does_not_shrink_the_fit(
+    browser: Any,  # noqa: F811
+    article_views: dict[str, Any],  # noqa: F811
+) -> None:
+    g, path = article_views["actors"]
+    lonely = [n for n in g.nodes if g.degree(n) == 0]
+    assert lonely  # South Korea, in this article
+    opened = open_view(browser, path)
+    box = opened.page.evaluate(
+        """(lonely) => {
+             const net = kgGraph.network, ids = kgGraph.nodeData.getIds();
+             const rest = ids.filter((id) => !lonely.includes(id));
+             const pos = net.getPositions(ids);
+             const ys = rest.map((id) => pos[id].y), xs = rest.map((id) => pos[id].x);
+             const dom = (x, y) => net.canvasToDOM({x: x, y: y});
+             const a = dom(Math.min(...xs), Math.min(...ys));
+             const b = dom(Math.max(...xs), Math.max(...ys));
+             const r = document.getElementById('kg-network').getBoundingClientRect();
+             return {h: (b.y - a.y) / r.height, w: (b.x - a.x) / r.width,
+                     below: lonely.every((id) => pos[id].y > Math.max(...ys)),
+                     inside: lonely.every((id) => pos[id].x >= Math.min(...xs) - 1 &&
+                                                  pos[id].x <= Math.max(...xs) + 1)}; }""",
+        lonely,
+    )
+    assert box["below"] and box["inside"]
+    assert max(box["h"], box["w"]) > 0.75  # the connected graph fills the view
+    assert_clean(opened)
+    opened.page.context.close()
+
+
+def test_edge_and_source_filters(
+    browser: Any,  # noqa: F811
+    article_views: dict[str, Any],  # noqa: F811
+) -> None:
+    g, path = article_views["all"]
+    opened = open_view(browser, path)
+    page = opened.page
+    conflict = sum(1 for *_e, d in g.edges(data=True) if d["quad_class"] == 3)
+    assert conflict > 0
+    hidden = "kgGraph.edgeData.get({filter: (e) => e.hidden === true}).length"
+    page.locator('#kg-edge-legend input[data-quad="3"]').uncheck()
+    assert page.evaluate(hidden) == conflict
+    assert page.evaluate("kgGraph.hiddenQuads") == ["3"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viz-all-filtered.png"))
+    page.locator('#kg-edge-legend input[data-quad="3"]').check()
+    assert page.evaluate(hidden) == 0
+    source = page.locator("#kg-sources input").first
+    source.uncheck()
+    with_source = sum(1 for *_e, d in g.edges(data=True) if d["source"])
+    assert with_source > 0 and page.evaluate(hidden) == with_source
+    assert_clean(opened)
+    page.context.close()
+
+
+def test_an_entitys_details_list_its_facts_with_quotes(
+    browser: Any,  # noqa: F811
+    article_views: dict[str, Any],  # noqa: F811
+) -> None:
+    g, path = article_views["actors"]
+    opened = open_view(browser, path)
+    page = opened.page
+    page.fill("#kg-search", "Pete Hegseth")
+    page.press("#kg-search", "Enter")
+    hegseth = "https://w3id.org/scs-kg/id/pete-hegseth"
+    facts = page.locator("#kg-details .kg-facts li")
+    assert facts.count() == g.degree(hegseth)
+    assert page.inner_text("#kg-details .kg-facts h3") == f"Facts ({g.degree(hegseth)})"
+    quotes = page.locator("#kg-details .kg-facts blockquote").all_inner_texts()
+    assert any(q.startswith("Hegseth criticized") for q in quotes)
+    assert "Class\nPerson" in page.inner_text("#kg-details")
+    page.screenshot(path=str(ARTIFACTS / "viz-actors-selected.png"))
+    facts.first.click()  # a fact's row selects its edge
+    assert len(page.evaluate("kgGraph.network.getSelectedEdges()")) == 1
+    assert "Predicate\nkg:" in page.inner_text("#kg-details")
+    assert_clean(opened)
+    page.context.close()
+
+
+def test_the_panel_folds_away_on_a_narrow_window(
+    browser: Any,  # noqa: F811
+    article_views: dict[str, Any],  # noqa: F811
+) -> None:
+    _g, path = article_views["actors"]
+    opened = open_view(browser, path)
+    page = opened.page
+    page.set_viewport_size({"width": 900, "height": 800})
+    assert not page.is_visible("#kg-panel")
+    assert page.evaluate("document.getElementById('kg-network').clientWidth") >= 880
+    page.screenshot(path=str(ARTIFACTS / "viz-actors-narrow.png"))
+    page.click("#kg-panel-toggle")
+    assert page.is_visible("#kg-panel") and page.is_visible("#kg-legend")
+    page.click("#kg-panel-toggle")
+    assert not page.is_visible("#kg-panel")
+    page.set_viewport_size({"width": 1400, "height": 900})
+    assert page.is_visible("#kg-panel")
+    assert_clean(opened)
+    page.context.close()
