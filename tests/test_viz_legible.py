@@ -148,3 +148,45 @@ def test_the_panel_folds_away_on_a_narrow_window(
     assert page.is_visible("#kg-panel")
     assert_clean(opened)
     page.context.close()
+
+
+def test_facts_table_sorts_filters_and_links_both_ways(
+    browser: Any,  # noqa: F811
+    article_views: dict[str, Any],  # noqa: F811
+) -> None:
+    g, path = article_views["actors"]
+    opened = open_view(browser, path)
+    page = opened.page
+    assert not page.is_visible("#kg-table")
+    page.click("#kg-table-toggle")
+    rows = page.locator("#kg-table-body tr")
+    assert rows.count() == g.number_of_edges()
+    assert (
+        page.inner_text("#kg-table-count")
+        == f"{g.number_of_edges()} of {g.number_of_edges()} facts"
+    )
+    page.click('#kg-table th[data-key="who"]')
+    who = page.locator("#kg-table-body tr td:nth-child(2)").all_inner_texts()
+    assert who == sorted(who, key=str.lower)
+    page.click('#kg-table th[data-key="who"]')
+    assert page.locator("#kg-table-body tr td:nth-child(2)").all_inner_texts()[0] == max(
+        who, key=str.lower
+    )
+    page.fill("#kg-table-filter", "troublemaker")
+    assert 0 < rows.count() < g.number_of_edges()
+    assert all("troublemaker" in t.lower() for t in rows.all_inner_texts())
+    page.fill("#kg-table-filter", "")
+    # a row selects its edge in the graph and shows it
+    rows.first.click()
+    edge = page.get_attribute("#kg-table-body tr >> nth=0", "data-edge")
+    assert page.evaluate("kgGraph.network.getSelectedEdges()") == [edge]
+    assert "Relation" in page.inner_text("#kg-details")
+    # a node (found by search) marks its rows
+    page.fill("#kg-search", "Tian Junli")
+    page.press("#kg-search", "Enter")
+    tian = "https://w3id.org/scs-kg/id/tian-junli"
+    assert page.locator("#kg-table-body tr.mark").count() == g.degree(tian) > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viz-actors-table.png"))
+    assert_clean(opened)
+    page.context.close()

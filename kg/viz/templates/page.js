@@ -138,15 +138,87 @@
       head.appendChild(el("span", other ? other.full : "", "other"));
       li.appendChild(head);
       if (e.quote) { li.appendChild(el("blockquote", e.quote)); }
-      li.addEventListener("click", function () { network.selectEdges([e.id]); show("edge", e); });
+      li.addEventListener("click", function () { network.selectEdges([e.id]); show("edge", e); markRows(null, e.id); });
       list.appendChild(li);
     });
     box.appendChild(list);
     return box;
   }
   network.on("click", function (p) {
-    if (p.nodes.length) { show("node", byId[p.nodes[0]]); }
-    else if (p.edges.length) { show("edge", edgeById[p.edges[0]]); }
+    if (p.nodes.length) { show("node", byId[p.nodes[0]]); markRows(p.nodes[0]); }
+    else if (p.edges.length) { show("edge", edgeById[p.edges[0]]); markRows(null, p.edges[0]); }
+  });
+
+  // The facts table: one row per edge, sortable and filterable, linked both ways with the graph.
+  var table = document.getElementById("kg-table");
+  var tbody = document.getElementById("kg-table-body");
+  var tableFilter = document.getElementById("kg-table-filter");
+  var tableCount = document.getElementById("kg-table-count");
+  var facts = data.edges.map(function (e) {
+    var from = byId[e.from], to = byId[e.to];
+    return { edge: e, relation: e.relation, who: from ? from.full : e.from, whom: to ? to.full : e.to,
+             type: e.statementType || "", quote: e.quote, sourceTitle: e.sourceTitle };
+  });
+  var sortKey = null, sortDir = 1, rowsByEdge = {};
+  function renderTable() {
+    var q = tableFilter.value.trim().toLowerCase();
+    var shown = facts.filter(function (f) {
+      if (!q) { return true; }
+      return [f.relation, f.who, f.whom, f.type, f.quote, f.sourceTitle].join(" ").toLowerCase().indexOf(q) >= 0;
+    });
+    if (sortKey) {
+      shown.sort(function (a, b) {
+        var x = String(a[sortKey]).toLowerCase(), y = String(b[sortKey]).toLowerCase();
+        return (x < y ? -1 : x > y ? 1 : (a.edge.id < b.edge.id ? -1 : 1)) * sortDir;
+      });
+    }
+    rowsByEdge = {};
+    tbody.replaceChildren();
+    shown.forEach(function (f) {
+      var tr = el("tr");
+      tr.setAttribute("data-edge", f.edge.id);
+      [f.relation, f.who, f.whom, f.type, f.quote, f.sourceTitle].forEach(function (v) { tr.appendChild(el("td", v)); });
+      tr.addEventListener("click", function () {
+        network.selectEdges([f.edge.id]);
+        show("edge", f.edge);
+        markRows(null, f.edge.id);
+      });
+      rowsByEdge[f.edge.id] = tr;
+      tbody.appendChild(tr);
+    });
+    tableCount.textContent = shown.length + " of " + facts.length + " facts";
+    state.tableRows = shown.length;
+  }
+  function markRows(nodeId, edgeId) {
+    var first = null;
+    Object.keys(rowsByEdge).forEach(function (id) {
+      var e = edgeById[id], tr = rowsByEdge[id];
+      var marked = nodeId !== null && nodeId !== undefined && (e.from === nodeId || e.to === nodeId);
+      tr.classList.toggle("mark", marked);
+      tr.classList.toggle("chosen", id === edgeId);
+      if (!first && (marked || id === edgeId)) { first = tr; }
+    });
+    state.markedRows = tbody.querySelectorAll("tr.mark").length;
+    if (first && !table.hidden) { first.scrollIntoView({ block: "nearest" }); }
+  }
+  state.markRows = markRows;
+  document.querySelectorAll("#kg-table th").forEach(function (th) {
+    th.addEventListener("click", function () {
+      var key = th.getAttribute("data-key");
+      sortDir = sortKey === key ? -sortDir : 1;
+      sortKey = key;
+      document.querySelectorAll("#kg-table th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+      renderTable();
+    });
+  });
+  tableFilter.addEventListener("input", renderTable);
+  var tableToggle = document.getElementById("kg-table-toggle");
+  tableToggle.addEventListener("click", function () {
+    table.hidden = !table.hidden;
+    tableToggle.setAttribute("aria-expanded", table.hidden ? "false" : "true");
+    if (!table.hidden && !tbody.childElementCount) { renderTable(); }
+    network.redraw();
   });
 
   // Legend with class filters.
@@ -235,6 +307,7 @@
     network.selectNodes([hit.id]);
     network.focus(hit.id, { scale: Math.max(network.getScale(), 1.0), animation: false });
     show("node", hit);
+    markRows(hit.id);
     result.textContent = hits.length + (hits.length === 1 ? " match: " : " matches, first: ") + hit.full;
     return hit.id;
   }
