@@ -190,3 +190,25 @@ def test_facts_table_sorts_filters_and_links_both_ways(
     page.screenshot(path=str(ARTIFACTS / "viz-actors-table.png"))
     assert_clean(opened)
     page.context.close()
+
+
+def test_status_filter_hides_planned_or_past_events(
+    browser: Any,  # noqa: F811
+    article_views: dict[str, Any],  # noqa: F811
+) -> None:
+    g, path = article_views["all"]
+    statuses = sorted({d["status"] for _n, d in g.nodes(data=True) if d.get("status")})
+    assert statuses  # the article has planned and past events
+    opened = open_view(browser, path)
+    page = opened.page
+    first = statuses[0]
+    events = [n for n, d in g.nodes(data=True) if d.get("status") == first]
+    page.locator(f'#kg-statuses input[data-status="{first}"]').uncheck()
+    hidden = page.evaluate(
+        "kgGraph.nodeData.get({filter: (n) => n.hidden === true}).map((n) => n.id)"
+    )
+    assert sorted(hidden) == sorted(events)
+    page.locator(f'#kg-statuses input[data-status="{first}"]').check()
+    assert page.evaluate("kgGraph.nodeData.get({filter: (n) => n.hidden === true}).length") == 0
+    assert_clean(opened)
+    page.context.close()

@@ -149,6 +149,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "source": str(d.get("source", "")),
                 "sourceTitle": str(d.get("source_title", "")),
                 "focus": n == g.graph.get("focus"),
+                "status": str(d.get("status", "")),
             }
         )
     rows = sorted(
@@ -244,6 +245,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
             for q in quads
         ],
         "sources": [{"iri": s, "title": titles.get(s, "") or s} for s in sources],
+        "statuses": sorted({n["status"] for n in nodes if n["status"]}),
         "options": options,
     }
 

@@ -281,6 +281,7 @@ class Projector:
             ev = self.evidence(node)
             wikidata = sorted(str(x) for x in self.objs(node, OWL.sameAs))
             wikidata = [w for w in wikidata if w.startswith(WIKIDATA)]
+            status = ", ".join(sorted(self.label(x) for x in self.objs(node, KG.status)))
             g.add_node(
                 str(node),
                 iri=str(node),
@@ -291,6 +292,7 @@ class Projector:
                 quote=ev.quote,
                 source=ev.source,
                 source_title=ev.source_title,
+                **({"status": status} if status else {}),  # events: planned, past ...
             )
 
     def add_edges(self, g: nx.MultiDiGraph, edges: Iterable[Edge]) -> None:

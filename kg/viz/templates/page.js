@@ -107,7 +107,8 @@
     details.replaceChildren();
     var dl = el("dl");
     if (kind === "node") {
-      row(dl, "Label", item.full); row(dl, "Class", item.clsLabel); row(dl, "IRI", item.iri);
+      row(dl, "Label", item.full); row(dl, "Class", item.clsLabel); row(dl, "Status", item.status);
+      row(dl, "IRI", item.iri);
       link(dl, "Wikidata", item.wikidata);
       row(dl, "Evidence", item.quote, true); row(dl, "Source", item.sourceTitle); row(dl, "Source IRI", item.source);
     } else {
@@ -274,6 +275,28 @@
     label.title = src.iri;
     box.addEventListener("change", function () { hiddenSources[src.iri] = !box.checked; applyEdgeFilters(); });
     sourceBox.appendChild(label);
+  });
+  // Event status (planned, past ...): hide the events of a status.
+  var statusBox = document.getElementById("kg-statuses");
+  var hiddenStatus = {};
+  if (!(data.statuses || []).length) {
+    statusBox.hidden = true;
+    document.getElementById("kg-status-heading").hidden = true;
+  }
+  (data.statuses || []).forEach(function (st) {
+    var label = el("label");
+    var box = el("input"); box.type = "checkbox"; box.checked = true;
+    box.setAttribute("data-status", st);
+    var count = data.nodes.filter(function (n) { return n.status === st; }).length;
+    label.appendChild(box); label.appendChild(el("span", st + " (" + count + ")"));
+    box.addEventListener("change", function () {
+      hiddenStatus[st] = !box.checked;
+      nodes.update(data.nodes.filter(function (n) { return n.status === st; }).map(function (n) {
+        return { id: n.id, hidden: !box.checked || !!hidden[n.cls] };
+      }));
+      state.hiddenStatuses = Object.keys(hiddenStatus).filter(function (k) { return hiddenStatus[k]; }).sort();
+    });
+    statusBox.appendChild(label);
   });
   // On a narrow window the panel folds away; the button opens and closes it.
   var toggle = document.getElementById("kg-panel-toggle");
