@@ -212,3 +212,20 @@ def test_status_filter_hides_planned_or_past_events(
     assert page.evaluate("kgGraph.nodeData.get({filter: (n) => n.hidden === true}).length") == 0
     assert_clean(opened)
     page.context.close()
+
+
+def test_statement_type_filter(
+    browser: Any,  # noqa: F811
+    article_views: dict[str, Any],  # noqa: F811
+) -> None:
+    g, path = article_views["actors"]
+    only = [d for *_e, d in g.edges(data=True) if d["statement_type"] == "criticism"]
+    assert only
+    opened = open_view(browser, path)
+    page = opened.page
+    page.locator('#kg-types input[data-type="criticism"]').uncheck()
+    hidden = "kgGraph.edgeData.get({filter: (e) => e.hidden === true}).length"
+    assert page.evaluate(hidden) == len(only)  # `criticism, labelling` stays: labelling is shown
+    assert page.evaluate("kgGraph.hiddenTypes") == ["criticism"]
+    assert_clean(opened)
+    page.context.close()

@@ -246,8 +246,17 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         ],
         "sources": [{"iri": s, "title": titles.get(s, "") or s} for s in sources],
         "statuses": sorted({n["status"] for n in nodes if n["status"]}),
+        "statementTypes": [
+            {"label": t, "quad": max(e["quad"] for e in edges if t in _types(e))}
+            for t in sorted({t for e in edges for t in _types(e)})
+        ],
         "options": options,
     }
+
+
+def _types(edge: dict[str, Any]) -> list[str]:
+    """The statement types of an edge (`criticism, labelling` holds two)."""
+    return [t for t in str(edge.get("statementType", "")).split(", ") if t]
 
 
 def render(g: nx.MultiDiGraph, title: str) -> str:

@@ -243,15 +243,18 @@
   });
   // Edge legend: every colour explained, each a filter (statement QuadClass); source filters.
   var edgeLegend = document.getElementById("kg-edge-legend");
-  var hiddenQuads = {}, hiddenSources = {};
+  var hiddenQuads = {}, hiddenSources = {}, hiddenTypes = {};
   function edgeVisible(e) {
     if (hiddenQuads[e.quad]) { return false; }
+    var types = e.statementType ? e.statementType.split(", ") : [];
+    if (types.length && types.every(function (t) { return hiddenTypes[t]; })) { return false; }
     var srcs = e.source ? e.source.split(" ") : [];
     return !srcs.length || srcs.some(function (s) { return !hiddenSources[s]; });
   }
   function applyEdgeFilters() {
     edges.update(data.edges.map(function (e) { return { id: e.id, hidden: !edgeVisible(e) }; }));
     state.hiddenQuads = Object.keys(hiddenQuads).filter(function (k) { return hiddenQuads[k]; }).sort();
+    state.hiddenTypes = Object.keys(hiddenTypes).filter(function (k) { return hiddenTypes[k]; }).sort();
     state.hiddenSources = Object.keys(hiddenSources).filter(function (k) { return hiddenSources[k]; }).sort();
   }
   data.edgeLegend.forEach(function (q) {
@@ -266,6 +269,22 @@
   });
   var note = el("div", "dashed: symmetric relation; arrow: subject \u2192 object", "muted");
   edgeLegend.appendChild(note);
+  var typeBox = document.getElementById("kg-types");
+  var quadColour = {};
+  data.edgeLegend.forEach(function (q) { quadColour[q.quad] = q.color; });
+  if (!(data.statementTypes || []).length) {
+    typeBox.hidden = true;
+    document.getElementById("kg-types-heading").hidden = true;
+  }
+  (data.statementTypes || []).forEach(function (t) {
+    var label = el("label");
+    var box = el("input"); box.type = "checkbox"; box.checked = true;
+    box.setAttribute("data-type", t.label);
+    var sw = el("span", null, "line"); sw.style.background = quadColour[t.quad] || "#9a9a9a";
+    label.appendChild(box); label.appendChild(sw); label.appendChild(el("span", t.label));
+    box.addEventListener("change", function () { hiddenTypes[t.label] = !box.checked; applyEdgeFilters(); });
+    typeBox.appendChild(label);
+  });
   var sourceBox = document.getElementById("kg-sources");
   (data.sources || []).forEach(function (src) {
     var label = el("label");
