@@ -216,31 +216,42 @@ def test_queries_show_prints_the_sparql() -> None:
     assert run("queries", "--tag", "cq5")[1].splitlines()[-1] == "1 row"
 
 
-def _complete(words: str, data: Path | None = None, shell: str = "bash") -> list[str]:
-    """What the shell would offer after `words` (completed by the real `kg` entry point)."""
-    env = dict(os.environ, _KG_COMPLETE=f"complete_{shell}")
+def _complete(words: str, shell: str = "bash") -> list[str]:
+    """What the shell would offer after `words` (typer's completion protocol, in-process)."""
+    env = {"_KG_COMPLETE": f"complete_{shell}"}
     if shell == "bash":
         parts = words.split()
         env["COMP_WORDS"] = words
         env["COMP_CWORD"] = str(len(parts) if words.endswith(" ") else len(parts) - 1)
     else:
         env["_TYPER_COMPLETE_ARGS"] = words
-    cwd = data.parent if data is not None else ROOT
-    proc = subprocess.run([KG], env=env, capture_output=True, text=True, cwd=cwd, check=True)
-    return proc.stdout.split()
+    result = CliRunner().invoke(app, [], env=env, prog_name="kg")
+    assert result.exit_code == 0, result.output
+    return result.stdout.split()
 
 
-def test_completion_of_commands_query_names_parameters_and_entities(out_dir: Path) -> None:
+def test_completion_of_commands_query_names_parameters_and_entities(
+    out_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(out_dir.parent)  # entity names come from the build in ./out
     assert {"query", "queries"} <= set(_complete("kg que"))
     assert "cq2-allies" in _complete("kg query cq2")
     assert _complete("kg query cq2-allies -p ") == ["actor="]
-    # entity names come from the build in ./out, here the test's own
-    assert _complete("kg query cq2-allies -p actor=unit", out_dir) == ["actor=united-states"]
-    assert _complete("kg query statements-of-type -p type=Cr", out_dir) == ["type=Criticism"]
-    assert _complete("kg describe dong", out_dir) == ["dong-jun"]
+    assert _complete("kg query cq2-allies -p actor=unit") == ["actor=united-states"]
+    assert _complete("kg query statements-of-type -p type=Cr") == ["type=Criticism"]
+    assert _complete("kg describe dong") == ["dong-jun"]
     assert "cq1-states-contesting-claims" in _complete("kg queries show cq1")
-    zsh = _complete("kg query cq2-allies -p actor=phil", out_dir, shell="zsh")
+    zsh = _complete("kg query cq2-allies -p actor=phil", shell="zsh")
     assert any("actor=philippines" in w for w in zsh)
+
+
+def test_completion_through_the_installed_entry_point(out_dir: Path) -> None:
+    env = dict(os.environ, _KG_COMPLETE="complete_bash", COMP_WORDS="kg describe pete")
+    env["COMP_CWORD"] = "2"
+    proc = subprocess.run(
+        [KG], env=env, capture_output=True, text=True, cwd=out_dir.parent, check=True
+    )
+    assert proc.stdout.split() == ["pete-hegseth"]
 
 
 def test_install_completion_is_offered() -> None:
