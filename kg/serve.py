@@ -344,8 +344,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         fields = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
         direct = None
         if self.command == "POST":
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                raise Refused(400, "bad Content-Length") from None
+            if length < 0 or length > MAX_BODY:
                 raise Refused(413, f"request body over {MAX_BODY} bytes")
             body = self.rfile.read(length).decode("utf-8", "replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -460,6 +463,14 @@ class Server(http.server.ThreadingHTTPServer):
         self.workbench = workbench
         self.verbose = verbose
         super().__init__(("127.0.0.1", port), Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """An unexpected failure while answering: one line on stderr, the server goes on."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        first = str(exc).splitlines()[0] if exc is not None and str(exc) else ""
+        print(f"error: request failed: {type(exc).__name__}: {first}", file=sys.stderr)
 
 
 def make_server(graph: KnowledgeGraph, port: int, verbose: bool = False) -> Server:

@@ -387,3 +387,20 @@ def test_hostile_text_is_shown_as_text_in_the_page(browser: Any) -> None:  # noq
         httpd.shutdown()
         httpd.server_close()
         thread.join(10)
+
+
+def test_a_malformed_request_is_answered_and_the_server_goes_on(server: str) -> None:
+    port = int(server.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(
+            b"POST /query HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: abc\r\n"
+            b"Content-Type: application/sparql-query\r\n\r\n" % port
+        )
+        assert s.recv(200).startswith(b"HTTP/1.1 400")
+    big = get(
+        f"{server}/query",
+        b"x",
+        {"Content-Type": "application/sparql-query", "Content-Length": str(1 << 30)},
+    )
+    assert big[0] == 413
+    assert get(f"{server}/query?query=ASK%7B%7D")[0] == 200
