@@ -68,6 +68,10 @@
   function legible() {
     var scale = network.getScale();
     if (!(scale > 0)) { return; }
+    if (data.nodes.length > 500) {  // a corpus-scale view is read by zooming in, not by huge fonts
+      state.fontSizes = { node: FONT.node, edge: FONT.edge, scale: scale, capped: true };
+      return;
+    }
     var nodeSize = Math.max(FONT.node, Math.ceil(FONT.min / scale));
     var edgeSize = Math.max(FONT.edge, Math.ceil(FONT.min / scale));
     network.setOptions({ nodes: { font: { size: nodeSize } }, edges: { font: { size: edgeSize } } });
