@@ -59,10 +59,10 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """A real, empty, in-memory Oxigraph server on a free loopback port: its base URL."""
+    """A real, empty, in-memory Oxigraph server in its default set-up on a free loopback port."""
     port = free_port()
     proc = subprocess.Popen(
-        [OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        [OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
