@@ -43,6 +43,7 @@ from kg.store import (
     Engine,
     data_file,
     from_ox,
+    tokens,
     with_values,
 )
 
@@ -51,10 +52,10 @@ MAX_REDIRECTS = 5
 PROJECT_GRAPHS = str(GRAPH)
 SOURCE_GRAPHS = PROJECT_GRAPHS + "source/"
 _FORM = "application/x-www-form-urlencoded"
-_ACCEPT = (
-    "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
-    "application/rdf+xml;q=0.5"
-)
+_ACCEPT_RESULTS = "application/sparql-results+json"
+# for CONSTRUCT and DESCRIBE: asked for triples alone (Virtuoso answers a graph query that
+# accepts JSON results with its own JSON form of triples)
+_ACCEPT_TRIPLES = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 _GRAPH_TYPES = {
     "application/n-triples": "N_TRIPLES",
     "text/plain": "N_TRIPLES",  # Virtuoso and older servers say so for N-Triples
@@ -359,6 +360,21 @@ def _standard(doc: dict[str, Any]) -> dict[str, Any]:
     return {"head": {"vars": head.get("vars", [])}, "results": {"bindings": fixed}}
 
 
+def query_form(text: str) -> str:
+    """The query's form: SELECT, ASK, CONSTRUCT or DESCRIBE (after its PREFIX and BASE)."""
+    toks = tokens(text)
+    i = 0
+    while i < len(toks):
+        word = toks[i].upper()
+        if word == "PREFIX":
+            i += 3
+        elif word == "BASE":
+            i += 2
+        else:
+            return word
+    return ""
+
+
 # --- the engine ------------------------------------------------------------------------
 
 
@@ -392,16 +408,22 @@ class RemoteEngine(Engine):
         result = self._post({"query": _LIST_GRAPHS})
         return sorted(str(row[0]) for row in result.rows if row and row[0] is not None)
 
-    def _post(self, form: dict[str, str | list[str]]) -> Result:
+    def _post(self, form: dict[str, str | list[str]], accept: str = _ACCEPT_RESULTS) -> Result:
         body = urllib.parse.urlencode(form, doseq=True).encode("ascii")
-        data, ctype = http("POST", self.url, body, _FORM, _ACCEPT, timeout=self.timeout)
+        data, ctype = http("POST", self.url, body, _FORM, accept, timeout=self.timeout)
         return read_answer(self.url, data, ctype)
 
     def run(self, text: str, bindings: Bindings | None = None) -> Result:
         """POST the query with the build's graphs as its dataset; parameters as a VALUES block."""
         graphs = self.graphs()
         query = with_values(text, bindings or {})
-        return self._post({"query": query, "default-graph-uri": graphs, "named-graph-uri": graphs})
+        form = query_form(text)
+        accept = _ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else _ACCEPT_RESULTS
+        dataset: dict[str, str | list[str]] = {
+            "default-graph-uri": graphs,
+            "named-graph-uri": graphs,
+        }
+        return self._post({"query": query, **dataset}, accept)
 
     def update(self, text: str) -> None:
         """POST a SPARQL Update (form-encoded) to the endpoint URL."""

@@ -405,6 +405,8 @@ def open_engine(
 ) -> Engine:
     """Open the engine a user asked for over a build's output (or a remote endpoint)."""
     if endpoint:
+        from kg.endpoint import RemoteEngine
+
         return RemoteEngine(endpoint, timeout)
     if engine not in ("oxigraph", "rdflib"):
         raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
@@ -426,7 +428,13 @@ def engine_from_dataset(dataset: Dataset, engine: str = "oxigraph") -> Engine:
     return OxigraphEngine(store)
 
 
-# The remote endpoint lives in kg.endpoint; imported here for `from kg.store import ...`.
-from kg.endpoint import PushReport, RemoteEngine, http, push  # noqa: E402
+_ENDPOINT_NAMES = ("PushReport", "RemoteEngine", "http", "push")
 
-__all__ = ["PushReport", "RemoteEngine", "http", "push"]
+
+def __getattr__(name: str) -> Any:
+    """The remote endpoint lives in `kg.endpoint`; `from kg.store import push` still works."""
+    if name in _ENDPOINT_NAMES:
+        from kg import endpoint
+
+        return getattr(endpoint, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
