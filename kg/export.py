@@ -538,7 +538,7 @@ def write_outputs(
     writers: dict[str, Callable[[], str | bytes]] = {
         f"{NAME}.nq": lambda: lines().nquads,
         f"{NAME}.trig": lambda: Chunked(names()).trig(lines().graphs),
-        f"{NAME}.jsonld": lambda: jsonld.dataset_document(lines().quads(), CONTEXT_FILE),
+        f"{NAME}.jsonld": lambda: jsonld.dataset_document(lines().quads(), names()),
         f"{NAME}.nt": lambda: b"".join(line + b"\n" for line in lines().union),
         f"{NAME}.ttl": lambda: Chunked(names()).turtle(lines().union),
         f"{NAME}.rdf": lambda: _serialize(lines().triples(), "xml", names()),
