@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install what the interoperability tests need: Raptor's `rapper` and Rasqal's `roqet` (Debian
 # raptor2-utils, rasqal-utils), a Java runtime for HermiT (through owlready2), owlready2 itself,
-# Virtuoso 7 (virtuoso-opensource-7-bin), and the npm package rdf-validate-shacl (a second SHACL implementation) in the venv's interop/.
+# Virtuoso 7 (virtuoso-opensource-7-bin), and the npm package rdf-validate-shacl (a second SHACL
+# implementation) in the venv's interop/.
 # Usage: scripts/install-interop.sh [PYTHON]   (PYTHON defaults to .venv/bin/python)
 # Anything that cannot be installed is reported; the tests then skip, or fail when CI=true.
 set -eu
