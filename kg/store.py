@@ -26,7 +26,17 @@ from kg.errors import InputError, KgError
 from kg.results import Result
 
 NQUADS = "scs-kg.nq"
-_DATA_SUFFIXES = {".nq": "N_QUADS", ".trig": "TRIG", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
+# The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name).
+# `kg query`, `kg push` and `kg viz` read the same ones.
+RDF_FILES = {
+    ".nq": ("N_QUADS", "nquads"),
+    ".trig": ("TRIG", "trig"),
+    ".jsonld": ("JSON_LD", "json-ld"),
+    ".ttl": ("TURTLE", "turtle"),
+    ".nt": ("N_TRIPLES", "nt"),
+    ".rdf": ("RDF_XML", "xml"),
+}
+_DATA_SUFFIXES = {suffix: ox_name for suffix, (ox_name, _rdflib) in RDF_FILES.items()}
 _UPDATE_WORDS = {
     "INSERT",
     "DELETE",
@@ -82,7 +92,7 @@ def is_update(text: str) -> bool:
 
 
 def data_file(data: Path) -> Path:
-    """Return the RDF file to load: the file itself, or `scs-kg.nq` of a build folder."""
+    """Return the RDF file to load: the file itself (see `RDF_FILES`), or a build's scs-kg.nq."""
     path = data / NQUADS if data.is_dir() else data
     if not path.is_file():
         raise InputError(f"{path}: no such file (run `kg build --out {data}` first)")
@@ -265,7 +275,7 @@ class RdflibEngine(Engine):
 
         path = data_file(data)
         ds = new_dataset()
-        fmt = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "nt"}[path.suffix]
+        fmt = RDF_FILES[path.suffix][1]
         ds.parse(path, format=fmt)
         return cls(ds)
 
