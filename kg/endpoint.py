@@ -76,27 +76,25 @@ T = TypeVar("T")
 
 def redact(url: str) -> str:
     """Return the URL with any password in it replaced by `***`, for messages."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    return re.sub(r"^([A-Za-z][\w+.-]*://[^/@:]*):[^@?#]*@", r"\1:***@", url)
 
 
 def check_url(url: str, option: str = "--endpoint") -> str:
     """Return the URL if it is http(s) without credentials in it; else a one-line InputError."""
     if not re.match(r"^https?://", url, flags=re.IGNORECASE):
         raise InputError(f"{option} {redact(url)!r}: want an http:// or https:// URL")
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018  # raises ValueError on a non-numeric port
-    except ValueError as exc:
-        raise InputError(f"{option} {redact(url)!r}: {exc}") from None
-    if parts.username is not None or parts.password is not None:
+    if redact(url) != url or re.match(r"^[^:]+://[^/?#]*@", url):
         raise InputError(
             f"{option} {redact(url)!r}: credentials in a URL are not used (they end up in "
             "shell history and logs); give KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD"
         )
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018  # raises ValueError on a non-numeric port
+    except ValueError:
+        raise InputError(f"{option} {redact(url)!r}: not a valid host and port") from None
+    if not parts.hostname:
+        raise InputError(f"{option} {redact(url)!r}: no host")
     return url
 
 

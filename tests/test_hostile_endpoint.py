@@ -167,6 +167,15 @@ def test_a_password_in_the_url_is_refused_and_never_printed(
     assert endpoint.redact(url) == url.replace("s3cret", "***")
 
 
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:abc/query", "ftp://127.0.0.1/query", "http://[::1/query"]
+)
+def test_a_bad_endpoint_url_is_one_line(url: str, out_dir: Path) -> None:
+    for args in (["sparql", SELECT, "--endpoint", url], ["push", "--endpoint", url]):
+        code, _out, err = run(*args, "--data", str(out_dir)) if args[0] == "push" else run(*args)
+        assert code == 2 and err.startswith("error: --endpoint") and err.count("\n") == 1, err
+
+
 # --- deadlines (item 9) -------------------------------------------------------------------
 
 
