@@ -359,18 +359,9 @@ def _standard(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def query_form(text: str) -> str:
-    """The query's form: SELECT, ASK, CONSTRUCT or DESCRIBE (after its PREFIX and BASE)."""
-    toks = tokens(text)
-    i = 0
-    while i < len(toks):
-        word = toks[i].upper()
-        if word == "PREFIX":
-            i += 3
-        elif word == "BASE":
-            i += 2
-        else:
-            return word
-    return ""
+    """The query's form: the first of SELECT, ASK, CONSTRUCT or DESCRIBE among its tokens."""
+    forms = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+    return next((t.upper() for t in tokens(text) if t.upper() in forms), "")
 
 
 # --- the engine ------------------------------------------------------------------------
