@@ -23,8 +23,11 @@ def test_every_dataset_export_is_a_data_format() -> None:
     assert {Path(name).suffix for name, _fmt, _named in SERIALIZATIONS} == set(RDF_FILES)
 
 
-@pytest.mark.parametrize("name", [name for name, _fmt, _named in SERIALIZATIONS])
-@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+CASES = [(name, "oxigraph") for name, _fmt, _named in SERIALIZATIONS]
+CASES += [("scs-kg.rdf", "rdflib"), ("scs-kg.jsonld", "rdflib")]  # the formats added
+
+
+@pytest.mark.parametrize(("name", "engine"), CASES)
 def test_query_reads_every_export(name: str, engine: str, out_dir: Path) -> None:
     args = ["query", "cq2-allies", "-f", "tsv", "-e", engine]
     code, want, err = run(*args, "--data", str(out_dir))

@@ -3,8 +3,10 @@
 The examples run in order, in one temporary copy of the project (`sources/`, and the fictional
 test text as `article.txt`, as the README says), with a temporary `KG_CACHE_DIR` and the
 project's `kg` first on the PATH. In a ```console block, a line starting with `$ ` is a command
-(run by bash in the copy; stdout and stderr together, as a terminal shows them) and the lines
-after it, up to the next command or the end of the block, are what it prints. There:
+and the lines after it, up to the next command or the end of the block, are what it prints
+(stdout and stderr together, as a terminal shows them). A plain `kg ...` command runs in this
+process through the CLI app the `kg` script calls (a new interpreter per command would double
+the test's time); anything else (`sed`, pipes) runs in bash in the copy. There:
 
 - a line `...` (indented or not) stands for any number of lines left out, none included;
 - trailing spaces are not compared.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -24,6 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -101,6 +107,17 @@ def test_matches_allows_left_out_lines() -> None:
     assert not matches(("a",), ["b"])
 
 
+def test_plain_kg_commands_run_in_process() -> None:
+    assert _in_process("kg query cq7-claims-of --param claimant=china") == [
+        "query",
+        "cq7-claims-of",
+        "--param",
+        "claimant=china",
+    ]
+    assert _in_process("kg sparql 'SELECT * {}' | head") is None
+    assert _in_process("sed -n 1p f") is None
+
+
 def test_the_readme_has_examples() -> None:
     found = steps(README.read_text(encoding="utf-8"))
     commands = [s.command for s in found if s.command]
@@ -109,8 +126,18 @@ def test_the_readme_has_examples() -> None:
     assert any(s.path for s in found)
 
 
+def _in_process(command: str) -> list[str] | None:
+    """The arguments of a plain `kg` command (no shell syntax), else None."""
+    if re.search(r"[|;&<>`$()*?\\]", command):
+        return None
+    words = shlex.split(command)
+    return words[1:] if words and words[0] == "kg" else None
+
+
 @pytest.mark.slow
-def test_every_console_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
+def test_every_console_example_prints_what_the_readme_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = tmp_path / "project"
     project.mkdir()
     shutil.copytree(ROOT / "sources", project / "sources")
@@ -125,23 +152,30 @@ def test_every_console_example_prints_what_the_readme_shows(tmp_path: Path) -> N
         "NO_COLOR": "1",
         "KG_ENDPOINT_USER": "",
     }
+    for name in ("KG_CACHE_DIR", "COLUMNS", "NO_COLOR", "KG_ENDPOINT_USER"):
+        monkeypatch.setenv(name, env[name])
+    monkeypatch.chdir(project)
     failures = []
     for step in steps(README.read_text(encoding="utf-8")):
         if step.path:
             with open(project / step.path, "a", encoding="utf-8") as f:
                 f.write(step.text)
             continue
-        run = subprocess.run(
-            ["bash", "-c", step.command],
-            cwd=project,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        got = run.stdout.splitlines()
+        args = _in_process(step.command)
+        if args is not None:
+            got = CliRunner().invoke(app, args).output.splitlines()
+        else:
+            run = subprocess.run(
+                ["bash", "-c", step.command],
+                cwd=project,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            got = run.stdout.splitlines()
         if not matches(step.expected, got):
             failures.append(
                 f"README.md:{step.line}: $ {step.command}\n--- README shows\n"
