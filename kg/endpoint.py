@@ -63,7 +63,10 @@ _GRAPH_TYPES = {
     "application/x-turtle": "TURTLE",
     "application/rdf+xml": "RDF_XML",
 }
-_LIST_GRAPHS = (
+# The server's graphs: `GRAPH ?g {}` lists them without reading them (Oxigraph); a server that
+# answers it with nothing is asked again, by its quads.
+_LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+_SCAN_GRAPHS = (
     "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
     f'FILTER (STRSTARTS(STR(?g), "{PROJECT_GRAPHS}")) }}'
 )
@@ -394,8 +397,12 @@ class RemoteEngine(Engine):
 
     def server_graphs(self) -> list[str]:
         """The project's graphs (`https://w3id.org/scs-kg/graph/...`) the server holds."""
-        result = self._post({"query": _LIST_GRAPHS})
-        return sorted(str(row[0]) for row in result.rows if row and row[0] is not None)
+        for query in (_LIST_GRAPHS, _SCAN_GRAPHS):
+            rows = self._post({"query": query}).rows
+            found = sorted({str(r[0]) for r in rows if r and str(r[0]).startswith(PROJECT_GRAPHS)})
+            if found:
+                return found
+        return []
 
     def _post(self, form: dict[str, str | list[str]], accept: str = _ACCEPT_RESULTS) -> Result:
         body = urllib.parse.urlencode(form, doseq=True).encode("ascii")
