@@ -15,7 +15,6 @@ import functools
 import itertools
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -417,37 +416,105 @@ def _turtle(triples: Iterable[Any], names: dict[str, str]) -> str:
     return g.serialize(format="turtle")
 
 
-def void(data: SortedData, files: list[str], sources: list[URIRef]) -> Graph:
-    """Describe the dataset with VoID: counts, class partitions, subsets, sources, dumps."""
+SD = "http://www.w3.org/ns/sparql-service-description#"
+# the dumps of the whole dataset, and those of one of its graphs
+DATASET_DUMPS = [name for name, _fmt, _named in SERIALIZATIONS]
+GRAPH_DUMPS = {ONTOLOGY_GRAPH: ["ontology.ttl", "ontology.rdf"], ENTITIES_GRAPH: ["entities.ttl"]}
+EXAMPLES = 3  # void:exampleResource: the first registry entities, in IRI order
+# the dates a source states about itself, the latest of which is the dataset's dct:modified
+_SOURCE_DATES = {
+    str(DCTERMS.modified),
+    str(DCTERMS.issued),
+    str(DCTERMS.created),
+    str(DCTERMS.date),
+    "http://purl.org/pav/retrievedOn",
+    "http://purl.org/pav/createdOn",
+    "http://purl.org/pav/lastUpdateOn",
+}
+_DATE = re.compile(rb'^<([^>]*)> <([^>]*)> "(\d{4}-\d\d-\d\d)[^"]*"\^\^<([^>]*)> \.$')
+
+
+def _typing(data: SortedData) -> tuple[set[bytes], dict[str, set[bytes]]]:
+    """The typed subjects outside the ontology and derived graphs, and each class's members."""
+    subjects: set[bytes] = set()
+    members: dict[str, set[bytes]] = {}
+    skipped = {f"<{ONTOLOGY_GRAPH}>", f"<{DERIVED_GRAPH}>"}
+    for name, lines in data.graphs.items():
+        for line in lines:
+            if _RDF_TYPE not in line:
+                continue
+            s, p, o = line[:-2].split(b" ", 2)
+            if b" " + p + b" " != _RDF_TYPE:
+                continue
+            if name not in skipped:
+                subjects.add(s)
+            if o.startswith(b"<"):
+                members.setdefault(o[1:-1].decode("utf-8"), set()).add(s)
+    return subjects, members
+
+
+def modified(data: SortedData, sources: list[URIRef]) -> str | None:
+    """The latest date the sources state about themselves (retrieved, issued ...), or None."""
+    wanted = {str(s) for s in sources}
+    dates = []
+    for name, lines in data.graphs.items():
+        if not name.startswith(f"<{SOURCE_GRAPHS}"):
+            continue
+        for line in lines:
+            m = _DATE.match(line)
+            if (
+                m
+                and m.group(1).decode() in wanted
+                and m.group(2).decode() in _SOURCE_DATES
+                and m.group(4).decode() in (str(XSD.date), str(XSD.dateTime))
+            ):
+                dates.append(m.group(3).decode())
+    return max(dates) if dates else None
+
+
+def void(
+    data: SortedData,
+    files: list[str],
+    sources: list[URIRef],
+    endpoint: str | None = None,
+) -> Graph:
+    """Describe the dataset with VoID: counts, class partitions, subsets, sources, dumps.
+
+    Deterministic: the modification date is the latest date the sources give, not the clock;
+    `endpoint` (a SPARQL endpoint serving the data, such as `kg serve`'s) is named if known.
+    """
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
+    g.bind("sd", SD, override=True, replace=True)
     g.add((DATASET_IRI, RDF.type, VOID.Dataset))
     g.add((DATASET_IRI, DCTERMS.title, Literal("scs-kg: South China Sea diplomacy", lang="en")))
     g.add((DATASET_IRI, DCTERMS.license, LICENSE))
     g.add((DATASET_IRI, RDFS.comment, Literal(f"Built by scs-kg {__version__}.", lang="en")))
     g.add((DATASET_IRI, VOID.vocabulary, ONTOLOGY_IRI))
+    g.add((DATASET_IRI, VOID.uriSpace, Literal(BASE)))
     g.add((DATASET_IRI, VOID.triples, Literal(len(data.union), datatype=XSD.integer)))
-    # the typing triples, graph by graph (the ontology and derived graphs left out)
-    subjects: set[bytes] = set()
-    classes: Counter[str] = Counter()
-    skipped = {f"<{ONTOLOGY_GRAPH}>", f"<{DERIVED_GRAPH}>"}
-    for name, lines in data.graphs.items():
-        if name in skipped:
-            continue
-        for line in lines:
-            if _RDF_TYPE in line:
-                s, p, o = line[:-2].split(b" ", 2)
-                if b" " + p + b" " == _RDF_TYPE:
-                    subjects.add(s)
-                    if o.startswith(b"<"):
-                        classes[o[1:-1].decode("utf-8")] += 1
+    date = modified(data, sources)
+    if date is not None:
+        g.add((DATASET_IRI, DCTERMS.modified, Literal(date, datatype=XSD.date)))
+    if endpoint:
+        g.add((DATASET_IRI, VOID.sparqlEndpoint, URIRef(endpoint)))
+    subjects, members = _typing(data)
     g.add((DATASET_IRI, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
-    for cls, count in sorted(classes.items()):
+    registry = sorted(
+        {
+            line.split(b" ", 1)[0]
+            for line in data.graphs.get(f"<{ENTITIES_GRAPH}>", [])
+            if _RDF_TYPE in line and line.startswith(b"<")
+        }
+    )
+    for example in registry[:EXAMPLES]:
+        g.add((DATASET_IRI, VOID.exampleResource, URIRef(example[1:-1].decode("utf-8"))))
+    for cls, found in sorted(members.items()):
         part = URIRef(f"{BASE}void/class/{_slug(cls)}")
         g.add((DATASET_IRI, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls)))
-        g.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
+        g.add((part, VOID.entities, Literal(len(found), datatype=XSD.integer)))
     for name, lines in data.graphs.items():
         if not name.startswith("<"):
             continue  # the default graph has no name, a blank node no IRI
@@ -455,12 +522,16 @@ def void(data: SortedData, files: list[str], sources: list[URIRef]) -> Graph:
         sub = URIRef(f"{BASE}void/graph/{_slug(iri)}")
         g.add((DATASET_IRI, VOID.subset, sub))
         g.add((sub, RDF.type, VOID.Dataset))
-        g.add((sub, URIRef("http://www.w3.org/ns/sparql-service-description#name"), iri))
+        g.add((sub, URIRef(SD + "name"), iri))
         g.add((sub, VOID.triples, Literal(len(lines), datatype=XSD.integer)))
+        for dump in GRAPH_DUMPS.get(iri, []):
+            if dump in files:
+                g.add((sub, VOID.dataDump, URIRef(DUMP + dump)))
     for source in sorted(sources):
         g.add((DATASET_IRI, DCTERMS.source, source))
     for name in sorted(files):
-        g.add((DATASET_IRI, VOID.dataDump, URIRef(DUMP + name)))
+        if name in DATASET_DUMPS:
+            g.add((DATASET_IRI, VOID.dataDump, URIRef(DUMP + name)))
     return g
 
 
@@ -516,6 +587,7 @@ def write_outputs(
     sources: list[URIRef],
     prefixes: dict[str, str] | None = None,
     protected: list[Path] | None = None,
+    sparql_endpoint: str | None = None,
 ) -> list[Path]:
     """Write every export of a dataset, a build or a pyoxigraph store into `out_dir`, atomically.
 
@@ -525,7 +597,8 @@ def write_outputs(
     All three give the same bytes for the same data (a build is read from its cached parts,
     without making an rdflib dataset of the whole corpus). `prefixes` are those of the
     Turtle-family files and the JSON-LD context; by default the project's and one per source
-    (from the dataset's bindings, or from the store's graph names). Returns the files written.
+    (from the dataset's bindings, or from the store's graph names). `sparql_endpoint`, if
+    known, is named in the VoID description. Returns the files written.
     """
 
     @functools.cache
@@ -539,7 +612,7 @@ def write_outputs(
     writers: dict[str, Callable[[], str | bytes]] = {
         f"{NAME}.nq": lambda: lines().nquads,
         f"{NAME}.trig": lambda: Chunked(names()).trig(lines().graphs),
-        f"{NAME}.jsonld": lambda: jsonld.dataset_document(lines().quads(), CONTEXT_FILE),
+        f"{NAME}.jsonld": lambda: jsonld.dataset_document(lines().quads(), names()),
         f"{NAME}.nt": lambda: b"".join(line + b"\n" for line in lines().union),
         f"{NAME}.ttl": lambda: Chunked(names()).turtle(lines().union),
         f"{NAME}.rdf": lambda: _serialize(lines().triples(), "xml", names()),
@@ -553,5 +626,7 @@ def write_outputs(
     writers["shapes.ttl"] = lambda: resources.shapes_file().read_bytes()
     writers["entities.ttl"] = lambda: _turtle(lines().triples(ENTITIES_GRAPH), names())
     dumps = sorted(writers)
-    writers["void.ttl"] = lambda: void(lines(), dumps, sources).serialize(format="turtle")
+    writers["void.ttl"] = lambda: void(lines(), dumps, sources, sparql_endpoint).serialize(
+        format="turtle"
+    )
     return replace_folder(out_dir, writers, "kg build", protected)

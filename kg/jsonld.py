@@ -35,17 +35,19 @@ def text(doc: object) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def dataset_document(quads: Iterable[Any], context_file: str) -> bytes:
-    """Write sorted pyoxigraph quads as one JSON-LD document that names a local context file.
+def dataset_document(quads: Iterable[Any], context: dict[str, str]) -> bytes:
+    """Write sorted pyoxigraph quads as one JSON-LD document that carries its context inline.
 
     pyoxigraph writes expanded JSON-LD (full IRIs, one graph object per named graph, in the
-    order of the quads), which needs no context: the reference to `context_file` (prefixes
-    only) keeps the document's shape and lets a reader compact it.
+    order of the quads). The context (the prefixes, also written alone as `context.jsonld`)
+    is inline, so the file stands alone: any reader loads it with no document loader, from
+    any folder or from a string, and may compact it with the prefixes.
     """
     import pyoxigraph as ox
 
     body = ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
     assert body is not None
-    head = json.dumps({"@context": context_file, "@graph": []}, ensure_ascii=False)
+    ctx = dict(sorted(context.items()))
+    head = json.dumps({"@context": ctx, "@graph": []}, ensure_ascii=False, sort_keys=False)
     assert head.endswith("[]}")
     return head[:-3].encode("utf-8") + body + b"}\n"

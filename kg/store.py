@@ -5,19 +5,15 @@ Oxigraph keeps pyoxigraph's own unread answer and the remote engine the endpoint
 are converted only when read, and pyoxigraph writes the standard formats), and takes values
 as RDF terms: pyoxigraph `substitutions`, rdflib `initBindings` on a prepared query, and for a
 remote endpoint a `VALUES` block written from the terms' N-Triples form (see `values_block`).
-The default graph is the union of all named graphs on every engine.
+The default graph is the union of all named graphs on every engine (a remote endpoint is sent
+the build's graphs as the query's dataset, see `kg.endpoint`).
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import multiprocessing
-import os
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +26,17 @@ from kg.errors import InputError, KgError
 from kg.results import Result
 
 NQUADS = "scs-kg.nq"
-_DATA_SUFFIXES = {".nq": "N_QUADS", ".trig": "TRIG", ".ttl": "TURTLE", ".nt": "N_TRIPLES"}
+# The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name).
+# `kg query`, `kg push` and `kg viz` read the same ones.
+RDF_FILES = {
+    ".nq": ("N_QUADS", "nquads"),
+    ".trig": ("TRIG", "trig"),
+    ".jsonld": ("JSON_LD", "json-ld"),
+    ".ttl": ("TURTLE", "turtle"),
+    ".nt": ("N_TRIPLES", "nt"),
+    ".rdf": ("RDF_XML", "xml"),
+}
+_DATA_SUFFIXES = {suffix: ox_name for suffix, (ox_name, _rdflib) in RDF_FILES.items()}
 _UPDATE_WORDS = {
     "INSERT",
     "DELETE",
@@ -86,7 +92,7 @@ def is_update(text: str) -> bool:
 
 
 def data_file(data: Path) -> Path:
-    """Return the RDF file to load: the file itself, or `scs-kg.nq` of a build folder."""
+    """Return the RDF file to load: the file itself (see `RDF_FILES`), or a build's scs-kg.nq."""
     path = data / NQUADS if data.is_dir() else data
     if not path.is_file():
         raise InputError(f"{path}: no such file (run `kg build --out {data}` first)")
@@ -269,7 +275,7 @@ class RdflibEngine(Engine):
 
         path = data_file(data)
         ds = new_dataset()
-        fmt = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "nt"}[path.suffix]
+        fmt = RDF_FILES[path.suffix][1]
         ds.parse(path, format=fmt)
         return cls(ds)
 
@@ -349,96 +355,6 @@ def with_values(text: str, bindings: Bindings) -> str:
     return f"{text[:pos]}\n  {block}\n{text[pos:]}"
 
 
-class RemoteEngine(Engine):
-    """A SPARQL 1.1 endpoint over HTTP (SPARQL 1.1 Protocol)."""
-
-    name = "endpoint"
-
-    def __init__(self, url: str, timeout: float | None = None) -> None:
-        if not re.match(r"^https?://", url):
-            raise InputError(f"--endpoint {url!r}: want an http:// or https:// URL")
-        self.url = url
-        self.timeout = timeout
-
-    def run(self, text: str, bindings: Bindings | None = None) -> Result:
-        """POST the query (parameters as a VALUES block) and parse the answer."""
-        import pyoxigraph as ox
-
-        body = with_values(text, bindings or {}).encode("utf-8")
-        accept = "application/sparql-results+json, application/n-triples;q=0.9"
-        data, ctype = http(
-            "POST", self.url, body, "application/sparql-query", accept, timeout=self.timeout
-        )
-        if "n-triples" in ctype or "turtle" in ctype:
-            fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in ctype else ox.RdfFormat.TURTLE
-            triples = [
-                (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-                for t in ox.parse(data, format=fmt)
-            ]
-            return Result("graph", triples=triples)  # type: ignore[arg-type]
-        try:
-            parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        except SyntaxError as exc:
-            raise EndpointError(f"{self.url}: unreadable answer ({exc})") from None
-        if isinstance(parsed, ox.QueryBoolean):
-            return Result("ask", boolean=bool(parsed))
-        names = [v.value for v in parsed.variables]
-        return Result("select", vars=names, replay=(data, "JSON"), convert=Converter())
-
-    def update(self, text: str) -> None:
-        """POST a SPARQL Update to the endpoint URL."""
-        http(
-            "POST",
-            self.url,
-            text.encode("utf-8"),
-            "application/sparql-update",
-            "*/*",
-            timeout=self.timeout,
-        )
-
-
-def _opener(url: str) -> urllib.request.OpenerDirector:
-    """An opener with basic or digest credentials from KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD."""
-    user = os.environ.get("KG_ENDPOINT_USER")
-    password = os.environ.get("KG_ENDPOINT_PASSWORD", "")
-    handlers: list[urllib.request.BaseHandler] = []
-    if user and os.environ.get("KG_ENDPOINT_AUTH", "basic").lower() == "digest":
-        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        mgr.add_password(None, url, user, password)
-        handlers.append(urllib.request.HTTPDigestAuthHandler(mgr))
-    return urllib.request.build_opener(*handlers)
-
-
-def http(
-    method: str,
-    url: str,
-    body: bytes | None,
-    content_type: str,
-    accept: str,
-    timeout: float | None = None,
-) -> tuple[bytes, str]:
-    """Send one request; return the body and content type, or raise a one-line EndpointError."""
-    req = urllib.request.Request(url, data=body, method=method)
-    req.add_header("Content-Type", content_type)
-    req.add_header("Accept", accept)
-    user = os.environ.get("KG_ENDPOINT_USER")
-    if user and os.environ.get("KG_ENDPOINT_AUTH", "basic").lower() != "digest":
-        token = f"{user}:{os.environ.get('KG_ENDPOINT_PASSWORD', '')}".encode()
-        req.add_header("Authorization", "Basic " + base64.b64encode(token).decode("ascii"))
-    try:
-        with _opener(url).open(req, timeout=timeout or 60) as resp:
-            return resp.read(), resp.headers.get("Content-Type", "")
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-        why = f": {detail[0][:200]}" if detail else ""
-        if exc.code == 400 and why:
-            raise InputError(f"{url}: HTTP 400{why}") from None
-        raise EndpointError(f"{url}: HTTP {exc.code} {exc.reason}{why}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise EndpointError(f"{url}: endpoint unreachable ({reason})") from None
-
-
 # --- timeouts --------------------------------------------------------------------------
 
 
@@ -499,6 +415,8 @@ def open_engine(
 ) -> Engine:
     """Open the engine a user asked for over a build's output (or a remote endpoint)."""
     if endpoint:
+        from kg.endpoint import RemoteEngine
+
         return RemoteEngine(endpoint, timeout)
     if engine not in ("oxigraph", "rdflib"):
         raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
@@ -520,29 +438,13 @@ def engine_from_dataset(dataset: Dataset, engine: str = "oxigraph") -> Engine:
     return OxigraphEngine(store)
 
 
-def push(data: Path, url: str, timeout: float | None = None) -> list[tuple[str, int]]:
-    """Upload every named graph with Graph Store Protocol PUT (idempotent); return the counts."""
-    import pyoxigraph as ox
+_ENDPOINT_NAMES = ("PushReport", "RemoteEngine", "http", "push")
 
-    if not re.match(r"^https?://", url):
-        raise InputError(f"--endpoint {url!r}: want an http:// or https:// URL")
-    path = data_file(data)
-    fmt = getattr(ox.RdfFormat, _DATA_SUFFIXES[path.suffix])
-    graphs: dict[str, list[Any]] = {}
-    for quad in ox.parse(path=str(path), format=fmt):
-        name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-        graphs.setdefault(name, []).append(quad.triple)
-    done = []
-    sep = "&" if "?" in url else "?"
-    for name in sorted(graphs):
-        triples = sorted(set(graphs[name]), key=str)
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        assert body is not None
-        target = (
-            f"{url}{sep}default"
-            if not name
-            else f"{url}{sep}graph={urllib.parse.quote(name, safe='')}"
-        )
-        http("PUT", target, body, "application/n-triples", "*/*", timeout=timeout)
-        done.append((name, len(triples)))
-    return done
+
+def __getattr__(name: str) -> Any:
+    """The remote endpoint lives in `kg.endpoint`; `from kg.store import push` still works."""
+    if name in _ENDPOINT_NAMES:
+        from kg import endpoint
+
+        return getattr(endpoint, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

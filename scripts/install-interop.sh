@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install what the interoperability tests need: Raptor's `rapper` and Rasqal's `roqet` (Debian
 # raptor2-utils, rasqal-utils), a Java runtime for HermiT (through owlready2), owlready2 itself,
-# and the npm package rdf-validate-shacl (a second SHACL implementation) in the venv's interop/.
+# Virtuoso 7 (virtuoso-opensource-7-bin), and the npm package rdf-validate-shacl (a second SHACL
+# implementation) in the venv's interop/.
 # Usage: scripts/install-interop.sh [PYTHON]   (PYTHON defaults to .venv/bin/python)
 # Anything that cannot be installed is reported; the tests then skip, or fail when CI=true.
 set -eu
@@ -12,6 +13,7 @@ missing=""
 command -v rapper >/dev/null 2>&1 || missing="$missing raptor2-utils"
 command -v roqet >/dev/null 2>&1 || missing="$missing rasqal-utils"
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+command -v virtuoso-t >/dev/null 2>&1 || missing="$missing virtuoso-opensource-7-bin"
 
 if [ -n "$missing" ]; then
     if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

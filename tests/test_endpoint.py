@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from kg import catalog
 from kg.cli import app
-from kg.store import EndpointError, Engine, RemoteEngine, open_engine
+from kg.store import EndpointError, RemoteEngine
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -59,10 +59,10 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """A real, empty, in-memory Oxigraph server on a free loopback port: its base URL."""
+    """A real, empty, in-memory Oxigraph server in its default set-up on a free loopback port."""
     port = free_port()
     proc = subprocess.Popen(
-        [OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        [OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -97,16 +97,6 @@ def test_push_is_idempotent(server: str, pushed: str, out_dir: Path) -> None:
     assert code == 0, err
     assert "PUT https://w3id.org/scs-kg/graph/source/us-china-military-channels" in err
     assert _count(pushed) == _quads(out_dir)
-
-
-@pytest.mark.parametrize("name", sorted(catalog.load_catalog()))
-def test_catalog_over_endpoint_matches_embedded(name: str, pushed: str, out_dir: Path) -> None:
-    remote: Engine = RemoteEngine(pushed)
-    local = open_engine(out_dir)
-    query = catalog.get(name)
-    bound = catalog.bind(query, {}, remote.exists, remote.local_names)
-    assert bound == catalog.bind(query, {}, local.exists, local.local_names)
-    assert remote.run(query.text, bound).canonical() == local.run(query.text, bound).canonical()
 
 
 def test_cli_over_endpoint(pushed: str, out_dir: Path) -> None:

@@ -42,7 +42,8 @@ FormatOption = Annotated[
     ),
 ]
 TimeoutOption = Annotated[
-    float | None, typer.Option("--timeout", help="Stop the query after this many seconds.")
+    float | None,
+    typer.Option("--timeout", help="Stop the query after this many seconds (an endpoint's: 60 s)."),
 ]
 WideOption = Annotated[
     bool,
@@ -402,16 +403,40 @@ def push(
         ),
     ],
     data: DataOption = None,
-    timeout: TimeoutOption = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help="Deadline of each request in seconds (default 60)."),
+    ] = None,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Also delete the project's graphs the build no longer has (removed sources). "
+            "Default: they are left on the server.",
+        ),
+    ] = False,
+    query_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--query-endpoint",
+            help="The server's SPARQL query URL, which --prune asks for the graphs it holds.",
+        ),
+    ] = None,
 ) -> None:
-    """Upload every named graph with SPARQL 1.1 Graph Store Protocol PUT (idempotent)."""
+    """Replace every graph of the build with Graph Store Protocol PUT (pushing twice is a no-op)."""
     from kg.api import DEFAULT_DATA
     from kg.store import push as run_push
 
-    done = run_push(data or DEFAULT_DATA, endpoint, timeout)
-    for name, count in done:
+    report = run_push(
+        data or DEFAULT_DATA, endpoint, timeout, prune=prune, query_url=query_endpoint
+    )
+    for name, count in report.replaced:
         say(f"PUT {name or '(default graph)'}: {count} triples")
-    say(f"pushed {len(done)} graph(s), {sum(c for _n, c in done)} triples to {endpoint}")
+    for name in report.removed:
+        say(f"DELETE {name}: no longer in the build")
+    total = sum(c for _n, c in report.replaced)
+    removed = f", removed {len(report.removed)} graph(s)" if prune else ""
+    say(f"pushed {len(report.replaced)} graph(s), {total} triples{removed} to {endpoint}")
 
 
 @errors

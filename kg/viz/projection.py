@@ -403,15 +403,15 @@ def _local_name(node: Node) -> str:
 
 def load(path: Path) -> Graph:
     """Parse an RDF file by its extension (TriG, N-Quads, JSON-LD: a Dataset), or a build folder."""
-    from rdflib.util import guess_format
+    from kg.store import RDF_FILES
 
     if path.is_dir() and (path / "scs-kg.trig").is_file():
         path = path / "scs-kg.trig"  # an output folder of `kg build`
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    fmt = guess_format(str(path)) or ("json-ld" if path.suffix == ".jsonld" else None)
-    if fmt is None:
-        raise InputError(f"{path}: unknown RDF format (use .trig, .nq, .ttl, .nt, .rdf, .jsonld)")
+    if path.suffix not in RDF_FILES:
+        raise InputError(f"{path}: unknown RDF format (use {', '.join(RDF_FILES)})")
+    fmt = RDF_FILES[path.suffix][1]
     graph: Graph = Dataset(default_union=True) if fmt in ("trig", "nquads", "json-ld") else Graph()
     try:
         graph.parse(path, format=fmt)
