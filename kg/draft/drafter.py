@@ -25,6 +25,9 @@ from kg.namespaces import ENT, KG
 
 Span = evidence.Span
 PRONOUNS = frozenset({"he", "she"})
+EVENTS = frozenset(
+    "Meeting Conversation Agreement Address MilitaryExercise Seizure Confrontation Establishment".split()
+)
 NOUN_MARKERS = frozenset(
     {"a", "an", "the", "this", "that", "his", "her", "its", "their", "our", "these", "those", "'s"}
 )
@@ -176,6 +179,10 @@ class Drafter:
                 out[word] = by_label[state]
         return out
 
+    def inside_name(self, span: Span) -> bool:
+        """Say whether a span overlaps a registry name (a verb there is part of the name)."""
+        return any(m.begin < span.end and span.begin < m.end for m in self.t.mentions)
+
     def in_title(self, pos: int) -> bool:
         """Say whether a position lies in the headline (drafted from, never)."""
         return self.title is not None and self.title.begin <= pos < self.title.end
@@ -209,6 +216,8 @@ class Drafter:
 
     def governed(self, m: Mention) -> bool:
         """Say whether a mention is the object of a preposition (through a possessor chain)."""
+        if m.kind == "pronoun":
+            return False  # he, she: never the object of a preposition
         pos = m.begin
         for _ in range(3):
             before = self.t.before(pos, 1)
@@ -304,8 +313,11 @@ class Drafter:
     def add(self, proposal: Proposal) -> Proposal:
         """Keep a proposal unless the same class already states the same values at that quote."""
         for other in self.draft.proposals:
+            once = proposal.cls not in ("Statement", "MetonymMention") and proposal.cls not in EVENTS
+            overlap = other.quote.begin < proposal.quote.end and proposal.quote.begin < other.quote.end
             if (
-                other.cls == proposal.cls
+                (once or overlap)
+                and other.cls == proposal.cls
                 and sorted(map(str, other.values)) == sorted(map(str, proposal.values))
                 and sorted(map(str, other.participations)) == sorted(map(str, proposal.participations))
             ):
@@ -553,7 +565,8 @@ class Drafter:
             if self.governed(m) and self.t.word_before(m.begin) != "'s":
                 pass
             if self.t.word_before(m.begin) == "'s":
-                owner_m = self.mention_at(m.begin - 3, m.begin - 2)
+                apostrophe = self.t.before(m.begin, 1)[0]
+                owner_m = self.mention_at(apostrophe.begin - 1, apostrophe.begin)
                 if owner_m is not None and owner_m.entity != m.entity:
                     target = inner if inner is not None else m.entity
                     add(target, owner_m.entity, Span(owner_m.begin, m.end), "affiliation.possessive",
@@ -834,7 +847,7 @@ class Drafter:
         by_cls = {e.cls: e for e in self.rules.events}
         self.events: list[Proposal] = []
         for span, cls in find(self.t, "event", entries):
-            if self.t.quoted(span.begin) or self.in_title(span.begin):
+            if self.t.quoted(span.begin) or self.in_title(span.begin) or self.inside_name(span):
                 continue
             self._event(span, by_cls[cls])
 
@@ -845,13 +858,14 @@ class Drafter:
                 return False
             if tk.lower in self.rules.determiners:
                 return any(e.cls == cls and e.quote.begin < span.begin for e in self.events)
-            if not tk.text.isalpha():
+            if not tk.text.isalpha() or tk.lower in self.rules.not_between:
                 return False
         return False
 
     def _event(self, span: Span, rule: EventRule) -> None:
         if self._anaphoric(span, rule.cls):
             return
+        inherited = self._antecedent(span)
         seg = self.segment(span.begin)
         sentence = self.t.sentence_of(span.begin)
         setting = "sidelines of" in self.raw[max(sentence.begin, span.begin - 40) : span.begin]
@@ -874,6 +888,7 @@ class Drafter:
                 resolved = self.pronoun(tk.begin, tk.end)
                 if resolved is not None:
                     parts.append((resolved, rule.role))
+        parts = [(m, rule.role) for m in inherited] + parts
         if rule.needs_object:
             obj = [m for m, _ in parts if span.end <= m.begin <= span.end + 2]
             if not obj:
@@ -890,9 +905,11 @@ class Drafter:
                 unique.append((m, r))
         if not unique and not setting:
             return
-        places = self.places(span.end, seg.end) or self.places(seg.begin, span.begin)
+        places = [p for p in self.places(span.end, seg.end) if self._at_place(p)] or [
+            p for p in self.places(seg.begin, span.begin) if self._at_place(p)
+        ]
         if not places and rule.cls == "Seizure":
-            places = [p for p in self.places(sentence.begin, span.begin)][-1:]
+            places = self.places(sentence.begin, span.begin)[-1:]
         when = self.time_in(seg)
         when_span = self.time_span(seg)
         status = self._status(seg, span, when)
@@ -903,7 +920,8 @@ class Drafter:
         quote = self.trim(min(begins), max(ends))
         names = [self.t.label(m.entity) for m, _ in unique]
         noun = re.sub(r"(?<!^)([A-Z])", r" \1", rule.cls).lower()
-        label = f"{noun} of {' and '.join(names)}" if names else f"{noun} ({self.raw[span.begin:span.end]})"
+        where = f" in {self.t.label(places[0].entity)}" if places else ""
+        label = f"{noun} of {' and '.join(names)}{where}" if names else f"{noun}{where}"
         values: list[tuple[str, Any]] = [("rdfs:label", Literal(label, lang="en"))]
         if places:
             values.append(("prov:atLocation", places[0].entity))
@@ -922,6 +940,31 @@ class Drafter:
                 return
             earlier[-1].values.append(("kg:onSidelinesOf", proposal))
         self.events.append(self.add(proposal))
+
+    def _at_place(self, m: Mention) -> bool:
+        """Say whether a place is named as where something happens: "in", "at", "near" it."""
+        before = [tk.lower for tk in self.t.before(m.begin, 2)]
+        if before and before[-1] == "the":
+            before = before[:-1]
+        return bool(before) and before[-1] in ("in", "at", "near", "off", "inside", "around")
+
+    def _antecedent(self, span: Span) -> list[Mention]:
+        """"This agreement", first of its class: the actors of the event just before it."""
+        before = self.t.before(span.begin, 1)
+        if not before or before[0].lower not in self.rules.determiners:
+            return []
+        sentence = self.t.sentence_of(span.begin)
+        previous = [e for e in self.events if e.quote.end <= sentence.begin]
+        if not previous:
+            return []
+        last = previous[-1]
+        if self.t.sentence_of(last.quote.begin) != self._previous_sentence(sentence):
+            return []
+        return [Mention(span.begin, span.end, "", e, "antecedent", "actor") for e, _ in last.participations]
+
+    def _previous_sentence(self, sentence: Span) -> Span | None:
+        earlier = [s for s in self.t.sentences if s.end <= sentence.begin]
+        return earlier[-1] if earlier else None
 
     def _status(self, seg: Span, trigger: Span, when: TimeNode | None) -> str:
         words = words_in(self.t, seg)
@@ -946,6 +989,8 @@ class Drafter:
                 continue
             if self.t.word_before(span.begin) in NOUN_MARKERS and " " not in self.raw[span.begin : span.end]:
                 continue  # "the protest", "his remarks": a noun
+            if self.inside_name(span):
+                continue  # "States" in "United States"
             out.append((span, key))
         return out
 
@@ -969,31 +1014,23 @@ class Drafter:
     def _speaker(
         self, verb: Span, sentence: Span, previous: tuple[Mention, Span] | None
     ) -> tuple[Mention | None, int]:
-        before = self.t.before(verb.begin, 1)
-        participle = self.raw[verb.begin : verb.end].split()[0].lower().endswith("ing") and (
-            before and before[0].text == ","
+        before = self.t.before(verb.begin, 2)
+        participle = self.raw[verb.begin : verb.end].split()[0].lower().endswith("ing") and any(
+            b.text == "," for b in before
         )
         if participle:
             if previous is not None:
                 return previous[0], verb.begin
-            subject = [m for m in self.actors(sentence.begin, verb.begin) if not self.governed(m) and not self.possessive(m)]
-            if subject:
-                return subject[0], verb.begin
+            subjects = [
+                m
+                for m in self._candidates(sentence, verb)
+                if not self.governed(m) and not self.possessive(m)
+            ]
+            acting = [m for m in subjects if self._followed_by_verb(m)]
+            if acting or subjects:
+                return (acting or subjects)[-1 if acting else 0], verb.begin
             return None, verb.begin
-        candidates: list[Mention] = []
-        for m in self.actors(sentence.begin, verb.begin):
-            candidates.append(m)
-        for tk in self.t.tokens:
-            if sentence.begin <= tk.begin < verb.begin and not self.t.quoted(tk.begin):
-                if tk.lower in PRONOUNS:
-                    resolved = self.pronoun(tk.begin, tk.end)
-                    if resolved is not None:
-                        candidates.append(resolved)
-                elif tk.lower == "who":
-                    antecedent = [m for m in self.actors(sentence.begin, tk.begin)]
-                    if antecedent:
-                        a = antecedent[-1]
-                        candidates.append(Mention(tk.begin, tk.end, tk.text, a.entity, "relative", "actor"))
+        candidates = self._candidates(sentence, verb)
         for m in sorted(candidates, key=lambda x: -x.begin):
             if self.governed(m) or self.possessive(m):
                 continue
@@ -1011,6 +1048,27 @@ class Drafter:
         if after and after[0].begin - verb.end <= 2 and self._closes_quote(verb):
             return after[0], self._quote_start(sentence, verb)
         return None, verb.begin
+
+    def _candidates(self, sentence: Span, verb: Span) -> list[Mention]:
+        """Return the actors, he/she and who before a verb in its sentence, outside quotations."""
+        candidates = list(self.actors(sentence.begin, verb.begin))
+        for tk in self.t.tokens:
+            if sentence.begin <= tk.begin < verb.begin and not self.t.quoted(tk.begin):
+                if tk.lower in PRONOUNS:
+                    resolved = self.pronoun(tk.begin, tk.end)
+                    if resolved is not None:
+                        candidates.append(resolved)
+                elif tk.lower == "who":
+                    antecedent = self.actors(sentence.begin, tk.begin)
+                    if antecedent:
+                        a = antecedent[-1]
+                        candidates.append(Mention(tk.begin, tk.end, tk.text, a.entity, "relative", "actor"))
+        return sorted(candidates, key=lambda m: m.begin)
+
+    def _followed_by_verb(self, m: Mention) -> bool:
+        """Say whether a lower-case word (a verb, as a subject has) follows a mention."""
+        nxt = self.t.after(m.end, 1)
+        return bool(nxt) and nxt[0].text.isalpha() and nxt[0].text.islower()
 
     def _closes_quote(self, verb: Span) -> bool:
         return bool(re.search(r"[,.!?][”\"]\s*$|[”\"],\s*$", self.raw[max(0, verb.begin - 4) : verb.begin]))
@@ -1048,7 +1106,7 @@ class Drafter:
             if m.entity == speaker.entity:
                 continue
             gap = self.raw[span.end : m.begin].strip().lower().split()
-            if len(gap) > 3:
+            if len(gap) > 3 or "that" in gap:
                 break
             if gap and gap[-1] in ("with", "to"):
                 addressee = m.entity

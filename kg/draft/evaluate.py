@@ -190,14 +190,38 @@ def table(results: list[Result]) -> list[str]:
     return lines
 
 
-def labels_of(graph: Graph) -> dict[URIRef, str]:
-    """Return the English labels of a graph's nodes."""
-    return {s: str(o) for s, o in graph.subject_objects(RDFS.label) if isinstance(s, URIRef)}
-
-
-def strip_comments(path: Path) -> str:
-    """Return a Turtle file's text without whole-line comments (for quick reading)."""
-    return re.sub(r"(?m)^\s*#.*\n", "", path.read_text(encoding="utf-8"))
+def report(tuned: list[Result], held_out: list[Result]) -> str:
+    """Return the evaluation as Markdown: the tuned sources, then the held-out ones."""
+    lines = [
+        "# Drafter evaluation",
+        "",
+        "The default drafter (`kg draft`) scored against hand-written facts by `kg eval-draft`.",
+        "A gold fact is found when a draft of the same class (or a subclass) names its principal",
+        "participant and has a quote that overlaps the gold quote; a draft is correct when it finds",
+        "a gold fact. Events are counted together (any event class, matched by its own class).",
+        "",
+    ]
+    for title, results in (
+        ("Sources the rules were tuned on", tuned),
+        ("Held-out sources (kept out of rule tuning)", held_out),
+    ):
+        if not results:
+            continue
+        lines += [f"## {title}", ""]
+        lines += table(results)
+        lines.append("")
+        for r in results:
+            t = r.total()
+            lines.append(
+                f"- `{r.name}`: recall {pct(t.recall)} ({t.found}/{t.gold}), "
+                f"precision {pct(t.precision)} ({t.correct}/{t.drafts})"
+            )
+            if r.missed:
+                lines.append(f"  - missed: {', '.join(r.missed)}")
+            if r.wrong:
+                lines.append(f"  - drafts finding no gold fact: {', '.join(r.wrong)}")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def evaluate_folder(folder: Path, sources_root: Path, ontology: Graph) -> Result:

@@ -55,6 +55,7 @@ class Rules:
     planned: tuple[str, ...]
     ongoing: tuple[str, ...]
     determiners: frozenset[str]
+    not_between: frozenset[str]
     roles: dict[str, Any]
     relations: dict[str, Any]
     times: dict[str, Any]
@@ -112,6 +113,7 @@ def load(folder: Path = RULES_DIR) -> Rules:
         planned=tuple(events["status"]["planned"]),
         ongoing=tuple(events["status"]["ongoing"]),
         determiners=frozenset(events["anaphora"]["determiners"]),
+        not_between=frozenset(events["anaphora"]["not_between"]),
         roles=_read("roles.toml", folder),
         relations=_read("relations.toml", folder),
         times=_read("times.toml", folder),

@@ -217,12 +217,19 @@ def _surnames(text: str, found: list[authoring.Mention], t: Text) -> list[author
     return extra
 
 
+def _after_city(t: Text, begin: int) -> bool:
+    """Say whether a name follows "CITY, " (as "Malaysia" in "Kuala Lumpur, Malaysia")."""
+    if t.text[begin - 2 : begin] != ", ":
+        return False
+    return any(m.end == begin - 2 and m.reading == "place" and t.is_a(m.entity, KG.City) for m in t.mentions)
+
+
 def _readings(
     t: Text, begin: int, end: int, group: list[authoring.Mention]
 ) -> list[Mention]:
     """Read the entities named at one span: an actor or a place (by the word before), or a role."""
     before = t.word_before(begin)
-    place_context = before in PLACE_PREPOSITIONS
+    place_context = before in PLACE_PREPOSITIONS or _after_city(t, begin)
     roles = [m for m in group if t.is_a(m.entity, KG.Role)]
     places = [m for m in group if t.is_a(m.entity, KG.Place)]
     actors = [m for m in group if t.is_a(m.entity, KG.Actor) and m not in places]
