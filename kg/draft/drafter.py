@@ -1200,7 +1200,7 @@ def _new_names(d: Drafter) -> list[NewEntity]:
                                                       "a name after a title, not in the registry"))
     for noun, cls in sorted(bodies.items()):
         for m in re.finditer(r"(?<!\w)(?:[Tt]he |[Aa]n? )?((?:" + "|".join(
-                re.escape(x) for x in sorted(d.demonyms, key=len, reverse=True)) + r") " + re.escape(noun) + r")(?!\w)", d.raw):
+                re.escape(x) for x in sorted(d.rules.roles["demonyms"], key=len, reverse=True)) + r") " + re.escape(noun) + r")(?!\w)", d.raw):
             span = Span(m.start(1), m.end(1))
             if not unknown(span.begin, span.end) or d.t.quoted(span.begin) or d.in_title(span.begin):
                 continue

@@ -199,6 +199,8 @@ def report(tuned: list[Result], held_out: list[Result]) -> str:
         "A gold fact is found when a draft of the same class (or a subclass) names its principal",
         "participant and has a quote that overlaps the gold quote; a draft is correct when it finds",
         "a gold fact. Events are counted together (any event class, matched by its own class).",
+        "Written by `make eval` (`kg eval-draft --held-out FOLDER … --out bench/draft-eval.md`);",
+        "a test fails when this file is not what the rules give today.",
         "",
     ]
     for title, results in (
