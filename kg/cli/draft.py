@@ -89,7 +89,9 @@ def review(
                 return answer[:1]
             say("answer a, e, s or q")
 
-    result = run_review(folder, root, ask, typer.edit, say)
+    import click
+
+    result = run_review(folder, root, ask, click.edit, say)
     say(f"accepted {len(result.facts)} fact(s) into {folder / 'facts.ttl'} and "
         f"{len(result.entities)} entit{'y' if len(result.entities) == 1 else 'ies'} into "
         f"{root / 'entities.ttl'}")
