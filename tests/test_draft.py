@@ -26,7 +26,9 @@ from .conftest import ROOT, SLUG
 from .draft_fixtures import EVAL, HELD_OUT, undrafted, with_held_out
 
 runner = CliRunner()
-BLOCK_HEAD = re.compile(r"^# draft (fact|ent):[a-z0-9-]+ — (rule [a-z0-9.-]+, confidence [01]\.\d\d|.+)$")
+BLOCK_HEAD = re.compile(
+    r"^# draft (fact|ent):[a-z0-9-]+ — (rule [a-z0-9.-]+, confidence [01]\.\d\d|.+)$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +69,9 @@ def test_draft_writes_fact_nodes_with_exact_quotes_rules_and_confidences(tmp_pat
         assert str(quote) in text
     heads = [line for line in content.splitlines() if line.startswith("# draft ")]
     assert len(heads) >= len(quotes)
-    assert all(BLOCK_HEAD.match(line) for line in heads), [h for h in heads if not BLOCK_HEAD.match(h)]
+    assert all(BLOCK_HEAD.match(line) for line in heads), [
+        h for h in heads if not BLOCK_HEAD.match(h)
+    ]
     # the facts file is untouched by drafting
     assert "kg:Statement" not in (root / SLUG / "facts.ttl").read_text(encoding="utf-8")
 
@@ -137,7 +141,8 @@ def test_the_build_never_reads_draft_ttl(tmp_path: Path) -> None:
 def test_statements_resolve_he_she_and_metonyms_and_quote_first_speech(ontology: Graph) -> None:
     text = (
         "FICTIONAL TEST TEXT\n\n"
-        "Pete Hegseth met reporters in Kuala Lumpur on Monday. He warned China against coercion.\n\n"
+        "Pete Hegseth met reporters in Kuala Lumpur on Monday. "
+        "He warned China against coercion.\n\n"
         '"We will not back down," Hegseth said. Manila urged ASEAN to act.'
     )
     graph = _draft(text, ontology)
@@ -167,7 +172,9 @@ def test_events_get_participants_place_time_and_status_from_modality(ontology: G
     graph = _draft(text, ontology)
     meeting = next(graph.subjects(None, KG.Meeting))
     assert graph.value(meeting, KG.status) == KG.Planned
-    assert graph.value(meeting, URIRef("http://www.w3.org/ns/prov#atLocation")) == ENT["kuala-lumpur"]
+    assert (
+        graph.value(meeting, URIRef("http://www.w3.org/ns/prov#atLocation")) == ENT["kuala-lumpur"]
+    )
     who = {graph.value(p, KG.participant) for p in graph.objects(meeting, KG.participation)}
     assert who == {ENT["china"], ENT["philippines"]}
     time = graph.value(meeting, URIRef("http://www.w3.org/2006/time#hasTime"))

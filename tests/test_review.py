@@ -107,18 +107,24 @@ def test_accept_never_overwrites_a_facts_file_edited_meanwhile(
 
 def test_an_edit_that_breaks_the_quote_is_refused(drafted: Path) -> None:
     block = read_draft(drafted / SLUG / DRAFT_FILE).find("fact:role-pete-hegseth")
-    broken = review.DraftBlock(block.name, [line.replace("Pete Hegseth\"", "Pete Hegsett\"") for line in block.lines])
+    broken = review.DraftBlock(
+        block.name, [line.replace('Pete Hegseth"', 'Pete Hegsett"') for line in block.lines]
+    )
     with pytest.raises(InputError, match="quote not found"):
         review.accept(drafted / SLUG, drafted, [block.name], edited={block.name: broken})
 
 
 def test_review_accepts_edits_and_skips_interactively(drafted: Path, tmp_path: Path) -> None:
     editor = tmp_path / "editor.sh"
-    editor.write_text("#!/bin/sh\nsed -i 's/^fact:role-donald-trump$/fact:role-trump-former-president/' \"$1\"\n")
+    editor.write_text(
+        "#!/bin/sh\nsed -i 's/^fact:role-donald-trump$/fact:role-trump-former-president/' \"$1\"\n"
+    )
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     first = _names(drafted)[:3]
     env = {**os.environ, "EDITOR": str(editor), "VISUAL": str(editor)}
-    result = runner.invoke(app, ["review", SLUG, "--sources", str(drafted)], input="a\ns\ne\nq\n", env=env)
+    result = runner.invoke(
+        app, ["review", SLUG, "--sources", str(drafted)], input="a\ns\ne\nq\n", env=env
+    )
     assert result.exit_code == 0, result.output
     facts = (drafted / SLUG / "facts.ttl").read_text(encoding="utf-8")
     assert first == ["fact:role-pete-hegseth", "fact:role-dong-jun", "fact:role-donald-trump"]

@@ -1,4 +1,4 @@
-"""`kg draft`, `kg review`, `kg eval-draft`: proposing facts, reviewing them, scoring the drafter."""
+"""`kg draft`, `kg review`, `kg eval-draft`: propose facts, review them, score the drafter."""
 
 from __future__ import annotations
 
@@ -53,8 +53,11 @@ def draft(
 
     written = write_draft(folder, root, force=force)
     typer.echo(str(written.path))
-    say(f"drafted {written.facts} fact(s) and {written.entities} new entit"
-        f"{'y' if written.entities == 1 else 'ies'} for {folder.name}; review with kg review {folder.name}")
+    say(
+        f"drafted {written.facts} fact(s) and {written.entities} new entit"
+        f"{'y' if written.entities == 1 else 'ies'} for {folder.name}; "
+        f"review with kg review {folder.name}"
+    )
     if check:
         from kg.draft.checking import check_draft
 
@@ -92,9 +95,11 @@ def review(
     import click
 
     result = run_review(folder, root, ask, click.edit, say)
-    say(f"accepted {len(result.facts)} fact(s) into {folder / 'facts.ttl'} and "
+    say(
+        f"accepted {len(result.facts)} fact(s) into {folder / 'facts.ttl'} and "
         f"{len(result.entities)} entit{'y' if len(result.entities) == 1 else 'ies'} into "
-        f"{root / 'entities.ttl'}")
+        f"{root / 'entities.ttl'}"
+    )
 
 
 @errors

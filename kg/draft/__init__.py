@@ -68,7 +68,9 @@ def render_draft(
         drafted = evaluate.views(_parse(content), text, ontology)
         above = evaluate.superclasses(ontology)
         stated = {
-            str(d.node)[len(ns) :] for d in drafted if any(evaluate.finds(d, g, above) for g in known)
+            str(d.node)[len(ns) :]
+            for d in drafted
+            if any(evaluate.finds(d, g, above) for g in known)
         }
         if stated:
             names = turtle.assign_names(draft, taken)

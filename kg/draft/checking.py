@@ -38,11 +38,7 @@ def check_draft(folder: Path, sources_root: Path) -> list[str]:
         base = (folder / FACTS_FILE).read_text(encoding="utf-8")
         combined = base.rstrip("\n") + "\n\n" + prefixes + "\n\n" + "\n".join(b.text for b in facts)
         (copy / FACTS_FILE).write_text(combined, encoding="utf-8")
-        offset = len(base.rstrip("\n").splitlines()) + 2 + len(prefixes.splitlines()) + 1
         problems = check_source(copy, root)
-        return [_where(p.text(), str(copy / FACTS_FILE), folder / DRAFT_FILE, offset, facts) for p in problems]
-
-
-def _where(line: str, temp: str, draft: Path, offset: int, blocks: list) -> str:  # type: ignore[type-arg]
-    """Point a problem of the temporary copy to draft.ttl (the block's name stays in it)."""
-    return line.replace(temp, str(draft))
+        return [
+            p.text().replace(str(copy / FACTS_FILE), str(folder / DRAFT_FILE)) for p in problems
+        ]

@@ -9,6 +9,7 @@ writes files: `kg.draft.turtle` renders the proposals.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,8 +27,11 @@ from kg.namespaces import ENT, KG
 Span = evidence.Span
 PRONOUNS = frozenset({"he", "she"})
 EVENTS = frozenset(
-    "Meeting Conversation Agreement Address MilitaryExercise Seizure Confrontation Establishment".split()
-)
+    [
+        "Meeting", "Conversation", "Agreement", "Address", "MilitaryExercise", "Seizure",
+        "Confrontation", "Establishment",
+    ]
+)  # fmt: skip
 NOUN_MARKERS = frozenset(
     {"a", "an", "the", "this", "that", "his", "her", "its", "their", "our", "these", "those", "'s"}
 )
@@ -192,7 +196,10 @@ class Drafter:
         return [
             m
             for m in self.t.mentions
-            if m.reading == "actor" and begin <= m.begin and m.end <= end and not self.t.quoted(m.begin)
+            if m.reading == "actor"
+            and begin <= m.begin
+            and m.end <= end
+            and not self.t.quoted(m.begin)
         ]
 
     def places(self, begin: int, end: int) -> list[Mention]:
@@ -200,7 +207,10 @@ class Drafter:
         return [
             m
             for m in self.t.mentions
-            if m.reading == "place" and begin <= m.begin and m.end <= end and not self.t.quoted(m.begin)
+            if m.reading == "place"
+            and begin <= m.begin
+            and m.end <= end
+            and not self.t.quoted(m.begin)
         ]
 
     def mention_at(self, begin: int, end: int, reading: str = "actor") -> Mention | None:
@@ -244,7 +254,11 @@ class Drafter:
         for m in self.t.mentions:
             if m.end > pos:
                 break
-            if m.reading == "actor" and self.t.is_a(m.entity, KG.Person) and not self.t.quoted(m.begin):
+            if (
+                m.reading == "actor"
+                and self.t.is_a(m.entity, KG.Person)
+                and not self.t.quoted(m.begin)
+            ):
                 found = m
         return found
 
@@ -253,7 +267,14 @@ class Drafter:
         person = self.last_person(token_begin)
         if person is None:
             return None
-        return Mention(token_begin, token_end, self.raw[token_begin:token_end], person.entity, "pronoun", "actor")
+        return Mention(
+            token_begin,
+            token_end,
+            self.raw[token_begin:token_end],
+            person.entity,
+            "pronoun",
+            "actor",
+        )
 
     def trim(self, begin: int, end: int) -> Span:
         """Return a span without surrounding spaces and trailing , ; : or a bare full stop."""
@@ -261,7 +282,7 @@ class Drafter:
             begin += 1
         while end > begin and (self.raw[end - 1].isspace() or self.raw[end - 1] in ",;:—–"):
             end -= 1
-        if end > begin and self.raw[end - 1] == "." and self.raw[end - 2 : end - 1] not in "”\"":
+        if end > begin and self.raw[end - 1] == "." and self.raw[end - 2 : end - 1] not in '”"':
             end -= 1
         return Span(begin, end)
 
@@ -269,7 +290,7 @@ class Drafter:
         """Return the clause boundaries of a sentence: ; — , which/who, , V-ing, and that."""
         cuts = {sentence.begin, sentence.end}
         toks = [tk for tk in self.t.tokens if sentence.begin <= tk.begin < sentence.end]
-        for a, b in zip(toks, toks[1:], strict=False):
+        for a, b in itertools.pairwise(toks):
             if self.t.quoted(a.begin):
                 continue
             if a.text in (";", "—", "–") or (a.text == "," and b.lower in ("which", "who")):
@@ -313,13 +334,18 @@ class Drafter:
     def add(self, proposal: Proposal) -> Proposal:
         """Keep a proposal unless the same class already states the same values at that quote."""
         for other in self.draft.proposals:
-            once = proposal.cls not in ("Statement", "MetonymMention") and proposal.cls not in EVENTS
-            overlap = other.quote.begin < proposal.quote.end and proposal.quote.begin < other.quote.end
+            once = (
+                proposal.cls not in ("Statement", "MetonymMention") and proposal.cls not in EVENTS
+            )
+            overlap = (
+                other.quote.begin < proposal.quote.end and proposal.quote.begin < other.quote.end
+            )
             if (
                 (once or overlap)
                 and other.cls == proposal.cls
                 and sorted(map(str, other.values)) == sorted(map(str, proposal.values))
-                and sorted(map(str, other.participations)) == sorted(map(str, proposal.participations))
+                and sorted(map(str, other.participations))
+                == sorted(map(str, proposal.participations))
             ):
                 return other
         self.draft.proposals.append(proposal)
@@ -345,20 +371,41 @@ class Drafter:
             found = self._title_before(m, heads, modifiers, stops)
             if found is not None:
                 begin, title_begin, role_in = found
-                self._role(m, Span(title_begin, self._prev_end(m.begin)), role_in, Span(begin, m.end),
-                           "role.title-before-name", confidence, "a title right before a name")
+                self._role(
+                    m,
+                    Span(title_begin, self._prev_end(m.begin)),
+                    role_in,
+                    Span(begin, m.end),
+                    "role.title-before-name",
+                    confidence,
+                    "a title right before a name",
+                )
                 continue
             found2 = self._apposition_after(m, heads, stops)
             if found2 is not None:
                 title, role_in, end = found2
-                self._role(m, title, role_in, Span(m.begin, end), "role.apposition",
-                           confidence, "an apposition after a name: NAME, TITLE for ORG")
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(m.begin, end),
+                    "role.apposition",
+                    confidence,
+                    "an apposition after a name: NAME, TITLE for ORG",
+                )
                 continue
             found3 = self._title_comma_before(m, heads, modifiers)
             if found3 is not None:
                 begin, title, role_in = found3
-                self._role(m, title, role_in, Span(begin, m.end), "role.title-comma-name",
-                           0.8, "a possessive title before a comma and a name")
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(begin, m.end),
+                    "role.title-comma-name",
+                    0.8,
+                    "a possessive title before a comma and a name",
+                )
 
     def _prev_end(self, pos: int) -> int:
         before = self.t.before(pos, 1)
@@ -405,7 +452,11 @@ class Drafter:
         if toks[i].lower in ("a", "an", "the"):
             i += 1
         start = i
-        while i < len(toks) and toks[i].text.isalpha() and toks[i].lower not in self.rules.roles["of_organisation"]:
+        while (
+            i < len(toks)
+            and toks[i].text.isalpha()
+            and toks[i].lower not in self.rules.roles["of_organisation"]
+        ):
             if self.mention_at(toks[i].begin, toks[i].end) is not None:
                 break
             i += 1
@@ -449,8 +500,14 @@ class Drafter:
         return owner.begin, title, owner.entity
 
     def _role(
-        self, m: Mention, title: Span, role_in: URIRef | None, quote: Span,
-        rule: str, confidence: float, why: str,
+        self,
+        m: Mention,
+        title: Span,
+        role_in: URIRef | None,
+        quote: Span,
+        rule: str,
+        confidence: float,
+        why: str,
     ) -> None:
         words = self.raw[title.begin : title.end].split()
         role = None
@@ -465,14 +522,18 @@ class Drafter:
             label = " ".join(words[start:])
             if start == 0 and title.begin == self.t.sentence_of(title.begin).begin:
                 label = label[:1].lower() + label[1:]
-            role = self.new_entity("role-" + slug_of(label), "kg:Role", label, title,
-                                   "a title the registry lacks")
+            role = self.new_entity(
+                "role-" + slug_of(label), "kg:Role", label, title, "a title the registry lacks"
+            )
         values: list[tuple[str, Any]] = [("kg:holder", m.entity), ("kg:role", role)]
         if role_in is not None and role_in != m.entity:
             values.append(("kg:roleIn", role_in))
             self.holding_in.setdefault(m.entity, role_in)
-        self.add(Proposal("RoleHolding", f"role-{self.local(m.entity)}", quote, rule, confidence,
-                          why, values))
+        self.add(
+            Proposal(
+                "RoleHolding", f"role-{self.local(m.entity)}", quote, rule, confidence, why, values
+            )
+        )
 
     def new_entity(self, local: str, cls: str, label: str, span: Span, why: str) -> URIRef:
         """Propose an entity the registry lacks (once), and return its IRI."""
@@ -486,14 +547,17 @@ class Drafter:
     # ..................................................................... relations
 
     def counterparts_rule(self) -> None:
-        """"his Chinese counterpart, Admiral Dong Jun": counterparts, and an affiliation."""
+        """ "his Chinese counterpart, Admiral Dong Jun": counterparts, and an affiliation."""
         nouns = set(self.rules.relations["counterpart"]["nouns"])
         confidence = self.rules.confidence("counterpart")
-        for i, tk in enumerate(self.t.tokens):
+        for tk in self.t.tokens:
             if tk.lower not in nouns or self.t.quoted(tk.begin):
                 continue
             before = self.t.before(tk.begin, 3)
-            owner_i = next((j for j in range(len(before) - 1, -1, -1) if before[j].lower in ("his", "her")), None)
+            owner_i = next(
+                (j for j in range(len(before) - 1, -1, -1) if before[j].lower in ("his", "her")),
+                None,
+            )
             if owner_i is None:
                 continue
             demonym = " ".join(x.text for x in before[owner_i + 1 :])
@@ -512,14 +576,29 @@ class Drafter:
                 continue
             quote = Span(before[owner_i].begin, person.end)
             pair = sorted([holder.entity, person.entity])
-            self.add(Proposal("Counterpart", f"counterpart-{self.local(pair[0])}-{self.local(pair[1])}",
-                              quote, "counterpart.his-counterpart", confidence,
-                              "“his/her … counterpart, NAME”", [("kg:counterpart", e) for e in pair]))
+            self.add(
+                Proposal(
+                    "Counterpart",
+                    f"counterpart-{self.local(pair[0])}-{self.local(pair[1])}",
+                    quote,
+                    "counterpart.his-counterpart",
+                    confidence,
+                    "“his/her … counterpart, NAME”",
+                    [("kg:counterpart", e) for e in pair],
+                )
+            )
             if state is not None:
-                self.add(Proposal("Affiliation", f"affiliation-{self.local(person.entity)}-{self.local(state)}",
-                                  quote, "affiliation.counterpart-demonym", confidence,
-                                  f"the demonym “{demonym}” before counterpart",
-                                  [("kg:affiliate", person.entity), ("kg:affiliatedTo", state)]))
+                self.add(
+                    Proposal(
+                        "Affiliation",
+                        f"affiliation-{self.local(person.entity)}-{self.local(state)}",
+                        quote,
+                        "affiliation.counterpart-demonym",
+                        confidence,
+                        f"the demonym “{demonym}” before counterpart",
+                        [("kg:affiliate", person.entity), ("kg:affiliatedTo", state)],
+                    )
+                )
 
     def affiliations_rule(self) -> None:
         """Names that begin with a demonym or another name, possessives, names inside names."""
@@ -531,11 +610,19 @@ class Drafter:
             if affiliate == to or (affiliate, to) in seen:
                 return
             seen.add((affiliate, to))
-            self.add(Proposal("Affiliation", f"affiliation-{self.local(affiliate)}-{self.local(to)}",
-                              quote, rule, confidence, why,
-                              [("kg:affiliate", affiliate), ("kg:affiliatedTo", to)]))
+            self.add(
+                Proposal(
+                    "Affiliation",
+                    f"affiliation-{self.local(affiliate)}-{self.local(to)}",
+                    quote,
+                    rule,
+                    confidence,
+                    why,
+                    [("kg:affiliate", affiliate), ("kg:affiliatedTo", to)],
+                )
+            )
 
-        label_owner = {}
+        label_owner: dict[str, URIRef] = {}
         for m in self.t.mentions:
             if m.reading == "actor" and m.kind in ("label", "altLabel"):
                 label_owner.setdefault(m.text.replace("’", "'"), m.entity)
@@ -551,29 +638,44 @@ class Drafter:
             first = words.split()[0]
             span = Span(m.begin, m.end)
             if first in self.demonyms:
-                add(m.entity, self.demonyms[first], span, "affiliation.demonym-name",
-                    f"the name begins with the demonym “{first}”")
+                add(
+                    m.entity,
+                    self.demonyms[first],
+                    span,
+                    "affiliation.demonym-name",
+                    f"the name begins with the demonym “{first}”",
+                )
             inner = None
-            for label, owner in sorted(label_owner.items(), key=lambda kv: -len(kv[0])):
-                if owner != m.entity and label != words and re.search(
-                    r"(?<!\w)" + re.escape(label) + r"(?!\w)", words
+            for name, owner in sorted(label_owner.items(), key=lambda kv: -len(kv[0])):
+                if (
+                    owner != m.entity
+                    and name != words
+                    and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", words)
                 ):
                     inner = owner
-                    add(m.entity, owner, span, "affiliation.name-in-name",
-                        f"the name contains the name “{label}”")
+                    add(
+                        m.entity,
+                        owner,
+                        span,
+                        "affiliation.name-in-name",
+                        f"the name contains the name “{name}”",
+                    )
                     break
-            if self.governed(m) and self.t.word_before(m.begin) != "'s":
-                pass
             if self.t.word_before(m.begin) == "'s":
                 apostrophe = self.t.before(m.begin, 1)[0]
                 owner_m = self.mention_at(apostrophe.begin - 1, apostrophe.begin)
                 if owner_m is not None and owner_m.entity != m.entity:
                     target = inner if inner is not None else m.entity
-                    add(target, owner_m.entity, Span(owner_m.begin, m.end), "affiliation.possessive",
-                        "a possessive: “X’s ORGANISATION”")
+                    add(
+                        target,
+                        owner_m.entity,
+                        Span(owner_m.begin, m.end),
+                        "affiliation.possessive",
+                        "a possessive: “X’s ORGANISATION”",
+                    )
 
     def locations_rule(self) -> None:
-        """"Kuala Lumpur, Malaysia": a city and the state that holds it."""
+        """ "Kuala Lumpur, Malaysia": a city and the state that holds it."""
         confidence = self.rules.confidence("location")
         for m in self.t.mentions:
             if m.reading != "place" or not self.t.is_a(m.entity, KG.City):
@@ -582,10 +684,17 @@ class Drafter:
                 continue
             for n in self.t.mentions:
                 if n.begin == m.end + 2 and self.t.is_a(n.entity, KG.State):
-                    self.add(Proposal("Location", f"location-{self.local(m.entity)}-{self.local(n.entity)}",
-                                      Span(m.begin, n.end), "location.city-comma-state", confidence,
-                                      "“CITY, STATE”", [("kg:locatedPlace", m.entity),
-                                                         ("kg:containingPlace", n.entity)]))
+                    self.add(
+                        Proposal(
+                            "Location",
+                            f"location-{self.local(m.entity)}-{self.local(n.entity)}",
+                            Span(m.begin, n.end),
+                            "location.city-comma-state",
+                            confidence,
+                            "“CITY, STATE”",
+                            [("kg:locatedPlace", m.entity), ("kg:containingPlace", n.entity)],
+                        )
+                    )
                     break
 
     def _list_after(self, pos: int) -> list[Mention]:
@@ -593,13 +702,29 @@ class Drafter:
         items: list[Mention] = []
         cursor = pos
         while True:
-            nxt = [m for m in self.t.mentions if m.reading in ("actor", "place") and m.begin >= cursor
-                   and self.t.is_a(m.entity, KG.Actor)]
+            nxt = [
+                m
+                for m in self.t.mentions
+                if m.reading in ("actor", "place")
+                and m.begin >= cursor
+                and self.t.is_a(m.entity, KG.Actor)
+            ]
             if not nxt:
                 return items
             m = min(nxt, key=lambda x: x.begin)
             gap = self.raw[cursor : m.begin].strip().lower()
-            if gap not in ("", ",", "and", ", and", "the", ", the", "and the", ", and the", "or", ", or"):
+            if gap not in (
+                "",
+                ",",
+                "and",
+                ", and",
+                "the",
+                ", the",
+                "and the",
+                ", and the",
+                "or",
+                ", or",
+            ):
                 return items
             if not items and gap.rstrip(" the") not in ("", ","):
                 return items
@@ -607,7 +732,7 @@ class Drafter:
             cursor = m.end
 
     def memberships_rule(self) -> None:
-        """"ASEAN members like A, B and C", "X, a member of ASEAN", "X, an ASEAN member"."""
+        """ "ASEAN members like A, B and C", "X, a member of ASEAN", "X, an ASEAN member"."""
         conf = self.rules.confidence("membership")
         rel = self.rules.relations["membership"]
         for span, _ in find(self.t, "membership", [("member", tuple(rel["nouns"]))]):
@@ -622,22 +747,44 @@ class Drafter:
                     start = span.end + (len(self.raw[span.end :]) - len(after)) + len(cue)
                     items = self._list_after(start)
                     for item in items:
-                        self._membership(item.entity, org.entity, Span(org.begin, items[-1].end),
-                                         "membership.org-members-like", conf, f"“ORG {self.raw[span.begin:span.end]} {cue} A, B …”")
+                        self._membership(
+                            item.entity,
+                            org.entity,
+                            Span(org.begin, items[-1].end),
+                            "membership.org-members-like",
+                            conf,
+                            f"“ORG {self.raw[span.begin : span.end]} {cue} A, B …”",
+                        )
                     if items:
                         continue
                 if det_before in ("a", "an"):
                     member = self._before_comma(org.begin - len(det_before) - 1)
                     if member is not None:
-                        self._membership(member.entity, org.entity, Span(member.begin, span.end),
-                                         "membership.x-an-org-member", conf, "“X, an ORG member”")
+                        self._membership(
+                            member.entity,
+                            org.entity,
+                            Span(member.begin, span.end),
+                            "membership.x-an-org-member",
+                            conf,
+                            "“X, an ORG member”",
+                        )
                 continue
             if self.t.word_before(span.begin) in ("a", "an") and after.lower().startswith("of "):
                 target = self.mention_at(span.end + 4, span.end + 40)
                 member = self._before_comma(span.begin - len(self.t.word_before(span.begin)) - 1)
-                if target is not None and member is not None and self.t.is_a(target.entity, KG.Organization):
-                    self._membership(member.entity, target.entity, Span(member.begin, target.end),
-                                     "membership.x-a-member-of-org", conf, "“X, a member of ORG”")
+                if (
+                    target is not None
+                    and member is not None
+                    and self.t.is_a(target.entity, KG.Organization)
+                ):
+                    self._membership(
+                        member.entity,
+                        target.entity,
+                        Span(member.begin, target.end),
+                        "membership.x-a-member-of-org",
+                        conf,
+                        "“X, a member of ORG”",
+                    )
 
     def _before_comma(self, pos: int) -> Mention | None:
         """Return the actor named just before ", " ending at `pos`."""
@@ -650,21 +797,34 @@ class Drafter:
                 return m
         return None
 
-    def _membership(self, member: URIRef, org: URIRef, quote: Span, rule: str, conf: float, why: str) -> None:
+    def _membership(
+        self, member: URIRef, org: URIRef, quote: Span, rule: str, conf: float, why: str
+    ) -> None:
         if member == org:
             return
-        self.add(Proposal("Membership", f"membership-{self.local(member)}-{self.local(org)}", quote, rule,
-                          conf, why, [("kg:member", member), ("kg:organization", org)]))
+        self.add(
+            Proposal(
+                "Membership",
+                f"membership-{self.local(member)}-{self.local(org)}",
+                quote,
+                rule,
+                conf,
+                why,
+                [("kg:member", member), ("kg:organization", org)],
+            )
+        )
 
     def alliances_rule(self) -> None:
-        """"X, a key U.S. ally", "X, a treaty ally of Y"."""
+        """ "X, a key U.S. ally", "X, a treaty ally of Y"."""
         conf = self.rules.confidence("alliance")
         nouns = set(self.rules.relations["alliance"]["nouns"])
         for tk in self.t.tokens:
             if tk.lower not in nouns or self.t.quoted(tk.begin):
                 continue
             before = self.t.before(tk.begin, 5)
-            det = next((j for j in range(len(before) - 1, -1, -1) if before[j].lower in ("a", "an")), None)
+            det = next(
+                (j for j in range(len(before) - 1, -1, -1) if before[j].lower in ("a", "an")), None
+            )
             if det is None:
                 continue
             member = self._before_comma(before[det].begin)
@@ -676,7 +836,9 @@ class Drafter:
                 if partner_m is not None:
                     partner = partner_m
                 elif x.text in self.demonyms:
-                    partner = Mention(x.begin, x.end, x.text, self.demonyms[x.text], "demonym", "actor")
+                    partner = Mention(
+                        x.begin, x.end, x.text, self.demonyms[x.text], "demonym", "actor"
+                    )
             end = tk.end
             if partner is None and self.raw[tk.end : tk.end + 4] == " of ":
                 partner = self.mention_at(tk.end + 4, tk.end + 30)
@@ -685,12 +847,20 @@ class Drafter:
             if partner is None or partner.entity == member.entity:
                 continue
             pair = sorted([member.entity, partner.entity])
-            self.add(Proposal("Alliance", f"alliance-{self.local(pair[0])}-{self.local(pair[1])}",
-                              Span(member.begin, end), "alliance.x-a-y-ally", conf, "“X, a … Y ally”",
-                              [("kg:ally", e) for e in pair]))
+            self.add(
+                Proposal(
+                    "Alliance",
+                    f"alliance-{self.local(pair[0])}-{self.local(pair[1])}",
+                    Span(member.begin, end),
+                    "alliance.x-a-y-ally",
+                    conf,
+                    "“X, a … Y ally”",
+                    [("kg:ally", e) for e in pair],
+                )
+            )
 
     def claims_rule(self) -> None:
-        """"China’s claims over the Scarborough Shoal", "China claims the South China Sea"."""
+        """ "China’s claims over the Scarborough Shoal", "China claims the South China Sea"."""
         conf = self.rules.confidence("claim")
         rel = self.rules.relations["claim"]
         nouns = {n.split()[-1] for n in rel["nouns"]}
@@ -723,15 +893,22 @@ class Drafter:
             if place is None:
                 continue
             quote = Span(claimant.begin, place.end)
-            prop = self.add(Proposal("TerritorialClaim",
-                                     f"claim-{self.local(claimant.entity)}-{self.local(place.entity)}",
-                                     quote, "claim.x-claims-place", conf, "“X’s claims over PLACE”",
-                                     [("kg:claimant", claimant.entity), ("kg:claimedPlace", place.entity)]))
+            prop = self.add(
+                Proposal(
+                    "TerritorialClaim",
+                    f"claim-{self.local(claimant.entity)}-{self.local(place.entity)}",
+                    quote,
+                    "claim.x-claims-place",
+                    conf,
+                    "“X’s claims over PLACE”",
+                    [("kg:claimant", claimant.entity), ("kg:claimedPlace", place.entity)],
+                )
+            )
             if prop not in self.claims:
                 self.claims.append(prop)
 
     def contests_rule(self) -> None:
-        """"A, B and C contesting China’s claims": each contests the claimant's claim."""
+        """ "A, B and C contesting China’s claims": each contests the claimant's claim."""
         conf = self.rules.confidence("contest")
         verbs = set(self.rules.relations["contest"]["verbs"])
         nouns = {n.split()[-1] for n in self.rules.relations["claim"]["nouns"]}
@@ -753,7 +930,14 @@ class Drafter:
             if not claims:
                 continue
             place_here = self.places(tk.end, end + 40)
-            chosen = next((c for c in claims if place_here and place_here[0].entity in c.entities("kg:claimedPlace")), None)
+            chosen = next(
+                (
+                    c
+                    for c in claims
+                    if place_here and place_here[0].entity in c.entities("kg:claimedPlace")
+                ),
+                None,
+            )
             if chosen is None:
                 earlier = [c for c in claims if c.quote.begin < tk.begin]
                 chosen = earlier[-1] if earlier else claims[0]
@@ -761,13 +945,20 @@ class Drafter:
                 end = max(end, place_here[0].end)
             contesters = self._contesters(tk.begin)
             for c in contesters:
-                self.add(Proposal("ClaimContest", f"contest-{self.local(c.entity)}-{chosen.base}",
-                                  Span(min(x.begin for x in contesters), end), "contest.x-contesting-claims",
-                                  conf, f"“X {tk.text} Y’s claims”",
-                                  [("kg:contester", c.entity), ("kg:contestedClaim", chosen)]))
+                self.add(
+                    Proposal(
+                        "ClaimContest",
+                        f"contest-{self.local(c.entity)}-{chosen.base}",
+                        Span(min(x.begin for x in contesters), end),
+                        "contest.x-contesting-claims",
+                        conf,
+                        f"“X {tk.text} Y’s claims”",
+                        [("kg:contester", c.entity), ("kg:contestedClaim", chosen)],
+                    )
+                )
 
     def _contesters(self, pos: int) -> list[Mention]:
-        """Return the actors that do what the verb at `pos` says: a list before it, or its subject."""
+        """Return who does what the verb at `pos` says: a list before it, or its subject."""
         sentence = self.t.sentence_of(pos)
         before = [m for m in self.actors(sentence.begin, pos) if not self.possessive(m)]
         if not before:
@@ -796,10 +987,17 @@ class Drafter:
                 if not x.text.isalpha() and x.text != "'s":
                     break
                 end = x.end
-            self.add(Proposal("MetonymMention", f"metonym-{slug_of(m.text)}", Span(begin, end),
-                              "metonym.registry", 0.9,
-                              f"“{m.text}” is a metonym of {self.t.label(m.entity)} in the registry",
-                              [("kg:mentionText", Literal(m.text)), ("kg:refersTo", m.entity)]))
+            self.add(
+                Proposal(
+                    "MetonymMention",
+                    f"metonym-{slug_of(m.text)}",
+                    Span(begin, end),
+                    "metonym.registry",
+                    0.9,
+                    f"“{m.text}” is a metonym of {self.t.label(m.entity)} in the registry",
+                    [("kg:mentionText", Literal(m.text)), ("kg:refersTo", m.entity)],
+                )
+            )
 
     # ..................................................................... times
 
@@ -816,19 +1014,36 @@ class Drafter:
         for tk in self.t.tokens:
             before = self.t.word_before(tk.begin)
             if tk.text.lower() in months and tk.text[:1].isupper() and before in cues:
-                if tk.text == "May" and before not in ("in", "since", "by", "until", "early", "late"):
+                if tk.text == "May" and before not in (
+                    "in",
+                    "since",
+                    "by",
+                    "until",
+                    "early",
+                    "late",
+                ):
                     continue
                 number = months[tk.text.lower()]
-                found.append((Span(tk.begin, tk.end), TimeNode(slug_of(tk.text), tk.text, "month",
-                                                                f"--{number:02d}", True)))
+                found.append(
+                    (
+                        Span(tk.begin, tk.end),
+                        TimeNode(slug_of(tk.text), tk.text, "month", f"--{number:02d}", True),
+                    )
+                )
             elif re.fullmatch(r"(1[89]|20)\d\d", tk.text) and before in cues:
-                found.append((Span(tk.begin, tk.end), TimeNode(tk.text, tk.text, "year", tk.text, False)))
+                found.append(
+                    (Span(tk.begin, tk.end), TimeNode(tk.text, tk.text, "year", tk.text, False))
+                )
         return sorted(found, key=lambda x: x[0].begin)
 
     def time_in(self, span: Span) -> TimeNode | None:
         """Return the first time expression inside a span (registered once per key)."""
         for where, node in self.time_matches:
-            if span.begin <= where.begin and where.end <= span.end and not self.t.quoted(where.begin):
+            if (
+                span.begin <= where.begin
+                and where.end <= span.end
+                and not self.t.quoted(where.begin)
+            ):
                 return self.times.setdefault(node.key, node)
         return None
 
@@ -854,7 +1069,9 @@ class Drafter:
     def _anaphoric(self, span: Span, cls: str) -> bool:
         before = self.t.before(span.begin, 3)
         for tk in reversed(before):
-            if self.mention_at(tk.begin, tk.end) is not None or tk.text[:1].isupper() and tk.lower not in self.rules.determiners:
+            if self.mention_at(tk.begin, tk.end) is not None or (
+                tk.text[:1].isupper() and tk.lower not in self.rules.determiners
+            ):
                 return False
             if tk.lower in self.rules.determiners:
                 return any(e.cls == cls and e.quote.begin < span.begin for e in self.events)
@@ -870,7 +1087,11 @@ class Drafter:
         sentence = self.t.sentence_of(span.begin)
         setting = "sidelines of" in self.raw[max(sentence.begin, span.begin - 40) : span.begin]
         for other in self.events:
-            if other.cls == rule.cls and other.quote.begin < seg.end and seg.begin < other.quote.end:
+            if (
+                other.cls == rule.cls
+                and other.quote.begin < seg.end
+                and seg.begin < other.quote.end
+            ):
                 return  # one event of a class per clause
         parts: list[tuple[Mention, str]] = []
         speech = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
@@ -882,7 +1103,11 @@ class Drafter:
                 role = rule.from_role
             parts.append((m, role))
         for tk in self.t.tokens:
-            if seg.begin <= tk.begin < seg.end and tk.lower in PRONOUNS and not self.t.quoted(tk.begin):
+            if (
+                seg.begin <= tk.begin < seg.end
+                and tk.lower in PRONOUNS
+                and not self.t.quoted(tk.begin)
+            ):
                 if any(tk.end <= s.begin for s in speech):
                     continue
                 resolved = self.pronoun(tk.begin, tk.end)
@@ -893,8 +1118,11 @@ class Drafter:
             obj = [m for m, _ in parts if span.end <= m.begin <= span.end + 2]
             if not obj:
                 return
-            parts = [(m, rule.object_role if m is obj[0] else r) for m, r in parts
-                     if m is obj[0] or m.end <= span.begin]
+            parts = [
+                (m, rule.object_role if m is obj[0] else r)
+                for m, r in parts
+                if m is obj[0] or m.end <= span.begin
+            ]
         if setting:
             parts = []
         seen: set[URIRef] = set()
@@ -930,10 +1158,17 @@ class Drafter:
         values.append(("kg:status", KG[status]))
         base = re.sub(r"(?<!^)([A-Z])", r"-\1", rule.cls).lower()
         base += "".join(f"-{self.local(m.entity)}" for m, _ in unique[:2])
-        proposal = Proposal(rule.cls, base, quote, f"event.{base.split('-')[0]}", rule.confidence,
-                            f"the trigger “{self.raw[span.begin:span.end]}”; status from "
-                            f"{'its clause' if status != 'Past' else 'no future or ongoing cue'}",
-                            values, [(m.entity, r) for m, r in unique])
+        proposal = Proposal(
+            rule.cls,
+            base,
+            quote,
+            f"event.{base.split('-')[0]}",
+            rule.confidence,
+            f"the trigger “{self.raw[span.begin : span.end]}”; status from "
+            f"{'its clause' if status != 'Past' else 'no future or ongoing cue'}",
+            values,
+            [(m.entity, r) for m, r in unique],
+        )
         if setting:
             earlier = [e for e in self.events if e.quote.begin >= sentence.begin]
             if not earlier:
@@ -949,7 +1184,7 @@ class Drafter:
         return bool(before) and before[-1] in ("in", "at", "near", "off", "inside", "around")
 
     def _antecedent(self, span: Span) -> list[Mention]:
-        """"This agreement", first of its class: the actors of the event just before it."""
+        """ "This agreement", first of its class: the actors of the event just before it."""
         before = self.t.before(span.begin, 1)
         if not before or before[0].lower not in self.rules.determiners:
             return []
@@ -960,7 +1195,10 @@ class Drafter:
         last = previous[-1]
         if self.t.sentence_of(last.quote.begin) != self._previous_sentence(sentence):
             return []
-        return [Mention(span.begin, span.end, "", e, "antecedent", "actor") for e, _ in last.participations]
+        return [
+            Mention(span.begin, span.end, "", e, "antecedent", "actor")
+            for e, _ in last.participations
+        ]
 
     def _previous_sentence(self, sentence: Span) -> Span | None:
         earlier = [s for s in self.t.sentences if s.end <= sentence.begin]
@@ -987,7 +1225,10 @@ class Drafter:
         for span, key in find(self.t, "verb", entries):
             if self.t.quoted(span.begin) or self.in_title(span.begin):
                 continue
-            if self.t.word_before(span.begin) in NOUN_MARKERS and " " not in self.raw[span.begin : span.end]:
+            if (
+                self.t.word_before(span.begin) in NOUN_MARKERS
+                and " " not in self.raw[span.begin : span.end]
+            ):
                 continue  # "the protest", "his remarks": a noun
             if self.inside_name(span):
                 continue  # "States" in "United States"
@@ -1034,10 +1275,19 @@ class Drafter:
         for m in sorted(candidates, key=lambda x: -x.begin):
             if self.governed(m) or self.possessive(m):
                 continue
-            if any(q.begin >= m.end and q.end <= verb.begin for q in self.t.quotations) and not self._quote_first(m, verb):
+            if any(
+                q.begin >= m.end and q.end <= verb.begin for q in self.t.quotations
+            ) and not self._quote_first(m, verb):
                 continue
             if self._quote_first(m, verb):
-                q = max((q for q in self.t.quotations if q.end <= m.begin and q.begin >= sentence.begin), key=lambda q: q.begin)
+                q = max(
+                    (
+                        q
+                        for q in self.t.quotations
+                        if q.end <= m.begin and q.begin >= sentence.begin
+                    ),
+                    key=lambda q: q.begin,
+                )
                 return m, q.begin - 1
             return m, m.begin
         after = self.actors(verb.end, min(sentence.end, verb.end + 40))
@@ -1062,7 +1312,9 @@ class Drafter:
                     antecedent = self.actors(sentence.begin, tk.begin)
                     if antecedent:
                         a = antecedent[-1]
-                        candidates.append(Mention(tk.begin, tk.end, tk.text, a.entity, "relative", "actor"))
+                        candidates.append(
+                            Mention(tk.begin, tk.end, tk.text, a.entity, "relative", "actor")
+                        )
         return sorted(candidates, key=lambda m: m.begin)
 
     def _followed_by_verb(self, m: Mention) -> bool:
@@ -1071,7 +1323,9 @@ class Drafter:
         return bool(nxt) and nxt[0].text.isalpha() and nxt[0].text.islower()
 
     def _closes_quote(self, verb: Span) -> bool:
-        return bool(re.search(r"[,.!?][”\"]\s*$|[”\"],\s*$", self.raw[max(0, verb.begin - 4) : verb.begin]))
+        return bool(
+            re.search(r"[,.!?][”\"]\s*$|[”\"],\s*$", self.raw[max(0, verb.begin - 4) : verb.begin])
+        )
 
     def _quote_first(self, m: Mention, verb: Span) -> bool:
         return bool(re.search(r"[,.!?][”\"]\s*$", self.raw[max(0, m.begin - 4) : m.begin]))
@@ -1121,7 +1375,9 @@ class Drafter:
         label_words = self.raw[span.begin : quote.end]
         if len(label_words) > 90:
             label_words = label_words[:88].rsplit(" ", 1)[0] + " …"
-        values.append(("rdfs:label", Literal(f"{self.t.label(speaker.entity)}: {label_words}", lang="en")))
+        values.append(
+            ("rdfs:label", Literal(f"{self.t.label(speaker.entity)}: {label_words}", lang="en"))
+        )
         values.append(("kg:speaker", speaker.entity))
         values.append(("kg:statementType", KG[verb.type]))
         org = self.holding_in.get(speaker.entity)
@@ -1134,7 +1390,11 @@ class Drafter:
         when = self.time_in(Span(span.begin, min(quote.end, span.end + 12)))
         if when is not None:
             values.append(("time:hasTime", when))
-        inner = [q for q in self.t.quotations if quote.begin < q.begin and q.end < quote.end and q.end > q.begin]
+        inner = [
+            q
+            for q in self.t.quotations
+            if quote.begin < q.begin and q.end < quote.end and q.end > q.begin
+        ]
         for q in inner:
             values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
         if verb.label:
@@ -1147,12 +1407,24 @@ class Drafter:
                     label = self.raw[as_at + 4 : quote.end].strip(" ,.")
             if label:
                 values.append(("kg:label", Literal(label)))
-        why = (f"“{self.raw[span.begin:span.end]}” → kg:{verb.type} (CAMEO {verb.cameo}"
-               + (f", PLOVER {verb.plover}" if verb.plover else "") + f"); speaker “{speaker.text}”"
-               + (f" ({speaker.kind})" if speaker.kind in ("pronoun", "relative", "metonym") else ""))
+        why = (
+            f"“{self.raw[span.begin : span.end]}” → kg:{verb.type} (CAMEO {verb.cameo}"
+            + (f", PLOVER {verb.plover}" if verb.plover else "")
+            + f"); speaker “{speaker.text}”"
+            + (f" ({speaker.kind})" if speaker.kind in ("pronoun", "relative", "metonym") else "")
+        )
         verb_word = slug_of(self.raw[span.begin : span.end].split()[0])
-        self.add(Proposal("Statement", f"stmt-{self.local(speaker.entity)}-{verb_word}", quote,
-                          f"statement.{verb.cameo}", verb.confidence, why, values))
+        self.add(
+            Proposal(
+                "Statement",
+                f"stmt-{self.local(speaker.entity)}-{verb_word}",
+                quote,
+                f"statement.{verb.cameo}",
+                verb.confidence,
+                why,
+                values,
+            )
+        )
 
 
 def draft_text(text: str, entities: Graph, ontology: Graph, rules: Rules | None = None) -> Draft:
@@ -1191,23 +1463,53 @@ def _new_names(d: Drafter) -> list[NewEntity]:
         if tk.lower not in heads or d.t.quoted(tk.begin) or d.in_title(tk.begin):
             continue
         j = i + 1
-        while j < len(toks) and j - i <= 3 and toks[j].text.isalpha() and toks[j].text[:1].isupper():
+        while (
+            j < len(toks) and j - i <= 3 and toks[j].text.isalpha() and toks[j].text[:1].isupper()
+        ):
             j += 1
         if j - i >= 3 and unknown(toks[i + 1].begin, toks[j - 1].end):
             name = d.raw[toks[i + 1].begin : toks[j - 1].end]
             span = Span(toks[i + 1].begin, toks[j - 1].end)
-            found.setdefault(slug_of(name), NewEntity(slug_of(name), "kg:Person", name, span,
-                                                      "a name after a title, not in the registry"))
+            found.setdefault(
+                slug_of(name),
+                NewEntity(
+                    slug_of(name),
+                    "kg:Person",
+                    name,
+                    span,
+                    "a name after a title, not in the registry",
+                ),
+            )
     for noun, cls in sorted(bodies.items()):
-        for m in re.finditer(r"(?<!\w)(?:[Tt]he |[Aa]n? )?((?:" + "|".join(
-                re.escape(x) for x in sorted(d.rules.roles["demonyms"], key=len, reverse=True)) + r") " + re.escape(noun) + r")(?!\w)", d.raw):
+        for m in re.finditer(
+            r"(?<!\w)(?:[Tt]he |[Aa]n? )?((?:"
+            + "|".join(
+                re.escape(x) for x in sorted(d.rules.roles["demonyms"], key=len, reverse=True)
+            )
+            + r") "
+            + re.escape(noun)
+            + r")(?!\w)",
+            d.raw,
+        ):
             span = Span(m.start(1), m.end(1))
-            if not unknown(span.begin, span.end) or d.t.quoted(span.begin) or d.in_title(span.begin):
+            if (
+                not unknown(span.begin, span.end)
+                or d.t.quoted(span.begin)
+                or d.in_title(span.begin)
+            ):
                 continue
             near = [s for s, _ in d._verb_matches() if 0 <= s.begin - span.end <= 12]
             if not near:
                 continue
             label = m.group(1)
-            found.setdefault(slug_of(label), NewEntity(slug_of(label), cls, label, span,
-                                                       "a body named by a demonym, speaking, not in the registry"))
+            found.setdefault(
+                slug_of(label),
+                NewEntity(
+                    slug_of(label),
+                    cls,
+                    label,
+                    span,
+                    "a body named by a demonym, speaking, not in the registry",
+                ),
+            )
     return sorted(found.values(), key=lambda e: (e.span.begin, e.local))

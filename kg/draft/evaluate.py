@@ -8,12 +8,11 @@ some gold fact by the same test.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF
 
 from kg import evidence
 from kg.draft import rules as rules_mod
@@ -67,7 +66,9 @@ def views(graph: Graph, text: str, ontology: Graph) -> list[FactView]:
                 values: list[URIRef] = [node]
                 for step in path.split("/"):
                     prop = _expand(step)
-                    values = [v for n in values for v in graph.objects(n, prop) if isinstance(v, URIRef)]
+                    values = [
+                        v for n in values for v in graph.objects(n, prop) if isinstance(v, URIRef)
+                    ]
                 principal.update(values)
         start = graph.value(node, KG.quoteStart)
         try:
@@ -180,14 +181,22 @@ def table(results: list[Result]) -> list[str]:
     for r in results:
         for cls, s in r.by_class.items():
             merged.setdefault(cls, Score()).add(s)
-    lines = ["| class | gold | found | recall | drafts | correct | precision |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| class | gold | found | recall | drafts | correct | precision |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     total = Score()
     for cls in sorted(merged):
         s = merged[cls]
         total.add(s)
-        lines.append(f"| {cls} | {s.gold} | {s.found} | {pct(s.recall)} | {s.drafts} | {s.correct} | {pct(s.precision)} |")
-    lines.append(f"| **all** | {total.gold} | {total.found} | {pct(total.recall)} | {total.drafts} | {total.correct} | {pct(total.precision)} |")
+        lines.append(_row(cls, s))
+    lines.append(_row("**all**", total))
     return lines
+
+
+def _row(name: str, s: Score) -> str:
+    cells = [name, s.gold, s.found, pct(s.recall), s.drafts, s.correct, pct(s.precision)]
+    return "| " + " | ".join(map(str, cells)) + " |"
 
 
 def report(tuned: list[Result], held_out: list[Result]) -> str:
@@ -197,8 +206,8 @@ def report(tuned: list[Result], held_out: list[Result]) -> str:
         "",
         "The default drafter (`kg draft`) scored against hand-written facts by `kg eval-draft`.",
         "A gold fact is found when a draft of the same class (or a subclass) names its principal",
-        "participant and has a quote that overlaps the gold quote; a draft is correct when it finds",
-        "a gold fact. Events are counted together (any event class, matched by its own class).",
+        "participant and has a quote that overlaps the gold quote; a draft is correct when it",
+        "finds a gold fact. Events are counted together (each matched by its own class).",
         "Written by `make eval` (`kg eval-draft --held-out FOLDER … --out bench/draft-eval.md`);",
         "a test fails when this file is not what the rules give today.",
         "",
@@ -245,4 +254,6 @@ def evaluate_folder(folder: Path, sources_root: Path, ontology: Graph) -> Result
     content, _n, _e = render_draft(folder.name, text, Graph(), entities, ontology, skip_known=False)
     drafted = Graph()
     drafted.parse(data=content, format="turtle")
-    return score(folder.name, views(drafted, text, ontology), views(gold_graph, text, ontology), ontology)
+    return score(
+        folder.name, views(drafted, text, ontology), views(gold_graph, text, ontology), ontology
+    )

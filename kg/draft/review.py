@@ -51,42 +51,39 @@ class DraftBlock:
 
 @dataclass
 class DraftFile:
-    """A draft file split into its head (comments and prefixes) and blocks."""
+    """A draft file split into its head (comments and prefixes), section lines and blocks."""
 
     path: Path
     head: list[str]
-    blocks: list[DraftBlock] = field(default_factory=list)
+    items: list[DraftBlock | str] = field(default_factory=list)
     sealed: bool = True
 
+    @property
+    def blocks(self) -> list[DraftBlock]:
+        """Return the blocks, in file order."""
+        return [i for i in self.items if isinstance(i, DraftBlock)]
+
     def find(self, name: str) -> DraftBlock:
-        """Return the block of a name, or raise InputError listing what the draft has."""
+        """Return the block of a name, or raise InputError naming the draft file."""
         wanted = name if ":" in name else f"fact:{name}"
         for b in self.blocks:
             if b.name == wanted:
                 return b
-        raise InputError(f"{self.path}: no draft {wanted} (kg draft lists them; see the file)")
+        raise InputError(f"{self.path}: no draft {wanted} (the file lists them as # draft NAME)")
 
     def render(self, without: set[str]) -> str:
         """Return the file without some blocks (sections left empty are dropped)."""
         out = list(self.head)
-        section: list[str] = []
         pending: list[str] = []
-        for line_kind, payload in self._items():
-            if line_kind == "section":
-                section = [payload, ""]
-                pending = section
-            elif payload.name not in without:
-                if pending:
-                    out += pending
-                    pending = []
-                out += [*payload.lines, ""]
+        for item in self.items:
+            if isinstance(item, str):
+                pending = [item, ""]
+            elif item.name not in without:
+                out += pending
+                pending = []
+                out += [*item.lines, ""]
         text = "\n".join(out).rstrip("\n") + "\n"
         return seal(text) if self.sealed else text
-
-    def _items(self) -> list[tuple[str, DraftBlock | str]]:
-        return self._order
-
-    _order: list = field(default_factory=list)  # type: ignore[type-arg]
 
 
 def read_draft(path: Path) -> DraftFile:
@@ -94,24 +91,19 @@ def read_draft(path: Path) -> DraftFile:
     if not path.is_file():
         raise InputError(f"{path}: no draft; run kg draft first")
     whole = path.read_text(encoding="utf-8")
-    lines = whole.splitlines()
     draft = DraftFile(path, [], sealed=marker_ok(whole))
     current: DraftBlock | None = None
     started = False
-    for line in lines:
+    for line in whole.splitlines():
         if line.startswith("# --- "):
             started = True
             current = None
-            draft._order.append(("section", line))
-            continue
-        if line.startswith("# draft "):
+            draft.items.append(line)
+        elif line.startswith("# draft "):
             started = True
-            name = line.split()[2]
-            current = DraftBlock(name, [line])
-            draft.blocks.append(current)
-            draft._order.append(("block", current))
-            continue
-        if not started:
+            current = DraftBlock(line.split()[2], [line])
+            draft.items.append(current)
+        elif not started:
             draft.head.append(line)
         elif current is not None:
             current.lines.append(line)
@@ -122,7 +114,9 @@ def read_draft(path: Path) -> DraftFile:
 
 
 def _prefix_lines(text: str) -> dict[str, str]:
-    return {m.group(1): m.group(0) for m in re.finditer(r"(?m)^@prefix\s+(\w*):\s*<[^>]*>\s*\.", text)}
+    return {
+        m.group(1): m.group(0) for m in re.finditer(r"(?m)^@prefix\s+(\w*):\s*<[^>]*>\s*\.", text)
+    }
 
 
 def _with_prefixes(old: str, needed: dict[str, str]) -> str:
@@ -160,15 +154,20 @@ def _check_facts(content: str, text: str, where: Path) -> None:
     try:
         graph.parse(data=content, format="turtle")
     except Exception as exc:
-        raise InputError(f"{where}: the accepted drafts do not parse: {str(exc).splitlines()[0]}") from exc
+        raise InputError(
+            f"{where}: the accepted drafts do not parse: {str(exc).splitlines()[0]}"
+        ) from exc
     from kg.namespaces import KG
 
     for fact, quote in graph.subject_objects(KG.quote):
         start = graph.value(fact, KG.quoteStart)
         try:
             evidence.locate(
-                text, str(quote), fact=str(fact), source=where.parent.name,
-                start=int(start) if start is not None else None,
+                text,
+                str(quote),
+                fact=str(fact),
+                source=where.parent.name,
+                start=int(str(start)) if start is not None else None,
             )
         except EvidenceError as exc:
             raise InputError(f"{where}: {exc}") from exc
@@ -198,13 +197,19 @@ def accept(
     registry_before = registry_path.read_text(encoding="utf-8")
     registry_hash = _digest(registry_path)
     edited = edited or {}
-    known = set(_NAME.findall("\n".join(
-        line for line in facts_before.splitlines() if re.match(r"(?:fact|ent):\S+$", line)
-    )))
-    known |= {f"ent:{str(e).rsplit('/', 1)[-1]}" for e in registry.entities(parse_turtle(registry_path))}
+    known = set(
+        _NAME.findall(
+            "\n".join(
+                line for line in facts_before.splitlines() if re.match(r"(?:fact|ent):\S+$", line)
+            )
+        )
+    )
+    known |= {
+        f"ent:{str(e).rsplit('/', 1)[-1]}" for e in registry.entities(parse_turtle(registry_path))
+    }
     chosen: list[DraftBlock] = []
     result = Accepted()
-    todo = [(n if ":" in n else f"fact:{n}", None) for n in names]
+    todo: list[tuple[str, str | None]] = [(n if ":" in n else f"fact:{n}", None) for n in names]
     while todo:
         name, needed_by = todo.pop(0)
         block = edited.get(name) or draft.find(name)
@@ -221,16 +226,23 @@ def accept(
                 owner = next(b for b in draft.blocks if ref in b.defines())
                 todo.append((owner.name, name))
             elif ref.startswith("ent:"):
-                raise InputError(f"{block.name} names {ref}, which is neither in the registry nor proposed")
+                raise InputError(
+                    f"{block.name} names {ref}, which is neither in the registry nor proposed"
+                )
     fact_blocks = [b for b in chosen if b.name.startswith("fact:")]
     entity_blocks = [b for b in chosen if b.name.startswith("ent:")]
     _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
     draft_text = draft.path.read_text(encoding="utf-8")
     needed_prefixes = _prefix_lines(draft_text)
-    new_facts = _append(_with_prefixes(facts_before, needed_prefixes), ACCEPTED_FACTS, fact_blocks) if fact_blocks else facts_before
+    new_facts = (
+        _append(_with_prefixes(facts_before, needed_prefixes), ACCEPTED_FACTS, fact_blocks)
+        if fact_blocks
+        else facts_before
+    )
     new_registry = (
         _append(_with_prefixes(registry_before, needed_prefixes), ACCEPTED_ENTITIES, entity_blocks)
-        if entity_blocks else registry_before
+        if entity_blocks
+        else registry_before
     )
     _check_facts(new_facts, text, facts_path)
     try:
@@ -309,7 +321,7 @@ def _sentence_of(block: DraftBlock, text: str, prefixes: str) -> str:
         return ""
     for _fact, quote in graph.subject_objects(KG.quote):
         start = graph.value(_fact, KG.quoteStart)
-        at = int(start) if start is not None else text.find(str(quote))
+        at = int(str(start)) if start is not None else text.find(str(quote))
         for s in evidence.sentences(text):
             if s.begin <= at < s.end:
                 return s.slice(text)

@@ -20,10 +20,15 @@ from kg import authoring, evidence
 from kg.namespaces import KG
 
 PREPOSITIONS = frozenset(
-    "for of with to from by in at on against over about between among toward towards like "
-    "than into near off across amid under after before during since via".split()
+    [
+        "for", "of", "with", "to", "from", "by", "in", "at", "on", "against", "over", "about",
+        "between", "among", "toward", "towards", "like", "than", "into", "near", "off", "across",
+        "amid", "under", "after", "before", "during", "since", "via",
+    ]
+)  # fmt: skip
+PLACE_PREPOSITIONS = frozenset(
+    ["in", "at", "near", "off", "across", "into", "to", "inside", "outside", "around"]
 )
-PLACE_PREPOSITIONS = frozenset("in at near off across into to inside outside around".split())
 
 
 @functools.cache
@@ -221,12 +226,13 @@ def _after_city(t: Text, begin: int) -> bool:
     """Say whether a name follows "CITY, " (as "Malaysia" in "Kuala Lumpur, Malaysia")."""
     if t.text[begin - 2 : begin] != ", ":
         return False
-    return any(m.end == begin - 2 and m.reading == "place" and t.is_a(m.entity, KG.City) for m in t.mentions)
+    return any(
+        m.end == begin - 2 and m.reading == "place" and t.is_a(m.entity, KG.City)
+        for m in t.mentions
+    )
 
 
-def _readings(
-    t: Text, begin: int, end: int, group: list[authoring.Mention]
-) -> list[Mention]:
+def _readings(t: Text, begin: int, end: int, group: list[authoring.Mention]) -> list[Mention]:
     """Read the entities named at one span: an actor or a place (by the word before), or a role."""
     before = t.word_before(begin)
     place_context = before in PLACE_PREPOSITIONS or _after_city(t, begin)

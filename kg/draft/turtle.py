@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDFS
 
 from kg.draft.drafter import Draft, NewEntity, Proposal, TimeNode
-from kg.namespaces import ENT, FACT, KG, PREFIXES
+from kg.namespaces import FACT, PREFIXES
 
 MARKER = "# kg-draft-sha256: "
 SECTIONS: list[tuple[str, tuple[str, ...]]] = [
@@ -26,8 +25,19 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Memberships and alliances", ("Membership", "Alliance")),
     ("Claims and contests", ("TerritorialClaim", "ClaimContest")),
     ("Metonyms", ("MetonymMention",)),
-    ("Events", ("Meeting", "Conversation", "Agreement", "Address", "MilitaryExercise",
-                "Seizure", "Confrontation", "Establishment")),
+    (
+        "Events",
+        (
+            "Meeting",
+            "Conversation",
+            "Agreement",
+            "Address",
+            "MilitaryExercise",
+            "Seizure",
+            "Confrontation",
+            "Establishment",
+        ),
+    ),
     ("Statements", ("Statement",)),
 ]
 EVENT_CLASSES = set(SECTIONS[5][1])
@@ -92,7 +102,8 @@ def assign_names(draft: Draft, taken: set[str]) -> dict[int, str]:
         for _, v in p.values:
             if isinstance(v, TimeNode) and v not in times:
                 times.append(v)
-    for item in [*ordered, *times]:
+    items: list[Proposal | TimeNode] = [*ordered, *times]
+    for item in items:
         base = item.base if isinstance(item, Proposal) else f"time-{item.key}"
         base = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-")
         name = base
@@ -133,7 +144,10 @@ def proposal_block(p: Proposal, names: dict[int, str], text: str, order: list[st
         lines += _node(
             f"fact:{name}-{_local(entity)}",
             "kg:Participation",
-            [("kg:participant", [_n3(entity, names)]), ("kg:participantRole", [f"ent:role-{role}"])],
+            [
+                ("kg:participant", [_n3(entity, names)]),
+                ("kg:participantRole", [f"ent:role-{role}"]),
+            ],
         )
     return Block(f"fact:{name}", p.cls, lines)
 
@@ -148,20 +162,32 @@ def time_block(node: TimeNode, name: str) -> Block:
     cls = "time:Interval" if node.interval else "time:Instant"
     lines = [f"# draft fact:{name} — a time as the text states it", f"# why: “{node.text}”"]
     if node.kind == "year":
-        lines += _node(f"fact:{name}", cls, [("rdfs:label", [label]),
-                                             ("time:inXSDgYear", [f'"{node.value}"^^xsd:gYear'])])
+        lines += _node(
+            f"fact:{name}",
+            cls,
+            [("rdfs:label", [label]), ("time:inXSDgYear", [f'"{node.value}"^^xsd:gYear'])],
+        )
     elif node.kind == "month":
-        lines += _node(f"fact:{name}", cls, [("rdfs:label", [label]),
-                                             ("time:hasDateTimeDescription", [f"fact:{name}-description"])])
+        lines += _node(
+            f"fact:{name}",
+            cls,
+            [
+                ("rdfs:label", [label]),
+                ("time:hasDateTimeDescription", [f"fact:{name}-description"]),
+            ],
+        )
         lines.append("")
-        lines += _node(f"fact:{name}-description", "time:DateTimeDescription", [
-            ("rdfs:label", [Literal(f"the month of {node.text}", lang="en").n3()]),
-            ("time:unitType", ["time:unitMonth"]),
-            ("time:month", [f'"{node.value}"^^xsd:gMonth']),
-        ])
+        lines += _node(
+            f"fact:{name}-description",
+            "time:DateTimeDescription",
+            [
+                ("rdfs:label", [Literal(f"the month of {node.text}", lang="en").n3()]),
+                ("time:unitType", ["time:unitMonth"]),
+                ("time:month", [f'"{node.value}"^^xsd:gMonth']),
+            ],
+        )
     else:
-        lines += _node(f"fact:{name}", cls, [("rdfs:label", [label]),
-                                             ("kg:relativeTime", [label])])
+        lines += _node(f"fact:{name}", cls, [("rdfs:label", [label]), ("kg:relativeTime", [label])])
     return Block(f"fact:{name}", "Time", lines)
 
 
@@ -175,12 +201,13 @@ def entity_block(e: NewEntity, text: str) -> Block:
     return Block(f"ent:{e.local}", "Entity", lines)
 
 
-def blocks(draft: Draft, taken: set[str], order: dict[str, list[str]]) -> list[tuple[str, list[Block]]]:
+def blocks(
+    draft: Draft, taken: set[str], order: dict[str, list[str]]
+) -> list[tuple[str, list[Block]]]:
     """Return the draft's blocks grouped in sections, in a fixed order."""
     names = assign_names(draft, taken)
     text = draft.text.text
     sections: list[tuple[str, list[Block]]] = []
-    times: list[TimeNode] = []
     for title, classes in SECTIONS:
         chosen = [p for p in draft.proposals if p.cls in classes]
         chosen.sort(key=lambda p: (p.quote.begin, p.quote.end, names[id(p)]))
@@ -188,11 +215,8 @@ def blocks(draft: Draft, taken: set[str], order: dict[str, list[str]]) -> list[t
         for p in chosen:
             key = "Event" if p.cls in EVENT_CLASSES else p.cls
             rendered.append(proposal_block(p, names, text, order.get(key, [])))
-            times += [v for _, v in p.values if isinstance(v, TimeNode) and v not in times]
         if rendered:
             sections.append((title, rendered))
-        if title == "Events" and times:
-            pass
     all_times: list[TimeNode] = []
     for p in sorted(draft.proposals, key=lambda p: (p.quote.begin, p.quote.end, names[id(p)])):
         all_times += [v for _, v in p.values if isinstance(v, TimeNode) and v not in all_times]
@@ -205,7 +229,9 @@ def blocks(draft: Draft, taken: set[str], order: dict[str, list[str]]) -> list[t
     return sections
 
 
-def render(slug: str, title: str, draft: Draft, taken: set[str], order: dict[str, list[str]]) -> str:
+def render(
+    slug: str, title: str, draft: Draft, taken: set[str], order: dict[str, list[str]]
+) -> str:
     """Return the whole draft file: header, marker, prefixes and sections."""
     body: list[str] = ["", *prefixes(slug), ""]
     for section, items in blocks(draft, taken, order):
@@ -236,7 +262,7 @@ def digest(content: str) -> str:
 
 def marker_ok(whole: str) -> bool:
     """Say whether a draft file is as `kg draft` wrote it (its marker matches its content)."""
-    head, sep, rest = whole.partition(MARKER)
+    _head, sep, rest = whole.partition(MARKER)
     if not sep:
         return False
     recorded, _, content = rest.partition("\n")
@@ -245,14 +271,6 @@ def marker_ok(whole: str) -> bool:
 
 def seal(whole: str) -> str:
     """Recompute the marker of a draft file after blocks were taken out of it."""
-    head, sep, rest = whole.partition(MARKER)
+    head, _sep, rest = whole.partition(MARKER)
     _, _, content = rest.partition("\n")
     return head + MARKER + digest(content) + "\n" + content
-
-
-def entity_iri(name: str) -> URIRef:
-    """Return the IRI of an `ent:` name."""
-    return ENT[name.removeprefix("ent:")]
-
-
-__all__ = ["KG", "RDFS", "Block", "marker_ok", "render", "seal"]
