@@ -81,8 +81,12 @@ def review(
     folder = _folder(source, sources)
     root = sources or folder.parent
 
+    shown = []
+
     def ask(block: DraftBlock, sentence: str) -> str:
-        typer.echo("")
+        if shown:
+            typer.echo("")
+        shown.append(block.name)
         if sentence:
             typer.echo(f"sentence: {sentence}")
         typer.echo(block.text, nl=False)
