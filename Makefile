@@ -49,6 +49,7 @@ EVAL_HELD_OUT := $(wildcard tests/fixtures/draft-eval/*/)
 
 eval: $(STAMP)
 	$(BIN)/kg eval-draft $(foreach f,$(EVAL_HELD_OUT),--held-out $(f:/=)) --out bench/draft-eval.md
+	$(BIN)/python -m bench.draft_speed
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist

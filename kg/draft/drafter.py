@@ -92,25 +92,39 @@ class Draft:
 @functools.cache
 def _matcher(key: str, entries: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
     """Return a spaCy Matcher for lexicon entries (name, forms); "?" is one optional word."""
-    from spacy.matcher import Matcher
+    from spacy.matcher import Matcher, PhraseMatcher
 
     matcher = Matcher(nlp().vocab)
+    phrases = PhraseMatcher(nlp().vocab, attr="LOWER")
     for name, forms in entries:
         patterns = []
+        plain = []
         for form in forms:
-            words = [t.lower_ for t in nlp().make_doc(form.replace("’", "'"))]
-            patterns.append([{"OP": "?"} if w == "?" else {"LOWER": w} for w in words])
-        matcher.add(name, patterns)
-    return matcher
+            doc = nlp().make_doc(form.replace("’", "'"))
+            if any(t.text == "?" for t in doc):
+                patterns.append(
+                    [{"OP": "?"} if t.text == "?" else {"LOWER": t.lower_} for t in doc]
+                )
+            else:
+                plain.append(doc)
+        if patterns:
+            matcher.add(name, patterns)
+        if plain:
+            phrases.add(name, plain)
+    return matcher, phrases
 
 
 def find(t: Text, key: str, entries: list[tuple[str, tuple[str, ...]]]) -> list[tuple[Span, str]]:
     """Return the longest non-overlapping matches of lexicon forms, as (span, entry name)."""
     from spacy.util import filter_spans
 
-    matcher = _matcher(key, tuple(entries))
+    matcher, phrases = _matcher(key, tuple(entries))
     spans = []
-    for match_id, start, end in matcher(t.doc):
+    found_ids = [
+        *(matcher(t.doc) if len(matcher) else []),
+        *(phrases(t.doc) if len(phrases) else []),
+    ]
+    for match_id, start, end in found_ids:
         span = t.doc[start:end]
         span.label_ = nlp().vocab.strings[match_id]
         spans.append(span)
@@ -315,7 +329,7 @@ class Drafter:
         """Propose every fact the rules find, in a fixed order."""
         self.verb_matches = self._verb_matches()
         self.speech_ends = {
-            tk.begin for span, _ in self.verb_matches for tk in self.t.tokens if tk.end == span.end
+            self.t.tokens[self.t.token_at(span.end - 1)].begin for span, _ in self.verb_matches
         }
         self.time_matches = self._times()
         self.roles_rule()
@@ -1302,7 +1316,7 @@ class Drafter:
     def _candidates(self, sentence: Span, verb: Span) -> list[Mention]:
         """Return the actors, he/she and who before a verb in its sentence, outside quotations."""
         candidates = list(self.actors(sentence.begin, verb.begin))
-        for tk in self.t.tokens:
+        for tk in self.t.tokens[self.t.token_at(sentence.begin) : self.t.token_at(verb.begin)]:
             if sentence.begin <= tk.begin < verb.begin and not self.t.quoted(tk.begin):
                 if tk.lower in PRONOUNS:
                     resolved = self.pronoun(tk.begin, tk.end)

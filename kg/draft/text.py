@@ -76,6 +76,7 @@ class Text:
     labels: dict[URIRef, str] = field(default_factory=dict)
     doc: Any = None
     _starts: list[int] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
 
     def token_at(self, pos: int) -> int:
         """Return the index of the token that covers (or first follows) character `pos`."""
@@ -90,9 +91,11 @@ class Text:
 
     def sentence_of(self, pos: int) -> evidence.Span:
         """Return the sentence holding character `pos`."""
-        for s in self.sentences:
-            if s.begin <= pos < s.end:
-                return s
+        import bisect
+
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and self.sentences[i].begin <= pos < self.sentences[i].end:
+            return self.sentences[i]
         return evidence.Span(pos, pos)
 
     def quoted(self, pos: int) -> bool:
@@ -176,6 +179,7 @@ def read(text: str, entities: Graph, ontology: Graph) -> Text:
     )
     result.doc = doc
     result._starts = [t.begin for t in tokens]
+    result._sentence_starts = [s.begin for s in result.sentences]
     above = closure(ontology)
     for entity, cls in entities.subject_objects(RDF.type):
         if isinstance(entity, URIRef) and isinstance(cls, URIRef):
