@@ -81,7 +81,7 @@ def review(
     folder = _folder(source, sources)
     root = sources or folder.parent
 
-    shown = []
+    shown: list[str] = []
 
     def ask(block: DraftBlock, sentence: str) -> str:
         if shown:
