@@ -32,6 +32,16 @@ def draft(
     check: Annotated[
         bool, typer.Option("--check", help="Also check the draft as kg check would.")
     ] = False,
+    model_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--model-endpoint",
+            help="Ask a language model at this OpenAI-compatible chat URL instead of the rules.",
+        ),
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", help="The model name sent to --model-endpoint.")
+    ] = "local",
     sources: SourcesOption = None,
 ) -> None:
     """Propose facts for a source in draft.ttl (each with its quote, rule and confidence)."""
@@ -51,7 +61,9 @@ def draft(
         return
     from kg.draft import write_draft
 
-    written = write_draft(folder, root, force=force)
+    written = write_draft(folder, root, force=force, endpoint=model_endpoint, model=model)
+    for line in written.rejected:
+        say(f"rejected {line}")
     typer.echo(str(written.path))
     say(
         f"drafted {written.facts} fact(s) and {written.entities} new entit"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -21,6 +23,9 @@ from kg.authoring import first_line
 from kg.errors import InputError
 from kg.namespaces import FACT, KG, PREFIXES
 from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
+
+if TYPE_CHECKING:
+    from kg.draft.drafter import Draft
 
 DRAFT_FILE = "draft.ttl"
 
@@ -33,6 +38,7 @@ class Written:
     facts: int
     entities: int
     content: str
+    rejected: list[str] = field(default_factory=list)
 
 
 def source_title(facts: Graph, text: str) -> str:
@@ -50,15 +56,17 @@ def render_draft(
     ontology: Graph,
     *,
     skip_known: bool = True,
+    make: Callable[[str, Graph, Graph], Draft] | None = None,
 ) -> tuple[str, int, int]:
-    """Draft a text and render the draft file; leave out what `facts` states already."""
+    """Draft a text (default drafter, or `make`) and render the draft file; leave out what
+    `facts` states already."""
     from kg.draft import evaluate, turtle
     from kg.draft.drafter import draft_text
     from kg.draft.rules import load
 
     rules = load()
     order = {k: v["properties"] for k, v in rules.templates["class"].items()}
-    draft = draft_text(text, entities, ontology, rules)
+    draft = make(text, entities, ontology) if make else draft_text(text, entities, ontology, rules)
     ns = f"{FACT}{slug}/"
     taken = {str(s)[len(ns) :] for s in facts.subjects() if str(s).startswith(ns)}
     title = source_title(facts, text)
@@ -85,8 +93,19 @@ def _parse(content: str) -> Graph:
     return graph
 
 
-def write_draft(folder: Path, sources_root: Path | None = None, *, force: bool = False) -> Written:
-    """Draft one registered source and write its draft.ttl (never an edited one, unless forced)."""
+def write_draft(
+    folder: Path,
+    sources_root: Path | None = None,
+    *,
+    force: bool = False,
+    endpoint: str | None = None,
+    model: str = "local",
+) -> Written:
+    """Draft one registered source and write its draft.ttl (never an edited one, unless forced).
+
+    With `endpoint`, the facts are asked of a language model there (`kg.draft.model`); what
+    fails the quote and registry checks is listed in `Written.rejected`, not written.
+    """
     from kg.draft import turtle
 
     root = sources_root or resources.sources_dir()
@@ -94,7 +113,19 @@ def write_draft(folder: Path, sources_root: Path | None = None, *, force: bool =
     facts = parse_turtle(folder / FACTS_FILE)
     entities = registry.load(root)
     ontology = parse_turtle(resources.ontology_file())
-    content, n_facts, n_entities = render_draft(folder.name, text, facts, entities, ontology)
+    rejected: list[str] = []
+    make = None
+    if endpoint is not None:
+        from kg.draft.model import model_draft
+
+        def make(text: str, entities: Graph, ontology: Graph) -> Draft:
+            draft, failed = model_draft(text, entities, ontology, endpoint, model)
+            rejected.extend(r.line() for r in failed)
+            return draft
+
+    content, n_facts, n_entities = render_draft(
+        folder.name, text, facts, entities, ontology, make=make
+    )
     path = folder / DRAFT_FILE
     if path.exists() and not force:
         old = path.read_text(encoding="utf-8")
@@ -104,7 +135,7 @@ def write_draft(folder: Path, sources_root: Path | None = None, *, force: bool =
                 "(kg review) or use --force to replace it"
             )
     atomic_write(path, content)
-    return Written(path, n_facts, n_entities, content)
+    return Written(path, n_facts, n_entities, content, rejected)
 
 
 def atomic_write(path: Path, content: str) -> None:
