@@ -235,3 +235,19 @@ def test_the_cli_start_up_does_not_import_spacy() -> None:
     code = "import sys, kg.cli; kg.cli.app; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_participant_role_the_registry_lacks_is_left_out(ontology: Graph) -> None:
+    from kg.draft.rules import load
+    from kg.draft.turtle import render
+
+    entities = registry.load(resources.sources_dir())
+    entities.remove((ENT["role-participant"], None, None))
+    text = "FICTIONAL TEST TEXT\n\nChina and Vietnam met in Kuala Lumpur."
+    order = {k: v["properties"] for k, v in load().templates["class"].items()}
+    content = render("t", "t", draft_text(text, entities, ontology), set(), order)
+    graph = Graph()
+    graph.parse(data=content, format="turtle")
+    parts = list(graph.subjects(KG.participant, None))
+    assert len(parts) == 2
+    assert not list(graph.objects(None, KG.participantRole))

@@ -1170,18 +1170,21 @@ class Drafter:
         if when is not None:
             values.append(("time:hasTime", when))
         values.append(("kg:status", KG[status]))
-        base = re.sub(r"(?<!^)([A-Z])", r"-\1", rule.cls).lower()
-        base += "".join(f"-{self.local(m.entity)}" for m, _ in unique[:2])
+        kind = re.sub(r"(?<!^)([A-Z])", r"-\1", rule.cls).lower()
+        base = kind + "".join(f"-{self.local(m.entity)}" for m, _ in unique[:2])
         proposal = Proposal(
             rule.cls,
             base,
             quote,
-            f"event.{base.split('-')[0]}",
+            f"event.{kind}",
             rule.confidence,
             f"the trigger “{self.raw[span.begin : span.end]}”; status from "
             f"{'its clause' if status != 'Past' else 'no future or ongoing cue'}",
             values,
-            [(m.entity, r) for m, r in unique],
+            [
+                (m.entity, r if (ENT[f"role-{r}"], None, None) in self.entities else "")
+                for m, r in unique
+            ],
         )
         if setting:
             earlier = [e for e in self.events if e.quote.begin >= sentence.begin]

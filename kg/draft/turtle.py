@@ -140,15 +140,11 @@ def proposal_block(p: Proposal, names: dict[int, str], text: str, order: list[st
         *_node(f"fact:{name}", f"kg:{p.cls}", rows),
     ]
     for entity, role in p.participations:
+        rows_p = [("kg:participant", [_n3(entity, names)])]
+        if role:  # a role the registry lacks is left out, not invented
+            rows_p.append(("kg:participantRole", [f"ent:role-{role}"]))
         lines.append("")
-        lines += _node(
-            f"fact:{name}-{_local(entity)}",
-            "kg:Participation",
-            [
-                ("kg:participant", [_n3(entity, names)]),
-                ("kg:participantRole", [f"ent:role-{role}"]),
-            ],
-        )
+        lines += _node(f"fact:{name}-{_local(entity)}", "kg:Participation", rows_p)
     return Block(f"fact:{name}", p.cls, lines)
 
 
