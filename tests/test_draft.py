@@ -251,3 +251,23 @@ def test_a_participant_role_the_registry_lacks_is_left_out(ontology: Graph) -> N
     parts = list(graph.subjects(KG.participant, None))
     assert len(parts) == 2
     assert not list(graph.objects(None, KG.participantRole))
+
+
+def test_a_time_the_facts_file_has_already_is_referred_to_not_written_again(
+    ontology: Graph,
+) -> None:
+    from rdflib import Literal
+    from rdflib.namespace import RDFS
+
+    from kg.draft import render_draft
+
+    text = "FICTIONAL TEST TEXT\n\nChina and Vietnam will hold talks in Kuala Lumpur next month."
+    ns = "https://w3id.org/scs-kg/fact/t/"
+    facts = Graph()
+    facts.add((URIRef(ns + "time-next-month"), RDFS.label, Literal("next month", lang="en")))
+    entities = registry.load(resources.sources_dir())
+    content, _n, _e = render_draft("t", text, facts, entities, ontology)
+    assert "time:hasTime     fact:time-next-month ;" in content
+    assert "# draft fact:time-next-month" not in content
+    fresh, _n, _e = render_draft("t", text, Graph(), entities, ontology)
+    assert "# draft fact:time-next-month" in fresh

@@ -70,7 +70,8 @@ def render_draft(
     ns = f"{FACT}{slug}/"
     taken = {str(s)[len(ns) :] for s in facts.subjects() if str(s).startswith(ns)}
     title = source_title(facts, text)
-    content = turtle.render(slug, title, draft, taken, order)
+    reuse = _same_times(draft, facts, ns)
+    content = turtle.render(slug, title, draft, taken, order, reuse)
     if skip_known and taken:
         known = evaluate.views(facts, text, ontology)
         drafted = evaluate.views(_parse(content), text, ontology)
@@ -81,10 +82,26 @@ def render_draft(
             if any(evaluate.finds(d, g, above) for g in known)
         }
         if stated:
-            names = turtle.assign_names(draft, taken)
+            names = turtle.assign_names(draft, taken, reuse)
             draft.proposals = [p for p in draft.proposals if names[id(p)] not in stated]
-            content = turtle.render(slug, title, draft, taken, order)
+            content = turtle.render(slug, title, draft, taken, order, reuse)
     return content, len(draft.proposals), len(draft.new_entities)
+
+
+def _same_times(draft: Draft, facts: Graph, ns: str) -> frozenset[str]:
+    """Return the names of the facts file's times that a draft's times equal (same label)."""
+    from rdflib.namespace import RDFS
+
+    from kg.draft.drafter import TimeNode
+
+    found = set()
+    for p in draft.proposals:
+        for _, v in p.values:
+            if isinstance(v, TimeNode):
+                name = f"time-{v.key}"
+                if str(facts.value(URIRef(ns + name), RDFS.label)) == v.text:
+                    found.add(name)
+    return frozenset(found)
 
 
 def _parse(content: str) -> Graph:

@@ -92,8 +92,11 @@ def _node(subject: str, cls: str, rows: list[tuple[str, list[str]]]) -> list[str
     return lines
 
 
-def assign_names(draft: Draft, taken: set[str]) -> dict[int, str]:
-    """Give every proposal and time a unique fact name, avoiding the names in `taken`."""
+def assign_names(
+    draft: Draft, taken: set[str], reuse: frozenset[str] = frozenset()
+) -> dict[int, str]:
+    """Give every proposal and time a unique fact name, avoiding the names in `taken`; a time
+    named in `reuse` is the facts file's own, referred to and not written again."""
     names: dict[int, str] = {}
     used = set(taken)
     ordered = sorted(draft.proposals, key=lambda p: (p.quote.begin, p.quote.end, p.cls, p.base))
@@ -108,6 +111,9 @@ def assign_names(draft: Draft, taken: set[str]) -> dict[int, str]:
         base = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-")
         name = base
         n = 2
+        if isinstance(item, TimeNode) and base in reuse:
+            names[id(item)] = base
+            continue
         while name in used:
             name = f"{base}-{n}"
             n += 1
@@ -198,10 +204,10 @@ def entity_block(e: NewEntity, text: str) -> Block:
 
 
 def blocks(
-    draft: Draft, taken: set[str], order: dict[str, list[str]]
+    draft: Draft, taken: set[str], order: dict[str, list[str]], reuse: frozenset[str] = frozenset()
 ) -> list[tuple[str, list[Block]]]:
     """Return the draft's blocks grouped in sections, in a fixed order."""
-    names = assign_names(draft, taken)
+    names = assign_names(draft, taken, reuse)
     text = draft.text.text
     sections: list[tuple[str, list[Block]]] = []
     for title, classes in SECTIONS:
@@ -215,7 +221,11 @@ def blocks(
             sections.append((title, rendered))
     all_times: list[TimeNode] = []
     for p in sorted(draft.proposals, key=lambda p: (p.quote.begin, p.quote.end, names[id(p)])):
-        all_times += [v for _, v in p.values if isinstance(v, TimeNode) and v not in all_times]
+        all_times += [
+            v
+            for _, v in p.values
+            if isinstance(v, TimeNode) and v not in all_times and names[id(v)] not in reuse
+        ]
     if all_times:
         at = next((i for i, (t, _) in enumerate(sections) if t == "Statements"), len(sections))
         sections.insert(at, ("Times", [time_block(t, names[id(t)]) for t in all_times]))
@@ -226,11 +236,16 @@ def blocks(
 
 
 def render(
-    slug: str, title: str, draft: Draft, taken: set[str], order: dict[str, list[str]]
+    slug: str,
+    title: str,
+    draft: Draft,
+    taken: set[str],
+    order: dict[str, list[str]],
+    reuse: frozenset[str] = frozenset(),
 ) -> str:
     """Return the whole draft file: header, marker, prefixes and sections."""
     body: list[str] = ["", *prefixes(slug), ""]
-    for section, items in blocks(draft, taken, order):
+    for section, items in blocks(draft, taken, order, reuse):
         body += [f"# --- {section} ---", ""]
         for block in items:
             body += [*block.lines, ""]
