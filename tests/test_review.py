@@ -137,3 +137,14 @@ def test_review_accepts_edits_and_skips_interactively(drafted: Path, tmp_path: P
     left = _names(drafted)
     assert first[0] not in left and first[1] in left and first[2] not in left
     assert check_source(drafted / SLUG, drafted) == []
+
+
+def test_drafts_refer_to_what_was_accepted_before(drafted: Path) -> None:
+    review.accept(drafted / SLUG, drafted, ["fact:claim-china-south-china-sea"])
+    content = write_draft(drafted / SLUG, drafted).content
+    assert "# draft fact:claim-china-south-china-sea " not in content
+    assert "kg:contestedClaim fact:claim-china-south-china-sea ;" in content
+    contest = next(n for n in _names(drafted) if n.startswith("fact:contest-philippines"))
+    result = review.accept(drafted / SLUG, drafted, [contest])
+    assert result.facts == [contest]
+    assert check_source(drafted / SLUG, drafted) == []

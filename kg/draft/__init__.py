@@ -76,14 +76,16 @@ def render_draft(
         known = evaluate.views(facts, text, ontology)
         drafted = evaluate.views(_parse(content), text, ontology)
         above = evaluate.superclasses(ontology)
-        stated = {
-            str(d.node)[len(ns) :]
-            for d in drafted
-            if any(evaluate.finds(d, g, above) for g in known)
-        }
+        stated: dict[str, str] = {}
+        for d in drafted:
+            match = next((g for g in known if evaluate.finds(d, g, above)), None)
+            if match is not None:
+                stated[str(d.node)[len(ns) :]] = str(match.node)[len(ns) :]
         if stated:
             names = turtle.assign_names(draft, taken, reuse)
-            draft.proposals = [p for p in draft.proposals if names[id(p)] not in stated]
+            for p in draft.proposals:
+                p.existing = stated.get(names[id(p)], "")  # referred to as the facts' own node
+            draft.proposals = [p for p in draft.proposals if not p.existing]
             content = turtle.render(slug, title, draft, taken, order, reuse)
     return content, len(draft.proposals), len(draft.new_entities)
 

@@ -71,6 +71,7 @@ class Proposal:
     why: str
     values: list[tuple[str, Any]] = field(default_factory=list)
     participations: list[tuple[URIRef, str]] = field(default_factory=list)
+    existing: str = ""  # the name of the fact of facts.ttl that states it already, if one does
 
     def entities(self, prop: str) -> list[URIRef]:
         """Return the entity values of one property."""

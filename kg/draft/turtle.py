@@ -63,6 +63,8 @@ def prefixes(slug: str) -> list[str]:
 
 
 def _n3(value: Any, names: dict[int, str]) -> str:
+    if isinstance(value, Proposal) and value.existing:
+        return "fact:" + value.existing
     if isinstance(value, (Proposal, TimeNode)):
         return "fact:" + names[id(value)]
     if isinstance(value, URIRef):
