@@ -271,3 +271,19 @@ def test_a_time_the_facts_file_has_already_is_referred_to_not_written_again(
     assert "# draft fact:time-next-month" not in content
     fresh, _n, _e = render_draft("t", text, Graph(), entities, ontology)
     assert "# draft fact:time-next-month" in fresh
+
+
+def test_a_statement_after_the_event_a_sentence_opens_with_is_made_during_it(
+    ontology: Graph,
+) -> None:
+    text = (
+        "FICTIONAL TEST TEXT\n\n"
+        "During a conversation with Dong Jun, Pete Hegseth criticized China and praised Vietnam."
+    )
+    graph = _draft(text, ontology)
+    conversation = next(graph.subjects(None, KG.Conversation))
+    who = {graph.value(p, KG.participant) for p in graph.objects(conversation, KG.participation)}
+    assert who == {ENT["dong-jun"], ENT["pete-hegseth"]}  # not China, what was said about
+    statements = list(graph.subjects(KG.speaker, ENT["pete-hegseth"]))
+    assert len(statements) == 2
+    assert all(graph.value(s, KG.madeDuring) == conversation for s in statements)

@@ -1110,9 +1110,12 @@ class Drafter:
                 return  # one event of a class per clause
         parts: list[tuple[Mention, str]] = []
         speech = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
+        later = [s for s, _ in self.verb_matches if span.end <= s.begin < seg.end]
         for m in self.actors(seg.begin, seg.end):
             if any(m.end <= s.begin for s in speech):
                 continue  # the one who reports is not a party
+            if any(s.end <= m.begin for s in later):
+                continue  # nor is what a statement after the event is about
             role = rule.role
             if self.t.word_before(m.begin) == "from":
                 role = rule.from_role
@@ -1277,6 +1280,8 @@ class Drafter:
         participle = self.raw[verb.begin : verb.end].split()[0].lower().endswith("ing") and any(
             b.text == "," for b in before
         )
+        if previous is not None and before and before[-1].lower in ("and", "but", "then"):
+            return previous[0], verb.begin  # "X criticized A and praised B": the same speaker
         if participle:
             if previous is not None:
                 return previous[0], verb.begin
@@ -1316,6 +1321,21 @@ class Drafter:
         if after and after[0].begin - verb.end <= 2 and self._closes_quote(verb):
             return after[0], self._quote_start(sentence, verb)
         return None, verb.begin
+
+    def _setting(self, verb: Span) -> Proposal | None:
+        """ "During a conversation with X, Y said": the event a sentence opens with, if the
+        statement comes after it."""
+        sentence = self.t.sentence_of(verb.begin)
+        first = self.t.after(sentence.begin, 1)
+        if not first or first[0].text not in ("During", "At", "In"):
+            return None
+        comma = self.raw.find(",", sentence.begin, verb.begin)
+        if comma < 0:
+            return None
+        for e in getattr(self, "events", []):
+            if sentence.begin <= e.quote.begin < comma and e.quote.end <= verb.begin:
+                return e
+        return None
 
     def _candidates(self, sentence: Span, verb: Span) -> list[Mention]:
         """Return the actors, he/she and who before a verb in its sentence, outside quotations."""
@@ -1408,6 +1428,9 @@ class Drafter:
         when = self.time_in(Span(span.begin, min(quote.end, span.end + 12)))
         if when is not None:
             values.append(("time:hasTime", when))
+        during = self._setting(span)
+        if during is not None:
+            values.append(("kg:madeDuring", during))
         inner = [
             q
             for q in self.t.quotations
