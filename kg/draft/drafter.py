@@ -1521,6 +1521,7 @@ def _new_names(d: Drafter) -> list[NewEntity]:
                     "a name after a title, not in the registry",
                 ),
             )
+    speech = [s for s, _ in d._verb_matches()]
     for noun, cls in sorted(bodies.items()):
         for m in re.finditer(
             r"(?<!\w)(?:[Tt]he |[Aa]n? )?((?:"
@@ -1539,7 +1540,7 @@ def _new_names(d: Drafter) -> list[NewEntity]:
                 or d.in_title(span.begin)
             ):
                 continue
-            near = [s for s, _ in d._verb_matches() if 0 <= s.begin - span.end <= 12]
+            near = [s for s in speech if 0 <= s.begin - span.end <= 12]
             if not near:
                 continue
             label = m.group(1)

@@ -18,7 +18,7 @@ from rdflib import Graph
 
 from kg import evidence, registry
 from kg.draft import DRAFT_FILE, atomic_write
-from kg.draft.turtle import MARKER, marker_ok, seal
+from kg.draft.turtle import marker_ok, seal
 from kg.errors import EvidenceError, InputError
 from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
 
@@ -326,6 +326,3 @@ def _sentence_of(block: DraftBlock, text: str, prefixes: str) -> str:
             if s.begin <= at < s.end:
                 return s.slice(text)
     return ""
-
-
-__all__ = ["MARKER", "accept", "read_draft", "review"]
