@@ -17,7 +17,7 @@ from kg.cli import app
 from kg.draft import DRAFT_FILE, write_draft
 from kg.draft.checking import check_draft
 from kg.draft.drafter import draft_text
-from kg.draft.evaluate import evaluate_folder, report
+from kg.draft.evaluate import Result, evaluate_folder, report
 from kg.errors import InputError
 from kg.namespaces import ENT, KG
 from kg.sources import parse_turtle
@@ -204,16 +204,25 @@ def test_roles_and_new_entities_are_proposed_for_review(ontology: Graph) -> None
     assert graph.value(said, KG.statementType) is not None
 
 
-def test_eval_meets_its_targets_and_the_committed_results_are_current(ontology: Graph) -> None:
-    article = evaluate_folder(resources.sources_dir() / SLUG, resources.sources_dir(), ontology)
-    total = article.total()
+def _evaluations(ontology: Graph) -> tuple[list[Result], list[Result]]:
+    root = resources.sources_dir()
+    article = [evaluate_folder(root / SLUG, root, ontology)]
+    return article, [evaluate_folder(p, root, ontology) for p in HELD_OUT]
+
+
+def test_eval_meets_its_targets(ontology: Graph) -> None:
+    article, held = _evaluations(ontology)
+    total = article[0].total()
     assert total.recall is not None and total.recall >= 0.85
     assert total.precision is not None and total.precision >= 0.70
-    held = [evaluate_folder(p, resources.sources_dir(), ontology) for p in HELD_OUT]
     for r in held:
         assert r.total().recall is not None and r.total().recall >= 0.70, r.name
+
+
+def test_the_committed_eval_results_are_current(ontology: Graph) -> None:
+    article, held = _evaluations(ontology)
     committed = (ROOT / "bench" / "draft-eval.md").read_text(encoding="utf-8")
-    assert report([article], held) == committed, "bench/draft-eval.md is stale: run make eval"
+    assert report(article, held) == committed, "bench/draft-eval.md is stale: run make eval"
 
 
 def test_eval_cli_prints_recall_and_precision_per_class(tmp_path: Path) -> None:
