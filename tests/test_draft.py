@@ -296,3 +296,14 @@ def test_a_statement_after_the_event_a_sentence_opens_with_is_made_during_it(
     statements = list(graph.subjects(KG.speaker, ENT["pete-hegseth"]))
     assert len(statements) == 2
     assert all(graph.value(s, KG.madeDuring) == conversation for s in statements)
+
+
+def test_a_capital_stands_for_its_state_unless_it_is_a_place(ontology: Graph) -> None:
+    text = "FICTIONAL TEST TEXT\n\nBeijing rejected the claim. Talks were held in Beijing."
+    graph = _draft(text, ontology)  # the packaged registry has no metonym "Beijing"
+    mentions = list(graph.subjects(KG.mentionText, None))
+    assert len(mentions) == 1
+    assert graph.value(mentions[0], KG.refersTo) == ENT["china"]
+    assert str(graph.value(mentions[0], KG.quote)).startswith("Beijing rejected")
+    rejection = next(graph.subjects(KG.statementType, KG.Rejection))
+    assert graph.value(rejection, KG.speaker) == ENT["china"]

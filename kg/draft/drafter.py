@@ -21,7 +21,7 @@ from kg import evidence
 from kg.authoring import first_line, slug_of
 from kg.draft import rules as rules_mod
 from kg.draft.rules import EventRule, Rules, Verb
-from kg.draft.text import PREPOSITIONS, Mention, Text, nlp, read
+from kg.draft.text import METONYMS, PREPOSITIONS, Mention, Text, nlp, read
 from kg.namespaces import ENT, KG
 
 Span = evidence.Span
@@ -167,7 +167,7 @@ class Drafter:
         self.entities = entities
         self.ontology = ontology
         self.raw = text
-        self.t = read(text, entities, ontology)
+        self.t = read(text, entities, ontology, rules.relations.get("capitals", {}))
         self.draft = Draft(self.t)
         self.title = self._title_span()
         self.roles_by_label = {
@@ -993,7 +993,7 @@ class Drafter:
     def metonyms_rule(self) -> None:
         """A capital or other name that stands for an actor: a kg:MetonymMention each time."""
         for m in self.t.mentions:
-            if m.kind != "metonym" or m.reading != "actor" or self.in_title(m.begin):
+            if m.kind not in METONYMS or m.reading != "actor" or self.in_title(m.begin):
                 continue
             before = self.t.before(m.begin, 1)
             begin = before[0].begin if before and before[0].text.isalpha() else m.begin
@@ -1007,9 +1007,11 @@ class Drafter:
                     "MetonymMention",
                     f"metonym-{slug_of(m.text)}",
                     Span(begin, end),
-                    "metonym.registry",
-                    0.9,
-                    f"“{m.text}” is a metonym of {self.t.label(m.entity)} in the registry",
+                    "metonym.registry" if m.kind == "metonym" else "metonym.capital",
+                    0.9 if m.kind == "metonym" else 0.8,
+                    f"“{m.text}” is a metonym of {self.t.label(m.entity)} in the registry"
+                    if m.kind == "metonym"
+                    else f"“{m.text}” is the capital of {self.t.label(m.entity)} (relations.toml)",
                     [("kg:mentionText", Literal(m.text)), ("kg:refersTo", m.entity)],
                 )
             )
@@ -1452,7 +1454,11 @@ class Drafter:
             f"“{self.raw[span.begin : span.end]}” → kg:{verb.type} (CAMEO {verb.cameo}"
             + (f", PLOVER {verb.plover}" if verb.plover else "")
             + f"); speaker “{speaker.text}”"
-            + (f" ({speaker.kind})" if speaker.kind in ("pronoun", "relative", "metonym") else "")
+            + (
+                f" ({speaker.kind})"
+                if speaker.kind in ("pronoun", "relative", "metonym", "capital")
+                else ""
+            )
         )
         verb_word = slug_of(self.raw[span.begin : span.end].split()[0])
         self.add(

@@ -165,8 +165,17 @@ def closure(ontology: Graph) -> dict[URIRef, set[URIRef]]:
     return above
 
 
-def read(text: str, entities: Graph, ontology: Graph) -> Text:
-    """Tokenize a text and find the registry's names in it, each read as actor, place or role."""
+METONYMS = frozenset({"metonym", "capital"})
+
+
+def read(
+    text: str, entities: Graph, ontology: Graph, capitals: dict[str, str] | None = None
+) -> Text:
+    """Tokenize a text and find the registry's names in it, each read as actor, place or role.
+
+    `capitals` (a capital → the label of its state) adds metonyms the registry lacks, for the
+    states it has.
+    """
     norm = text.replace("’", "'")
     doc = nlp()(norm)
     tokens = [Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lower_) for t in doc]
@@ -189,6 +198,7 @@ def read(text: str, entities: Graph, ontology: Graph) -> Text:
             result.labels.setdefault(entity, str(label))
     found = authoring.mentions(text, entities, ontology, roles=True).mentions
     found += _surnames(text, found, result)
+    found += _capitals(text, found, result, capitals or {})
     by_span: dict[tuple[int, int], list[authoring.Mention]] = defaultdict(list)
     for m in found:
         by_span[(m.begin, m.end)].append(m)
@@ -226,6 +236,25 @@ def _surnames(text: str, found: list[authoring.Mention], t: Text) -> list[author
     return extra
 
 
+def _capitals(
+    text: str, found: list[authoring.Mention], t: Text, capitals: dict[str, str]
+) -> list[authoring.Mention]:
+    """Find capitals standing for their states, where the registry names neither as such."""
+    states = {label: e for e, label in t.labels.items() if t.is_a(e, KG.State)}
+    taken = [(m.begin, m.end) for m in found]
+    extra: list[authoring.Mention] = []
+    for capital, state in sorted(capitals.items()):
+        entity = states.get(state)
+        if entity is None:
+            continue
+        for match in re.finditer(r"(?<![\w'’])" + re.escape(capital) + r"(?![\w])", text):
+            if any(b < match.end() and match.start() < e for b, e in taken):
+                continue
+            span = evidence.Span(match.start(), match.end())
+            extra.append(authoring.Mention(span.begin, span.end, capital, entity, "capital", span))
+    return extra
+
+
 def _after_city(t: Text, begin: int) -> bool:
     """Say whether a name follows "CITY, " (as "Malaysia" in "Kuala Lumpur, Malaysia")."""
     if t.text[begin - 2 : begin] != ", ":
@@ -247,9 +276,9 @@ def _readings(t: Text, begin: int, end: int, group: list[authoring.Mention]) -> 
     others = [m for m in group if m not in actors and m not in places and m not in roles]
     chosen: list[tuple[authoring.Mention, str]] = []
     if place_context:
-        chosen += [(m, "place") for m in places if m.kind != "metonym"]
+        chosen += [(m, "place") for m in places if m.kind not in METONYMS]
         if not chosen:
-            chosen += [(m, "actor") for m in actors + dual if m.kind != "metonym"]
+            chosen += [(m, "actor") for m in actors + dual if m.kind not in METONYMS]
     else:
         chosen += [(m, "actor") for m in actors + dual]
         if not chosen:
