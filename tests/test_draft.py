@@ -307,3 +307,17 @@ def test_a_capital_stands_for_its_state_unless_it_is_a_place(ontology: Graph) ->
     assert str(graph.value(mentions[0], KG.quote)).startswith("Beijing rejected")
     rejection = next(graph.subjects(KG.statementType, KG.Rejection))
     assert graph.value(rejection, KG.speaker) == ENT["china"]
+
+
+def test_according_to_and_the_passive_name_the_speaker_after_the_verb(ontology: Graph) -> None:
+    text = (
+        "FICTIONAL TEST TEXT\n\n"
+        "Vessels blocked the channel, according to the Philippines. "
+        "Vietnam was criticized by China for the drills."
+    )
+    graph = _draft(text, ontology)
+    reported = next(graph.subjects(KG.speaker, ENT["philippines"]))
+    assert str(graph.value(reported, KG.quote)).startswith("Vessels blocked the channel")
+    criticism = next(graph.subjects(KG.statementType, KG.Criticism))
+    assert graph.value(criticism, KG.speaker) == ENT["china"]
+    assert graph.value(criticism, KG.target) == ENT["vietnam"]

@@ -1264,6 +1264,10 @@ class Drafter:
         for n, (span, key) in enumerate(self.verb_matches):
             verb = self.rules.verbs[int(key)]
             sentence = self.t.sentence_of(span.begin)
+            reported = self._speaker_after(verb, span)
+            if reported is not None:
+                self._statement(verb, reported[0], span, reported[1], reported[2])
+                continue
             speaker, start = self._speaker(span, sentence, last.get(sentence.begin))
             if speaker is None:
                 continue
@@ -1274,6 +1278,30 @@ class Drafter:
             if quote.end <= span.end:
                 quote = Span(quote.begin, span.end)
             self._statement(verb, speaker, span, quote)
+
+    def _speaker_after(self, verb: Verb, span: Span) -> tuple[Mention, Span, URIRef | None] | None:
+        """ "according to X", "was criticized by X": the speaker named after the verb, the
+        quote from the clause's start to the speaker, and the passive's subject as its target."""
+        passive = self.t.word_before(span.begin) in ("was", "were", "been", "is", "are", "being")
+        if verb.speaker != "after" and not passive:
+            return None
+        seg = self.segment(span.begin)
+        after = [m for m in self.actors(span.end, seg.end) if m.begin - span.end <= 30]
+        if passive:
+            after = [m for m in after if self.raw[span.end : m.begin].strip().lower() == "by"]
+        if not after:
+            return None
+        speaker = after[0]
+        target = None
+        begin = self.t.sentence_of(span.begin).begin
+        if passive:
+            subject = [m for m in self.actors(begin, span.begin) if not self.governed(m)]
+            if subject:
+                target = subject[-1].entity
+                begin = subject[-1].begin
+            else:
+                begin = span.begin
+        return speaker, self.trim(begin, speaker.end), target
 
     def _speaker(
         self, verb: Span, sentence: Span, previous: tuple[Mention, Span] | None
@@ -1393,10 +1421,16 @@ class Drafter:
                 stripped = trial
         return verb.end + len(stripped)
 
-    def _statement(self, verb: Verb, speaker: Mention, span: Span, quote: Span) -> None:
+    def _statement(
+        self, verb: Verb, speaker: Mention, span: Span, quote: Span, subject: URIRef | None = None
+    ) -> None:
         values: list[tuple[str, Any]] = []
         target = addressee = None
-        for m in self.actors(span.end, quote.end):
+        for m in (
+            []
+            if subject is not None or verb.speaker == "after"
+            else self.actors(span.end, quote.end)
+        ):
             if m.entity == speaker.entity:
                 continue
             gap = self.raw[span.end : m.begin].strip().lower().split()
@@ -1412,7 +1446,11 @@ class Drafter:
             elif verb.object == "addressee":
                 addressee = m.entity
             break
-        label_words = self.raw[span.begin : quote.end]
+        label_words = self.raw[
+            quote.begin
+            if speaker.end <= quote.end and speaker.begin > span.begin
+            else span.begin : quote.end
+        ]
         if len(label_words) > 90:
             label_words = label_words[:88].rsplit(" ", 1)[0] + " …"
         values.append(
@@ -1425,6 +1463,8 @@ class Drafter:
             values.append(("kg:onBehalfOf", org))
         if addressee is not None:
             values.append(("kg:addressee", addressee))
+        if subject is not None and subject != speaker.entity:
+            target = subject
         if target is not None:
             values.append(("kg:target", target))
         when = self.time_in(Span(span.begin, min(quote.end, span.end + 12)))

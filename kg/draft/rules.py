@@ -31,6 +31,7 @@ class Verb:
     label: bool
     confidence: float
     forms: tuple[str, ...]
+    speaker: str = "before"
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def load(folder: Path = RULES_DIR) -> Rules:
             label=bool(v.get("label", False)),
             confidence=float(v.get("confidence", 0.5)),
             forms=tuple(v["forms"]),
+            speaker=v.get("speaker", "before"),
         )
         for v in statements["verb"]
     )
