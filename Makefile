@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench eval clean
 
 # Catalog queries whose answers `make run` writes to $(OUT)/reports/NAME.csv (W3C SPARQL CSV).
 REPORT_QUERIES := cq1-states-contesting-claims cq2-allies cq3-events-of-actor \
@@ -43,6 +43,13 @@ BENCH_SIZES ?= 10k,100k,1M
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
+
+# The drafter's recall and precision: the article's facts, then the held-out fictional articles.
+EVAL_HELD_OUT := $(wildcard tests/fixtures/draft-eval/*/)
+
+eval: $(STAMP)
+	$(BIN)/kg eval-draft $(foreach f,$(EVAL_HELD_OUT),--held-out $(f:/=)) --out bench/draft-eval.md
+	$(BIN)/python -m bench.draft_speed
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist

@@ -29,6 +29,8 @@ def test_the_installed_wheel_builds_from_another_directory(tmp_path: Path) -> No
         "kg/_data/ontology/shapes.ttl",
         "kg/_data/sources/entities.ttl",
         "kg/_data/sources/us-china-military-channels/text.txt",
+        "kg/draft/rules/statements.toml",
+        "kg/draft/rules/templates.toml",
     ):
         assert needed in names
     site = tmp_path / "site"

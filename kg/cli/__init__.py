@@ -7,6 +7,7 @@ import typer
 from kg import __version__
 from kg.cli import build as build_cmd
 from kg.cli import cache as cache_cmd
+from kg.cli import draft as draft_cmd
 from kg.cli import query as query_cmd
 from kg.cli import sources as sources_cmd
 from kg.cli import viz as viz_cmd
@@ -42,6 +43,7 @@ def _root(
 
 build_cmd.register(app)
 cache_cmd.register(app)
+draft_cmd.register(app)
 query_cmd.register(app)
 sources_cmd.register(app)
 viz_cmd.register(app)

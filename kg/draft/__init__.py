@@ -1,0 +1,178 @@
+"""Drafting facts from a registered source: `kg draft`, `kg review`, `kg eval-draft`.
+
+The default drafter (`kg.draft.drafter`) reads the source's text with the entity registry and
+the rules of `kg/draft/rules/*.toml`, and proposes fact nodes in the form of `facts.ttl`, each
+with its exact quote, its rule and a confidence. They are written to `sources/<slug>/draft.ttl`,
+which the build never reads; `kg.draft.review` moves accepted ones into `facts.ttl`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kg import registry, resources
+from kg.authoring import first_line
+from kg.errors import InputError
+from kg.namespaces import FACT, KG, PREFIXES
+from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
+
+if TYPE_CHECKING:
+    from kg.draft.drafter import Draft
+
+DRAFT_FILE = "draft.ttl"
+
+
+@dataclass
+class Written:
+    """What `write_draft` wrote: the file, and how many facts and new entities it proposes."""
+
+    path: Path
+    facts: int
+    entities: int
+    content: str
+    rejected: list[str] = field(default_factory=list)
+
+
+def source_title(facts: Graph, text: str) -> str:
+    """Return the source's dct:title, or the text's first line."""
+    for title in facts.objects(None, URIRef(PREFIXES["dct"] + "title")):
+        return str(title)
+    return first_line(text)
+
+
+def render_draft(
+    slug: str,
+    text: str,
+    facts: Graph,
+    entities: Graph,
+    ontology: Graph,
+    *,
+    skip_known: bool = True,
+    make: Callable[[str, Graph, Graph], Draft] | None = None,
+) -> tuple[str, int, int]:
+    """Draft a text (default drafter, or `make`) and render the draft file; leave out what
+    `facts` states already."""
+    from kg.draft import evaluate, turtle
+    from kg.draft.drafter import draft_text
+    from kg.draft.rules import load
+
+    rules = load()
+    order = {k: v["properties"] for k, v in rules.templates["class"].items()}
+    draft = make(text, entities, ontology) if make else draft_text(text, entities, ontology, rules)
+    ns = f"{FACT}{slug}/"
+    taken = {str(s)[len(ns) :] for s in facts.subjects() if str(s).startswith(ns)}
+    title = source_title(facts, text)
+    reuse = _same_times(draft, facts, ns)
+    content = turtle.render(slug, title, draft, taken, order, reuse)
+    if skip_known and taken:
+        known = evaluate.views(facts, text, ontology)
+        drafted = evaluate.views(_parse(content), text, ontology)
+        above = evaluate.superclasses(ontology)
+        stated: dict[str, str] = {}
+        for d in drafted:
+            match = next((g for g in known if evaluate.finds(d, g, above)), None)
+            if match is not None:
+                stated[str(d.node)[len(ns) :]] = str(match.node)[len(ns) :]
+        if stated:
+            names = turtle.assign_names(draft, taken, reuse)
+            for p in draft.proposals:
+                p.existing = stated.get(names[id(p)], "")  # referred to as the facts' own node
+            draft.proposals = [p for p in draft.proposals if not p.existing]
+            content = turtle.render(slug, title, draft, taken, order, reuse)
+    return content, len(draft.proposals), len(draft.new_entities)
+
+
+def _same_times(draft: Draft, facts: Graph, ns: str) -> frozenset[str]:
+    """Return the names of the facts file's times that a draft's times equal (same label)."""
+    from rdflib.namespace import RDFS
+
+    from kg.draft.drafter import TimeNode
+
+    found = set()
+    for p in draft.proposals:
+        for _, v in p.values:
+            if isinstance(v, TimeNode):
+                name = f"time-{v.key}"
+                if str(facts.value(URIRef(ns + name), RDFS.label)) == v.text:
+                    found.add(name)
+    return frozenset(found)
+
+
+def _parse(content: str) -> Graph:
+    graph = Graph()
+    graph.parse(data=content, format="turtle")
+    return graph
+
+
+def write_draft(
+    folder: Path,
+    sources_root: Path | None = None,
+    *,
+    force: bool = False,
+    endpoint: str | None = None,
+    model: str = "local",
+) -> Written:
+    """Draft one registered source and write its draft.ttl (never an edited one, unless forced).
+
+    With `endpoint`, the facts are asked of a language model there (`kg.draft.model`); what
+    fails the quote and registry checks is listed in `Written.rejected`, not written.
+    """
+    from kg.draft import turtle
+
+    root = sources_root or resources.sources_dir()
+    _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
+    facts = parse_turtle(folder / FACTS_FILE)
+    entities = registry.load(root)
+    ontology = parse_turtle(resources.ontology_file())
+    rejected: list[str] = []
+    make = None
+    if endpoint is not None:
+        from kg.draft.model import model_draft
+
+        def make(text: str, entities: Graph, ontology: Graph) -> Draft:
+            draft, failed = model_draft(text, entities, ontology, endpoint, model)
+            rejected.extend(r.line() for r in failed)
+            return draft
+
+    content, n_facts, n_entities = render_draft(
+        folder.name, text, facts, entities, ontology, make=make
+    )
+    path = folder / DRAFT_FILE
+    if path.exists() and not force:
+        old = path.read_text(encoding="utf-8")
+        if old != content and not turtle.marker_ok(old):
+            raise InputError(
+                f"{path}: edited since kg draft wrote it; move the edits to facts.ttl "
+                "(kg review) or use --force to replace it"
+            )
+    atomic_write(path, content)
+    return Written(path, n_facts, n_entities, content, rejected)
+
+
+def atomic_write(path: Path, content: str) -> None:
+    """Write a file through a temporary file in its folder, so a failure leaves the old one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def fact_classes(graph: Graph) -> dict[URIRef, URIRef]:
+    """Return the class of every node of a graph typed in the kg: namespace."""
+    return {
+        s: o
+        for s, o in graph.subject_objects(RDF.type)
+        if isinstance(s, URIRef) and isinstance(o, URIRef) and str(o).startswith(str(KG._NS))
+    }

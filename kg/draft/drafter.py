@@ -1,0 +1,1603 @@
+"""The default drafter: offline, deterministic, explainable rules over a registered source.
+
+Each rule reads the text through `kg.draft.text` (tokens, sentences, quotations, the registry's
+names) and the lexicons of `kg.draft.rules`, and proposes facts (`Proposal`) with the exact
+span of the text that states them, the rule's name, a confidence and the reason. Nothing here
+writes files: `kg.draft.turtle` renders the proposals.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from kg import evidence
+from kg.authoring import first_line, slug_of
+from kg.draft import rules as rules_mod
+from kg.draft.rules import EventRule, Rules, Verb
+from kg.draft.text import METONYMS, PREPOSITIONS, Mention, Text, nlp, read
+from kg.namespaces import ENT, KG
+
+Span = evidence.Span
+PRONOUNS = frozenset({"he", "she"})
+EVENTS = frozenset(
+    [
+        "Meeting", "Conversation", "Agreement", "Address", "MilitaryExercise", "Seizure",
+        "Confrontation", "Establishment",
+    ]
+)  # fmt: skip
+NOUN_MARKERS = frozenset(
+    {"a", "an", "the", "this", "that", "his", "her", "its", "their", "our", "these", "those", "'s"}
+)
+
+
+@dataclass
+class TimeNode:
+    """A time expression as the text states it."""
+
+    key: str
+    text: str
+    kind: str  # "relative", "year" or "month"
+    value: str
+    interval: bool
+
+
+@dataclass
+class NewEntity:
+    """An entity the registry lacks, proposed for review."""
+
+    local: str
+    cls: str
+    label: str
+    span: Span
+    why: str
+
+
+@dataclass
+class Proposal:
+    """One drafted fact: its class, values, quote span and why it was proposed."""
+
+    cls: str
+    base: str
+    quote: Span
+    rule: str
+    confidence: float
+    why: str
+    values: list[tuple[str, Any]] = field(default_factory=list)
+    participations: list[tuple[URIRef, str]] = field(default_factory=list)
+    existing: str = ""  # the name of the fact of facts.ttl that states it already, if one does
+
+    def entities(self, prop: str) -> list[URIRef]:
+        """Return the entity values of one property."""
+        return [v for p, v in self.values if p == prop and isinstance(v, URIRef)]
+
+
+@dataclass
+class Draft:
+    """Everything the drafter proposes for one text."""
+
+    text: Text
+    proposals: list[Proposal] = field(default_factory=list)
+    new_entities: list[NewEntity] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@functools.cache
+def _matcher(key: str, entries: tuple[tuple[str, tuple[str, ...]], ...]) -> Any:
+    """Return a spaCy Matcher for lexicon entries (name, forms); "?" is one optional word."""
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    matcher = Matcher(nlp().vocab)
+    phrases = PhraseMatcher(nlp().vocab, attr="LOWER")
+    for name, forms in entries:
+        patterns = []
+        plain = []
+        for form in forms:
+            doc = nlp().make_doc(form.replace("’", "'"))
+            if any(t.text == "?" for t in doc):
+                patterns.append(
+                    [{"OP": "?"} if t.text == "?" else {"LOWER": t.lower_} for t in doc]
+                )
+            else:
+                plain.append(doc)
+        if patterns:
+            matcher.add(name, patterns)
+        if plain:
+            phrases.add(name, plain)
+    return matcher, phrases
+
+
+def find(t: Text, key: str, entries: list[tuple[str, tuple[str, ...]]]) -> list[tuple[Span, str]]:
+    """Return the longest non-overlapping matches of lexicon forms, as (span, entry name)."""
+    from spacy.util import filter_spans
+
+    matcher, phrases = _matcher(key, tuple(entries))
+    spans = []
+    found_ids = [
+        *(matcher(t.doc) if len(matcher) else []),
+        *(phrases(t.doc) if len(phrases) else []),
+    ]
+    for match_id, start, end in found_ids:
+        span = t.doc[start:end]
+        span.label_ = nlp().vocab.strings[match_id]
+        spans.append(span)
+    found = [
+        (Span(s[0].idx, s[-1].idx + len(s[-1].text)), s.label_)
+        for s in sorted(filter_spans(spans), key=lambda s: s.start)
+    ]
+    return found
+
+
+def words_in(t: Text, span: Span) -> list[str]:
+    """Return the lower-case tokens inside a span."""
+    i = t.token_at(span.begin)
+    out = []
+    while i < len(t.tokens) and t.tokens[i].end <= span.end:
+        if t.tokens[i].begin >= span.begin:
+            out.append(t.tokens[i].lower)
+        i += 1
+    return out
+
+
+def has_phrase(words: list[str], phrase: str) -> int:
+    """Return the index where `phrase` (words) starts in `words`, or -1."""
+    target = phrase.lower().replace("’", "'").split()
+    for i in range(len(words) - len(target) + 1):
+        if words[i : i + len(target)] == target:
+            return i
+    return -1
+
+
+# --------------------------------------------------------------------------- the drafter
+
+
+class Drafter:
+    """Apply every rule to one text."""
+
+    def __init__(self, text: str, entities: Graph, ontology: Graph, rules: Rules) -> None:
+        self.rules = rules
+        self.entities = entities
+        self.ontology = ontology
+        self.raw = text
+        self.t = read(text, entities, ontology, rules.relations.get("capitals", {}))
+        self.draft = Draft(self.t)
+        self.title = self._title_span()
+        self.roles_by_label = {
+            " ".join(self.t.label(r).casefold().split()): r
+            for r in entities.subjects(RDF.type, KG.Role)
+            if isinstance(r, URIRef)
+        }
+        self.demonyms = self._demonyms()
+        self.times: dict[str, TimeNode] = {}
+        self.holding_in: dict[URIRef, URIRef] = {}
+
+    # ..................................................................... helpers
+
+    def _title_span(self) -> Span | None:
+        title = first_line(self.raw)
+        if self.t.sentences and self.t.sentences[0].slice(self.raw) == title:
+            return self.t.sentences[0]
+        return None
+
+    def _demonyms(self) -> dict[str, URIRef]:
+        by_label = {}
+        for entity, label in self.entities.subject_objects(RDFS.label):
+            if isinstance(entity, URIRef) and self.t.is_a(entity, KG.State):
+                by_label[str(label)] = entity
+        out = {}
+        for word, state in self.rules.roles.get("demonyms", {}).items():
+            if state in by_label:
+                out[word] = by_label[state]
+        return out
+
+    def inside_name(self, span: Span) -> bool:
+        """Say whether a span overlaps a registry name (a verb there is part of the name)."""
+        return any(m.begin < span.end and span.begin < m.end for m in self.t.mentions)
+
+    def in_title(self, pos: int) -> bool:
+        """Say whether a position lies in the headline (drafted from, never)."""
+        return self.title is not None and self.title.begin <= pos < self.title.end
+
+    def actors(self, begin: int, end: int) -> list[Mention]:
+        """Return the actor mentions inside [begin, end), outside quotations."""
+        return [
+            m
+            for m in self.t.mentions
+            if m.reading == "actor"
+            and begin <= m.begin
+            and m.end <= end
+            and not self.t.quoted(m.begin)
+        ]
+
+    def places(self, begin: int, end: int) -> list[Mention]:
+        """Return the place mentions inside [begin, end), outside quotations."""
+        return [
+            m
+            for m in self.t.mentions
+            if m.reading == "place"
+            and begin <= m.begin
+            and m.end <= end
+            and not self.t.quoted(m.begin)
+        ]
+
+    def mention_at(self, begin: int, end: int, reading: str = "actor") -> Mention | None:
+        """Return the mention of one reading that overlaps [begin, end)."""
+        for m in self.t.mentions:
+            if m.reading == reading and m.begin < end and begin < m.end:
+                return m
+        return None
+
+    def possessive(self, m: Mention) -> bool:
+        """Say whether a mention is followed by 's (a possessor)."""
+        return self.t.norm[m.end : m.end + 2] == "'s"
+
+    def governed(self, m: Mention) -> bool:
+        """Say whether a mention is the object of a preposition (through a possessor chain)."""
+        if m.kind == "pronoun":
+            return False  # he, she: never the object of a preposition
+        pos = m.begin
+        for _ in range(3):
+            before = self.t.before(pos, 1)
+            if not before:
+                return False
+            word = before[0]
+            if word.lower in PREPOSITIONS:
+                return True
+            if word.lower in ("the", "a", "an"):
+                pos = word.begin
+                continue
+            if word.lower == "'s":
+                owner = self.mention_at(word.begin - 1, word.begin)
+                if owner is None:
+                    return False
+                pos = owner.begin
+                continue
+            return False
+        return False
+
+    def last_person(self, pos: int) -> Mention | None:
+        """Return the last person named before `pos`, outside quotations."""
+        found = None
+        for m in self.t.mentions:
+            if m.end > pos:
+                break
+            if (
+                m.reading == "actor"
+                and self.t.is_a(m.entity, KG.Person)
+                and not self.t.quoted(m.begin)
+            ):
+                found = m
+        return found
+
+    def pronoun(self, token_begin: int, token_end: int) -> Mention | None:
+        """Resolve he/she to the last person named before it."""
+        person = self.last_person(token_begin)
+        if person is None:
+            return None
+        return Mention(
+            token_begin,
+            token_end,
+            self.raw[token_begin:token_end],
+            person.entity,
+            "pronoun",
+            "actor",
+        )
+
+    def trim(self, begin: int, end: int) -> Span:
+        """Return a span without surrounding spaces and trailing , ; : or a bare full stop."""
+        while begin < end and self.raw[begin].isspace():
+            begin += 1
+        while end > begin and (self.raw[end - 1].isspace() or self.raw[end - 1] in ",;:—–"):
+            end -= 1
+        if end > begin and self.raw[end - 1] == "." and self.raw[end - 2 : end - 1] not in '”"':
+            end -= 1
+        return Span(begin, end)
+
+    def boundaries(self, sentence: Span) -> list[int]:
+        """Return the clause boundaries of a sentence: ; — , which/who, , V-ing, and that."""
+        cuts = {sentence.begin, sentence.end}
+        toks = [tk for tk in self.t.tokens if sentence.begin <= tk.begin < sentence.end]
+        for a, b in itertools.pairwise(toks):
+            if self.t.quoted(a.begin):
+                continue
+            if a.text in (";", "—", "–") or (a.text == "," and b.lower in ("which", "who")):
+                cuts.add(b.begin)
+            elif a.text == "," and b.lower.endswith("ing") and b.lower.isalpha():
+                cuts.add(a.begin)
+            elif b.lower == "that" and a.begin in self.speech_ends:
+                cuts.add(b.end)
+        return sorted(cuts)
+
+    def segment(self, pos: int) -> Span:
+        """Return the clause of the sentence that holds `pos`."""
+        sentence = self.t.sentence_of(pos)
+        cuts = self.boundaries(sentence)
+        begin = max(c for c in cuts if c <= pos)
+        end = min(c for c in cuts if c > pos) if any(c > pos for c in cuts) else sentence.end
+        return Span(begin, end)
+
+    # ..................................................................... run
+
+    def run(self) -> Draft:
+        """Propose every fact the rules find, in a fixed order."""
+        self.verb_matches = self._verb_matches()
+        self.speech_ends = {
+            self.t.tokens[self.t.token_at(span.end - 1)].begin for span, _ in self.verb_matches
+        }
+        self.time_matches = self._times()
+        self.roles_rule()
+        self.counterparts_rule()
+        self.affiliations_rule()
+        self.locations_rule()
+        self.memberships_rule()
+        self.alliances_rule()
+        self.claims_rule()
+        self.contests_rule()
+        self.metonyms_rule()
+        self.events_rule()
+        self.statements_rule()
+        return self.draft
+
+    def add(self, proposal: Proposal) -> Proposal:
+        """Keep a proposal unless the same class already states the same values at that quote."""
+        for other in self.draft.proposals:
+            once = (
+                proposal.cls not in ("Statement", "MetonymMention") and proposal.cls not in EVENTS
+            )
+            overlap = (
+                other.quote.begin < proposal.quote.end and proposal.quote.begin < other.quote.end
+            )
+            if (
+                (once or overlap)
+                and other.cls == proposal.cls
+                and sorted(map(str, other.values)) == sorted(map(str, proposal.values))
+                and sorted(map(str, other.participations))
+                == sorted(map(str, proposal.participations))
+            ):
+                return other
+        self.draft.proposals.append(proposal)
+        return proposal
+
+    def local(self, entity: URIRef) -> str:
+        """Return an entity's local name, for fact names."""
+        return entity.rsplit("/", 1)[-1].removeprefix("role-")
+
+    # ..................................................................... roles
+
+    def roles_rule(self) -> None:
+        """Titles before a name, appositions after it, and possessive titles before a comma."""
+        heads = {h.split()[-1] for h in self.rules.roles["heads"]}
+        modifiers = set(self.rules.roles["modifiers"])
+        stops = set(self.rules.roles["stops"])
+        confidence = 0.9
+        for m in list(self.t.mentions):
+            if m.reading != "actor" or not self.t.is_a(m.entity, KG.Person) or m.kind == "pronoun":
+                continue
+            if self.t.quoted(m.begin) or self.in_title(m.begin):
+                continue
+            found = self._title_before(m, heads, modifiers, stops)
+            if found is not None:
+                begin, title_begin, role_in = found
+                self._role(
+                    m,
+                    Span(title_begin, self._prev_end(m.begin)),
+                    role_in,
+                    Span(begin, m.end),
+                    "role.title-before-name",
+                    confidence,
+                    "a title right before a name",
+                )
+                continue
+            found2 = self._apposition_after(m, heads, stops)
+            if found2 is not None:
+                title, role_in, end = found2
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(m.begin, end),
+                    "role.apposition",
+                    confidence,
+                    "an apposition after a name: NAME, TITLE for ORG",
+                )
+                continue
+            found3 = self._title_comma_before(m, heads, modifiers)
+            if found3 is not None:
+                begin, title, role_in = found3
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(begin, m.end),
+                    "role.title-comma-name",
+                    0.8,
+                    "a possessive title before a comma and a name",
+                )
+
+    def _prev_end(self, pos: int) -> int:
+        before = self.t.before(pos, 1)
+        return before[0].end if before else pos
+
+    def _title_before(
+        self, m: Mention, heads: set[str], modifiers: set[str], stops: set[str]
+    ) -> tuple[int, int, URIRef | None] | None:
+        toks = self.t.before(m.begin, 8)
+        if not toks or toks[-1].lower not in heads:
+            return None
+        title_begin = toks[-1].begin
+        begin = title_begin
+        role_in: URIRef | None = None
+        for tk in reversed(toks[:-1]):
+            owner = self.mention_at(tk.begin, tk.end)
+            if owner is not None and not self.t.is_a(owner.entity, KG.Person):
+                role_in = owner.entity
+                begin = owner.begin
+                break
+            if tk.text in self.demonyms:
+                role_in = self.demonyms[tk.text]
+                begin = tk.begin
+                two = self.t.before(tk.begin, 1)
+                if two and f"{two[0].text} {tk.text}" in self.demonyms:
+                    role_in = self.demonyms[f"{two[0].text} {tk.text}"]
+                    begin = two[0].begin
+                break
+            if tk.lower in stops or not tk.text.isalpha():
+                break
+            if tk.text[:1].isupper() or tk.lower in modifiers or tk.lower in heads:
+                title_begin = begin = tk.begin
+                continue
+            break
+        return begin, title_begin, role_in
+
+    def _apposition_after(
+        self, m: Mention, heads: set[str], stops: set[str]
+    ) -> tuple[Span, URIRef | None, int] | None:
+        toks = self.t.after(m.end, 12)
+        if len(toks) < 2 or toks[0].text != ",":
+            return None
+        i = 1
+        if toks[i].lower in ("a", "an", "the"):
+            i += 1
+        start = i
+        while (
+            i < len(toks)
+            and toks[i].text.isalpha()
+            and toks[i].lower not in self.rules.roles["of_organisation"]
+        ):
+            if self.mention_at(toks[i].begin, toks[i].end) is not None:
+                break
+            i += 1
+        if i == start or toks[i - 1].lower not in heads:
+            return None
+        title = Span(toks[start].begin, toks[i - 1].end)
+        end = title.end
+        role_in = None
+        if i < len(toks) and toks[i].lower in self.rules.roles["of_organisation"]:
+            org = None
+            for tk in toks[i + 1 :]:
+                hit = self.mention_at(tk.begin, tk.end)
+                if hit is not None:
+                    org = hit
+                    continue
+                if tk.lower in ("the", "'s") or (org is not None and tk.begin < org.end):
+                    continue
+                break
+            if org is not None:
+                role_in = org.entity
+                end = org.end
+        return title, role_in, end
+
+    def _title_comma_before(
+        self, m: Mention, heads: set[str], modifiers: set[str]
+    ) -> tuple[int, Span, URIRef | None] | None:
+        toks = self.t.before(m.begin, 10)
+        if len(toks) < 3 or toks[-1].text != ",":
+            return None
+        j = len(toks) - 2
+        while j >= 0 and toks[j].lower not in heads:
+            if not toks[j].text.isalpha() and toks[j].text != "'s":
+                return None
+            j -= 1
+        if j < 1 or toks[j - 1].lower != "'s":
+            return None
+        owner = self.mention_at(toks[j - 2].begin, toks[j - 2].end) if j >= 2 else None
+        if owner is None:
+            return None
+        title = Span(toks[j].begin, toks[j].end)
+        return owner.begin, title, owner.entity
+
+    def _role(
+        self,
+        m: Mention,
+        title: Span,
+        role_in: URIRef | None,
+        quote: Span,
+        rule: str,
+        confidence: float,
+        why: str,
+    ) -> None:
+        words = self.raw[title.begin : title.end].split()
+        role = None
+        for i in range(len(words)):
+            key = " ".join(words[i:]).casefold()
+            if key in self.roles_by_label:
+                role = self.roles_by_label[key]
+                break
+        if role is None:
+            modifiers = set(self.rules.roles["modifiers"]) | set(self.rules.roles["heads"])
+            start = next((i for i, w in enumerate(words) if w.lower() in modifiers), len(words) - 1)
+            label = " ".join(words[start:])
+            if start == 0 and title.begin == self.t.sentence_of(title.begin).begin:
+                label = label[:1].lower() + label[1:]
+            role = self.new_entity(
+                "role-" + slug_of(label), "kg:Role", label, title, "a title the registry lacks"
+            )
+        values: list[tuple[str, Any]] = [("kg:holder", m.entity), ("kg:role", role)]
+        if role_in is not None and role_in != m.entity:
+            values.append(("kg:roleIn", role_in))
+            self.holding_in.setdefault(m.entity, role_in)
+        self.add(
+            Proposal(
+                "RoleHolding", f"role-{self.local(m.entity)}", quote, rule, confidence, why, values
+            )
+        )
+
+    def new_entity(self, local: str, cls: str, label: str, span: Span, why: str) -> URIRef:
+        """Propose an entity the registry lacks (once), and return its IRI."""
+        iri = ENT[local]
+        if (iri, None, None) in self.entities:
+            return iri
+        if not any(e.local == local for e in self.draft.new_entities):
+            self.draft.new_entities.append(NewEntity(local, cls, label, span, why))
+        return iri
+
+    # ..................................................................... relations
+
+    def counterparts_rule(self) -> None:
+        """ "his Chinese counterpart, Admiral Dong Jun": counterparts, and an affiliation."""
+        nouns = set(self.rules.relations["counterpart"]["nouns"])
+        confidence = self.rules.confidence("counterpart")
+        for tk in self.t.tokens:
+            if tk.lower not in nouns or self.t.quoted(tk.begin):
+                continue
+            before = self.t.before(tk.begin, 3)
+            owner_i = next(
+                (j for j in range(len(before) - 1, -1, -1) if before[j].lower in ("his", "her")),
+                None,
+            )
+            if owner_i is None:
+                continue
+            demonym = " ".join(x.text for x in before[owner_i + 1 :])
+            state = self.demonyms.get(demonym) if demonym else None
+            person = None
+            for m in self.actors(tk.end, self.t.sentence_of(tk.begin).end):
+                if self.t.is_a(m.entity, KG.Person):
+                    person = m
+                break
+            if person is None or len(self.t.after(tk.end, 6)) == 0:
+                continue
+            if person.begin - tk.end > 40:
+                continue
+            holder = self.last_person(before[owner_i].begin)
+            if holder is None or holder.entity == person.entity:
+                continue
+            quote = Span(before[owner_i].begin, person.end)
+            pair = sorted([holder.entity, person.entity])
+            self.add(
+                Proposal(
+                    "Counterpart",
+                    f"counterpart-{self.local(pair[0])}-{self.local(pair[1])}",
+                    quote,
+                    "counterpart.his-counterpart",
+                    confidence,
+                    "“his/her … counterpart, NAME”",
+                    [("kg:counterpart", e) for e in pair],
+                )
+            )
+            if state is not None:
+                self.add(
+                    Proposal(
+                        "Affiliation",
+                        f"affiliation-{self.local(person.entity)}-{self.local(state)}",
+                        quote,
+                        "affiliation.counterpart-demonym",
+                        confidence,
+                        f"the demonym “{demonym}” before counterpart",
+                        [("kg:affiliate", person.entity), ("kg:affiliatedTo", state)],
+                    )
+                )
+
+    def affiliations_rule(self) -> None:
+        """Names that begin with a demonym or another name, possessives, names inside names."""
+        confidence = self.rules.confidence("affiliation")
+        seen: set[tuple[URIRef, URIRef]] = set()
+        org_like = (KG.Organization, KG.Group)
+
+        def add(affiliate: URIRef, to: URIRef, quote: Span, rule: str, why: str) -> None:
+            if affiliate == to or (affiliate, to) in seen:
+                return
+            seen.add((affiliate, to))
+            self.add(
+                Proposal(
+                    "Affiliation",
+                    f"affiliation-{self.local(affiliate)}-{self.local(to)}",
+                    quote,
+                    rule,
+                    confidence,
+                    why,
+                    [("kg:affiliate", affiliate), ("kg:affiliatedTo", to)],
+                )
+            )
+
+        label_owner: dict[str, URIRef] = {}
+        for m in self.t.mentions:
+            if m.reading == "actor" and m.kind in ("label", "altLabel"):
+                label_owner.setdefault(m.text.replace("’", "'"), m.entity)
+        for entity, label in self.entities.subject_objects(RDFS.label):
+            if isinstance(entity, URIRef) and self.t.is_a(entity, KG.Actor):
+                label_owner.setdefault(str(label).replace("’", "'"), entity)
+        for m in self.t.mentions:
+            if m.reading != "actor" or self.t.quoted(m.begin) or self.in_title(m.begin):
+                continue
+            if not any(self.t.is_a(m.entity, c) for c in org_like):
+                continue
+            words = m.text.replace("’", "'")
+            first = words.split()[0]
+            span = Span(m.begin, m.end)
+            if first in self.demonyms:
+                add(
+                    m.entity,
+                    self.demonyms[first],
+                    span,
+                    "affiliation.demonym-name",
+                    f"the name begins with the demonym “{first}”",
+                )
+            inner = None
+            for name, owner in sorted(label_owner.items(), key=lambda kv: -len(kv[0])):
+                if (
+                    owner != m.entity
+                    and name != words
+                    and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", words)
+                ):
+                    inner = owner
+                    add(
+                        m.entity,
+                        owner,
+                        span,
+                        "affiliation.name-in-name",
+                        f"the name contains the name “{name}”",
+                    )
+                    break
+            if self.t.word_before(m.begin) == "'s":
+                apostrophe = self.t.before(m.begin, 1)[0]
+                owner_m = self.mention_at(apostrophe.begin - 1, apostrophe.begin)
+                if owner_m is not None and owner_m.entity != m.entity:
+                    target = inner if inner is not None else m.entity
+                    add(
+                        target,
+                        owner_m.entity,
+                        Span(owner_m.begin, m.end),
+                        "affiliation.possessive",
+                        "a possessive: “X’s ORGANISATION”",
+                    )
+
+    def locations_rule(self) -> None:
+        """ "Kuala Lumpur, Malaysia": a city and the state that holds it."""
+        confidence = self.rules.confidence("location")
+        for m in self.t.mentions:
+            if m.reading != "place" or not self.t.is_a(m.entity, KG.City):
+                continue
+            if self.raw[m.end : m.end + 2] != ", ":
+                continue
+            for n in self.t.mentions:
+                if n.begin == m.end + 2 and self.t.is_a(n.entity, KG.State):
+                    self.add(
+                        Proposal(
+                            "Location",
+                            f"location-{self.local(m.entity)}-{self.local(n.entity)}",
+                            Span(m.begin, n.end),
+                            "location.city-comma-state",
+                            confidence,
+                            "“CITY, STATE”",
+                            [("kg:locatedPlace", m.entity), ("kg:containingPlace", n.entity)],
+                        )
+                    )
+                    break
+
+    def _list_after(self, pos: int) -> list[Mention]:
+        """Return the actors listed from `pos` on: "A, B, and C" (articles allowed)."""
+        items: list[Mention] = []
+        cursor = pos
+        while True:
+            nxt = [
+                m
+                for m in self.t.mentions
+                if m.reading in ("actor", "place")
+                and m.begin >= cursor
+                and self.t.is_a(m.entity, KG.Actor)
+            ]
+            if not nxt:
+                return items
+            m = min(nxt, key=lambda x: x.begin)
+            gap = self.raw[cursor : m.begin].strip().lower()
+            if gap not in (
+                "",
+                ",",
+                "and",
+                ", and",
+                "the",
+                ", the",
+                "and the",
+                ", and the",
+                "or",
+                ", or",
+            ):
+                return items
+            if not items and gap.rstrip(" the") not in ("", ","):
+                return items
+            items.append(m)
+            cursor = m.end
+
+    def memberships_rule(self) -> None:
+        """ "ASEAN members like A, B and C", "X, a member of ASEAN", "X, an ASEAN member"."""
+        conf = self.rules.confidence("membership")
+        rel = self.rules.relations["membership"]
+        for span, _ in find(self.t, "membership", [("member", tuple(rel["nouns"]))]):
+            if self.t.quoted(span.begin) or self.in_title(span.begin):
+                continue
+            org = self.mention_at(span.begin - 2, span.begin - 1)
+            after = self.raw[span.end :].lstrip()
+            det_before = self.t.word_before(span.begin if org is None else org.begin)
+            if org is not None and self.t.is_a(org.entity, KG.Organization):
+                cue = next((c for c in rel["list_cues"] if after.lower().startswith(c + " ")), None)
+                if cue is not None:
+                    start = span.end + (len(self.raw[span.end :]) - len(after)) + len(cue)
+                    items = self._list_after(start)
+                    for item in items:
+                        self._membership(
+                            item.entity,
+                            org.entity,
+                            Span(org.begin, items[-1].end),
+                            "membership.org-members-like",
+                            conf,
+                            f"“ORG {self.raw[span.begin : span.end]} {cue} A, B …”",
+                        )
+                    if items:
+                        continue
+                if det_before in ("a", "an"):
+                    member = self._before_comma(org.begin - len(det_before) - 1)
+                    if member is not None:
+                        self._membership(
+                            member.entity,
+                            org.entity,
+                            Span(member.begin, span.end),
+                            "membership.x-an-org-member",
+                            conf,
+                            "“X, an ORG member”",
+                        )
+                continue
+            if self.t.word_before(span.begin) in ("a", "an") and after.lower().startswith("of "):
+                target = self.mention_at(span.end + 4, span.end + 40)
+                member = self._before_comma(span.begin - len(self.t.word_before(span.begin)) - 1)
+                if (
+                    target is not None
+                    and member is not None
+                    and self.t.is_a(target.entity, KG.Organization)
+                ):
+                    self._membership(
+                        member.entity,
+                        target.entity,
+                        Span(member.begin, target.end),
+                        "membership.x-a-member-of-org",
+                        conf,
+                        "“X, a member of ORG”",
+                    )
+
+    def _before_comma(self, pos: int) -> Mention | None:
+        """Return the actor named just before ", " ending at `pos`."""
+        text = self.raw[:pos].rstrip()
+        if not text.endswith(","):
+            return None
+        end = len(text) - 1
+        for m in self.t.mentions:
+            if m.end == end and m.reading == "actor":
+                return m
+        return None
+
+    def _membership(
+        self, member: URIRef, org: URIRef, quote: Span, rule: str, conf: float, why: str
+    ) -> None:
+        if member == org:
+            return
+        self.add(
+            Proposal(
+                "Membership",
+                f"membership-{self.local(member)}-{self.local(org)}",
+                quote,
+                rule,
+                conf,
+                why,
+                [("kg:member", member), ("kg:organization", org)],
+            )
+        )
+
+    def alliances_rule(self) -> None:
+        """ "X, a key U.S. ally", "X, a treaty ally of Y"."""
+        conf = self.rules.confidence("alliance")
+        nouns = set(self.rules.relations["alliance"]["nouns"])
+        for tk in self.t.tokens:
+            if tk.lower not in nouns or self.t.quoted(tk.begin):
+                continue
+            before = self.t.before(tk.begin, 5)
+            det = next(
+                (j for j in range(len(before) - 1, -1, -1) if before[j].lower in ("a", "an")), None
+            )
+            if det is None:
+                continue
+            member = self._before_comma(before[det].begin)
+            if member is None:
+                continue
+            partner = None
+            for x in before[det + 1 :]:
+                partner_m = self.mention_at(x.begin, x.end)
+                if partner_m is not None:
+                    partner = partner_m
+                elif x.text in self.demonyms:
+                    partner = Mention(
+                        x.begin, x.end, x.text, self.demonyms[x.text], "demonym", "actor"
+                    )
+            end = tk.end
+            if partner is None and self.raw[tk.end : tk.end + 4] == " of ":
+                partner = self.mention_at(tk.end + 4, tk.end + 30)
+                if partner is not None:
+                    end = partner.end
+            if partner is None or partner.entity == member.entity:
+                continue
+            pair = sorted([member.entity, partner.entity])
+            self.add(
+                Proposal(
+                    "Alliance",
+                    f"alliance-{self.local(pair[0])}-{self.local(pair[1])}",
+                    Span(member.begin, end),
+                    "alliance.x-a-y-ally",
+                    conf,
+                    "“X, a … Y ally”",
+                    [("kg:ally", e) for e in pair],
+                )
+            )
+
+    def claims_rule(self) -> None:
+        """ "China’s claims over the Scarborough Shoal", "China claims the South China Sea"."""
+        conf = self.rules.confidence("claim")
+        rel = self.rules.relations["claim"]
+        nouns = {n.split()[-1] for n in rel["nouns"]}
+        self.claims: list[Proposal] = []
+        for tk in self.t.tokens:
+            if tk.lower not in nouns or self.t.quoted(tk.begin) or self.in_title(tk.begin):
+                continue
+            claimant = None
+            before = self.t.before(tk.begin, 5)
+            for j in range(len(before) - 1, -1, -1):
+                if before[j].lower == "'s":
+                    claimant = self.mention_at(before[j].begin - 1, before[j].begin)
+                    break
+                if not before[j].text.isalpha() or before[j].lower in ("the", "a", "an"):
+                    break
+            if claimant is None and before:
+                direct = self.mention_at(before[-1].begin, before[-1].end)
+                if direct is not None and tk.lower in rel["verbs"]:
+                    claimant = direct
+            if claimant is None or not self.t.is_a(claimant.entity, KG.Actor):
+                continue
+            place = None
+            for x in self.t.after(tk.end, 6):
+                hit = self.mention_at(x.begin, x.end, "place")
+                if hit is not None and not self.t.is_a(hit.entity, KG.State):
+                    place = hit
+                    break
+                if x.text in (",", ".", ";"):
+                    break
+            if place is None:
+                continue
+            quote = Span(claimant.begin, place.end)
+            prop = self.add(
+                Proposal(
+                    "TerritorialClaim",
+                    f"claim-{self.local(claimant.entity)}-{self.local(place.entity)}",
+                    quote,
+                    "claim.x-claims-place",
+                    conf,
+                    "“X’s claims over PLACE”",
+                    [("kg:claimant", claimant.entity), ("kg:claimedPlace", place.entity)],
+                )
+            )
+            if prop not in self.claims:
+                self.claims.append(prop)
+
+    def contests_rule(self) -> None:
+        """ "A, B and C contesting China’s claims": each contests the claimant's claim."""
+        conf = self.rules.confidence("contest")
+        verbs = set(self.rules.relations["contest"]["verbs"])
+        nouns = {n.split()[-1] for n in self.rules.relations["claim"]["nouns"]}
+        for tk in self.t.tokens:
+            if tk.lower not in verbs or self.t.quoted(tk.begin) or self.in_title(tk.begin):
+                continue
+            after = self.t.after(tk.end, 6)
+            claimant = None
+            end = None
+            for j, x in enumerate(after):
+                if x.lower == "'s" and j > 0:
+                    claimant = self.mention_at(after[j - 1].begin, after[j - 1].end)
+                if claimant is not None and x.lower in nouns:
+                    end = x.end
+                    break
+            if claimant is None or end is None:
+                continue
+            claims = [c for c in self.claims if claimant.entity in c.entities("kg:claimant")]
+            if not claims:
+                continue
+            place_here = self.places(tk.end, end + 40)
+            chosen = next(
+                (
+                    c
+                    for c in claims
+                    if place_here and place_here[0].entity in c.entities("kg:claimedPlace")
+                ),
+                None,
+            )
+            if chosen is None:
+                earlier = [c for c in claims if c.quote.begin < tk.begin]
+                chosen = earlier[-1] if earlier else claims[0]
+            if place_here and place_here[0].entity in chosen.entities("kg:claimedPlace"):
+                end = max(end, place_here[0].end)
+            contesters = self._contesters(tk.begin)
+            for c in contesters:
+                self.add(
+                    Proposal(
+                        "ClaimContest",
+                        f"contest-{self.local(c.entity)}-{chosen.base}",
+                        Span(min(x.begin for x in contesters), end),
+                        "contest.x-contesting-claims",
+                        conf,
+                        f"“X {tk.text} Y’s claims”",
+                        [("kg:contester", c.entity), ("kg:contestedClaim", chosen)],
+                    )
+                )
+
+    def _contesters(self, pos: int) -> list[Mention]:
+        """Return who does what the verb at `pos` says: a list before it, or its subject."""
+        sentence = self.t.sentence_of(pos)
+        before = [m for m in self.actors(sentence.begin, pos) if not self.possessive(m)]
+        if not before:
+            return []
+        tail = [before[-1]]
+        for m in reversed(before[:-1]):
+            gap = self.raw[m.end : tail[0].begin].strip().lower()
+            if gap in (",", "and", ", and", ", the", "and the", ", and the", "the"):
+                tail.insert(0, m)
+            else:
+                break
+        if self.raw[tail[-1].end : pos].strip() == "" or len(tail) > 1:
+            return tail if all(not self.governed(m) or len(tail) > 1 for m in tail) else []
+        subject = [m for m in before if not self.governed(m)]
+        return subject[-1:] if subject else []
+
+    def metonyms_rule(self) -> None:
+        """A capital or other name that stands for an actor: a kg:MetonymMention each time."""
+        for m in self.t.mentions:
+            if m.kind not in METONYMS or m.reading != "actor" or self.in_title(m.begin):
+                continue
+            before = self.t.before(m.begin, 1)
+            begin = before[0].begin if before and before[0].text.isalpha() else m.begin
+            end = m.end
+            for x in self.t.after(m.end, 3):
+                if not x.text.isalpha() and x.text != "'s":
+                    break
+                end = x.end
+            self.add(
+                Proposal(
+                    "MetonymMention",
+                    f"metonym-{slug_of(m.text)}",
+                    Span(begin, end),
+                    "metonym.registry" if m.kind == "metonym" else "metonym.capital",
+                    0.9 if m.kind == "metonym" else 0.8,
+                    f"“{m.text}” is a metonym of {self.t.label(m.entity)} in the registry"
+                    if m.kind == "metonym"
+                    else f"“{m.text}” is the capital of {self.t.label(m.entity)} (relations.toml)",
+                    [("kg:mentionText", Literal(m.text)), ("kg:refersTo", m.entity)],
+                )
+            )
+
+    # ..................................................................... times
+
+    def _times(self) -> list[tuple[Span, TimeNode]]:
+        times = self.rules.times
+        found: list[tuple[Span, TimeNode]] = []
+        for span, _ in find(self.t, "time", [("relative", tuple(times["relative"]))]):
+            words = self.raw[span.begin : span.end]
+            key = slug_of(words.removeprefix("on ").removeprefix("On "))
+            interval = any(w in words.lower() for w in times["intervals"])
+            found.append((span, TimeNode(key, words, "relative", words, interval)))
+        months = {m: i + 1 for i, m in enumerate(times["months"])}
+        cues = set(times["month_cues"])
+        for tk in self.t.tokens:
+            before = self.t.word_before(tk.begin)
+            if tk.text.lower() in months and tk.text[:1].isupper() and before in cues:
+                if tk.text == "May" and before not in (
+                    "in",
+                    "since",
+                    "by",
+                    "until",
+                    "early",
+                    "late",
+                ):
+                    continue
+                number = months[tk.text.lower()]
+                found.append(
+                    (
+                        Span(tk.begin, tk.end),
+                        TimeNode(slug_of(tk.text), tk.text, "month", f"--{number:02d}", True),
+                    )
+                )
+            elif re.fullmatch(r"(1[89]|20)\d\d", tk.text) and before in cues:
+                found.append(
+                    (Span(tk.begin, tk.end), TimeNode(tk.text, tk.text, "year", tk.text, False))
+                )
+        return sorted(found, key=lambda x: x[0].begin)
+
+    def time_in(self, span: Span) -> TimeNode | None:
+        """Return the first time expression inside a span (registered once per key)."""
+        for where, node in self.time_matches:
+            if (
+                span.begin <= where.begin
+                and where.end <= span.end
+                and not self.t.quoted(where.begin)
+            ):
+                return self.times.setdefault(node.key, node)
+        return None
+
+    def time_span(self, span: Span) -> Span | None:
+        """Return where the first time expression inside a span is."""
+        for where, _node in self.time_matches:
+            if span.begin <= where.begin and where.end <= span.end:
+                return where
+        return None
+
+    # ..................................................................... events
+
+    def events_rule(self) -> None:
+        """Meetings, conversations, agreements, exercises, seizures, confrontations, …"""
+        entries = [(e.cls, e.forms) for e in self.rules.events]
+        by_cls = {e.cls: e for e in self.rules.events}
+        self.events: list[Proposal] = []
+        for span, cls in find(self.t, "event", entries):
+            if self.t.quoted(span.begin) or self.in_title(span.begin) or self.inside_name(span):
+                continue
+            self._event(span, by_cls[cls])
+
+    def _anaphoric(self, span: Span, cls: str) -> bool:
+        before = self.t.before(span.begin, 3)
+        for tk in reversed(before):
+            if self.mention_at(tk.begin, tk.end) is not None or (
+                tk.text[:1].isupper() and tk.lower not in self.rules.determiners
+            ):
+                return False
+            if tk.lower in self.rules.determiners:
+                return any(e.cls == cls and e.quote.begin < span.begin for e in self.events)
+            if not tk.text.isalpha() or tk.lower in self.rules.not_between:
+                return False
+        return False
+
+    def _event(self, span: Span, rule: EventRule) -> None:
+        if self._anaphoric(span, rule.cls):
+            return
+        inherited = self._antecedent(span)
+        seg = self.segment(span.begin)
+        sentence = self.t.sentence_of(span.begin)
+        setting = "sidelines of" in self.raw[max(sentence.begin, span.begin - 40) : span.begin]
+        for other in self.events:
+            if (
+                other.cls == rule.cls
+                and other.quote.begin < seg.end
+                and seg.begin < other.quote.end
+            ):
+                return  # one event of a class per clause
+        parts: list[tuple[Mention, str]] = []
+        speech = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
+        later = [s for s, _ in self.verb_matches if span.end <= s.begin < seg.end]
+        for m in self.actors(seg.begin, seg.end):
+            if any(m.end <= s.begin for s in speech):
+                continue  # the one who reports is not a party
+            if any(s.end <= m.begin for s in later):
+                continue  # nor is what a statement after the event is about
+            role = rule.role
+            if self.t.word_before(m.begin) == "from":
+                role = rule.from_role
+            parts.append((m, role))
+        for tk in self.t.tokens:
+            if (
+                seg.begin <= tk.begin < seg.end
+                and tk.lower in PRONOUNS
+                and not self.t.quoted(tk.begin)
+            ):
+                if any(tk.end <= s.begin for s in speech):
+                    continue
+                resolved = self.pronoun(tk.begin, tk.end)
+                if resolved is not None:
+                    parts.append((resolved, rule.role))
+        parts = [(m, rule.role) for m in inherited] + parts
+        if rule.needs_object:
+            obj = [m for m, _ in parts if span.end <= m.begin <= span.end + 2]
+            if not obj:
+                return
+            parts = [
+                (m, rule.object_role if m is obj[0] else r)
+                for m, r in parts
+                if m is obj[0] or m.end <= span.begin
+            ]
+        if setting:
+            parts = []
+        seen: set[URIRef] = set()
+        unique: list[tuple[Mention, str]] = []
+        for m, r in sorted(parts, key=lambda x: x[0].begin):
+            if m.entity not in seen:
+                seen.add(m.entity)
+                unique.append((m, r))
+        if not unique and not setting:
+            return
+        places = [p for p in self.places(span.end, seg.end) if self._at_place(p)] or [
+            p for p in self.places(seg.begin, span.begin) if self._at_place(p)
+        ]
+        if not places and rule.cls == "Seizure":
+            places = self.places(sentence.begin, span.begin)[-1:]
+        when = self.time_in(seg)
+        when_span = self.time_span(seg)
+        status = self._status(seg, span, when)
+        ends = [span.end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
+        begins = [span.begin] + [m.begin for m, _ in unique]
+        if when_span is not None:
+            ends.append(when_span.end)
+        quote = self.trim(min(begins), max(ends))
+        names = [self.t.label(m.entity) for m, _ in unique]
+        noun = re.sub(r"(?<!^)([A-Z])", r" \1", rule.cls).lower()
+        where = f" in {self.t.label(places[0].entity)}" if places else ""
+        label = f"{noun} of {' and '.join(names)}{where}" if names else f"{noun}{where}"
+        values: list[tuple[str, Any]] = [("rdfs:label", Literal(label, lang="en"))]
+        if places:
+            values.append(("prov:atLocation", places[0].entity))
+        if when is not None:
+            values.append(("time:hasTime", when))
+        values.append(("kg:status", KG[status]))
+        kind = re.sub(r"(?<!^)([A-Z])", r"-\1", rule.cls).lower()
+        base = kind + "".join(f"-{self.local(m.entity)}" for m, _ in unique[:2])
+        proposal = Proposal(
+            rule.cls,
+            base,
+            quote,
+            f"event.{kind}",
+            rule.confidence,
+            f"the trigger “{self.raw[span.begin : span.end]}”; status from "
+            f"{'its clause' if status != 'Past' else 'no future or ongoing cue'}",
+            values,
+            [
+                (m.entity, r if (ENT[f"role-{r}"], None, None) in self.entities else "")
+                for m, r in unique
+            ],
+        )
+        if setting:
+            earlier = [e for e in self.events if e.quote.begin >= sentence.begin]
+            if not earlier:
+                return
+            earlier[-1].values.append(("kg:onSidelinesOf", proposal))
+        self.events.append(self.add(proposal))
+
+    def _at_place(self, m: Mention) -> bool:
+        """Say whether a place is named as where something happens: "in", "at", "near" it."""
+        before = [tk.lower for tk in self.t.before(m.begin, 2)]
+        if before and before[-1] == "the":
+            before = before[:-1]
+        return bool(before) and before[-1] in ("in", "at", "near", "off", "inside", "around")
+
+    def _antecedent(self, span: Span) -> list[Mention]:
+        """ "This agreement", first of its class: the actors of the event just before it."""
+        before = self.t.before(span.begin, 1)
+        if not before or before[0].lower not in self.rules.determiners:
+            return []
+        sentence = self.t.sentence_of(span.begin)
+        previous = [e for e in self.events if e.quote.end <= sentence.begin]
+        if not previous:
+            return []
+        last = previous[-1]
+        if self.t.sentence_of(last.quote.begin) != self._previous_sentence(sentence):
+            return []
+        return [
+            Mention(span.begin, span.end, "", e, "antecedent", "actor")
+            for e, _ in last.participations
+        ]
+
+    def _previous_sentence(self, sentence: Span) -> Span | None:
+        earlier = [s for s in self.t.sentences if s.end <= sentence.begin]
+        return earlier[-1] if earlier else None
+
+    def _status(self, seg: Span, trigger: Span, when: TimeNode | None) -> str:
+        words = words_in(self.t, seg)
+        trigger_i = has_phrase(words, self.raw[trigger.begin : trigger.end].replace("’", "'"))
+        best = ("Past", 10**6)
+        for status, cues in (("Planned", self.rules.planned), ("Ongoing", self.rules.ongoing)):
+            for cue in cues:
+                i = has_phrase(words, cue)
+                if i >= 0 and abs(i - trigger_i) < best[1]:
+                    best = (status, abs(i - trigger_i))
+        if best[0] == "Past" and when is not None and when.text.lower().startswith("next"):
+            return "Planned"
+        return best[0]
+
+    # ..................................................................... statements
+
+    def _verb_matches(self) -> list[tuple[Span, str]]:
+        entries = [(str(i), v.forms) for i, v in enumerate(self.rules.verbs)]
+        out = []
+        for span, key in find(self.t, "verb", entries):
+            if self.t.quoted(span.begin) or self.in_title(span.begin):
+                continue
+            if (
+                self.t.word_before(span.begin) in NOUN_MARKERS
+                and " " not in self.raw[span.begin : span.end]
+            ):
+                continue  # "the protest", "his remarks": a noun
+            if self.inside_name(span):
+                continue  # "States" in "United States"
+            out.append((span, key))
+        return out
+
+    def statements_rule(self) -> None:
+        """Speech-act verbs: speaker, addressee or target, quotation, type, time."""
+        last: dict[int, tuple[Mention, Span]] = {}
+        for n, (span, key) in enumerate(self.verb_matches):
+            verb = self.rules.verbs[int(key)]
+            sentence = self.t.sentence_of(span.begin)
+            reported = self._speaker_after(verb, span)
+            if reported is not None:
+                self._statement(verb, reported[0], span, reported[1], reported[2])
+                continue
+            speaker, start = self._speaker(span, sentence, last.get(sentence.begin))
+            if speaker is None:
+                continue
+            last[sentence.begin] = (speaker, span)
+            nxt = [s for s, _ in self.verb_matches[n + 1 :] if s.begin < sentence.end]
+            end = self._clause_end(span, sentence, nxt)
+            quote = self.trim(min(start, span.begin), end)
+            if quote.end <= span.end:
+                quote = Span(quote.begin, span.end)
+            self._statement(verb, speaker, span, quote)
+
+    def _speaker_after(self, verb: Verb, span: Span) -> tuple[Mention, Span, URIRef | None] | None:
+        """ "according to X", "was criticized by X": the speaker named after the verb, the
+        quote from the clause's start to the speaker, and the passive's subject as its target."""
+        passive = self.t.word_before(span.begin) in ("was", "were", "been", "is", "are", "being")
+        if verb.speaker != "after" and not passive:
+            return None
+        seg = self.segment(span.begin)
+        after = [m for m in self.actors(span.end, seg.end) if m.begin - span.end <= 30]
+        if passive:
+            after = [m for m in after if self.raw[span.end : m.begin].strip().lower() == "by"]
+        if not after:
+            return None
+        speaker = after[0]
+        target = None
+        begin = self.t.sentence_of(span.begin).begin
+        if passive:
+            subject = [m for m in self.actors(begin, span.begin) if not self.governed(m)]
+            if subject:
+                target = subject[-1].entity
+                begin = subject[-1].begin
+            else:
+                begin = span.begin
+        return speaker, self.trim(begin, speaker.end), target
+
+    def _speaker(
+        self, verb: Span, sentence: Span, previous: tuple[Mention, Span] | None
+    ) -> tuple[Mention | None, int]:
+        before = self.t.before(verb.begin, 2)
+        participle = self.raw[verb.begin : verb.end].split()[0].lower().endswith("ing") and any(
+            b.text == "," for b in before
+        )
+        if previous is not None and before and before[-1].lower in ("and", "but", "then"):
+            return previous[0], verb.begin  # "X criticized A and praised B": the same speaker
+        if participle:
+            if previous is not None:
+                return previous[0], verb.begin
+            subjects = [
+                m
+                for m in self._candidates(sentence, verb)
+                if not self.governed(m) and not self.possessive(m)
+            ]
+            acting = [m for m in subjects if self._followed_by_verb(m)]
+            if acting or subjects:
+                return (acting or subjects)[-1 if acting else 0], verb.begin
+            return None, verb.begin
+        candidates = self._candidates(sentence, verb)
+        for m in sorted(candidates, key=lambda x: -x.begin):
+            if self.governed(m) or self.possessive(m):
+                continue
+            if any(
+                q.begin >= m.end and q.end <= verb.begin for q in self.t.quotations
+            ) and not self._quote_first(m, verb):
+                continue
+            if self._quote_first(m, verb):
+                q = max(
+                    (
+                        q
+                        for q in self.t.quotations
+                        if q.end <= m.begin and q.begin >= sentence.begin
+                    ),
+                    key=lambda q: q.begin,
+                )
+                return m, q.begin - 1
+            return m, m.begin
+        after = self.actors(verb.end, min(sentence.end, verb.end + 40))
+        tail = self.t.after(verb.end, 3)
+        for tk in tail:
+            if tk.lower in PRONOUNS:
+                return self.pronoun(tk.begin, tk.end), self._quote_start(sentence, verb)
+        if after and after[0].begin - verb.end <= 2 and self._closes_quote(verb):
+            return after[0], self._quote_start(sentence, verb)
+        return None, verb.begin
+
+    def _setting(self, verb: Span) -> Proposal | None:
+        """ "During a conversation with X, Y said": the event a sentence opens with, if the
+        statement comes after it."""
+        sentence = self.t.sentence_of(verb.begin)
+        first = self.t.after(sentence.begin, 1)
+        if not first or first[0].text not in ("During", "At", "In"):
+            return None
+        comma = self.raw.find(",", sentence.begin, verb.begin)
+        if comma < 0:
+            return None
+        for e in getattr(self, "events", []):
+            if sentence.begin <= e.quote.begin < comma and e.quote.end <= verb.begin:
+                return e
+        return None
+
+    def _candidates(self, sentence: Span, verb: Span) -> list[Mention]:
+        """Return the actors, he/she and who before a verb in its sentence, outside quotations."""
+        candidates = list(self.actors(sentence.begin, verb.begin))
+        for tk in self.t.tokens[self.t.token_at(sentence.begin) : self.t.token_at(verb.begin)]:
+            if sentence.begin <= tk.begin < verb.begin and not self.t.quoted(tk.begin):
+                if tk.lower in PRONOUNS:
+                    resolved = self.pronoun(tk.begin, tk.end)
+                    if resolved is not None:
+                        candidates.append(resolved)
+                elif tk.lower == "who":
+                    antecedent = self.actors(sentence.begin, tk.begin)
+                    if antecedent:
+                        a = antecedent[-1]
+                        candidates.append(
+                            Mention(tk.begin, tk.end, tk.text, a.entity, "relative", "actor")
+                        )
+        return sorted(candidates, key=lambda m: m.begin)
+
+    def _followed_by_verb(self, m: Mention) -> bool:
+        """Say whether a lower-case word (a verb, as a subject has) follows a mention."""
+        nxt = self.t.after(m.end, 1)
+        return bool(nxt) and nxt[0].text.isalpha() and nxt[0].text.islower()
+
+    def _closes_quote(self, verb: Span) -> bool:
+        return bool(
+            re.search(r"[,.!?][”\"]\s*$|[”\"],\s*$", self.raw[max(0, verb.begin - 4) : verb.begin])
+        )
+
+    def _quote_first(self, m: Mention, verb: Span) -> bool:
+        return bool(re.search(r"[,.!?][”\"]\s*$", self.raw[max(0, m.begin - 4) : m.begin]))
+
+    def _quote_start(self, sentence: Span, verb: Span) -> int:
+        qs = [q for q in self.t.quotations if q.begin >= sentence.begin and q.end <= verb.begin]
+        return qs[0].begin - 1 if qs else verb.begin
+
+    def _clause_end(self, verb: Span, sentence: Span, nxt: list[Span]) -> int:
+        end = sentence.end
+        for s in nxt:
+            if s.begin > verb.end:
+                end = min(end, s.begin)
+                break
+        for tk in self.t.tokens:
+            if verb.end <= tk.begin < end and not self.t.quoted(tk.begin) and tk.text == ";":
+                end = tk.begin
+                break
+        cut = self.raw[verb.end : end]
+        stripped = re.sub(r"(,\s*|\s+and\s*|\s+but\s*|\s+with\s*)$", "", cut)
+        tail = re.search(r",\s+(?:with|while|who|which|as|after|before)\s+[^,]*$", stripped)
+        if tail and not self.t.quoted(verb.end + tail.start()):
+            trial = stripped[: tail.start()]
+            if len(trial.split()) >= 2:
+                stripped = trial
+        return verb.end + len(stripped)
+
+    def _statement(
+        self, verb: Verb, speaker: Mention, span: Span, quote: Span, subject: URIRef | None = None
+    ) -> None:
+        values: list[tuple[str, Any]] = []
+        target = addressee = None
+        for m in (
+            []
+            if subject is not None or verb.speaker == "after"
+            else self.actors(span.end, quote.end)
+        ):
+            if m.entity == speaker.entity:
+                continue
+            gap = self.raw[span.end : m.begin].strip().lower().split()
+            if len(gap) > 3 or "that" in gap:
+                break
+            if gap and gap[-1] in ("with", "to"):
+                addressee = m.entity
+                break
+            if gap and gap[-1] in PREPOSITIONS:
+                continue
+            if verb.object == "target":
+                target = m.entity
+            elif verb.object == "addressee":
+                addressee = m.entity
+            break
+        label_words = self.raw[
+            quote.begin
+            if speaker.end <= quote.end and speaker.begin > span.begin
+            else span.begin : quote.end
+        ]
+        if len(label_words) > 90:
+            label_words = label_words[:88].rsplit(" ", 1)[0] + " …"
+        values.append(
+            ("rdfs:label", Literal(f"{self.t.label(speaker.entity)}: {label_words}", lang="en"))
+        )
+        values.append(("kg:speaker", speaker.entity))
+        values.append(("kg:statementType", KG[verb.type]))
+        org = self.holding_in.get(speaker.entity)
+        if org is not None and self.t.is_a(org, KG.Organization):
+            values.append(("kg:onBehalfOf", org))
+        if addressee is not None:
+            values.append(("kg:addressee", addressee))
+        if subject is not None and subject != speaker.entity:
+            target = subject
+        if target is not None:
+            values.append(("kg:target", target))
+        when = self.time_in(Span(span.begin, min(quote.end, span.end + 12)))
+        if when is not None:
+            values.append(("time:hasTime", when))
+        during = self._setting(span)
+        if during is not None:
+            values.append(("kg:madeDuring", during))
+        inner = [
+            q
+            for q in self.t.quotations
+            if quote.begin < q.begin and q.end < quote.end and q.end > q.begin
+        ]
+        for q in inner:
+            values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
+        if verb.label:
+            label = None
+            if inner and len(self.raw[inner[0].begin : inner[0].end].split()) <= 6:
+                label = self.raw[inner[0].begin : inner[0].end].strip(" ,.")
+            else:
+                as_at = self.raw.find(" as ", span.end, quote.end)
+                if as_at >= 0:
+                    label = self.raw[as_at + 4 : quote.end].strip(" ,.")
+            if label:
+                values.append(("kg:label", Literal(label)))
+        why = (
+            f"“{self.raw[span.begin : span.end]}” → kg:{verb.type} (CAMEO {verb.cameo}"
+            + (f", PLOVER {verb.plover}" if verb.plover else "")
+            + f"); speaker “{speaker.text}”"
+            + (
+                f" ({speaker.kind})"
+                if speaker.kind in ("pronoun", "relative", "metonym", "capital")
+                else ""
+            )
+        )
+        verb_word = slug_of(self.raw[span.begin : span.end].split()[0])
+        self.add(
+            Proposal(
+                "Statement",
+                f"stmt-{self.local(speaker.entity)}-{verb_word}",
+                quote,
+                f"statement.{verb.cameo}",
+                verb.confidence,
+                why,
+                values,
+            )
+        )
+
+
+def draft_text(text: str, entities: Graph, ontology: Graph, rules: Rules | None = None) -> Draft:
+    """Run the default drafter over a text with a registry; return its proposals."""
+    rules = rules or rules_mod.load()
+    first = Drafter(text, entities, ontology, rules)
+    proposed = _new_names(first)
+    if proposed:
+        extended = Graph()
+        extended += entities
+        for e in proposed:
+            extended.add((ENT[e.local], RDF.type, KG[e.cls.removeprefix("kg:")]))
+            extended.add((ENT[e.local], RDFS.label, Literal(e.label, lang="en")))
+        drafter = Drafter(text, extended, ontology, rules)
+        drafter.entities = extended
+        draft = drafter.run()
+        known = {e.local for e in draft.new_entities}
+        draft.new_entities = [e for e in proposed if e.local not in known] + draft.new_entities
+        draft.new_entities.sort(key=lambda e: (e.span.begin, e.local))
+        return draft
+    return first.run()
+
+
+def _new_names(d: Drafter) -> list[NewEntity]:
+    """Find names the registry lacks in a role or speaker position: proposed persons and bodies."""
+    heads = {h.split()[-1] for h in d.rules.roles["heads"]}
+    bodies = d.rules.relations.get("new_entities", {})
+    found: dict[str, NewEntity] = {}
+    toks = d.t.tokens
+    known = [(m.begin, m.end) for m in d.t.mentions]
+
+    def unknown(begin: int, end: int) -> bool:
+        return not any(b < end and begin < e for b, e in known)
+
+    for i, tk in enumerate(toks):
+        if tk.lower not in heads or d.t.quoted(tk.begin) or d.in_title(tk.begin):
+            continue
+        j = i + 1
+        while (
+            j < len(toks) and j - i <= 3 and toks[j].text.isalpha() and toks[j].text[:1].isupper()
+        ):
+            j += 1
+        if j - i >= 3 and unknown(toks[i + 1].begin, toks[j - 1].end):
+            name = d.raw[toks[i + 1].begin : toks[j - 1].end]
+            span = Span(toks[i + 1].begin, toks[j - 1].end)
+            found.setdefault(
+                slug_of(name),
+                NewEntity(
+                    slug_of(name),
+                    "kg:Person",
+                    name,
+                    span,
+                    "a name after a title, not in the registry",
+                ),
+            )
+    speech = [s for s, _ in d._verb_matches()]
+    for noun, cls in sorted(bodies.items()):
+        for m in re.finditer(
+            r"(?<!\w)(?:[Tt]he |[Aa]n? )?((?:"
+            + "|".join(
+                re.escape(x) for x in sorted(d.rules.roles["demonyms"], key=len, reverse=True)
+            )
+            + r") "
+            + re.escape(noun)
+            + r")(?!\w)",
+            d.raw,
+        ):
+            span = Span(m.start(1), m.end(1))
+            if (
+                not unknown(span.begin, span.end)
+                or d.t.quoted(span.begin)
+                or d.in_title(span.begin)
+            ):
+                continue
+            near = [s for s in speech if 0 <= s.begin - span.end <= 12]
+            if not near:
+                continue
+            label = m.group(1)
+            found.setdefault(
+                slug_of(label),
+                NewEntity(
+                    slug_of(label),
+                    cls,
+                    label,
+                    span,
+                    "a body named by a demonym, speaking, not in the registry",
+                ),
+            )
+    return sorted(found.values(), key=lambda e: (e.span.begin, e.local))

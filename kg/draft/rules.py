@@ -1,0 +1,123 @@
+"""The default drafter's rules: lexicons and node templates kept as reviewable TOML files.
+
+The files live in `kg/draft/rules/` (shipped inside the package): `statements.toml` (speech-act
+verbs → statement type, CAMEO root, PLOVER type), `events.toml` (event triggers, status cues),
+`roles.toml` (titles, demonyms), `relations.toml` (memberships, alliances, counterparts,
+claims), `times.toml` (time expressions) and `templates.toml` (how each fact class is written).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+
+RULES_DIR = Path(__file__).resolve().parent / "rules"
+
+
+@dataclass(frozen=True)
+class Verb:
+    """One family of speech-act verbs and what a statement it reports is."""
+
+    family: str
+    type: str
+    cameo: str
+    plover: str
+    object: str
+    label: bool
+    confidence: float
+    forms: tuple[str, ...]
+    speaker: str = "before"
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """One event class and the words that name it."""
+
+    cls: str
+    role: str
+    object_role: str
+    from_role: str
+    needs_object: bool
+    confidence: float
+    forms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every lexicon of the default drafter."""
+
+    verbs: tuple[Verb, ...]
+    events: tuple[EventRule, ...]
+    planned: tuple[str, ...]
+    ongoing: tuple[str, ...]
+    determiners: frozenset[str]
+    not_between: frozenset[str]
+    roles: dict[str, Any]
+    relations: dict[str, Any]
+    times: dict[str, Any]
+    templates: dict[str, Any]
+
+    def confidence(self, family: str) -> float:
+        """Return the confidence of a relation rule family (membership, alliance, ...)."""
+        return float(self.relations.get(family, {}).get("confidence", 0.5))
+
+
+def _read(name: str, folder: Path) -> dict[str, Any]:
+    path = folder / name
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError(f"{path}: rules file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: malformed TOML: {exc}") from None
+
+
+@functools.cache
+def load(folder: Path = RULES_DIR) -> Rules:
+    """Read the rule files of a folder (the packaged ones by default)."""
+    statements = _read("statements.toml", folder)
+    events = _read("events.toml", folder)
+    verbs = tuple(
+        Verb(
+            family=v["family"],
+            type=v["type"],
+            cameo=v["cameo"],
+            plover=v.get("plover", ""),
+            object=v.get("object", "none"),
+            label=bool(v.get("label", False)),
+            confidence=float(v.get("confidence", 0.5)),
+            forms=tuple(v["forms"]),
+            speaker=v.get("speaker", "before"),
+        )
+        for v in statements["verb"]
+    )
+    event_rules = tuple(
+        EventRule(
+            cls=e["class"],
+            role=e["role"],
+            object_role=e.get("object_role", e["role"]),
+            from_role=e.get("from_role", e["role"]),
+            needs_object=bool(e.get("needs_object", False)),
+            confidence=float(e.get("confidence", 0.5)),
+            forms=tuple(e["forms"]),
+        )
+        for e in events["event"]
+    )
+    return Rules(
+        verbs=verbs,
+        events=event_rules,
+        planned=tuple(events["status"]["planned"]),
+        ongoing=tuple(events["status"]["ongoing"]),
+        determiners=frozenset(events["anaphora"]["determiners"]),
+        not_between=frozenset(events["anaphora"]["not_between"]),
+        roles=_read("roles.toml", folder),
+        relations=_read("relations.toml", folder),
+        times=_read("times.toml", folder),
+        templates=_read("templates.toml", folder),
+    )

@@ -1,0 +1,288 @@
+"""The drafter's view of a text: tokens (spaCy's tokenizer), sentences, quotations and mentions.
+
+spaCy is imported here only, when a text is first drafted: `spacy.blank("en")` gives the
+tokenizer and the `Matcher` with no downloaded model. Apostrophes are matched in either form
+(’ and '): the text is searched in a copy with ’ replaced by ' (same length, same offsets).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from kg import authoring, evidence
+from kg.namespaces import KG
+
+PREPOSITIONS = frozenset(
+    [
+        "for", "of", "with", "to", "from", "by", "in", "at", "on", "against", "over", "about",
+        "between", "among", "toward", "towards", "like", "than", "into", "near", "off", "across",
+        "amid", "under", "after", "before", "during", "since", "via",
+    ]
+)  # fmt: skip
+PLACE_PREPOSITIONS = frozenset(
+    ["in", "at", "near", "off", "across", "into", "to", "inside", "outside", "around"]
+)
+
+
+@functools.cache
+def nlp() -> Any:
+    """Return a blank English spaCy pipeline: the tokenizer only, no model."""
+    import spacy
+
+    return spacy.blank("en")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: its offsets in the text and its lower-case words."""
+
+    i: int
+    begin: int
+    end: int
+    text: str
+    lower: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name of an entity in the text, read as an actor, a place or a role."""
+
+    begin: int
+    end: int
+    text: str
+    entity: URIRef
+    kind: str
+    reading: str  # "actor", "place", "role" or "other"
+
+
+@dataclass
+class Text:
+    """A text ready for the rules: tokens, sentences, quotations, mentions by reading."""
+
+    text: str
+    norm: str
+    tokens: list[Token]
+    sentences: list[evidence.Span]
+    quotations: list[evidence.Span]
+    mentions: list[Mention] = field(default_factory=list)
+    types: dict[URIRef, set[URIRef]] = field(default_factory=dict)
+    labels: dict[URIRef, str] = field(default_factory=dict)
+    doc: Any = None
+    _starts: list[int] = field(default_factory=list)
+    _sentence_starts: list[int] = field(default_factory=list)
+
+    def token_at(self, pos: int) -> int:
+        """Return the index of the token that covers (or first follows) character `pos`."""
+        import bisect
+
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return 0
+        if self.tokens[i].end <= pos and i + 1 < len(self.tokens):
+            return i + 1
+        return i
+
+    def sentence_of(self, pos: int) -> evidence.Span:
+        """Return the sentence holding character `pos`."""
+        import bisect
+
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and self.sentences[i].begin <= pos < self.sentences[i].end:
+            return self.sentences[i]
+        return evidence.Span(pos, pos)
+
+    def quoted(self, pos: int) -> bool:
+        """Say whether character `pos` lies inside quotation marks."""
+        return any(q.begin <= pos < q.end for q in self.quotations)
+
+    def before(self, pos: int, n: int = 1) -> list[Token]:
+        """Return up to `n` tokens ending at or before `pos`, in the same sentence, nearest last."""
+        sentence = self.sentence_of(max(pos - 1, 0))
+        i = self.token_at(pos) - 1
+        while i >= 0 and self.tokens[i].end > pos:
+            i -= 1
+        out: list[Token] = []
+        while i >= 0 and len(out) < n and self.tokens[i].begin >= sentence.begin:
+            out.append(self.tokens[i])
+            i -= 1
+        return out[::-1]
+
+    def after(self, pos: int, n: int = 1) -> list[Token]:
+        """Return up to `n` tokens starting at or after `pos`, in the same sentence."""
+        sentence = self.sentence_of(pos)
+        i = self.token_at(pos)
+        while i < len(self.tokens) and self.tokens[i].begin < pos:
+            i += 1
+        out: list[Token] = []
+        while i < len(self.tokens) and len(out) < n and self.tokens[i].end <= sentence.end:
+            out.append(self.tokens[i])
+            i += 1
+        return out
+
+    def word_before(self, pos: int) -> str:
+        """Return the lower-case token just before `pos` in its sentence ("" if none)."""
+        found = self.before(pos, 1)
+        return found[0].lower if found else ""
+
+    def is_a(self, entity: URIRef, cls: URIRef) -> bool:
+        """Say whether an entity is typed `cls` or a class below it."""
+        return cls in self.types.get(entity, set())
+
+    def label(self, entity: URIRef) -> str:
+        """Return an entity's English label, or its local name."""
+        return self.labels.get(entity) or entity.rsplit("/", 1)[-1]
+
+
+def quotations(text: str) -> list[evidence.Span]:
+    """Return the spans inside quotation marks (curly pairs, or straight pairs on a line)."""
+    found = [evidence.Span(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^”\n]*”", text)]
+    for line in re.finditer(r"[^\n]+", text):
+        marks = [line.start() + m.start() for m in re.finditer('"', line.group())]
+        for a, b in zip(marks[::2], marks[1::2], strict=False):
+            found.append(evidence.Span(a + 1, b))
+    return sorted(found, key=lambda s: (s.begin, s.end))
+
+
+def closure(ontology: Graph) -> dict[URIRef, set[URIRef]]:
+    """Return every class of the ontology with the classes above it (itself included)."""
+    above: dict[URIRef, set[URIRef]] = defaultdict(set)
+    classes = {c for c in ontology.subjects(RDFS.subClassOf, None) if isinstance(c, URIRef)}
+    for cls in classes | {KG.Actor, KG.Place, KG.Role}:
+        todo = [cls]
+        while todo:
+            c = todo.pop()
+            if c in above[cls]:
+                continue
+            above[cls].add(c)
+            todo += [p for p in ontology.objects(c, RDFS.subClassOf) if isinstance(p, URIRef)]
+    return above
+
+
+METONYMS = frozenset({"metonym", "capital"})
+
+
+def read(
+    text: str, entities: Graph, ontology: Graph, capitals: dict[str, str] | None = None
+) -> Text:
+    """Tokenize a text and find the registry's names in it, each read as actor, place or role.
+
+    `capitals` (a capital → the label of its state) adds metonyms the registry lacks, for the
+    states it has.
+    """
+    norm = text.replace("’", "'")
+    doc = nlp()(norm)
+    tokens = [Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lower_) for t in doc]
+    result = Text(
+        text=text,
+        norm=norm,
+        tokens=tokens,
+        sentences=evidence.sentences(text),
+        quotations=quotations(text),
+    )
+    result.doc = doc
+    result._starts = [t.begin for t in tokens]
+    result._sentence_starts = [s.begin for s in result.sentences]
+    above = closure(ontology)
+    for entity, cls in entities.subject_objects(RDF.type):
+        if isinstance(entity, URIRef) and isinstance(cls, URIRef):
+            result.types.setdefault(entity, set()).update(above.get(cls, {cls}))
+    for entity, label in entities.subject_objects(RDFS.label):
+        if isinstance(entity, URIRef) and getattr(label, "language", None) in ("en", None):
+            result.labels.setdefault(entity, str(label))
+    found = authoring.mentions(text, entities, ontology, roles=True).mentions
+    found += _surnames(text, found, result)
+    found += _capitals(text, found, result, capitals or {})
+    by_span: dict[tuple[int, int], list[authoring.Mention]] = defaultdict(list)
+    for m in found:
+        by_span[(m.begin, m.end)].append(m)
+    for (begin, end), group in sorted(by_span.items()):
+        result.mentions += _readings(result, begin, end, group)
+    return result
+
+
+def _surnames(text: str, found: list[authoring.Mention], t: Text) -> list[authoring.Mention]:
+    """Add a person's first or last name alone, after the full name, where it is not ambiguous."""
+    first_seen: dict[URIRef, int] = {}
+    for m in found:
+        if t.is_a(m.entity, KG.Person) and m.kind == "label":
+            first_seen.setdefault(m.entity, m.end)
+    parts: dict[str, set[URIRef]] = defaultdict(set)
+    for person in first_seen:
+        words = t.label(person).split()
+        if len(words) >= 2:
+            for word in {words[0], words[-1]}:
+                if word[:1].isupper() and len(word) > 2:
+                    parts[word].add(person)
+    taken = [(m.begin, m.end) for m in found]
+    extra: list[authoring.Mention] = []
+    for word, people in sorted(parts.items()):
+        if len(people) != 1:
+            continue
+        (person,) = people
+        for match in re.finditer(r"(?<![\w'’])" + re.escape(word) + r"(?![\w])", text):
+            if match.start() < first_seen[person]:
+                continue
+            if any(b <= match.start() < e for b, e in taken):
+                continue
+            span = evidence.Span(match.start(), match.end())
+            extra.append(authoring.Mention(span.begin, span.end, word, person, "name", span))
+    return extra
+
+
+def _capitals(
+    text: str, found: list[authoring.Mention], t: Text, capitals: dict[str, str]
+) -> list[authoring.Mention]:
+    """Find capitals standing for their states, where the registry names neither as such."""
+    states = {label: e for e, label in t.labels.items() if t.is_a(e, KG.State)}
+    taken = [(m.begin, m.end) for m in found]
+    extra: list[authoring.Mention] = []
+    for capital, state in sorted(capitals.items()):
+        entity = states.get(state)
+        if entity is None:
+            continue
+        for match in re.finditer(r"(?<![\w'’])" + re.escape(capital) + r"(?![\w])", text):
+            if any(b < match.end() and match.start() < e for b, e in taken):
+                continue
+            span = evidence.Span(match.start(), match.end())
+            extra.append(authoring.Mention(span.begin, span.end, capital, entity, "capital", span))
+    return extra
+
+
+def _after_city(t: Text, begin: int) -> bool:
+    """Say whether a name follows "CITY, " (as "Malaysia" in "Kuala Lumpur, Malaysia")."""
+    if t.text[begin - 2 : begin] != ", ":
+        return False
+    return any(
+        m.end == begin - 2 and m.reading == "place" and t.is_a(m.entity, KG.City)
+        for m in t.mentions
+    )
+
+
+def _readings(t: Text, begin: int, end: int, group: list[authoring.Mention]) -> list[Mention]:
+    """Read the entities named at one span: an actor or a place (by the word before), or a role."""
+    before = t.word_before(begin)
+    place_context = before in PLACE_PREPOSITIONS or _after_city(t, begin)
+    roles = [m for m in group if t.is_a(m.entity, KG.Role)]
+    places = [m for m in group if t.is_a(m.entity, KG.Place)]
+    actors = [m for m in group if t.is_a(m.entity, KG.Actor) and m not in places]
+    dual = [m for m in group if m in places and t.is_a(m.entity, KG.Actor)]  # states
+    others = [m for m in group if m not in actors and m not in places and m not in roles]
+    chosen: list[tuple[authoring.Mention, str]] = []
+    if place_context:
+        chosen += [(m, "place") for m in places if m.kind not in METONYMS]
+        if not chosen:
+            chosen += [(m, "actor") for m in actors + dual if m.kind not in METONYMS]
+    else:
+        chosen += [(m, "actor") for m in actors + dual]
+        if not chosen:
+            chosen += [(m, "place") for m in places]
+    chosen += [(m, "role") for m in roles]
+    chosen += [(m, "other") for m in others]
+    return [Mention(m.begin, m.end, m.text, m.entity, m.kind, r) for m, r in chosen]
