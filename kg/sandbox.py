@@ -34,7 +34,7 @@ TOKENS = re.compile(
     r"#[^\n]*"  # a comment
     r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''  # long strings
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''  # strings
-    r'|<[^<>"{}|^`\\\s]*>'  # an IRI
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # an IRI (as the SPARQL grammar's IRIREF)
     r"|[?$]\w+"  # a variable
     r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"  # a language tag
     r"|(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*"  # a prefixed name (or a blank node label)

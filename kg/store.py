@@ -384,6 +384,7 @@ class RdflibEngine(Engine):
         self.dataset = dataset
         self.origin = origin
         self._prepared: dict[str, Any] = {}  # each query text is parsed once
+        _rdflib_sandbox()
 
     def update_note(self) -> str:
         """Say where the change lives: in this process's memory only."""
