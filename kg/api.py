@@ -13,8 +13,8 @@ from typing import Any
 
 from rdflib import Dataset, URIRef
 
-from kg import catalog
-from kg.catalog import CatalogQuery
+from kg import catalog, prefixes
+from kg.catalog import CatalogQuery, Choices
 from kg.errors import InputError
 from kg.results import Result
 from kg.sandbox import check_timeout
@@ -39,6 +39,8 @@ class KnowledgeGraph:
         self.engine = engine
         self.timeout = check_timeout(timeout)
         self.queries_dir = queries
+        self._choices: dict[str, Choices] = {}
+        self._sources: set[str] | None = None
 
     @classmethod
     def open(
@@ -91,7 +93,37 @@ class KnowledgeGraph:
     def bindings(self, name: str, params: dict[str, str]) -> tuple[CatalogQuery, dict[str, Any]]:
         """Look up a catalog query and turn text parameter values into checked RDF terms."""
         query = catalog.get(name, self.queries_dir)
-        return query, catalog.bind(query, params, self.engine.exists, self.engine.local_names)
+        return query, catalog.bind(
+            query, params, self.engine.exists, self.engine.local_names, self.choices
+        )
+
+    def choices(self, kind: str) -> Choices:
+        """Return the values a parameter type may take (`entity`, `statement-type`) and labels."""
+        found = self._choices.get(kind)
+        if found is None:
+            labels: dict[URIRef, set[tuple[int, str]]] = {}
+            for value, label, rank in self.engine.run(catalog.CHOICES[kind]).rows:
+                if isinstance(value, URIRef):
+                    labels.setdefault(value, set())
+                    if label is not None:
+                        labels[value].add((int(str(rank or 0)), str(label)))
+            found = self._choices[kind] = {  # rdfs:label first, then skos:prefLabel, altLabel
+                v: tuple(dict.fromkeys(text for _r, text in sorted(ls))) for v, ls in labels.items()
+            }
+        return found
+
+    def sources(self) -> set[str]:
+        """Return the slugs of the graph's sources (the `slug:` prefixes of its facts)."""
+        if self._sources is None:
+            from kg.namespaces import SRC
+
+            rows = self.engine.run(
+                "SELECT DISTINCT ?s WHERE { ?s a <https://w3id.org/scs-kg/ontology#Source> }"
+            ).rows
+            self._sources = {
+                str(r[0])[len(str(SRC)) :] for r in rows if str(r[0]).startswith(str(SRC))
+            }
+        return self._sources
 
     def query(self, name: str, params: dict[str, Any] | None = None, **kwargs: Any) -> Result:
         """Run a catalog query; parameters as a dict or keywords (`actor="pete-hegseth"`)."""
@@ -109,18 +141,28 @@ class KnowledgeGraph:
     def sparql(self, text: str, allow_update: bool = False) -> Result | None:
         """Run ad-hoc SPARQL; an Update is refused unless `allow_update` (then returns None).
 
-        An update changes the engine's copy of the graph: in memory for this process (gone when
-        it ends; `engine.update_note()` says so); an on-disk `--store` refuses updates.
+        The project's prefixes (`kg:`, `ent:`, `rdfs:` ...) need no declaration: those the
+        query uses and does not declare are added (see `kg.prefixes`). An update changes the
+        engine's copy of the graph: in memory for this process (gone when it ends;
+        `engine.update_note()` says so); an on-disk `--store` refuses updates.
         """
-        if is_update(text):
-            if not allow_update:
-                raise InputError(
-                    "the query is a SPARQL Update (INSERT/DELETE/LOAD/CLEAR/DROP ...): "
-                    "refused without --allow-update"
-                )
-            self.engine.update(text)
-            return None
-        return self.run(text)
+        update = is_update(text)
+        if update and not allow_update:
+            raise InputError(
+                "the query is a SPARQL Update (INSERT/DELETE/LOAD/CLEAR/DROP ...): "
+                "refused without --allow-update"
+            )
+        full, added = prefixes.declare(text, self.sources)
+        try:
+            if update:
+                self.engine.update(full)
+                return None
+            return self.run(full)
+        except InputError as exc:
+            fixed = prefixes.syntax_line(str(exc), added)
+            if fixed == str(exc):
+                raise
+            raise InputError(fixed) from None
 
     def dataframe(self, name: str, params: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         """Run a catalog query and return a pandas DataFrame."""
@@ -129,14 +171,14 @@ class KnowledgeGraph:
     def entity(self, value: str) -> URIRef:
         """Resolve an entity given by short name, prefixed name or IRI; unknown is an error."""
         query = catalog.get("entity-facts", self.queries_dir)
-        term = catalog.bind(query, {"entity": value}, self.engine.exists, self.engine.local_names)
+        term = catalog.bind(
+            query, {"entity": value}, self.engine.exists, self.engine.local_names, self.choices
+        )
         found = term["entity"]
         assert isinstance(found, URIRef)
         return found
 
     def describe(self, entity: str) -> tuple[Result, Result]:
-        """Return what the graph knows about an entity: its own triples and its facts."""
-        self.entity(entity)
-        return self.query("entity-profile", entity=entity), self.query(
-            "entity-facts", entity=entity
-        )
+        """Return what the graph knows about an entity (short name, IRI or label) and its facts."""
+        iri = str(self.entity(entity))
+        return self.query("entity-profile", entity=iri), self.query("entity-facts", entity=iri)

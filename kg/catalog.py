@@ -18,7 +18,8 @@ import contextlib
 import difflib
 import functools
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,9 +32,10 @@ from kg.namespaces import ENT, FACT, KG, PREFIXES
 
 # Parameter types: what a value may look like and what RDF term it becomes.
 TYPES = {
-    "entity": "an entity: short name (pete-hegseth), prefixed (ent:pete-hegseth) or full IRI",
+    "entity": "an entity: short name (pete-hegseth), prefixed (ent:pete-hegseth), full IRI "
+    "or label (Pete Hegseth)",
     "iri": "an IRI: prefixed (fact:..., kg:...) or full",
-    "statement-type": "a statement type: Criticism, kg:Criticism or full IRI",
+    "statement-type": "a statement type: Criticism, kg:Criticism, full IRI or label (criticism)",
     "year": "a year, e.g. 2012 (bound as xsd:gYear)",
     "integer": "an integer",
     "string": "a plain string",
@@ -227,6 +229,93 @@ def to_term(param: Param, value: str) -> URIRef | Literal:
     return Literal(value)
 
 
+# The values an entity or statement-type parameter may take, with their labels: one query each.
+_LABELS = """{ ?value rdfs:label ?label BIND(0 AS ?rank) }
+  UNION { ?value skos:prefLabel ?label BIND(1 AS ?rank) }
+  UNION { ?value skos:altLabel ?label BIND(2 AS ?rank) }"""
+_HEAD = """PREFIX kg: <https://w3id.org/scs-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?value ?label ?rank WHERE {"""
+CHOICES = {
+    "entity": f"""{_HEAD}
+  {_LABELS}
+  FILTER(STRSTARTS(STR(?value), "{ENT}"))
+}}""",
+    "statement-type": f"""{_HEAD}
+  {{ ?value a kg:StatementType }} UNION {{ ?value skos:inScheme kg:StatementTypeScheme }}
+  OPTIONAL {{ {_LABELS} }}
+}}""",
+}
+Choices = Mapping[URIRef, tuple[str, ...]]  # each value a parameter may take, and its labels
+
+
+def fold(text: str) -> str:
+    """Return a label as compared: NFKC, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def local_name(term: URIRef) -> str:
+    """Return the short name of an entity or a statement type (`dong-jun`, `Criticism`)."""
+    text = str(term)
+    for ns in (str(ENT), str(KG._NS)):
+        if text.startswith(ns):
+            return text[len(ns) :]
+    return text
+
+
+def resolve(
+    param: Param,
+    raw: str,
+    options: Choices,
+    known: Callable[[URIRef], bool] | None = None,
+) -> URIRef:
+    """Return the value a parameter names: by short name, prefixed name, IRI or label.
+
+    Only `options` are accepted (an entity the graph holds outside them is accepted when
+    `known` says it is there); a label that names several is an error listing them, and
+    suggestions offer only `options`.
+    """
+    term: URIRef | Literal | None
+    try:
+        term = to_term(param, raw)
+    except InputError:
+        term = None
+    if isinstance(term, URIRef) and (
+        term in options or (param.type == "entity" and known is not None and known(term))
+    ):
+        return term
+    wanted = fold(raw)
+    found = sorted(v for v, labels in options.items() if any(fold(x) == wanted for x in labels))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = ", ".join(f"{local_name(v)} ({_label(options[v])})" for v in found)
+        raise InputError(
+            f"parameter {param.name}: {raw!r} is ambiguous: it names {names}; give a short name"
+        )
+    shown: dict[str, str] = {}  # what to suggest, by what it is compared as
+    for value in sorted(options):
+        shown.setdefault(fold(local_name(value)), local_name(value))
+        for label in options[value]:
+            shown.setdefault(fold(label), local_name(value))
+    near = difflib.get_close_matches(wanted, list(shown), n=6, cutoff=0.5)
+    near += [k for k in shown if len(wanted) > 2 and wanted in k]
+    hint = list(dict.fromkeys(shown[k] for k in near))[:3]
+    every = sorted({local_name(v) for v in options})
+    if hint:
+        suggest = f" (did you mean: {', '.join(hint)}?)"
+    elif 0 < len(every) <= 12:
+        suggest = f" (choose one of: {', '.join(every)})"
+    else:
+        suggest = ""
+    raise InputError(f"parameter {param.name}: unknown {param.type} {raw!r}{suggest}")
+
+
+def _label(labels: tuple[str, ...]) -> str:
+    return labels[0] if labels else "no label"
+
+
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
     """Turn `k=v` strings into a dict; a pair without `=` is an InputError."""
     values: dict[str, str] = {}
@@ -243,11 +332,14 @@ def bind(
     values: dict[str, str],
     known: Callable[[URIRef], bool] | None = None,
     names: Callable[[str], list[str]] | None = None,
+    choices: Callable[[str], Choices] | None = None,
 ) -> dict[str, URIRef | Literal]:
     """Check the given values against the parameters and return the RDF terms to bind.
 
     `known(term)` tells whether an entity or concept is in the graph; `names(namespace)` lists
-    the local names there, for suggestions.
+    the local names there, for suggestions. With `choices(type)` (the values of a type and
+    their labels, see CHOICES) an entity or statement type may be given by label too, and
+    only values of the parameter's type are accepted and suggested.
     """
     by_name = {p.name: p for p in query.params}
     for key in values:
@@ -266,6 +358,9 @@ def bind(
                     f"({param.type}: --param {param.name}=...)"
                 )
             continue
+        if choices is not None and param.type in CHOICES:
+            bound[param.name] = _choose(param, raw, known, choices)
+            continue
         term = to_term(param, raw)
         if (
             param.type in ("entity", "statement-type")
@@ -279,3 +374,18 @@ def bind(
             raise InputError(f"parameter {param.name}: unknown {param.type} {raw!r}{hint}")
         bound[param.name] = term
     return bound
+
+
+def _choose(
+    param: Param,
+    raw: str,
+    known: Callable[[URIRef], bool] | None,
+    choices: Callable[[str], Choices],
+) -> URIRef:
+    """Resolve an entity or statement type, asking for the choices only when needed."""
+    if param.type == "entity" and known is not None:
+        with contextlib.suppress(InputError):
+            term = to_term(param, raw)
+            if isinstance(term, URIRef) and known(term):
+                return term  # the common case costs one ASK, as before
+    return resolve(param, raw, choices(param.type), known)

@@ -143,18 +143,6 @@ def check(text: str, *, allow_service: bool = False) -> Shape:
     return found
 
 
-def undeclared_prefix(text: str) -> str | None:
-    """Return the first prefix used but not declared in a query, or None."""
-    toks = tokens(text)
-    declared = {toks[i + 1][:-1] for i, t in enumerate(toks[:-1]) if t.upper() == "PREFIX"}
-    for tok in toks:
-        prefix, sep, _local = tok.partition(":")
-        term = sep and prefix != "_" and not tok.startswith(("<", '"', "'", "?", "$", "@"))
-        if term and prefix not in declared:
-            return prefix
-    return None
-
-
 def check_timeout(timeout: float | None) -> float | None:
     """Return a --timeout that is a positive finite number of seconds, or None."""
     if timeout is None:

@@ -188,9 +188,7 @@ class OxigraphEngine(Engine):
 
     def update_note(self) -> str:
         """Say where the change lives: in this process's memory only."""
-        return (
-            f"update applied to this process's in-memory copy of {self.origin}; nothing was saved"
-        )
+        return _memory_note(self.origin)
 
     def exists(self, term: URIRef) -> bool:
         """Whether the term occurs in the graph (remembered until the next update)."""
@@ -267,6 +265,14 @@ def _file_digest(path: Path) -> str:
     """Identify a build output cheaply: path, size and modification time."""
     stat = path.stat()
     return f"{path.resolve()} {stat.st_size} {stat.st_mtime_ns}"
+
+
+def _memory_note(origin: str) -> str:
+    """What an update on an in-memory engine changed: this process's copy, nothing saved."""
+    return (
+        "update done in memory only: nothing was saved (it changed this process's copy of "
+        f"{origin}; the next command will not see it)"
+    )
 
 
 STORE_MARKER = "scs-kg-store.json"
@@ -346,12 +352,15 @@ def _bulk_load(store: Any, path: Path, fmt: Any) -> None:
 
 
 def _prefix_error(text: str) -> InputError | None:
-    """One line naming an undeclared prefix of the query, if it has one."""
-    prefix = sandbox.undeclared_prefix(text)
-    if prefix is None:
+    """One line naming a prefix the query uses but does not declare, if it has one."""
+    from kg.prefixes import declared_and_used
+
+    declared, used = declared_and_used(text)
+    missing = [prefix for prefix in used if prefix not in declared]
+    if not missing:
         return None
     return InputError(
-        f"SPARQL syntax error: undeclared prefix {prefix}: (declare it with PREFIX {prefix}: <...>)"
+        f"SPARQL syntax error: unknown prefix {missing[0] + ':'!r}: declare it with PREFIX"
     )
 
 
@@ -388,9 +397,7 @@ class RdflibEngine(Engine):
 
     def update_note(self) -> str:
         """Say where the change lives: in this process's memory only."""
-        return (
-            f"update applied to this process's in-memory copy of {self.origin}; nothing was saved"
-        )
+        return _memory_note(self.origin)
 
     @classmethod
     def load(cls, data: Path) -> RdflibEngine:

@@ -298,13 +298,18 @@ def _entry_ok(entry: Any) -> bool:
 
 
 def shacl_dataset(
-    ds: Dataset, shapes_path: Path | None = None, cache: Cache | None = None, chunk: int = 0
+    ds: Dataset,
+    shapes_path: Path | None = None,
+    cache: Cache | Path | None = None,
+    chunk: int = 0,
 ) -> list[Violation]:
     """Validate every graph of `ds` against the shapes, in chunks of graphs, with a cache.
 
     The result is the same as `shacl(union(ds))`. `chunk` is the number of source graphs per
-    chunk (default SOURCES_PER_CHUNK); `cache` holds the verdicts (None: no cache).
+    chunk (default SOURCES_PER_CHUNK); `cache` holds the verdicts (a folder, or None: none).
     """
+    if isinstance(cache, Path):
+        cache = open_cache(cache)
 
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 

@@ -112,8 +112,8 @@ def test_store_refuses_updates_and_memory_says_nothing_was_saved(
     done = kg("sparql", insert, "-d", str(out_dir), "--allow-update")
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == (
-        f"update applied to this process's in-memory copy of {out_dir / 'scs-kg.nq'}; "
-        "nothing was saved"
+        "update done in memory only: nothing was saved (it changed this process's copy of "
+        f"{out_dir / 'scs-kg.nq'}; the next command will not see it)"
     )
 
 
@@ -246,7 +246,7 @@ def test_engine_side_errors_are_one_line(out_dir: Path, tmp_path: Path) -> None:
         refused(done, f"--timeout {value}: want a positive number of seconds")
     refused(
         cli("sparql", "SELECT * WHERE { ?s foo:bar ?o }", "-d", str(out_dir), "-e", "rdflib"),
-        "undeclared prefix foo:",
+        "unknown prefix 'foo:': declare it with PREFIX",
     )
     a_file = tmp_path / "cache-file"
     a_file.write_text("", encoding="utf-8")

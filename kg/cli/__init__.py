@@ -16,7 +16,7 @@ app = typer.Typer(
     name="kg",
     help="scs-kg: a knowledge graph of South China Sea diplomacy, every fact traced to its quote.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

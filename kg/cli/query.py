@@ -50,16 +50,37 @@ ServiceOption = Annotated[
         "--allow-service", help="Let SERVICE send (parts of) the query to other endpoints."
     ),
 ]
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="Table: every cell whole (default: fit the terminal, cut cells end in …)."
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
     """Add the query commands to the app."""
-    app.command("queries")(queries)
-    app.command("query")(query)
+    group = typer.Typer(
+        help="List the query catalog; `kg queries show NAME` prints a query's SPARQL.",
+        invoke_without_command=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+    group.callback()(queries)
+    group.command("show")(show)
+    app.add_typer(group, name="queries")
+    app.command("query", context_settings={"help_option_names": []})(query)
     app.command("sparql")(sparql)
     app.command("describe")(describe)
     app.command("push")(push)
     app.command("serve")(serve)
+
+
+def _width(wide: bool) -> int | None:
+    """The terminal width a table fits in: $COLUMNS, the terminal's, else 100; None if --wide."""
+    import shutil
+
+    return None if wide else shutil.get_terminal_size((100, 24)).columns
 
 
 def _open(
@@ -94,10 +115,14 @@ def _emit(text: str) -> None:
 
 @errors
 def queries(
+    ctx: typer.Context,
     tag: Annotated[str | None, typer.Option("--tag", help="Only queries with this tag.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or tsv.")] = "table",
+    wide: WideOption = False,
 ) -> None:
     """List the query catalog: name, summary and parameters."""
+    if ctx.invoked_subcommand is not None:
+        return
     from kg import catalog
     from kg.results import Result, write
 
@@ -127,14 +152,140 @@ def queries(
             for q in found
         ],
     )
-    _emit(write(result, "table"))
+    _emit(write(result, "table", width=_width(wide)))
+
+
+@errors
+def show(
+    name: Annotated[
+        str, typer.Argument(help="A catalog query.", autocompletion=lambda: _query_names())
+    ],
+) -> None:
+    """Print a catalog query's SPARQL, header included (`> my.rq` gives a query to edit)."""
+    from kg import catalog
+
+    text = catalog.get(name).text
+    _emit(text if text.endswith("\n") else text + "\n")
+
+
+def _query_names() -> list[tuple[str, str]]:
+    """Completion: the catalog's query names with their summaries."""
+    from kg import catalog
+
+    return [(q.name, q.summary) for q in catalog.load_catalog().values()]
+
+
+def _complete_query(incomplete: str) -> list[tuple[str, str]]:
+    return [(n, s) for n, s in _query_names() if n.startswith(incomplete)]
+
+
+def _completion_graph(ctx: typer.Context) -> KnowledgeGraph | None:
+    """Completion: the built graph (--data, else out/), or None; never builds."""
+    from kg.api import DEFAULT_DATA, KnowledgeGraph
+    from kg.store import data_file
+
+    data = ctx.params.get("data") or DEFAULT_DATA
+    try:
+        data_file(Path(data))
+        return KnowledgeGraph.open(Path(data))
+    except Exception:  # completion must never fail loudly
+        return None
+
+
+def _values(ctx: typer.Context, kind: str) -> list[tuple[str, str]]:
+    """Completion: short names of the values of a parameter type, with a label."""
+    from kg import catalog
+
+    graph = _completion_graph(ctx)
+    if graph is None:
+        return []
+    try:
+        options = graph.choices(kind)
+    except Exception:
+        return []
+    return sorted(
+        (catalog.local_name(v), labels[0] if labels else "") for v, labels in options.items()
+    )
+
+
+def _complete_param(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Completion of `-p`: the query's parameter names, then values of the parameter's type."""
+    from kg import catalog
+
+    # while `-p` still waits for its value, the query name stays among the unparsed words
+    name = ctx.params.get("name") or next((a for a in ctx.args if not a.startswith("-")), "")
+    try:
+        query_def = catalog.get(str(name))
+    except Exception:
+        return []
+    key, sep, value = incomplete.partition("=")
+    if not sep:
+        return [
+            (f"{p.name}=", f"{p.type}: {p.doc}".rstrip(": "))
+            for p in query_def.params
+            if p.name.startswith(key)
+        ]
+    param = next((p for p in query_def.params if p.name == key), None)
+    if param is None or param.type not in catalog.CHOICES:
+        return []
+    return [(f"{key}={n}", label) for n, label in _values(ctx, param.type) if n.startswith(value)]
+
+
+def _complete_entity(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return [(n, label) for n, label in _values(ctx, "entity") if n.startswith(incomplete)]
+
+
+def query_help(query_def: object) -> str:
+    """The help of one catalog query: usage, summary, description, parameters and defaults."""
+    import textwrap
+
+    from kg.catalog import TYPES, CatalogQuery
+
+    assert isinstance(query_def, CatalogQuery)
+    q = query_def
+    lines = [f"Usage: kg query {q.name} [-p NAME=VALUE]... [OPTIONS]", ""]
+    if q.summary:
+        lines += textwrap.wrap(q.summary, 78, initial_indent="  ", subsequent_indent="  ")
+        lines.append("")
+    if q.description:
+        lines += textwrap.wrap(q.description, 78, initial_indent="  ", subsequent_indent="  ")
+        lines.append("")
+    if q.params:
+        lines.append("Parameters (-p NAME=VALUE):")
+        for p in q.params:
+            if p.default is not None:
+                when = f"default {p.default}"
+            elif p.optional:
+                when = "optional: unbound when not given"
+            else:
+                when = "required"
+            lines.append(f"  {p.name}  {p.doc or p.type} ({when})")
+            lines += textwrap.wrap(
+                TYPES[p.type], 78, initial_indent="    ", subsequent_indent="    "
+            )
+    else:
+        lines.append("Parameters: none")
+    if q.tags:
+        lines.append(f"Tags: {', '.join(q.tags)}")
+    lines.append(f"SPARQL: kg queries show {q.name}; options: kg query --help")
+    return "\n".join(lines) + "\n"
 
 
 @errors
 def query(
-    name: Annotated[str, typer.Argument(help="A catalog query (see `kg queries`).")],
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Argument(help="A catalog query (see `kg queries`).", autocompletion=_complete_query),
+    ] = None,
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="A parameter value: name=value.")
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="A parameter value: name=value; an entity by short name, IRI or label.",
+            autocompletion=_complete_param,
+        ),
     ] = None,
     fmt: FormatOption = "table",
     data: DataOption = None,
@@ -142,16 +293,31 @@ def query(
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     timeout: TimeoutOption = None,
+    wide: WideOption = False,
+    show_help: Annotated[
+        bool, typer.Option("--help", help="Show this help; with NAME, that query's parameters.")
+    ] = False,
 ) -> None:
-    """Run a catalog query by name, with parameters (`-p actor=dong-jun`)."""
+    """Run a catalog query by name, with parameters (`-p actor=dong-jun`, `-p actor="Dong Jun"`).
+
+    `kg query NAME --help` shows the query's description and parameters.
+    """
     from kg import catalog
     from kg.results import write
 
+    if name is None:
+        if show_help:
+            _emit(ctx.get_help() + "\n")
+            return
+        raise InputError("which query? give its name (see `kg queries`)")
     query_def = catalog.get(name)  # fail fast on an unknown name, before loading anything
+    if show_help:
+        _emit(query_help(query_def))
+        return
     values = catalog.parse_assignments(param or [])
     graph = _open(data, engine, store, endpoint, timeout)
     result = graph.query(query_def.name, values)
-    _emit(write(result, fmt))
+    _emit(write(result, fmt, width=_width(wide)))
 
 
 @errors
@@ -175,8 +341,13 @@ def sparql(
         ),
     ] = False,
     allow_service: ServiceOption = False,
+    wide: WideOption = False,
 ) -> None:
-    """Run ad-hoc SPARQL from an argument, a file or standard input."""
+    """Run ad-hoc SPARQL from an argument, a file or standard input.
+
+    The project's prefixes (kg ent fact src nif prov time rdfs rdf owl skos dct xsd ...) need
+    no PREFIX line; a query's own declarations win.
+    """
     from kg.results import write
     from kg.sources import read_utf8
 
@@ -191,14 +362,20 @@ def sparql(
     graph = _open(data, engine, store, endpoint, timeout, allow_service)
     result = graph.sparql(text, allow_update=allow_update)
     if result is None:
-        say(graph.engine.update_note())
+        say(f"update done at {endpoint}" if endpoint else graph.engine.update_note())
         return
-    _emit(write(result, fmt))
+    _emit(write(result, fmt, width=_width(wide)))
 
 
 @errors
 def describe(
-    entity: Annotated[str, typer.Argument(help="Short name (pete-hegseth), ent:... or an IRI.")],
+    entity: Annotated[
+        str,
+        typer.Argument(
+            help='Short name (pete-hegseth), ent:..., an IRI or a label ("Dong Jun").',
+            autocompletion=_complete_entity,
+        ),
+    ],
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text, or csv|tsv|json|xml for the facts.")
     ] = "text",
@@ -211,11 +388,11 @@ def describe(
     from kg.results import short, write
 
     graph = _open(data, engine, store, endpoint, None)
-    profile, facts = graph.describe(entity)
+    iri = graph.entity(entity)
+    profile, facts = graph.describe(str(iri))
     if fmt != "text":
         _emit(write(facts, fmt))
         return
-    iri = graph.entity(entity)
     lines = [short(iri)]
     for _entity, prop, value in profile.rows:
         lines.append(f"  {short(prop)}  {short(value)}")
@@ -257,50 +434,35 @@ def push(
 def serve(
     data: DataOption = None,
     store: StoreOption = None,
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 7878,
+    port: Annotated[
+        str, typer.Option("--port", help="Port on 127.0.0.1 (1-65535).", metavar="PORT")
+    ] = "7878",
+    verbose: Annotated[bool, typer.Option("--verbose", help="Log every request.")] = False,
 ) -> None:
-    """Serve the graph read-only on http://127.0.0.1:PORT with a query page; Ctrl-C stops."""
-    import shutil
+    """Serve the workbench page and a read-only SPARQL endpoint on 127.0.0.1; Ctrl-C stops.
+
+    http://127.0.0.1:PORT/ is the query page (the catalog with forms, an editor that knows the
+    project's prefixes, entity pages); /query is the SPARQL 1.1 Protocol endpoint for other
+    tools. Nothing runs in another process and nothing is written, unless --store is given.
+    """
     import signal
-    import subprocess
-    import tempfile
 
-    from kg.api import DEFAULT_DATA
-    from kg.store import OxigraphEngine
+    from kg.serve import make_server, parse_port
 
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).is_file():
-        raise InputError("the `oxigraph` server is not installed (pip install oxigraph)")
-    tmp = None
-    if store is None:
-        tmp = tempfile.TemporaryDirectory(prefix="kg-serve-")
-        store = Path(tmp.name) / "store"
-    engine = OxigraphEngine.load(data or DEFAULT_DATA, store)
-    del engine  # release the store's lock before the server opens it
-    args = [binary, "serve-read-only", "--location", str(store)]
-    args += ["--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    say(
-        f"serving {store} read-only at http://127.0.0.1:{port}/ "
-        "(SPARQL endpoint /query); Ctrl-C stops"
-    )
-    proc = subprocess.Popen(args)
+    number = parse_port(port)  # before loading anything
+    graph = _open(data, "oxigraph", store, None, None)
+    server = make_server(graph, number, verbose)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
 
     def _stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, _stop)  # stop the server on SIGTERM too
+    previous = signal.signal(signal.SIGTERM, _stop)
+    say(f"serving the workbench at {url} (SPARQL endpoint {url}query, read-only); Ctrl-C stops")
     try:
-        code = proc.wait()
-        if code != 0:
-            raise InputError(f"the oxigraph server stopped with exit code {code}")
+        server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait(10)
         say("stopped")
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if tmp is not None:
-            tmp.cleanup()
+        server.server_close()

@@ -104,10 +104,16 @@ def views(
             node = resolve(whole, entity)
             local = node.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
             jobs.append(("ego", "ego-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", local) or "x"), entity))
-    written = 0
+    from kg.viz import manifest
+
+    earlier = manifest.read(out)
+    files: dict[str, str] = {}
     for view, name, target in jobs:
         g = project(graph, view, focus=target, depth=depth)
         for fmt in FORMAT_NAMES:
-            write_view(g, out / f"{name}.{fmt}", fmt)
-            written += 1
-    say(f"wrote {written} files ({len(jobs)} views) in {out}")
+            path = write_view(g, out / f"{name}.{fmt}", fmt)
+            files[path.name] = manifest.digest(path)
+    removed = manifest.prune(out, earlier, set(files))
+    manifest.write(out, files)
+    gone = f"; removed {len(removed)} of an earlier run ({', '.join(removed)})" if removed else ""
+    say(f"wrote {len(files)} files ({len(jobs)} views) in {out}{gone}")

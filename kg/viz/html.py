@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
+from kg.results import short_iri
 from kg.viz.projection import CLASSES
 
 if TYPE_CHECKING:
@@ -64,12 +65,13 @@ SHAPES = {
 }
 # Edge colour by GDELT QuadClass of the statement's CAMEO root (0: not a statement).
 QUAD = {
-    0: ("#9a9a9a", "other relation"),
-    1: ("#4a9a4a", "verbal cooperation"),
-    2: ("#1b6e1b", "material cooperation"),
-    3: ("#e08a00", "verbal conflict"),
-    4: ("#c00000", "material conflict"),
+    0: ("#9a9a9a", "not a statement"),
+    1: ("#4a9a4a", "statement: verbal cooperation (CAMEO 01-05)"),
+    2: ("#1b6e1b", "statement: material cooperation (CAMEO 06-09)"),
+    3: ("#e08a00", "statement: verbal conflict (CAMEO 10-14)"),
+    4: ("#c00000", "statement: material conflict (CAMEO 15-20)"),
 }
+_LEGEND_RELATIONS = 6  # relations named in the legend's grey row, at most
 _ORDER = {cls.split("#")[-1]: i for i, (cls, _) in enumerate(CLASSES)}
 _MAX_LABEL = 48
 
@@ -137,6 +139,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "label": _short(str(d.get("label", n))),
                 "full": str(d.get("label", n)),
                 "cls": cls,
+                "clsLabel": _humanise(cls),
                 "group": group,
                 "color": COLOURS.get(cls, "#cccccc"),
                 "shape": SHAPES.get(group, "ellipse"),
@@ -146,6 +149,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "source": str(d.get("source", "")),
                 "sourceTitle": str(d.get("source_title", "")),
                 "focus": n == g.graph.get("focus"),
+                "status": str(d.get("status", "")),
             }
         )
     rows = sorted(
@@ -162,7 +166,8 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "to": v,
                 "label": _short(str(d.get("relation", ""))),
                 "relation": str(d.get("relation", "")),
-                "predicate": str(d.get("predicate", "")),
+                "predicate": short_iri(str(d.get("predicate", ""))),
+                "statementType": str(d.get("statement_type", "")),
                 "symmetric": bool(d.get("symmetric", False)),
                 "color": QUAD.get(quad, QUAD[0])[0],
                 "quad": quad,
@@ -184,6 +189,19 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         for cls in sorted(counts, key=lambda c: (_ORDER.get(c, len(_ORDER)), c))
     ]
     quads = sorted({e["quad"] for e in edges})
+    others = sorted({e["relation"] for e in edges if e["quad"] == 0})
+    named = ", ".join(others[:_LEGEND_RELATIONS]) + (
+        ", …" if len(others) > _LEGEND_RELATIONS else ""
+    )
+    sources = sorted(
+        {s for item in [*nodes, *edges] for s in str(item["source"]).split() if s},
+    )
+    titles: dict[str, str] = {}
+    for item in [*nodes, *edges]:
+        for iri, name in zip(
+            str(item["source"]).split(), str(item["sourceTitle"]).split("; "), strict=False
+        ):
+            titles.setdefault(iri, name)
     n = len(nodes)
     options = {
         "layout": {"randomSeed": SEED, "improvedLayout": n <= 150},
@@ -217,9 +235,28 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         "nodes": nodes,
         "edges": edges,
         "legend": legend,
-        "edgeLegend": [{"quad": q, "color": QUAD[q][0], "label": QUAD[q][1]} for q in quads],
+        "edgeLegend": [
+            {
+                "quad": q,
+                "color": QUAD[q][0],
+                "label": QUAD[q][1] + (f": {named}" if q == 0 and named else ""),
+                "count": sum(1 for e in edges if e["quad"] == q),
+            }
+            for q in quads
+        ],
+        "sources": [{"iri": s, "title": titles.get(s, "") or s} for s in sources],
+        "statuses": sorted({n["status"] for n in nodes if n["status"]}),
+        "statementTypes": [
+            {"label": t, "quad": max(e["quad"] for e in edges if t in _types(e))}
+            for t in sorted({t for e in edges for t in _types(e)})
+        ],
         "options": options,
     }
+
+
+def _types(edge: dict[str, Any]) -> list[str]:
+    """The statement types of an edge (`criticism, labelling` holds two)."""
+    return [t for t in str(edge.get("statementType", "")).split(", ") if t]
 
 
 def render(g: nx.MultiDiGraph, title: str) -> str:

@@ -281,6 +281,7 @@ class Projector:
             ev = self.evidence(node)
             wikidata = sorted(str(x) for x in self.objs(node, OWL.sameAs))
             wikidata = [w for w in wikidata if w.startswith(WIKIDATA)]
+            status = ", ".join(sorted(self.label(x) for x in self.objs(node, KG.status)))
             g.add_node(
                 str(node),
                 iri=str(node),
@@ -291,6 +292,7 @@ class Projector:
                 quote=ev.quote,
                 source=ev.source,
                 source_title=ev.source_title,
+                **({"status": status} if status else {}),  # events: planned, past ...
             )
 
     def add_edges(self, g: nx.MultiDiGraph, edges: Iterable[Edge]) -> None:
@@ -327,10 +329,25 @@ class Projector:
     def fact_edges(self, facts: Iterable[URIRef]) -> Iterator[Edge]:
         """Yield each fact's properties as edges fact → value."""
         for fact in facts:
+            # a statement's own edges (speaker, target ...) carry its type and CAMEO QuadClass
+            types, cameo, quad = (
+                self.statement_types(fact)
+                if KG.Statement in self.objs(fact, RDF.type)
+                else ("", "", 0)
+            )
             for p in _FACT_PROPERTIES:
                 for o in self.objs(fact, p):
                     if isinstance(o, URIRef):
-                        yield Edge(str(fact), str(o), str(p), self.relation(p), str(fact))
+                        yield Edge(
+                            str(fact),
+                            str(o),
+                            str(p),
+                            self.relation(p),
+                            str(fact),
+                            statement_type=types,
+                            cameo=cameo,
+                            quad_class=quad,
+                        )
 
     def statement_edges(self, kinds: Iterable[URIRef]) -> Iterator[Edge]:
         """Yield speaker → target/addressee/claim edges, one per statement, typed by CAMEO."""

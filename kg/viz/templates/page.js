@@ -9,14 +9,26 @@
   }
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });
+  // Incident edges of each node; isolated nodes wait outside the layout (see settled()).
+  var incident = {};
+  data.nodes.forEach(function (n) { incident[n.id] = []; });
+  data.edges.forEach(function (e) {
+    if (incident[e.from]) { incident[e.from].push(e); }
+    if (incident[e.to] && e.to !== e.from) { incident[e.to].push(e); }
+  });
+  var isolated = data.nodes.filter(function (n) { return incident[n.id].length === 0; })
+    .map(function (n) { return n.id; });
+  if (isolated.length === data.nodes.length) { isolated = []; }
+  var waiting = {};
+  isolated.forEach(function (id) { waiting[id] = true; });
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     return {
-      id: n.id, label: n.label, shape: n.shape,
+      id: n.id, label: n.label, shape: n.shape, hidden: !!waiting[n.id],
       size: n.focus ? 28 : 16, borderWidth: n.focus ? 4 : 1,
       font: n.focus ? { size: 20 } : undefined,
       color: { background: n.color, border: "#333333",
                highlight: { background: n.color, border: "#000000" } },
-      title: n.full + "\n" + n.cls + (n.quote ? "\n\u201c" + n.quote + "\u201d" : "")
+      title: n.full + "\n" + n.clsLabel + (n.quote ? "\n\u201c" + n.quote + "\u201d" : "")
     };
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
@@ -36,10 +48,41 @@
   var state = { nodes: nodes.length, edges: edges.length, stabilized: false,
                 network: network, nodeData: nodes, edgeData: edges, hiddenClasses: [] };
   window.kgGraph = state;
+  // Isolated nodes in a row under the laid-out graph, so that they do not shrink the fit.
+  function placeIsolated() {
+    if (!isolated.length) { return; }
+    var shown = data.nodes.filter(function (n) { return !waiting[n.id]; }).map(function (n) { return n.id; });
+    var pos = network.getPositions(shown);
+    var xs = [], ys = [];
+    Object.keys(pos).forEach(function (k) { xs.push(pos[k].x); ys.push(pos[k].y); });
+    var minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs), maxY = Math.max.apply(null, ys);
+    var step = 160, perRow = Math.max(1, Math.floor((maxX - minX) / step) + 1);
+    nodes.update(isolated.map(function (id) { return { id: id, hidden: false }; }));
+    isolated.forEach(function (id, i) {
+      network.moveNode(id, minX + (i % perRow) * step, maxY + 120 + Math.floor(i / perRow) * 90);
+    });
+    waiting = {};
+  }
+  // Labels at least 9 px on screen once fitted: larger fonts when the fit zooms out.
+  var FONT = { node: 14, edge: 10, min: 9.5 };
+  function legible() {
+    var scale = network.getScale();
+    if (!(scale > 0)) { return; }
+    if (data.nodes.length > 500) {  // a corpus-scale view is read by zooming in, not by huge fonts
+      state.fontSizes = { node: FONT.node, edge: FONT.edge, scale: scale, capped: true };
+      return;
+    }
+    var nodeSize = Math.max(FONT.node, Math.ceil(FONT.min / scale));
+    var edgeSize = Math.max(FONT.edge, Math.ceil(FONT.min / scale));
+    network.setOptions({ nodes: { font: { size: nodeSize } }, edges: { font: { size: edgeSize } } });
+    state.fontSizes = { node: nodeSize, edge: edgeSize, scale: scale };
+  }
   function settled() {
     if (state.stabilized) { return; }
     network.setOptions({ physics: { enabled: false } });
+    placeIsolated();
     network.fit({ animation: false });
+    legible();
     state.stabilized = true;
     status.textContent = "layout settled";
     document.body.setAttribute("data-kg-state", "settled");
@@ -68,21 +111,119 @@
     details.replaceChildren();
     var dl = el("dl");
     if (kind === "node") {
-      row(dl, "Label", item.full); row(dl, "Class", item.cls); row(dl, "IRI", item.iri);
+      row(dl, "Label", item.full); row(dl, "Class", item.clsLabel); row(dl, "Status", item.status);
+      row(dl, "IRI", item.iri);
       link(dl, "Wikidata", item.wikidata);
       row(dl, "Evidence", item.quote, true); row(dl, "Source", item.sourceTitle); row(dl, "Source IRI", item.source);
     } else {
       var from = byId[item.from], to = byId[item.to];
       row(dl, "Relation", item.relation);
       row(dl, "From", from ? from.full : item.from); row(dl, "To", to ? to.full : item.to);
-      row(dl, "Predicate", item.predicate); row(dl, "CAMEO", item.cameo); row(dl, "Fact", item.fact);
+      row(dl, "Predicate", item.predicate); row(dl, "Statement type", item.statementType);
+      row(dl, "CAMEO", item.cameo); row(dl, "Fact", item.fact);
       row(dl, "Evidence", item.quote, true); row(dl, "Source", item.sourceTitle); row(dl, "Source IRI", item.source);
     }
     details.appendChild(dl);
+    if (kind === "node") { details.appendChild(factsOf(item)); }
+  }
+  // An entity's facts, each with its quote (as `kg describe` lists them).
+  function factsOf(item) {
+    var box = el("div", null, "kg-facts");
+    var edgesHere = incident[item.id] || [];
+    box.appendChild(el("h3", "Facts (" + edgesHere.length + ")"));
+    var list = el("ol");
+    edgesHere.forEach(function (e) {
+      var other = e.from === item.id ? byId[e.to] : byId[e.from];
+      var li = el("li");
+      li.setAttribute("data-edge", e.id);
+      var head = el("div");
+      var arrow = e.symmetric ? e.relation + " \u2014 " :
+        e.from === item.id ? e.relation + " \u2192 " : "\u2190 " + e.relation + " ";
+      head.appendChild(el("span", arrow, "rel"));
+      head.appendChild(el("span", other ? other.full : "", "other"));
+      li.appendChild(head);
+      if (e.quote) { li.appendChild(el("blockquote", e.quote)); }
+      li.addEventListener("click", function () { network.selectEdges([e.id]); show("edge", e); markRows(null, e.id); });
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    return box;
   }
   network.on("click", function (p) {
-    if (p.nodes.length) { show("node", byId[p.nodes[0]]); }
-    else if (p.edges.length) { show("edge", edgeById[p.edges[0]]); }
+    if (p.nodes.length) { show("node", byId[p.nodes[0]]); markRows(p.nodes[0]); }
+    else if (p.edges.length) { show("edge", edgeById[p.edges[0]]); markRows(null, p.edges[0]); }
+  });
+
+  // The facts table: one row per edge, sortable and filterable, linked both ways with the graph.
+  var table = document.getElementById("kg-table");
+  var tbody = document.getElementById("kg-table-body");
+  var tableFilter = document.getElementById("kg-table-filter");
+  var tableCount = document.getElementById("kg-table-count");
+  var facts = data.edges.map(function (e) {
+    var from = byId[e.from], to = byId[e.to];
+    return { edge: e, relation: e.relation, who: from ? from.full : e.from, whom: to ? to.full : e.to,
+             type: e.statementType || "", quote: e.quote, sourceTitle: e.sourceTitle };
+  });
+  var sortKey = null, sortDir = 1, rowsByEdge = {};
+  function renderTable() {
+    var q = tableFilter.value.trim().toLowerCase();
+    var shown = facts.filter(function (f) {
+      if (!q) { return true; }
+      return [f.relation, f.who, f.whom, f.type, f.quote, f.sourceTitle].join(" ").toLowerCase().indexOf(q) >= 0;
+    });
+    if (sortKey) {
+      shown.sort(function (a, b) {
+        var x = String(a[sortKey]).toLowerCase(), y = String(b[sortKey]).toLowerCase();
+        return (x < y ? -1 : x > y ? 1 : (a.edge.id < b.edge.id ? -1 : 1)) * sortDir;
+      });
+    }
+    rowsByEdge = {};
+    tbody.replaceChildren();
+    shown.forEach(function (f) {
+      var tr = el("tr");
+      tr.setAttribute("data-edge", f.edge.id);
+      [f.relation, f.who, f.whom, f.type, f.quote, f.sourceTitle].forEach(function (v) { tr.appendChild(el("td", v)); });
+      tr.addEventListener("click", function () {
+        network.selectEdges([f.edge.id]);
+        show("edge", f.edge);
+        markRows(null, f.edge.id);
+      });
+      rowsByEdge[f.edge.id] = tr;
+      tbody.appendChild(tr);
+    });
+    tableCount.textContent = shown.length + " of " + facts.length + " facts";
+    state.tableRows = shown.length;
+  }
+  function markRows(nodeId, edgeId) {
+    var first = null;
+    Object.keys(rowsByEdge).forEach(function (id) {
+      var e = edgeById[id], tr = rowsByEdge[id];
+      var marked = nodeId !== null && nodeId !== undefined && (e.from === nodeId || e.to === nodeId);
+      tr.classList.toggle("mark", marked);
+      tr.classList.toggle("chosen", id === edgeId);
+      if (!first && (marked || id === edgeId)) { first = tr; }
+    });
+    state.markedRows = tbody.querySelectorAll("tr.mark").length;
+    if (first && !table.hidden) { first.scrollIntoView({ block: "nearest" }); }
+  }
+  state.markRows = markRows;
+  document.querySelectorAll("#kg-table th").forEach(function (th) {
+    th.addEventListener("click", function () {
+      var key = th.getAttribute("data-key");
+      sortDir = sortKey === key ? -sortDir : 1;
+      sortKey = key;
+      document.querySelectorAll("#kg-table th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+      renderTable();
+    });
+  });
+  tableFilter.addEventListener("input", renderTable);
+  var tableToggle = document.getElementById("kg-table-toggle");
+  tableToggle.addEventListener("click", function () {
+    table.hidden = !table.hidden;
+    tableToggle.setAttribute("aria-expanded", table.hidden ? "false" : "true");
+    if (!table.hidden && !tbody.childElementCount) { renderTable(); }
+    network.redraw();
   });
 
   // Legend with class filters.
@@ -104,13 +245,88 @@
     });
     legend.appendChild(label);
   });
+  // Edge legend: every colour explained, each a filter (statement QuadClass); source filters.
   var edgeLegend = document.getElementById("kg-edge-legend");
+  var hiddenQuads = {}, hiddenSources = {}, hiddenTypes = {};
+  function edgeVisible(e) {
+    if (hiddenQuads[e.quad]) { return false; }
+    var types = e.statementType ? e.statementType.split(", ") : [];
+    if (types.length && types.every(function (t) { return hiddenTypes[t]; })) { return false; }
+    var srcs = e.source ? e.source.split(" ") : [];
+    return !srcs.length || srcs.some(function (s) { return !hiddenSources[s]; });
+  }
+  function applyEdgeFilters() {
+    edges.update(data.edges.map(function (e) { return { id: e.id, hidden: !edgeVisible(e) }; }));
+    state.hiddenQuads = Object.keys(hiddenQuads).filter(function (k) { return hiddenQuads[k]; }).sort();
+    state.hiddenTypes = Object.keys(hiddenTypes).filter(function (k) { return hiddenTypes[k]; }).sort();
+    state.hiddenSources = Object.keys(hiddenSources).filter(function (k) { return hiddenSources[k]; }).sort();
+  }
   data.edgeLegend.forEach(function (q) {
-    var row = el("div"); var sw = el("span", null, "line"); sw.style.background = q.color;
-    row.appendChild(sw); row.appendChild(el("span", q.label)); edgeLegend.appendChild(row);
+    var label = el("label");
+    var box = el("input"); box.type = "checkbox"; box.checked = true;
+    box.setAttribute("data-quad", String(q.quad));
+    var sw = el("span", null, "line"); sw.style.background = q.color;
+    label.appendChild(box); label.appendChild(sw);
+    label.appendChild(el("span", q.label + " (" + q.count + ")"));
+    box.addEventListener("change", function () { hiddenQuads[q.quad] = !box.checked; applyEdgeFilters(); });
+    edgeLegend.appendChild(label);
   });
   var note = el("div", "dashed: symmetric relation; arrow: subject \u2192 object", "muted");
   edgeLegend.appendChild(note);
+  var typeBox = document.getElementById("kg-types");
+  var quadColour = {};
+  data.edgeLegend.forEach(function (q) { quadColour[q.quad] = q.color; });
+  if (!(data.statementTypes || []).length) {
+    typeBox.hidden = true;
+    document.getElementById("kg-types-heading").hidden = true;
+  }
+  (data.statementTypes || []).forEach(function (t) {
+    var label = el("label");
+    var box = el("input"); box.type = "checkbox"; box.checked = true;
+    box.setAttribute("data-type", t.label);
+    var sw = el("span", null, "line"); sw.style.background = quadColour[t.quad] || "#9a9a9a";
+    label.appendChild(box); label.appendChild(sw); label.appendChild(el("span", t.label));
+    box.addEventListener("change", function () { hiddenTypes[t.label] = !box.checked; applyEdgeFilters(); });
+    typeBox.appendChild(label);
+  });
+  var sourceBox = document.getElementById("kg-sources");
+  (data.sources || []).forEach(function (src) {
+    var label = el("label");
+    var box = el("input"); box.type = "checkbox"; box.checked = true;
+    box.setAttribute("data-source", src.iri);
+    label.appendChild(box); label.appendChild(el("span", src.title));
+    label.title = src.iri;
+    box.addEventListener("change", function () { hiddenSources[src.iri] = !box.checked; applyEdgeFilters(); });
+    sourceBox.appendChild(label);
+  });
+  // Event status (planned, past ...): hide the events of a status.
+  var statusBox = document.getElementById("kg-statuses");
+  var hiddenStatus = {};
+  if (!(data.statuses || []).length) {
+    statusBox.hidden = true;
+    document.getElementById("kg-status-heading").hidden = true;
+  }
+  (data.statuses || []).forEach(function (st) {
+    var label = el("label");
+    var box = el("input"); box.type = "checkbox"; box.checked = true;
+    box.setAttribute("data-status", st);
+    var count = data.nodes.filter(function (n) { return n.status === st; }).length;
+    label.appendChild(box); label.appendChild(el("span", st + " (" + count + ")"));
+    box.addEventListener("change", function () {
+      hiddenStatus[st] = !box.checked;
+      nodes.update(data.nodes.filter(function (n) { return n.status === st; }).map(function (n) {
+        return { id: n.id, hidden: !box.checked || !!hidden[n.cls] };
+      }));
+      state.hiddenStatuses = Object.keys(hiddenStatus).filter(function (k) { return hiddenStatus[k]; }).sort();
+    });
+    statusBox.appendChild(label);
+  });
+  // On a narrow window the panel folds away; the button opens and closes it.
+  var toggle = document.getElementById("kg-panel-toggle");
+  toggle.addEventListener("click", function () {
+    var open = document.body.classList.toggle("kg-panel-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
 
   // Search.
   var form = document.getElementById("kg-search-form");
@@ -137,6 +353,7 @@
     network.selectNodes([hit.id]);
     network.focus(hit.id, { scale: Math.max(network.getScale(), 1.0), animation: false });
     show("node", hit);
+    markRows(hit.id);
     result.textContent = hits.length + (hits.length === 1 ? " match: " : " matches, first: ") + hit.full;
     return hit.id;
   }

@@ -1,0 +1,484 @@
+"""`kg serve`: the project's own query page and a read-only SPARQL 1.1 Protocol endpoint.
+
+One `http.server.ThreadingHTTPServer` on the loopback interface answers through the project's
+own engine (the embedded Oxigraph of `kg.store`, so every check the engine makes applies here),
+with no child process and no temporary store: a killed `kg serve` leaves nothing behind.
+
+- `/` the workbench page: the catalog with each query's summary and a form for its parameters,
+  a SPARQL editor that knows the project's prefixes, results as a table of labels linked to
+  entity pages, CSV and JSON downloads (`kg/web/`). Its script and stylesheet come from this
+  server and a strict Content-Security-Policy forbids every other request.
+- `/query` the SPARQL 1.1 Protocol (GET, form POST, `application/sparql-query` POST), read-only.
+- `/api/catalog`, `/api/run`, `/api/choices` what the page asks; `/entity?iri=...` what the
+  graph knows about an entity, each fact with its quote, as `kg describe` prints it.
+
+What a user sends is never pasted into HTML or SPARQL: parameters are bound as RDF terms by
+`kg.catalog`, pages are built with `textContent` or `html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+import http.server
+import json
+import re
+import socket
+import threading
+import urllib.parse
+from importlib import resources
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from kg import catalog, prefixes
+from kg.api import KnowledgeGraph
+from kg.errors import InputError, KgError
+from kg.results import Result, short, write
+from kg.store import is_update
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+MAX_BODY = 1 << 20  # a query of more than 1 MiB is refused
+MAX_LABELS = 5000  # labels are looked up for at most this many IRIs of one answer
+_STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/app.css": ("app.css", "text/css; charset=utf-8"),
+}
+_RESULT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+_GRAPH_TYPES = {
+    "nt": "application/n-triples",
+    "turtle": "text/turtle; charset=utf-8",
+    "json-ld": "application/ld+json",
+}
+_ACCEPT = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/n-triples": "nt",
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+}
+
+
+class Refused(KgError):
+    """A request the server will not answer: its HTTP status and one line saying why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def parse_port(value: str) -> int:
+    """Return a TCP port from text: an integer from 1 to 65535, else a one-line InputError."""
+    text = value.strip()
+    if not re.fullmatch(r"\d{1,5}", text) or not 1 <= int(text) <= 65535:
+        raise InputError(f"--port {value!r}: want an integer from 1 to 65535")
+    return int(text)
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("kg.web").joinpath(name).read_bytes()
+
+
+class Workbench:
+    """What the server answers with: the graph behind the project's engine, and its catalog."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+        self._lock = threading.Lock()
+
+    # --- the page's API --------------------------------------------------------------
+
+    def catalog(self) -> dict[str, Any]:
+        """The catalog for the page: every query with its header, parameters and SPARQL."""
+        return {
+            "prefixes": dict(prefixes.KNOWN),
+            "queries": [
+                {
+                    "name": q.name,
+                    "summary": q.summary,
+                    "description": q.description,
+                    "tags": list(q.tags),
+                    "params": [
+                        {
+                            "name": p.name,
+                            "type": p.type,
+                            "default": p.default,
+                            "optional": p.optional,
+                            "required": p.required,
+                            "doc": p.doc,
+                            "help": catalog.TYPES[p.type],
+                        }
+                        for p in q.params
+                    ],
+                    "sparql": q.text,
+                }
+                for q in self.graph.catalog().values()
+            ],
+        }
+
+    def choices(self, kind: str) -> list[dict[str, str]]:
+        """The values of a parameter type, by short name and label, for the form's suggestions."""
+        if kind not in catalog.CHOICES:
+            raise Refused(400, f"no choices for type {kind!r}")
+        with self._lock:
+            options = self.graph.choices(kind)
+        return [
+            {"name": catalog.local_name(v), "label": labels[0] if labels else ""}
+            for v, labels in sorted(options.items())
+        ]
+
+    def run(self, fields: dict[str, str]) -> Result:
+        """Run a catalog query (`name` and `p.NAME` fields) or ad-hoc SPARQL (`query`)."""
+        name = fields.get("name", "")
+        if name:
+            values = {k[2:]: v for k, v in fields.items() if k.startswith("p.") and v != ""}
+            return self.graph.query(name, values)
+        text = fields.get("query", "")
+        if not text.strip():
+            raise Refused(400, "no query: give `name` (a catalog query) or `query` (SPARQL)")
+        return self.sparql(text)
+
+    def sparql(self, text: str) -> Result:
+        """Run read-only SPARQL; an Update is refused."""
+        if is_update(text):
+            raise Refused(403, "this server is read-only: SPARQL Update is refused")
+        result = self.graph.sparql(text)
+        assert result is not None
+        return result
+
+    def labels(self, iris: list[URIRef]) -> dict[str, str]:
+        """Return a label for each IRI that has one (rdfs:label, then skos:prefLabel)."""
+        if not iris:
+            return {}
+        values = " ".join(i.n3() for i in iris[:MAX_LABELS])
+        text = (
+            "SELECT ?s ?l ?rank WHERE { VALUES ?s { " + values + " } "
+            "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l BIND(0 AS ?rank) } UNION "
+            "{ ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l BIND(1 AS ?rank) } }"
+        )
+        best: dict[str, tuple[int, int, str]] = {}
+        for s, label, rank in self.graph.engine.run(text).rows:
+            if not isinstance(label, Literal):
+                continue
+            lang = label.language or ""
+            key = (int(str(rank)), 0 if lang in ("", "en") else 1, str(label))
+            if str(s) not in best or key < best[str(s)]:
+                best[str(s)] = key
+        return {s: k[2] for s, k in sorted(best.items())}
+
+    def page_result(self, result: Result) -> dict[str, Any]:
+        """A result for the page: cells with short names and labels; triples as Turtle."""
+        if result.kind == "ask":
+            return {"kind": "ask", "boolean": bool(result.boolean)}
+        if result.kind == "graph":
+            return {
+                "kind": "graph",
+                "turtle": write(result, "turtle"),
+                "count": len(result.triples),
+            }
+        rows = result.rows
+        iris = sorted({t for row in rows for t in row if isinstance(t, URIRef)})
+        labels = self.labels(iris)
+        return {
+            "kind": "select",
+            "vars": result.vars,
+            "rows": [[_cell(t, labels) for t in row] for row in rows],
+        }
+
+    # --- entity pages ----------------------------------------------------------------
+
+    def entity_page(self, value: str) -> str:
+        """What the graph knows about an entity, as an HTML page (every text escaped)."""
+        iri = self.graph.entity(value)
+        profile, facts = self.graph.describe(str(iri))
+        terms = sorted(
+            {t for row in [*profile.rows, *facts.rows] for t in row if isinstance(t, URIRef)}
+            | {iri}
+        )
+        labels = self.labels(terms)
+        title = labels.get(str(iri), short(iri))
+        parts = [
+            "<h1>" + _e(title) + "</h1>",
+            f'<p class="iri"><code>{_e(short(iri))}</code> <code>{_e(str(iri))}</code></p>',
+            "<h2>Properties</h2>",
+            '<table class="results"><thead><tr><th>property</th><th>value</th></tr></thead><tbody>',
+        ]
+        for _entity, prop, val in profile.rows:
+            prop_name = f"<code>{_e(short(prop))}</code>"
+            parts.append(f"<tr><td>{prop_name}</td><td>{_term_html(val, labels)}")
+            parts.append("</td></tr>")
+        parts.append("</tbody></table>")
+        by_fact: dict[str, list[tuple[Any, ...]]] = {}
+        for row in facts.rows:
+            by_fact.setdefault(str(row[1]), []).append(row)
+        parts.append(f"<h2>Facts ({len(by_fact)})</h2><ol class=facts>")
+        for rows in by_fact.values():
+            _entity, fact, kind, _prop, quote, source = rows[0]
+            via = ", ".join(_e(short(r[3])) for r in rows)
+            parts.append(
+                f"<li><div>{_term_html(fact, labels)} <span class=kind>{_e(short(kind))}</span>"
+                f" in {_term_html(source, labels)} <span class=via>via {via}</span></div>"
+                f"<blockquote>{_e(str(quote or ''))}</blockquote></li>"
+            )
+        parts.append("</ol>")
+        return _page(f"scs-kg: {title}", "".join(parts))
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def entity_link(iri: str) -> str:
+    """The workbench URL of an entity page."""
+    return "/entity?" + urllib.parse.urlencode({"iri": iri})
+
+
+def _term_html(term: Node | None, labels: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        label = labels.get(text)
+        name = short(term)
+        inner = f"{_e(label)} <code>{_e(name)}</code>" if label else f"<code>{_e(name)}</code>"
+        return f'<a href="{_e(entity_link(text))}">{inner}</a>'
+    return _e(short(term))
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title>"
+        '<link rel="stylesheet" href="/static/app.css"></head>'
+        '<body class="entity-page"><header><a href="/">scs-kg workbench</a></header>'
+        f"<main>{body}</main></body></html>\n"
+    )
+
+
+def _cell(term: Node | None, labels: dict[str, str]) -> dict[str, str] | None:
+    """One result cell for the page's table."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        cell = {"type": "uri", "value": str(term), "short": short(term)}
+        if str(term) in labels:
+            cell["label"] = labels[str(term)]
+        return cell
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    cell = {"type": "literal", "value": str(term)}
+    if term.language:
+        cell["lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        cell["datatype"] = short(term.datatype)
+    return cell
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """Answers the workbench's routes; everything else is 404, every error one line."""
+
+    server: Server
+    server_version = "scs-kg"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log requests only when the server is verbose."""
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _send(
+        self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cache-Control", "no-store")
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, doc: Any) -> None:
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._send(status, body, "application/json; charset=utf-8")
+
+    def _error(self, status: int, message: str, as_json: bool) -> None:
+        line = message.splitlines()[0] if message else "error"
+        if as_json:
+            self._json(status, {"error": line})
+        else:
+            self._send(status, (line + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+
+    def _host_ok(self) -> bool:
+        """Answer only requests addressed to this loopback server (no DNS rebinding)."""
+        host = (self.headers.get("Host") or "").lower()
+        port = self.server.server_address[1]
+        return host in {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
+    def _fields(self) -> tuple[dict[str, str], str | None]:
+        """The request's fields (query string and form body) and a direct SPARQL body."""
+        url = urllib.parse.urlsplit(self.path)
+        fields = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+        direct = None
+        if self.command == "POST":
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                raise Refused(400, "bad Content-Length") from None
+            if length < 0 or length > MAX_BODY:
+                raise Refused(413, f"request body over {MAX_BODY} bytes")
+            body = self.rfile.read(length).decode("utf-8", "replace")
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if ctype == "application/x-www-form-urlencoded":
+                fields.update(urllib.parse.parse_qsl(body, keep_blank_values=True))
+            elif ctype == "application/sparql-query":
+                direct = body
+            elif ctype == "application/sparql-update":
+                raise Refused(403, "this server is read-only: SPARQL Update is refused")
+            else:
+                raise Refused(415, f"unsupported content type {ctype or 'none'!r}")
+        return fields, direct
+
+    def do_HEAD(self) -> None:
+        """Answer as GET, without the body."""
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        """Route a GET."""
+        self._route()
+
+    def do_POST(self) -> None:
+        """Route a POST."""
+        self._route()
+
+    def _route(self) -> None:
+        path = urllib.parse.urlsplit(self.path).path
+        as_json = path.startswith("/api/")
+        if not self._host_ok():
+            self._error(403, "wrong Host header: use http://127.0.0.1:PORT/", as_json)
+            return
+        try:
+            fields, direct = self._fields()
+            if path in _STATIC and self.command != "POST":
+                name, ctype = _STATIC[path]
+                self._send(200, _asset(name), ctype)
+            elif path == "/query":
+                self._protocol(fields, direct)
+            elif path == "/api/catalog":
+                self._json(200, self.server.workbench.catalog())
+            elif path == "/api/choices":
+                self._json(200, self.server.workbench.choices(fields.get("type", "")))
+            elif path == "/api/run":
+                self._api_run(fields)
+            elif path == "/entity":
+                page = self.server.workbench.entity_page(fields.get("iri", ""))
+                self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
+            elif path in ("/update", "/store"):
+                raise Refused(403, "this server is read-only")
+            else:
+                raise Refused(404, f"no such page: {path}")
+        except Refused as exc:
+            self._error(exc.status, str(exc), as_json)
+        except InputError as exc:
+            self._error(400, str(exc), as_json)
+        except KgError as exc:
+            self._error(500, str(exc), as_json)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _api_run(self, fields: dict[str, str]) -> None:
+        bench = self.server.workbench
+        result = bench.run(fields)
+        fmt = fields.get("format", "page")
+        if fmt == "page":
+            self._json(200, bench.page_result(result))
+            return
+        self._result(result, fmt, download=fields.get("name") or "query")
+
+    def _protocol(self, fields: dict[str, str], direct: str | None) -> None:
+        """The SPARQL 1.1 Protocol: `query` from the URL, the form or the body."""
+        if "update" in fields:
+            raise Refused(403, "this server is read-only: SPARQL Update is refused")
+        if fields.get("default-graph-uri") or fields.get("named-graph-uri"):
+            raise Refused(400, "default-graph-uri and named-graph-uri are not supported")
+        text = direct if direct is not None else fields.get("query")
+        if text is None:
+            raise Refused(400, "no query: give the `query` parameter")
+        result = self.server.workbench.sparql(text)
+        self._result(result, fields.get("format") or self._accepted(result), download=None)
+
+    def _accepted(self, result: Result) -> str:
+        """The format the client accepts best for this kind of result (JSON / N-Triples)."""
+        offered = _GRAPH_TYPES if result.kind == "graph" else _RESULT_TYPES
+        for item in (self.headers.get("Accept") or "").split(","):
+            mime = item.split(";")[0].strip().lower()
+            fmt = _ACCEPT.get(mime)
+            if fmt in offered:
+                return fmt
+        return "nt" if result.kind == "graph" else "json"
+
+    def _result(self, result: Result, fmt: str, download: str | None) -> None:
+        offered = _GRAPH_TYPES if result.kind == "graph" else _RESULT_TYPES
+        if fmt not in offered:
+            raise Refused(406, f"format {fmt!r}: this result is written as {', '.join(offered)}")
+        body = write(result, fmt).encode("utf-8")
+        extra = {}
+        if download:
+            ext = {"json-ld": "jsonld", "turtle": "ttl"}.get(fmt, fmt)
+            safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", download) or "query"
+            extra["Content-Disposition"] = f'attachment; filename="{safe}.{ext}"'
+        self._send(200, body, offered[fmt], extra)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    """The workbench's HTTP server on the loopback interface."""
+
+    daemon_threads = True
+    allow_reuse_address = False  # a port in use is an error, not shared
+
+    def __init__(self, workbench: Workbench, port: int, verbose: bool = False) -> None:
+        self.workbench = workbench
+        self.verbose = verbose
+        super().__init__(("127.0.0.1", port), Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """An unexpected failure while answering: one line on stderr, the server goes on."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        first = str(exc).splitlines()[0] if exc is not None and str(exc) else ""
+        print(f"error: request failed: {type(exc).__name__}: {first}", file=sys.stderr)
+
+
+def make_server(graph: KnowledgeGraph, port: int, verbose: bool = False) -> Server:
+    """Bind the workbench to 127.0.0.1:PORT (0: any free port); a failure is one InputError."""
+    try:
+        return Server(Workbench(graph), port, verbose)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        if isinstance(exc, socket.gaierror):
+            why = str(exc)
+        raise InputError(f"cannot listen on 127.0.0.1:{port}: {why}") from None
