@@ -17,6 +17,7 @@ from kg import catalog, prefixes
 from kg.catalog import CatalogQuery, Choices
 from kg.errors import InputError
 from kg.results import Result
+from kg.sandbox import check_timeout
 from kg.store import (
     NQUADS,
     Engine,
@@ -36,7 +37,7 @@ class KnowledgeGraph:
         self, engine: Engine, timeout: float | None = None, queries: Path | None = None
     ) -> None:
         self.engine = engine
-        self.timeout = timeout
+        self.timeout = check_timeout(timeout)
         self.queries_dir = queries
         self._choices: dict[str, Choices] = {}
         self._sources: set[str] | None = None
@@ -50,27 +51,40 @@ class KnowledgeGraph:
         store: Path | str | None = None,
         endpoint: str | None = None,
         timeout: float | None = None,
+        allow_service: bool = False,
     ) -> KnowledgeGraph:
-        """Open a build's output (folder or RDF file), a remote endpoint, or build in memory."""
+        """Open a build's output (folder or RDF file), a remote endpoint, or build in memory.
+
+        `allow_service`: let queries use SERVICE, which sends them to other endpoints; refused
+        otherwise (the embedded engines read the loaded data and nothing else).
+        """
+        check_timeout(timeout)
         if endpoint:
             return cls(open_engine(endpoint=endpoint, timeout=timeout), timeout)
         path = Path(data) if data is not None else DEFAULT_DATA
         if data is None and not (path / NQUADS).is_file():
             from kg.build import build
 
-            return cls.from_dataset(build().dataset, engine=engine, timeout=timeout)
-        return cls(
-            open_engine(path, engine, Path(store) if store else None, timeout=timeout), timeout
-        )
+            return cls.from_dataset(
+                build().dataset, engine=engine, timeout=timeout, allow_service=allow_service
+            )
+        store_dir = Path(store) if store else None
+        found = open_engine(path, engine, store_dir, timeout=timeout, allow_service=allow_service)
+        return cls(found, timeout)
 
     @classmethod
     def from_dataset(
-        cls, dataset: Dataset, *, engine: str = "oxigraph", timeout: float | None = None
+        cls,
+        dataset: Dataset,
+        *,
+        engine: str = "oxigraph",
+        timeout: float | None = None,
+        allow_service: bool = False,
     ) -> KnowledgeGraph:
         """Wrap a dataset built in memory (`kg.build.build().dataset`)."""
         if engine not in ("oxigraph", "rdflib"):
             raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
-        return cls(engine_from_dataset(dataset, engine), timeout)
+        return cls(engine_from_dataset(dataset, engine, allow_service), timeout)
 
     def catalog(self) -> dict[str, CatalogQuery]:
         """Return the catalog's queries by name."""
@@ -128,7 +142,9 @@ class KnowledgeGraph:
         """Run ad-hoc SPARQL; an Update is refused unless `allow_update` (then returns None).
 
         The project's prefixes (`kg:`, `ent:`, `rdfs:` ...) need no declaration: those the
-        query uses and does not declare are added (see `kg.prefixes`).
+        query uses and does not declare are added (see `kg.prefixes`). An update changes the
+        engine's copy of the graph: in memory for this process (gone when it ends;
+        `engine.update_note()` says so); an on-disk `--store` refuses updates.
         """
         update = is_update(text)
         if update and not allow_update:

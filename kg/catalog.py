@@ -194,6 +194,12 @@ def expand_iri(value: str, what: str) -> URIRef:
         text = f"{FACT}{prefix}/{local}"  # a source's own prefix: `<slug>:local`
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or _BAD_IRI.search(text):
         raise InputError(f"{what}: {value!r} is not an IRI")
+    import pyoxigraph as ox
+
+    try:  # RFC 3987 as the engines read it: no control characters (U+007F...), no bad escapes
+        ox.NamedNode(text)
+    except ValueError:
+        raise InputError(f"{what}: {value!r} is not an IRI") from None
     return URIRef(text)
 
 

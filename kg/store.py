@@ -21,9 +21,10 @@ from typing import Any
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from kg import terms
+from kg import sandbox, terms
 from kg.errors import InputError, KgError
 from kg.results import Result
+from kg.sandbox import TOKENS, tokens
 
 NQUADS = "scs-kg.nq"
 # The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name).
@@ -49,14 +50,6 @@ _UPDATE_WORDS = {
     "COPY",
     "WITH",
 }
-_TOKENS = re.compile(
-    r"#[^\n]*"  # a comment
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''  # long strings
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''  # strings
-    r'|<[^<>"{}|^`\\\s]*>'  # an IRI
-    r"|(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*"  # a prefixed name
-    r"|[A-Za-z_][\w-]*|\{|\}|\S",  # a word, a brace, any other character
-)
 
 
 class QueryTimeout(KgError):
@@ -68,11 +61,6 @@ class EndpointError(KgError):
 
 
 Bindings = dict[str, URIRef | Literal]
-
-
-def tokens(text: str) -> list[str]:
-    """Split SPARQL into tokens: comments dropped; strings, IRIs and words kept whole."""
-    return [t for t in _TOKENS.findall(text) if not t.startswith("#")]
 
 
 @functools.lru_cache(maxsize=256)
@@ -165,6 +153,12 @@ class Engine:
     """Something that runs SPARQL over the graph."""
 
     name = "engine"
+    allow_service = False  # whether a query may use SERVICE (see kg.sandbox)
+    origin = "the graph"  # what the engine holds, for messages
+
+    def update_note(self) -> str:
+        """Say where the change of an update that just ran lives."""
+        return "update done"
 
     def run(self, text: str, bindings: Bindings | None = None) -> Result:
         """Run a query with parameter bindings and return its result."""
@@ -192,9 +186,15 @@ class OxigraphEngine(Engine):
 
     name = "oxigraph"
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, origin: str = "the graph", location: Path | None = None) -> None:
         self.store = store
+        self.origin = origin
+        self.location = location  # the on-disk store folder, or None in memory
         self._known: dict[URIRef, bool] = {}  # entity checks of parameters, until an update
+
+    def update_note(self) -> str:
+        """Say where the change lives: in this process's memory only."""
+        return _memory_note(self.origin)
 
     def exists(self, term: URIRef) -> bool:
         """Whether the term occurs in the graph (remembered until the next update)."""
@@ -205,35 +205,41 @@ class OxigraphEngine(Engine):
 
     @classmethod
     def load(cls, data: Path, store_dir: Path | None = None) -> OxigraphEngine:
-        """Load a build's output into memory, or into an on-disk store loaded only once."""
+        """Load a build's output into memory, or into an on-disk store that kg made (reused)."""
         import pyoxigraph as ox
 
         path = data_file(data)
         fmt = getattr(ox.RdfFormat, _DATA_SUFFIXES[path.suffix])
         if store_dir is None:
             store = ox.Store()
-            store.bulk_load(path=str(path), format=fmt)
-            return cls(store)
-        store_dir.mkdir(parents=True, exist_ok=True)
-        stamp = store_dir.parent / f".{store_dir.name}.loaded"
+            _bulk_load(store, path, fmt)
+            return cls(store, str(path))
+        marker = claim_store(store_dir)
         digest = _file_digest(path)
-        store = ox.Store(str(store_dir))
-        if not stamp.is_file() or stamp.read_text(encoding="utf-8") != digest:
+        try:
+            store = ox.Store(str(store_dir))
+        except OSError as exc:
+            raise InputError(f"--store {store_dir}: {str(exc).splitlines()[0]}") from None
+        if _marker_data(marker) != digest:
             store.clear()
-            store.bulk_load(path=str(path), format=fmt)
+            _bulk_load(store, path, fmt)
             store.flush()
-            stamp.write_text(digest, encoding="utf-8")
-        return cls(store)
+            _write_marker(marker, digest)
+        return cls(store, str(path), store_dir)
 
     def run(self, text: str, bindings: Bindings | None = None) -> Result:
         """Run a query on the store; the default graph is the union of all graphs."""
         import pyoxigraph as ox
 
+        shape = sandbox.check(text, allow_service=self.allow_service)
         subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
-            answer = self.store.query(text, use_default_graph_as_union=True, substitutions=subs)
+            # FROM / FROM NAMED select graphs of the store; without them, the union
+            answer = self.store.query(
+                text, use_default_graph_as_union=not shape.dataset, substitutions=subs
+            )
         except SyntaxError as exc:
-            raise _syntax_error(str(exc)) from None
+            raise _prefix_error(text) or _syntax_error(str(exc)) from None
         except (RuntimeError, OSError) as exc:
             raise KgError(f"oxigraph: {str(exc).splitlines()[0]}") from None
         if isinstance(answer, ox.QueryBoolean):
@@ -245,12 +251,20 @@ class OxigraphEngine(Engine):
         return Result("graph", native=answer, convert=Converter())
 
     def update(self, text: str) -> None:
-        """Run a SPARQL Update on the store."""
+        """Run a SPARQL Update on an in-memory store (an on-disk store copies a build: refused)."""
+        sandbox.check(text, allow_service=self.allow_service)
+        if self.location is not None:
+            raise InputError(
+                f"--store {self.location} holds a copy of {self.origin} that kg reloads when the "
+                "build changes: updates are refused there (edit the sources and run kg build)"
+            )
         self._known.clear()
         try:
             self.store.update(text)
         except SyntaxError as exc:
-            raise _syntax_error(str(exc)) from None
+            raise _prefix_error(text) or _syntax_error(str(exc)) from None
+        except (RuntimeError, OSError) as exc:
+            raise KgError(f"oxigraph: {str(exc).splitlines()[0]}") from None
 
 
 def _file_digest(path: Path) -> str:
@@ -259,14 +273,137 @@ def _file_digest(path: Path) -> str:
     return f"{path.resolve()} {stat.st_size} {stat.st_mtime_ns}"
 
 
+def _memory_note(origin: str) -> str:
+    """What an update on an in-memory engine changed: this process's copy, nothing saved."""
+    return (
+        "update done in memory only: nothing was saved (it changed this process's copy of "
+        f"{origin}; the next command will not see it)"
+    )
+
+
+STORE_MARKER = "scs-kg-store.json"
+_MADE_BY = "scs-kg on-disk store"
+
+
+def claim_store(store_dir: Path) -> Path:
+    """Return the marker of a store folder kg made, making a new or empty folder kg's own.
+
+    Refuses (one line) a path that is a file and a non-empty folder without kg's marker: a
+    user's files, or an Oxigraph database kg did not make, are never written to or cleared.
+    """
+    marker = store_dir / STORE_MARKER
+    if store_dir.exists() and not store_dir.is_dir():
+        raise InputError(f"--store {store_dir}: is a file, not a folder")
+    if store_dir.is_dir() and any(store_dir.iterdir()):
+        if _marker_data(marker) is None:
+            raise InputError(
+                f"--store {store_dir}: not a store kg made (no {STORE_MARKER}): "
+                "give a new or empty folder"
+            )
+        return marker
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+        _write_marker(marker, "")
+    except OSError as exc:
+        raise InputError(f"--store {store_dir}: {exc.strerror or exc}") from None
+    return marker
+
+
+def _marker_data(marker: Path) -> str | None:
+    """The build digest a store's marker records ("" while loading), or None if not kg's."""
+    import json
+
+    try:
+        if marker.is_symlink() or not marker.is_file():
+            return None
+        found = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(found, dict) or found.get("made-by") != _MADE_BY:
+        return None
+    data = found.get("data")
+    return data if isinstance(data, str) else ""
+
+
+def _write_marker(marker: Path, digest: str) -> None:
+    """Write a store's marker atomically: kg made this store from the build `digest`."""
+    import json
+
+    tmp = marker.with_name(marker.name + ".tmp")
+    tmp.write_text(json.dumps({"made-by": _MADE_BY, "data": digest}) + "\n", encoding="utf-8")
+    tmp.replace(marker)
+
+
+_FORMAT_NAMES = {".nq": "N-Quads", ".trig": "TriG", ".ttl": "Turtle", ".nt": "N-Triples"}
+
+
+def _data_error(path: Path, message: str, line: int | None = None) -> InputError:
+    """One line naming a malformed data file and, where the parser says, its line."""
+    first = message.strip().splitlines()[0] if message.strip() else "unreadable"
+    m = re.match(r"^Parser error (?:at|between) line (\d+)[^:]*: (.*)$", first)
+    if m:
+        line, first = line or int(m.group(1)), m.group(2)
+    where = f"{path}:{line}" if line else str(path)
+    return InputError(f"{where}: malformed {_FORMAT_NAMES[path.suffix]}: {first}")
+
+
+def _bulk_load(store: Any, path: Path, fmt: Any) -> None:
+    """Load a data file into a pyoxigraph store, or raise one line naming the file and line."""
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        raise _data_error(path, exc.msg, exc.lineno) from None
+    except OSError as exc:
+        raise InputError(f"{path}: {str(exc).splitlines()[0]}") from None
+
+
+def _prefix_error(text: str) -> InputError | None:
+    """One line naming a prefix the query uses but does not declare, if it has one."""
+    from kg.prefixes import declared_and_used
+
+    declared, used = declared_and_used(text)
+    missing = [prefix for prefix in used if prefix not in declared]
+    if not missing:
+        return None
+    return InputError(
+        f"SPARQL syntax error: unknown prefix {missing[0] + ':'!r}: declare it with PREFIX"
+    )
+
+
+# rdflib's parser recurses through about thirty Python frames per level of parentheses: the
+# default limit of 1,000 fails at about 30 levels, below the sandbox's MAX_DEPTH.
+_RDFLIB_RECURSION = 20_000
+
+
+def _rdflib_sandbox() -> None:
+    """Never let rdflib read a FROM, FROM NAMED, USING or LOAD target from a file or URL.
+
+    With `SPARQL_LOAD_GRAPHS` off, rdflib takes such a graph from the dataset (SPARQL dataset
+    semantics) instead of parsing the IRI; set before every query, so nothing can turn it back.
+    """
+    import sys
+
+    import rdflib.plugins.sparql
+
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    if sys.getrecursionlimit() < _RDFLIB_RECURSION:
+        sys.setrecursionlimit(_RDFLIB_RECURSION)
+
+
 class RdflibEngine(Engine):
     """rdflib's own SPARQL engine over a Dataset whose default graph is the union."""
 
     name = "rdflib"
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, origin: str = "the graph") -> None:
         self.dataset = dataset
+        self.origin = origin
         self._prepared: dict[str, Any] = {}  # each query text is parsed once
+        _rdflib_sandbox()
+
+    def update_note(self) -> str:
+        """Say where the change lives: in this process's memory only."""
+        return _memory_note(self.origin)
 
     @classmethod
     def load(cls, data: Path) -> RdflibEngine:
@@ -276,23 +413,25 @@ class RdflibEngine(Engine):
         path = data_file(data)
         ds = new_dataset()
         fmt = RDF_FILES[path.suffix][1]
-        ds.parse(path, format=fmt)
-        return cls(ds)
+        _rdflib_sandbox()
+        try:
+            ds.parse(path, format=fmt)
+        except Exception as exc:  # rdflib raises many kinds; pyoxigraph says the line
+            raise _rdflib_data_error(path, exc) from None
+        return cls(ds, str(path))
 
     def run(self, text: str, bindings: Bindings | None = None) -> Result:
         """Prepare the query once and run it with `initBindings`."""
-        from pyparsing import ParseException
-        from rdflib.plugins.sparql import prepareQuery
-
+        sandbox.check(text, allow_service=self.allow_service)
+        _rdflib_sandbox()
         try:
-            prepared = self._prepared.get(text) or prepareQuery(text)
+            prepared = self._prepared.get(text) or _prepare(text)
             self._prepared[text] = prepared
-        except ParseException as exc:
-            raise _syntax_error(f"line {exc.lineno} column {exc.col}: {exc.msg}") from None
-        try:
             answer = self.dataset.query(prepared, initBindings=dict(bindings or {}))
+        except KgError:
+            raise
         except Exception as exc:  # rdflib raises many kinds; report one line
-            raise KgError(f"rdflib: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+            raise _rdflib_error(exc) from None
         if answer.type == "ASK":
             return Result("ask", boolean=bool(answer.askAnswer))
         if answer.type == "SELECT":
@@ -303,13 +442,65 @@ class RdflibEngine(Engine):
         return Result("graph", triples=triples)
 
     def update(self, text: str) -> None:
-        """Run a SPARQL Update on the dataset."""
+        """Run a SPARQL Update on the dataset (in memory)."""
+        import rdflib.plugins.sparql as rdflib_sparql
         from pyparsing import ParseException
 
+        sandbox.check(text, allow_service=self.allow_service)
+        _rdflib_sandbox()
+        # As on Oxigraph, an update's default graph is the dataset's own (unnamed) graph; with
+        # the union as its default graph rdflib fails to INSERT into it (ValueError)
+        union = rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION
+        rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = False
         try:
             self.dataset.update(text)
         except ParseException as exc:
             raise _syntax_error(f"line {exc.lineno} column {exc.col}: {exc.msg}") from None
+        except Exception as exc:  # rdflib raises many kinds; report one line
+            raise _prefix_error(text) or _rdflib_error(exc) from None
+        finally:
+            rdflib_sparql.SPARQL_DEFAULT_GRAPH_UNION = union
+
+
+def _prepare(text: str) -> Any:
+    """Parse a query with rdflib, or raise one line naming the line, column or prefix."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return prepareQuery(text)
+    except ParseException as exc:
+        raise _syntax_error(f"line {exc.lineno} column {exc.col}: {exc.msg}") from None
+    except Exception as exc:  # "Unknown namespace prefix : foo" and others
+        if "prefix" in str(exc).lower():
+            raise _prefix_error(text) or _syntax_error(str(exc)) from None
+        raise
+
+
+def _rdflib_error(exc: Exception) -> KgError:
+    """One line for an error rdflib raised while it ran a query or an update."""
+    if isinstance(exc, RecursionError):
+        return InputError("the query is nested too deeply for the rdflib engine")
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return KgError(f"rdflib: {type(exc).__name__}: {message}".rstrip(": "))
+
+
+def _rdflib_data_error(path: Path, exc: Exception) -> InputError:
+    """One line for a data file rdflib cannot parse, with its line as pyoxigraph reports it."""
+    import pyoxigraph as ox
+
+    try:
+        for _quad in ox.parse(
+            path=str(path), format=getattr(ox.RdfFormat, _DATA_SUFFIXES[path.suffix])
+        ):
+            pass
+    except SyntaxError as found:
+        return _data_error(path, found.msg, found.lineno)
+    except (OSError, ValueError):
+        pass
+    line = getattr(exc, "lines", None)
+    why = getattr(exc, "_why", None) or str(exc)
+    return _data_error(path, why, line + 1 if isinstance(line, int) else None)
 
 
 def values_block(bindings: Bindings) -> str:
@@ -338,7 +529,7 @@ def with_values(text: str, bindings: Bindings) -> str:
     # without WHERE the first `{` after the query form.
     pos = 0
     form = None
-    for m in _TOKENS.finditer(text):
+    for m in TOKENS.finditer(text):
         tok = m.group(0)
         if tok.startswith("#"):
             continue
@@ -412,8 +603,12 @@ def open_engine(
     store_dir: Path | None = None,
     endpoint: str | None = None,
     timeout: float | None = None,
+    allow_service: bool = False,
 ) -> Engine:
-    """Open the engine a user asked for over a build's output (or a remote endpoint)."""
+    """Open the engine a user asked for over a build's output (or a remote endpoint).
+
+    `allow_service`: let queries on an embedded engine use SERVICE (outbound requests).
+    """
     if endpoint:
         from kg.endpoint import RemoteEngine
 
@@ -422,20 +617,32 @@ def open_engine(
         raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
     if data is None:
         raise InputError("no data: give --data with a build folder or an RDF file")
-    if engine == "rdflib":
-        return RdflibEngine.load(data)
-    return OxigraphEngine.load(data, store_dir)
+    if store_dir is not None and engine == "rdflib":
+        raise InputError("--store is an Oxigraph store: it does not go with --engine rdflib")
+    found: Engine = (
+        RdflibEngine.load(data) if engine == "rdflib" else OxigraphEngine.load(data, store_dir)
+    )
+    found.allow_service = allow_service
+    return found
 
 
-def engine_from_dataset(dataset: Dataset, engine: str = "oxigraph") -> Engine:
+def engine_from_dataset(
+    dataset: Dataset, engine: str = "oxigraph", allow_service: bool = False
+) -> Engine:
     """Wrap an in-memory built dataset (as `kg.build.build()` returns) in an engine."""
+    origin = "the graph built in memory"
+    found: Engine
     if engine == "rdflib":
-        return RdflibEngine(dataset)
-    import pyoxigraph as ox
+        found = RdflibEngine(dataset, origin)
+    else:
+        import pyoxigraph as ox
 
-    store = ox.Store()
-    store.load(dataset.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    return OxigraphEngine(store)
+        store = ox.Store()
+        data = dataset.serialize(format="nquads").encode("utf-8")
+        store.load(data, format=ox.RdfFormat.N_QUADS)
+        found = OxigraphEngine(store, origin)
+    found.allow_service = allow_service
+    return found
 
 
 _ENDPOINT_NAMES = ("PushReport", "RemoteEngine", "http", "push")

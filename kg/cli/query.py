@@ -45,6 +45,12 @@ TimeoutOption = Annotated[
     float | None,
     typer.Option("--timeout", help="Stop the query after this many seconds (an endpoint's: 60 s)."),
 ]
+ServiceOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-service", help="Let SERVICE send (parts of) the query to other endpoints."
+    ),
+]
 WideOption = Annotated[
     bool,
     typer.Option(
@@ -84,13 +90,23 @@ def _open(
     store: Path | None,
     endpoint: str | None,
     timeout: float | None,
+    allow_service: bool = False,
 ) -> KnowledgeGraph:
     from kg.api import DEFAULT_DATA, KnowledgeGraph
+    from kg.sandbox import check_timeout
     from kg.store import NQUADS
 
+    check_timeout(timeout)  # before anything is loaded or built
     if data is None and not endpoint and not (DEFAULT_DATA / NQUADS).is_file():
         say(f"no build in {DEFAULT_DATA}/: building the graph in memory (`kg build` makes it fast)")
-    return KnowledgeGraph.open(data, engine=engine, store=store, endpoint=endpoint, timeout=timeout)
+    return KnowledgeGraph.open(
+        data,
+        engine=engine,
+        store=store,
+        endpoint=endpoint,
+        timeout=timeout,
+        allow_service=allow_service,
+    )
 
 
 def _emit(text: str) -> None:
@@ -318,8 +334,14 @@ def sparql(
     endpoint: EndpointOption = None,
     timeout: TimeoutOption = None,
     allow_update: Annotated[
-        bool, typer.Option("--allow-update", help="Allow INSERT/DELETE/LOAD/CLEAR/DROP ...")
+        bool,
+        typer.Option(
+            "--allow-update",
+            help="Allow INSERT/DELETE/CLEAR/DROP ... on this process's in-memory copy (never "
+            "saved; an on-disk --store refuses them; an --endpoint keeps them).",
+        ),
     ] = False,
+    allow_service: ServiceOption = False,
     wide: WideOption = False,
 ) -> None:
     """Run ad-hoc SPARQL from an argument, a file or standard input.
@@ -328,26 +350,20 @@ def sparql(
     no PREFIX line; a query's own declarations win.
     """
     from kg.results import write
+    from kg.sources import read_utf8
 
     if file is not None:
-        if not file.is_file():
-            raise InputError(f"{file}: no such file")
-        text = file.read_text(encoding="utf-8")
+        _data, text = read_utf8(file, "no such file")
     elif text is None or text == "-":
         if sys.stdin.isatty():
             raise InputError("no query: give it as an argument, with --file, or on stdin")
         text = sys.stdin.read()
     if not text.strip():
         raise InputError("empty query")
-    graph = _open(data, engine, store, endpoint, timeout)
+    graph = _open(data, engine, store, endpoint, timeout, allow_service)
     result = graph.sparql(text, allow_update=allow_update)
     if result is None:
-        if endpoint:
-            say(f"update done at {endpoint}")
-        elif store is not None:
-            say(f"update done in the store {store}: later queries with --store see it")
-        else:
-            say("update done in memory only: nothing was saved, the next command will not see it")
+        say(f"update done at {endpoint}" if endpoint else graph.engine.update_note())
         return
     _emit(write(result, fmt, width=_width(wide)))
 
