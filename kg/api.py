@@ -21,6 +21,7 @@ from kg.sandbox import check_timeout
 from kg.store import (
     NQUADS,
     Engine,
+    QueryDataset,
     engine_from_dataset,
     is_update,
     open_engine,
@@ -133,12 +134,20 @@ class KnowledgeGraph:
             raise InputError(f"query {name} is a SPARQL Update: run it with `kg sparql`")
         return self.run(query.text, bound)
 
-    def run(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
-        """Run SPARQL text with bound RDF terms, within the timeout if one is set."""
+    def run(
+        self,
+        text: str,
+        bindings: dict[str, Any] | None = None,
+        dataset: QueryDataset | None = None,
+    ) -> Result:
+        """Run SPARQL text with bound RDF terms (over `dataset`, if given: the SPARQL Protocol's
+        default and named graphs), within the timeout if one is set."""
         engine = self.engine
-        return run_with_timeout(lambda: engine.run(text, bindings), self.timeout)
+        return run_with_timeout(lambda: engine.run(text, bindings, dataset), self.timeout)
 
-    def sparql(self, text: str, allow_update: bool = False) -> Result | None:
+    def sparql(
+        self, text: str, allow_update: bool = False, dataset: QueryDataset | None = None
+    ) -> Result | None:
         """Run ad-hoc SPARQL; an Update is refused unless `allow_update` (then returns None).
 
         The project's prefixes (`kg:`, `ent:`, `rdfs:` ...) need no declaration: those the
@@ -157,7 +166,7 @@ class KnowledgeGraph:
             if update:
                 self.engine.update(full)
                 return None
-            return self.run(full)
+            return self.run(full, dataset=dataset)
         except InputError as exc:
             fixed = prefixes.syntax_line(str(exc), added)
             if fixed == str(exc):

@@ -41,6 +41,7 @@ from kg.store import (
     Converter,
     EndpointError,
     Engine,
+    QueryDataset,
     data_file,
     from_ox,
     tokens,
@@ -409,17 +410,20 @@ class RemoteEngine(Engine):
         data, ctype = http("POST", self.url, body, _FORM, accept, timeout=self.timeout)
         return read_answer(self.url, data, ctype)
 
-    def run(self, text: str, bindings: Bindings | None = None) -> Result:
-        """POST the query with the build's graphs as its dataset; parameters as a VALUES block."""
+    def run(
+        self, text: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None
+    ) -> Result:
+        """POST the query with the build's graphs as its dataset (or the one given); parameters
+        as a VALUES block."""
         graphs = self.graphs()
         query = with_values(text, bindings or {})
         form = query_form(text)
         accept = _ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else _ACCEPT_RESULTS
-        dataset: dict[str, str | list[str]] = {
-            "default-graph-uri": graphs,
-            "named-graph-uri": graphs,
+        fields: dict[str, str | list[str]] = {
+            "default-graph-uri": graphs if dataset is None else [str(g) for g in dataset.default],
+            "named-graph-uri": graphs if dataset is None else [str(g) for g in dataset.named],
         }
-        return self._post({"query": query, **dataset}, accept)
+        return self._post({"query": query, **fields}, accept)
 
     def update(self, text: str) -> None:
         """POST a SPARQL Update (form-encoded) to the endpoint URL."""

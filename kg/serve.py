@@ -36,7 +36,7 @@ from kg import catalog, prefixes
 from kg.api import KnowledgeGraph
 from kg.errors import InputError, KgError
 from kg.results import Result, short, write
-from kg.store import is_update
+from kg.store import QueryDataset, is_update
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -152,11 +152,11 @@ class Workbench:
             raise Refused(400, "no query: give `name` (a catalog query) or `query` (SPARQL)")
         return self.sparql(text)
 
-    def sparql(self, text: str) -> Result:
-        """Run read-only SPARQL; an Update is refused."""
+    def sparql(self, text: str, dataset: QueryDataset | None = None) -> Result:
+        """Run read-only SPARQL (over the protocol's `dataset`, if given); an Update is refused."""
         if is_update(text):
             raise Refused(403, "this server is read-only: SPARQL Update is refused")
-        result = self.graph.sparql(text)
+        result = self.graph.sparql(text, dataset=dataset)
         assert result is not None
         return result
 
@@ -294,6 +294,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     """Answers the workbench's routes; everything else is 404, every error one line."""
 
     server: Server
+    graphs: dict[str, list[str]]  # the protocol dataset of the request being answered
     server_version = "scs-kg"
     sys_version = ""
     protocol_version = "HTTP/1.1"
@@ -341,7 +342,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _fields(self) -> tuple[dict[str, str], str | None]:
         """The request's fields (query string and form body) and a direct SPARQL body."""
         url = urllib.parse.urlsplit(self.path)
-        fields = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+        pairs = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
         direct = None
         if self.command == "POST":
             try:
@@ -353,14 +354,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = self.rfile.read(length).decode("utf-8", "replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype == "application/x-www-form-urlencoded":
-                fields.update(urllib.parse.parse_qsl(body, keep_blank_values=True))
+                pairs += urllib.parse.parse_qsl(body, keep_blank_values=True)
             elif ctype == "application/sparql-query":
                 direct = body
             elif ctype == "application/sparql-update":
                 raise Refused(403, "this server is read-only: SPARQL Update is refused")
             else:
                 raise Refused(415, f"unsupported content type {ctype or 'none'!r}")
-        return fields, direct
+        # the protocol's dataset: each of these may be given many times
+        self.graphs = {
+            name: [v for k, v in pairs if k == name]
+            for name in ("default-graph-uri", "named-graph-uri")
+        }
+        return dict(pairs), direct
 
     def do_HEAD(self) -> None:
         """Answer as GET, without the body."""
@@ -422,13 +428,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """The SPARQL 1.1 Protocol: `query` from the URL, the form or the body."""
         if "update" in fields:
             raise Refused(403, "this server is read-only: SPARQL Update is refused")
-        if fields.get("default-graph-uri") or fields.get("named-graph-uri"):
-            raise Refused(400, "default-graph-uri and named-graph-uri are not supported")
         text = direct if direct is not None else fields.get("query")
         if text is None:
             raise Refused(400, "no query: give the `query` parameter")
-        result = self.server.workbench.sparql(text)
+        result = self.server.workbench.sparql(text, self._dataset())
         self._result(result, fields.get("format") or self._accepted(result), download=None)
+
+    def _dataset(self) -> QueryDataset | None:
+        """The dataset the request names (`default-graph-uri`, `named-graph-uri`), or None."""
+        default, named = self.graphs["default-graph-uri"], self.graphs["named-graph-uri"]
+        if not default and not named:
+            return None
+        for iri in [*default, *named]:
+            parts = urllib.parse.urlsplit(iri)
+            if not parts.scheme or any(c in iri for c in '<>"{}|^`\\ ') or not iri.isprintable():
+                raise Refused(400, f"default-graph-uri / named-graph-uri {iri!r}: not an IRI")
+        return QueryDataset(tuple(map(URIRef, default)), tuple(map(URIRef, named)))
 
     def _accepted(self, result: Result) -> str:
         """The format the client accepts best for this kind of result (JSON / N-Triples)."""

@@ -15,6 +15,7 @@ import functools
 import multiprocessing
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,15 @@ class EndpointError(KgError):
 
 
 Bindings = dict[str, URIRef | Literal]
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The RDF dataset a request names (SPARQL 1.1 Protocol `default-graph-uri` and
+    `named-graph-uri`): it replaces the union default graph and any FROM / FROM NAMED."""
+
+    default: tuple[URIRef, ...] = ()
+    named: tuple[URIRef, ...] = ()
 
 
 @functools.lru_cache(maxsize=256)
@@ -160,8 +170,10 @@ class Engine:
         """Say where the change of an update that just ran lives."""
         return "update done"
 
-    def run(self, text: str, bindings: Bindings | None = None) -> Result:
-        """Run a query with parameter bindings and return its result."""
+    def run(
+        self, text: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None
+    ) -> Result:
+        """Run a query with parameter bindings (over `dataset` if given) and return its result."""
         raise NotImplementedError
 
     def update(self, text: str) -> None:
@@ -227,17 +239,26 @@ class OxigraphEngine(Engine):
             _write_marker(marker, digest)
         return cls(store, str(path), store_dir)
 
-    def run(self, text: str, bindings: Bindings | None = None) -> Result:
+    def run(
+        self, text: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None
+    ) -> Result:
         """Run a query on the store; the default graph is the union of all graphs."""
         import pyoxigraph as ox
 
         shape = sandbox.check(text, allow_service=self.allow_service)
         subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
-            # FROM / FROM NAMED select graphs of the store; without them, the union
-            answer = self.store.query(
-                text, use_default_graph_as_union=not shape.dataset, substitutions=subs
-            )
+            if dataset is not None:  # the protocol's dataset: exactly the graphs it names
+                answer = self.store.query(
+                    text,
+                    default_graph=[ox.NamedNode(str(g)) for g in dataset.default],
+                    named_graphs=[ox.NamedNode(str(g)) for g in dataset.named],
+                    substitutions=subs,
+                )
+            else:  # FROM / FROM NAMED select graphs of the store; without them, the union
+                answer = self.store.query(
+                    text, use_default_graph_as_union=not shape.dataset, substitutions=subs
+                )
         except SyntaxError as exc:
             raise _prefix_error(text) or _syntax_error(str(exc)) from None
         except (RuntimeError, OSError) as exc:
@@ -420,8 +441,12 @@ class RdflibEngine(Engine):
             raise _rdflib_data_error(path, exc) from None
         return cls(ds, str(path))
 
-    def run(self, text: str, bindings: Bindings | None = None) -> Result:
+    def run(
+        self, text: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None
+    ) -> Result:
         """Prepare the query once and run it with `initBindings`."""
+        if dataset is not None:
+            raise InputError("the rdflib engine takes no protocol dataset: use FROM / FROM NAMED")
         sandbox.check(text, allow_service=self.allow_service)
         _rdflib_sandbox()
         try:

@@ -177,6 +177,37 @@ def test_protocol_get_form_post_and_direct_post(server: str) -> None:
     assert status == 200 and ctype == "application/n-triples" and body.count("\n") == 9
 
 
+def test_protocol_dataset_names_exactly_the_graphs_to_query(server: str) -> None:
+    """`default-graph-uri` / `named-graph-uri` (SPARQL 1.1 Protocol), repeatable, as the stores'
+    client sends them: they replace the union default graph."""
+    ontology, entities = (f"https://w3id.org/scs-kg/graph/{g}" for g in ("ontology", "entities"))
+    count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    graphs = "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+    def ask(query: str, pairs: list[tuple[str, str]]) -> list[str]:
+        q = urllib.parse.urlencode([("query", query), *pairs])
+        status, _ct, body, _h = get(f"{server}/query?{q}")
+        assert status == 200, body
+        rows = json.loads(body)["results"]["bindings"]
+        return [next(iter(r.values()))["value"] for r in rows]
+
+    union = int(ask(count, [])[0])
+    one = int(ask(count, [("default-graph-uri", ontology)])[0])
+    two = int(ask(count, [("default-graph-uri", ontology), ("default-graph-uri", entities)])[0])
+    assert 0 < one < two < union
+    assert ask(graphs, [("named-graph-uri", entities)]) == [entities]
+    assert ask(graphs, [("default-graph-uri", ontology)]) == []  # no named graphs then
+    posted = get(
+        f"{server}/query",
+        urllib.parse.urlencode([("query", count), ("default-graph-uri", ontology)]).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert json.loads(posted[2])["results"]["bindings"][0]["n"]["value"] == str(one)
+    bad = urllib.parse.urlencode([("query", count), ("default-graph-uri", "not an iri")])
+    status, _ct, body, _h = get(f"{server}/query?{bad}")
+    assert status == 400 and "not an IRI" in body
+
+
 def test_protocol_is_read_only(server: str) -> None:
     update = "DELETE WHERE { ?s ?p ?o }"
     for url, data, ctype in [
