@@ -162,6 +162,10 @@ def recover(out: Path) -> None:
             new.rmdir()
     for old in olds:
         _remove_listed(old, [*(read_marker(old) or []), MARKER])
+    for kind in (_NEW, _OLD):  # killed before its marker was written, or after it was removed
+        for folder in _litter(out, kind):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only ever an empty folder
     with contextlib.suppress(FileNotFoundError, NotADirectoryError):
         (out / _PENDING).unlink()
 
