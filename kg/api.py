@@ -21,6 +21,7 @@ from kg.sandbox import check_timeout
 from kg.store import (
     NQUADS,
     Engine,
+    OxigraphEngine,
     QueryDataset,
     engine_from_dataset,
     is_update,
@@ -66,8 +67,13 @@ class KnowledgeGraph:
         if data is None and not (path / NQUADS).is_file():
             from kg.build import build
 
+            built = build()
+            if engine == "oxigraph":  # straight from the build's parts, no rdflib dataset
+                embedded = OxigraphEngine(built.store(), "the graph built in memory")
+                embedded.allow_service = allow_service
+                return cls(embedded, timeout)
             return cls.from_dataset(
-                build().dataset, engine=engine, timeout=timeout, allow_service=allow_service
+                built.dataset, engine=engine, timeout=timeout, allow_service=allow_service
             )
         store_dir = Path(store) if store else None
         found = open_engine(path, engine, store_dir, timeout=timeout, allow_service=allow_service)
