@@ -52,13 +52,11 @@ def _inferred(facts: Graph) -> dict[tuple[Node, Node, Node], list[Node]]:
     """Map each triple the facts record as inferred to its kg:Inference records."""
     found: dict[tuple[Node, Node, Node], list[Node]] = {}
     for record in facts.subjects(RDF.type, KG.Inference):
-        triple = (
-            facts.value(record, RDF.subject),
-            facts.value(record, RDF.predicate),
-            facts.value(record, RDF.object),
-        )
-        if None not in triple:
-            found.setdefault(triple, []).append(record)
+        s = facts.value(record, RDF.subject)
+        p = facts.value(record, RDF.predicate)
+        o = facts.value(record, RDF.object)
+        if s is not None and p is not None and o is not None:
+            found.setdefault((s, p, o), []).append(record)
     return {k: sorted(v, key=str) for k, v in found.items()}
 
 
