@@ -3,7 +3,8 @@
 Every derived triple is also reified (`rdf:Statement`) with `prov:wasDerivedFrom` the fact node
 it came from, so that a simple edge leads back to the quote that states it. An edge read from a
 triple the facts record as inferred (`kg:Inference`) is also derived from that record, and a
-`kg:participatedIn` edge keeps the role of its participation (`kg:inRole`).
+`kg:participatedIn` edge keeps the role of its participation (`kg:inRole`). Relative times are
+resolved here against the source's publication date (`kg.timeline`), since they are inferred.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rdflib.namespace import ORG, PROV, RDF
 from rdflib.term import Node
 
 from kg.namespaces import DERIVED, KG
+from kg.timeline import HAS_TIME, resolved_times
 
 Edge = tuple[Node, URIRef, Node, Node]  # subject, predicate, object, fact
 # an edge with what else its reification says: more facts it comes from, the role it keeps
@@ -92,12 +94,14 @@ def qualified_edges(facts: Graph) -> Iterator[Qualified]:
         for agent in facts.objects(participation, KG.participant):
             why = more((event, KG.participation, participation))
             yield agent, KG.participatedIn, event, event, why, role
+    for when, prop, value, fact in resolved_times(facts):
+        yield when, prop, value, fact, (), None  # inferred: only against the source's dct:issued
 
 
 # what the edges read: the facts' own properties, and the nodes a fact links to whose
 # properties are read too (a contested claim's claimant, a participation's participant)
 _READ: set[Node] = {KG.contester, KG.contestedClaim, KG.claimant, KG.participation, KG.status}
-_READ.update((RDF.subject, RDF.predicate, RDF.object, KG.participantRole))
+_READ.update((RDF.subject, RDF.predicate, RDF.object, KG.participantRole, HAS_TIME))
 _READ.update(p for _c, sprop, _p, oprop in _PAIRS for p in (sprop, oprop))
 _READ.update(prop for _c, prop, _p in _SYMMETRIC)
 _READ.add(KG.participant)

@@ -371,3 +371,75 @@ def test_rule_checks_find_what_breaks_them(
     assert KnowledgeGraph.from_dataset(built.dataset, engine="oxigraph").run(query.text).rows == []
     broken = _with(built.dataset, add, remove)
     assert len(broken.run(query.text).rows) == 1
+
+
+# --- relative times: resolved only against a publication date, into the derived graph --------
+
+
+@pytest.mark.parametrize(
+    ("words", "issued", "month", "status", "expected"),
+    [
+        ("today", "2026-11-20", None, None, ("inXSDDate", "2026-11-20")),
+        ("yesterday", "2026-03-01", None, None, ("inXSDDate", "2026-02-28")),
+        ("last month", "2026-01-15", None, None, ("inXSDgYearMonth", "2025-12")),
+        ("next year", "2026", None, None, ("inXSDgYear", "2027")),
+        ("scheduled for December", "2026-11-20", 12, "Planned", ("inXSDgYearMonth", "2026-12")),
+        ("in March", "2026-11-20", None, "Planned", ("inXSDgYearMonth", "2027-03")),
+        ("in December", "2026-11-20", 12, "Past", ("inXSDgYearMonth", "2025-12")),
+        ("today", "2026-11", None, None, None),  # a month is not precise enough for a day
+        ("earlier this week", "2026-11-20", None, None, None),  # no single XSD value
+        ("some day", "2026-11-20", None, None, None),
+    ],
+)
+def test_relative_times_resolve_against_the_publication_date(
+    words: str,
+    issued: str,
+    month: int | None,
+    status: str | None,
+    expected: tuple | None,  # type: ignore[type-arg]
+) -> None:
+    from kg.timeline import resolve
+
+    found = resolve(words, Literal(issued), month, KG[status] if status else None)
+    got = None if found is None else (str(found[0]).rsplit("#", 1)[1], str(found[1]))
+    assert got == expected
+
+
+def test_resolved_times_are_derived_and_traced(tmp_path: Path) -> None:
+    from rdflib import Graph
+
+    from kg.derive import derive
+
+    facts = Graph()
+    facts.parse(
+        data="""
+        @prefix kg: <https://w3id.org/scs-kg/ontology#> .
+        @prefix time: <http://www.w3.org/2006/time#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        @prefix dct: <http://purl.org/dc/terms/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix ex: <https://example.org/> .
+        ex:src dct:issued "2026-11-20"^^xsd:date .
+        ex:stmt a kg:Statement ; prov:hadPrimarySource ex:src ; time:hasTime ex:today .
+        ex:today kg:relativeTime "today"@en .
+        ex:undated a kg:Statement ; time:hasTime ex:today2 .
+        ex:today2 kg:relativeTime "today"@en .
+        """,
+        format="turtle",
+    )
+    out = Graph()
+    derive(facts, out)
+    time = "http://www.w3.org/2006/time#"
+    resolved = set(out.subject_objects(URIRef(time + "inXSDDate")))
+    assert resolved == {
+        (
+            URIRef("https://example.org/today"),
+            Literal("2026-11-20", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
+        )
+    }
+    (record,) = out.subjects(RDF.predicate, URIRef(time + "inXSDDate"))
+    assert (
+        record,
+        URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+        URIRef("https://example.org/stmt"),
+    ) in out

@@ -79,7 +79,9 @@ def test_actor_view_has_hegseths_criticism_of_china(views: dict) -> None:
         assert e["predicate"] == str(KG.statedAbout)
         # a characterisation beside the criticism adds its CAMEO root (01); the colour stays 3
         both = e["fact"] != str(F) + "stmt-hegseth-claims-contradict-commitments"
-        assert e["cameo"] == ("01 Make public statement; 11 Disapprove" if both else "11 Disapprove")
+        assert e["cameo"] == (
+            "01 Make public statement; 11 Disapprove" if both else "11 Disapprove"
+        )
         assert e["quad_class"] == 3
         assert e["quote"].startswith(
             ("he addressed ASEAN leaders", "Hegseth criticized", "what Hegseth describes")
