@@ -329,6 +329,7 @@ def _article(rng: random.Random, reg: Registry, n: int) -> tuple[Article, str]:
             ("rdfs:label", _lit(f"{speaker[1]}: {words}") + "@en"),
             ("kg:speaker", f"ent:{speaker[0]}"),
             ("kg:statementType", f"kg:{stype}"),
+            ("kg:actKind", "kg:Verbal"),
             ("kg:target", f"ent:{target[0]}"),
             ("kg:quotation", _lit(quotation + ".")),
         ]
@@ -375,8 +376,16 @@ def _article(rng: random.Random, reg: Registry, n: int) -> tuple[Article, str]:
     for year in sorted(years):
         art.node(
             f"time-{year}",
-            "time:Instant",
-            [("rdfs:label", f'"{year}"@en'), ("time:inXSDgYear", f'"{year}"^^xsd:gYear')],
+            "time:DateTimeInterval",
+            [
+                ("rdfs:label", f'"{year}"@en'),
+                ("time:hasDateTimeDescription", f"fact:time-{year}-description"),
+            ],
+        )
+        art.node(
+            f"time-{year}-description",
+            "time:DateTimeDescription",
+            [("time:unitType", "time:unitYear"), ("time:year", f'"{year}"^^xsd:gYear')],
         )
     if rng.random() < 0.3:
         quote = f"{home[2]} responded within hours"

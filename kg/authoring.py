@@ -200,6 +200,8 @@ def facts_skeleton(slug: str, meta: Metadata, text: str, known: list[Mention]) -
         '#     rdfs:label       "SPEAKER says WHAT"@en ;',
         "#     kg:speaker       ent:SPEAKER ;",
         "#     kg:statementType kg:Announcement ;",
+        "#     kg:actKind       kg:Verbal ;",
+        "#     kg:about         fact:WHAT-IT-IS-ABOUT ;",
         '#     kg:quote         "the exact words of the text" .',
     ]
     if known:

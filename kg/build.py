@@ -284,7 +284,15 @@ def _copy(src: Graph, dst: Graph) -> None:
 # What a compiled source depends on besides its own files: the ontology (declared terms) and
 # the code that compiles it. A change to either gives new cache keys.
 CACHE_VERSION = "2"
-_CODE = ("build.py", "derive.py", "evidence.py", "sources.py", "namespaces.py", "cache.py")
+_CODE = (
+    "build.py",
+    "derive.py",
+    "evidence.py",
+    "sources.py",
+    "namespaces.py",
+    "cache.py",
+    "timeline.py",
+)
 
 
 def _cache_base(ontology_bytes: bytes) -> hashlib._Hash:

@@ -224,7 +224,8 @@ def _edges(ds: Dataset) -> set[tuple[Node, Node, Node]]:
     return {
         (s, p, o)
         for s, p, o in g
-        if p not in (RDF.type, PROV.wasDerivedFrom) and not str(p).startswith(str(RDF))
+        # the reification's own annotations (the role an edge keeps) are not edges
+        if p not in (RDF.type, PROV.wasDerivedFrom, KG.inRole) and not str(p).startswith(str(RDF))
     }
 
 

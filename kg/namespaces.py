@@ -12,6 +12,7 @@ SRC = Namespace(BASE + "source/")
 FACT = Namespace(BASE + "fact/")
 GRAPH = Namespace(BASE + "graph/")
 CAMEO = Namespace(BASE + "cameo/")
+PLOVER = Namespace(BASE + "plover/")
 DERIVED = Namespace(BASE + "derived/")
 VOID_BASE = Namespace(BASE + "void/")
 
@@ -78,6 +79,15 @@ class KG(DefinedNamespace):
     StatementType: URIRef
     EventStatus: URIRef
     CameoCategory: URIRef
+    Relationship: URIRef
+    SubOrganization: URIRef
+    InstrumentState: URIRef
+    Inference: URIRef
+    Action: URIRef
+    InstrumentStatus: URIRef
+    ActKind: URIRef
+    PloverCategory: URIRef
+    PloverMode: URIRef
 
     # Qualified layer
     holder: URIRef
@@ -117,6 +127,16 @@ class KG(DefinedNamespace):
     relativeTime: URIRef
     metonym: URIRef
     quadClass: URIRef
+    party: URIRef
+    callsFor: URIRef
+    sameActAs: URIRef
+    speakingAs: URIRef
+    actKind: URIRef
+    eventObject: URIRef
+    unstatedRole: URIRef
+    providesFor: URIRef
+    instrument: URIRef
+    instrumentStatus: URIRef
 
     # Authoring and evidence
     quote: URIRef
@@ -136,6 +156,7 @@ class KG(DefinedNamespace):
     participatedIn: URIRef
     statedAbout: URIRef
     statedTo: URIRef
+    inRole: URIRef
 
     # Concept schemes and concepts
     StatementTypeScheme: URIRef
@@ -155,6 +176,16 @@ class KG(DefinedNamespace):
     Planned: URIRef
     Past: URIRef
     Ongoing: URIRef
+    Requested: URIRef
+    Characterisation: URIRef
+    InstrumentStatusScheme: URIRef
+    UnderNegotiation: URIRef
+    Delayed: URIRef
+    InForce: URIRef
+    ActKindScheme: URIRef
+    Verbal: URIRef
+    Material: URIRef
+    PloverScheme: URIRef
 
 
 PREFIXES: dict[str, str] = {
@@ -163,6 +194,7 @@ PREFIXES: dict[str, str] = {
     "src": str(SRC),
     "graph": str(GRAPH),
     "cameo": str(CAMEO),
+    "plover": str(PLOVER),
     "derived": str(DERIVED),
     "nif": str(NIF),
     "org": str(ORG),

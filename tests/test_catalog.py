@@ -125,7 +125,7 @@ def test_cq4(graph: KnowledgeGraph, dataset) -> None:  # type: ignore[no-untyped
     assert {r["quotation"] for r in rows} == quotations
     assert len(rows) == len(quotations) == 8
     by_quote = {r["quotation"]: r for r in rows}
-    assert by_quote["troublemaker"]["speakerLabel"] == "PLA Southern Theater Command"
+    assert by_quote["troublemaker"]["speakerLabel"] == "Chinese military"
     assert by_quote["troublemaker"]["targetLabel"] == "Philippines"
     assert by_quote["never been better."]["addresseeLabel"] == "Dong Jun"
 
@@ -135,11 +135,14 @@ def test_cq5(graph: KnowledgeGraph) -> None:
     assert {(r["speakerLabel"], r["targetLabel"]) for r in rows} == {
         ("Pete Hegseth", "China"),
         ("Chinese officials", "United States"),
-        ("PLA Southern Theater Command", "Philippines"),
+        ("Chinese military", "Philippines"),
         ("Tian Junli", "Philippines"),
     }
     troublemaker = {r["speakerLabel"] for r in rows if r["label"] == "troublemaker"}
-    assert troublemaker == {"PLA Southern Theater Command", "Tian Junli"}
+    assert troublemaker == {"Chinese military", "Tian Junli"}
+    # the PLA Southern Theater Command labelled the Philippines through its spokesperson
+    behalf = {(r["speakerLabel"], r["onBehalfOfLabel"]) for r in rows if r["onBehalfOfLabel"]}
+    assert behalf == {("Tian Junli", "PLA Southern Theater Command")}
     about = _labels(graph, "claims-network", "placeLabel")
     assert about == {"South China Sea", "Scarborough Shoal"}
 

@@ -19,6 +19,7 @@ HEADER = """
 @prefix dct: <http://purl.org/dc/terms/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix time: <http://www.w3.org/2006/time#> .
 
 # A well-formed source, span and actors for the fixtures to lean on.
 src:fixture a kg:Source ; dct:title "Fixture"@en ;
@@ -62,6 +63,16 @@ FIXTURES: dict[str, str] = {
     "MetonymMentionShape": 'ex:f a kg:MetonymMention ; kg:mentionText "A"@en ; kg:refersTo ex:a .',
     "SourceShape": 'src:other a kg:Source ; dct:title "Other"@en ; kg:sha256 "abc" .',
     "ActorShape": 'ex:nolabel a kg:State ; rdfs:label "Sans étiquette"@fr .',
+    "TimeShape": """ex:f a kg:Meeting ; kg:participation ex:part ; time:hasTime ex:t .
+        ex:part a kg:Participation ; kg:participant ex:a .
+        ex:t a time:DateTimeInterval .""",
+    "TimeDescriptionShape": """ex:f a kg:Meeting ; kg:participation ex:part ; time:hasTime ex:t .
+        ex:part a kg:Participation ; kg:participant ex:a .
+        ex:t a time:DateTimeInterval ; time:hasDateTimeDescription ex:d .
+        ex:d a time:DateTimeDescription ; time:year "2012"^^xsd:gYear .""",
+    "InstrumentStateShape": "ex:f a kg:InstrumentState ; kg:instrument ex:a .",
+    "RelationshipShape": 'ex:rel a kg:Relationship ; rdfs:label "A–B"@en ; kg:party ex:a .',
+    "StatementTypeShape": 'ex:kind a kg:StatementType ; rdfs:label "kind"@en .',
 }
 EVIDENCE = " kg:evidence ex:ev ; prov:hadPrimarySource src:fixture ."
 

@@ -70,14 +70,22 @@ def test_actor_view_has_hegseths_criticism_of_china(views: dict) -> None:
     found = edges(g, HEGSETH, CHINA)
     criticisms = [e for e in found if "criticism" in e["statement_type"]]
     facts = sorted(e["fact"] for e in criticisms)
-    assert facts == [
+    assert facts == [  # destabilizing: a characterisation of China's actions, and a criticism
         str(F) + "stmt-hegseth-claims-contradict-commitments",
+        str(F) + "stmt-hegseth-destabilizing",
         str(F) + "stmt-hegseth-scarborough-claim",
     ]
     for e in criticisms:
         assert e["predicate"] == str(KG.statedAbout)
-        assert e["cameo"] == "11 Disapprove" and e["quad_class"] == 3
-        assert e["quote"].startswith(("he addressed ASEAN leaders", "Hegseth criticized"))
+        # a characterisation beside the criticism adds its CAMEO root (01); the colour stays 3
+        both = e["fact"] != str(F) + "stmt-hegseth-claims-contradict-commitments"
+        assert e["cameo"] == (
+            "01 Make public statement; 11 Disapprove" if both else "11 Disapprove"
+        )
+        assert e["quad_class"] == 3
+        assert e["quote"].startswith(
+            ("he addressed ASEAN leaders", "Hegseth criticized", "what Hegseth describes")
+        )
     # Direction is kept: China made no statement about Hegseth.
     assert not [e for e in edges(g, CHINA, HEGSETH) if e["statement_type"]]
     # Who met whom: the conversation between Hegseth and Dong Jun, undirected (IRI order).
