@@ -29,9 +29,11 @@ PRONOUNS = frozenset({"he", "she"})
 EVENTS = frozenset(
     [
         "Meeting", "Conversation", "Agreement", "Address", "MilitaryExercise", "Seizure",
-        "Confrontation", "Establishment",
+        "Confrontation", "Establishment", "Action",
     ]
 )  # fmt: skip
+# what a statement may be kg:about among the drafted facts: events and claims (model rule 1)
+ABOUT = EVENTS | {"TerritorialClaim", "ClaimContest"}
 NOUN_MARKERS = frozenset(
     {"a", "an", "the", "this", "that", "his", "her", "its", "their", "our", "these", "those", "'s"}
 )
@@ -45,7 +47,7 @@ class TimeNode:
     text: str
     kind: str  # "relative", "year" or "month"
     value: str
-    interval: bool
+    unit: str  # its time:unitType: "unitDay", "unitWeek", "unitMonth" or "unitYear"
 
 
 @dataclass
@@ -178,6 +180,7 @@ class Drafter:
         self.demonyms = self._demonyms()
         self.times: dict[str, TimeNode] = {}
         self.holding_in: dict[URIRef, URIRef] = {}
+        self.holding_of: dict[URIRef, Proposal] = {}
 
     # ..................................................................... helpers
 
@@ -544,11 +547,13 @@ class Drafter:
         if role_in is not None and role_in != m.entity:
             values.append(("kg:roleIn", role_in))
             self.holding_in.setdefault(m.entity, role_in)
-        self.add(
+        holding = self.add(
             Proposal(
                 "RoleHolding", f"role-{self.local(m.entity)}", quote, rule, confidence, why, values
             )
         )
+        if role_in is not None and role_in != m.entity:
+            self.holding_of.setdefault(m.entity, holding)
 
     def new_entity(self, local: str, cls: str, label: str, span: Span, why: str) -> URIRef:
         """Propose an entity the registry lacks (once), and return its IRI."""
@@ -625,9 +630,12 @@ class Drafter:
             if affiliate == to or (affiliate, to) in seen:
                 return
             seen.add((affiliate, to))
+            unit = self.t.is_a(affiliate, KG.Organization) and (
+                self.t.is_a(to, KG.Organization) or self.t.is_a(to, KG.State)
+            )
             self.add(
                 Proposal(
-                    "Affiliation",
+                    "SubOrganization" if unit else "Affiliation",
                     f"affiliation-{self.local(affiliate)}-{self.local(to)}",
                     quote,
                     rule,
@@ -1024,8 +1032,8 @@ class Drafter:
         for span, _ in find(self.t, "time", [("relative", tuple(times["relative"]))]):
             words = self.raw[span.begin : span.end]
             key = slug_of(words.removeprefix("on ").removeprefix("On "))
-            interval = any(w in words.lower() for w in times["intervals"])
-            found.append((span, TimeNode(key, words, "relative", words, interval)))
+            unit = next((u for w, u in times["units"] if w in words.lower()), "unitDay")
+            found.append((span, TimeNode(key, words, "relative", words, unit)))
         months = {m: i + 1 for i, m in enumerate(times["months"])}
         cues = set(times["month_cues"])
         for tk in self.t.tokens:
@@ -1044,12 +1052,17 @@ class Drafter:
                 found.append(
                     (
                         Span(tk.begin, tk.end),
-                        TimeNode(slug_of(tk.text), tk.text, "month", f"--{number:02d}", True),
+                        TimeNode(
+                            slug_of(tk.text), tk.text, "month", f"--{number:02d}", "unitMonth"
+                        ),
                     )
                 )
             elif re.fullmatch(r"(1[89]|20)\d\d", tk.text) and before in cues:
                 found.append(
-                    (Span(tk.begin, tk.end), TimeNode(tk.text, tk.text, "year", tk.text, False))
+                    (
+                        Span(tk.begin, tk.end),
+                        TimeNode(tk.text, tk.text, "year", tk.text, "unitYear"),
+                    )
                 )
         return sorted(found, key=lambda x: x[0].begin)
 
@@ -1156,8 +1169,13 @@ class Drafter:
         places = [p for p in self.places(span.end, seg.end) if self._at_place(p)] or [
             p for p in self.places(seg.begin, span.begin) if self._at_place(p)
         ]
-        if not places and rule.cls == "Seizure":
-            places = self.places(sentence.begin, span.begin)[-1:]
+        thing = None
+        if rule.place_object:
+            after = [p for p in self.places(span.end, seg.end) if p.begin - span.end <= 6]
+            thing = (after or self.places(sentence.begin, span.begin)[-1:] or [None])[0]
+            if thing is None:
+                return  # what was acted upon is not named: no event the model accepts
+            places = [p for p in places if p.entity != thing.entity]
         when = self.time_in(seg)
         when_span = self.time_span(seg)
         status = self._status(seg, span, when)
@@ -1165,14 +1183,25 @@ class Drafter:
         begins = [span.begin] + [m.begin for m, _ in unique]
         if when_span is not None:
             ends.append(when_span.end)
+        if thing is not None:
+            begins.append(thing.begin)
+            ends.append(thing.end)
         quote = self.trim(min(begins), max(ends))
         names = [self.t.label(m.entity) for m, _ in unique]
         noun = re.sub(r"(?<!^)([A-Z])", r" \1", rule.cls).lower()
         where = f" in {self.t.label(places[0].entity)}" if places else ""
         label = f"{noun} of {' and '.join(names)}{where}" if names else f"{noun}{where}"
+        if thing is not None:
+            label = f"{noun} of {self.t.label(thing.entity)}" + (
+                f" ({', '.join(names)})" if names else ""
+            )
         values: list[tuple[str, Any]] = [("rdfs:label", Literal(label, lang="en"))]
         if places:
             values.append(("prov:atLocation", places[0].entity))
+        if thing is not None:
+            values.append(("kg:eventObject", thing.entity))
+        if rule.slot and all(r != rule.slot for _, r in unique):
+            values.append(("kg:unstatedRole", ENT[f"role-{rule.slot}"]))
         if when is not None:
             values.append(("time:hasTime", when))
         values.append(("kg:status", KG[status]))
@@ -1426,6 +1455,7 @@ class Drafter:
     ) -> None:
         values: list[tuple[str, Any]] = []
         target = addressee = None
+        addressee_end = span.end
         for m in (
             []
             if subject is not None or verb.speaker == "after"
@@ -1437,14 +1467,14 @@ class Drafter:
             if len(gap) > 3 or "that" in gap:
                 break
             if gap and gap[-1] in ("with", "to"):
-                addressee = m.entity
+                addressee, addressee_end = m.entity, m.end
                 break
             if gap and gap[-1] in PREPOSITIONS:
                 continue
             if verb.object == "target":
                 target = m.entity
             elif verb.object == "addressee":
-                addressee = m.entity
+                addressee, addressee_end = m.entity, m.end
             break
         label_words = self.raw[
             quote.begin
@@ -1453,45 +1483,80 @@ class Drafter:
         ]
         if len(label_words) > 90:
             label_words = label_words[:88].rsplit(" ", 1)[0] + " …"
-        values.append(
-            ("rdfs:label", Literal(f"{self.t.label(speaker.entity)}: {label_words}", lang="en"))
-        )
-        values.append(("kg:speaker", speaker.entity))
-        values.append(("kg:statementType", KG[verb.type]))
-        org = self.holding_in.get(speaker.entity)
-        if org is not None and self.t.is_a(org, KG.Organization):
-            values.append(("kg:onBehalfOf", org))
-        if addressee is not None:
-            values.append(("kg:addressee", addressee))
         if subject is not None and subject != speaker.entity:
             target = subject
-        if target is not None:
-            values.append(("kg:target", target))
-        when = self.time_in(Span(span.begin, min(quote.end, span.end + 12)))
-        if when is not None:
-            values.append(("time:hasTime", when))
-        during = self._setting(span)
-        if during is not None:
-            values.append(("kg:madeDuring", during))
         inner = [
             q
             for q in self.t.quotations
             if quote.begin < q.begin and q.end < quote.end and q.end > q.begin
         ]
-        for q in inner:
-            values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
+        label = None
         if verb.label:
-            label = None
             if inner and len(self.raw[inner[0].begin : inner[0].end].split()) <= 6:
                 label = self.raw[inner[0].begin : inner[0].end].strip(" ,.")
             else:
                 as_at = self.raw.find(" as ", span.end, quote.end)
                 if as_at >= 0:
                     label = self.raw[as_at + 4 : quote.end].strip(" ,.")
-            if label:
-                values.append(("kg:label", Literal(label)))
+        during = self._setting(span)
+        words = self._said(span, quote)
+        about = self._about(words, during) if target is None else None
+        calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
+        inferred = None
+        if target is None and about is None and calls is None:
+            named = [
+                m
+                for m in self.t.mentions
+                if m.reading == "actor"
+                and words.begin <= m.begin
+                and m.end <= words.end
+                and m.entity not in (speaker.entity, addressee)
+            ]
+            if named:
+                target = inferred = named[0].entity
+        if target is None and about is None and calls is None:
+            about = self._action_about(speaker, words)
+            if about is None:
+                return  # nothing it is about: no statement the model accepts
+        kind = verb.type
+        if kind == "Labelling" and not label:
+            kind = "Criticism"  # no name given: the family's disapproval
+        elif kind == "Labelling" and target is None:
+            kind = "Characterisation"  # the name is for an action or a claim, not an actor
+        values.append(
+            ("rdfs:label", Literal(f"{self.t.label(speaker.entity)}: {label_words}", lang="en"))
+        )
+        values.append(("kg:speaker", speaker.entity))
+        values.append(("kg:statementType", KG[kind]))
+        values.append(("kg:actKind", KG[verb.act]))
+        org = self.holding_in.get(speaker.entity)
+        if org is not None and self.t.is_a(org, KG.Organization):
+            values.append(("kg:onBehalfOf", org))
+            holding = self.holding_of.get(speaker.entity)
+            if holding is not None:
+                values.append(("kg:speakingAs", holding))
+        if addressee is not None:
+            values.append(("kg:addressee", addressee))
+        if target is not None:
+            values.append(("kg:target", target))
+        if about is not None:
+            values.append(("kg:about", about))
+        if calls is not None:
+            values.append(("kg:callsFor", calls))
+            values.append(
+                ("kg:subjectMatter", Literal(self.raw[calls.quote.begin : calls.quote.end]))
+            )
+        when = self.time_in(Span(span.begin, min(quote.end, span.end + 12)))
+        if when is not None:
+            values.append(("time:hasTime", when))
+        if during is not None:
+            values.append(("kg:madeDuring", during))
+        for q in inner:
+            values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
+        if label:
+            values.append(("kg:label", Literal(label)))
         why = (
-            f"“{self.raw[span.begin : span.end]}” → kg:{verb.type} (CAMEO {verb.cameo}"
+            f"“{self.raw[span.begin : span.end]}” → kg:{kind} (CAMEO {verb.cameo}"
             + (f", PLOVER {verb.plover}" if verb.plover else "")
             + f"); speaker “{speaker.text}”"
             + (
@@ -1501,7 +1566,7 @@ class Drafter:
             )
         )
         verb_word = slug_of(self.raw[span.begin : span.end].split()[0])
-        self.add(
+        statement = self.add(
             Proposal(
                 "Statement",
                 f"stmt-{self.local(speaker.entity)}-{verb_word}",
@@ -1510,6 +1575,117 @@ class Drafter:
                 verb.confidence,
                 why,
                 values,
+            )
+        )
+        if inferred is not None:
+            self._inference(
+                statement,
+                "kg:target",
+                inferred,
+                "The statement's words name this actor; the text does not say the statement "
+                "targets it.",
+            )
+
+    def _said(self, span: Span, quote: Span) -> Span:
+        """Return the words a statement says: after its verb, or before it when the speaker
+        follows ("…, according to X")."""
+        after = self.trim(span.end, quote.end)
+        if len(self.raw[after.begin : after.end].split()) >= 2:
+            return after
+        return self.trim(quote.begin, span.begin)
+
+    def _about(self, words: Span, during: Proposal | None) -> Proposal | None:
+        """Return the event or claim drafted in a statement's words (it is kg:about it)."""
+        for p in self.draft.proposals:
+            if p.cls in ABOUT and p is not during and words.begin <= p.quote.begin < words.end:
+                return p
+        return None
+
+    def _requested(
+        self,
+        verb: Verb,
+        speaker: Mention,
+        span: Span,
+        quote: Span,
+        addressee: URIRef | None,
+        addressee_end: int,
+    ) -> Proposal | None:
+        """An appeal or a proposal: the action it asks for, of status kg:Requested, whose agent is
+        the addressee (or unstated)."""
+        if not verb.calls_for:
+            return None
+        rest = self.raw[addressee_end : quote.end]
+        lead = re.match(r"\s*(?:to\s+|that\s+|for\s+)?", rest)
+        words = self.trim(addressee_end + (lead.end() if lead else 0), quote.end)
+        if len(self.raw[words.begin : words.end].split()) < 2:
+            return None
+        label = self.raw[words.begin : words.end]
+        named = [m for m in self.actors(span.end, addressee_end) if m.entity == addressee]
+        if addressee is not None and named:
+            label = f"{self.t.label(addressee)} {label}"
+            words = Span(named[0].begin, words.end)  # "ASEAN to expedite the code"
+        if len(label) > 90:
+            label = label[:88].rsplit(" ", 1)[0] + " …"
+        values: list[tuple[str, Any]] = [
+            ("rdfs:label", Literal(label, lang="en")),
+        ]
+        parts: list[tuple[URIRef, str]] = []
+        if addressee is not None:
+            parts.append((addressee, "agent"))
+        else:
+            values.append(("kg:unstatedRole", ENT["role-agent"]))
+        values.append(("kg:status", KG.Requested))
+        verb_word = slug_of(self.raw[span.begin : span.end].split()[0])
+        return self.add(
+            Proposal(
+                "Action",
+                f"action-{self.local(speaker.entity)}-{verb_word}",
+                words,
+                "action.requested",
+                verb.confidence * 0.9,
+                f"what “{self.raw[span.begin : span.end]}” asks for: the words after "
+                + ("its addressee" if addressee is not None else "the verb"),
+                values,
+                parts,
+            )
+        )
+
+    def _action_about(self, speaker: Mention, words: Span) -> Proposal | None:
+        """The last resort of rule 1: a statement's words as the action it is about, its agent
+        unstated, for the analyst to name or replace."""
+        if len(self.raw[words.begin : words.end].split()) < 2:
+            return None
+        text = self.raw[words.begin : words.end]
+        label = text if len(text) <= 90 else text[:88].rsplit(" ", 1)[0] + " …"
+        return self.add(
+            Proposal(
+                "Action",
+                f"action-about-{self.local(speaker.entity)}",
+                words,
+                "action.about",
+                0.4,
+                "what the statement says, as its words give it: the drafter found no actor, "
+                "event or claim it is about (name it, or point kg:about at one)",
+                [("rdfs:label", Literal(label, lang="en")), ("kg:unstatedRole", ENT["role-agent"])],
+            )
+        )
+
+    def _inference(self, fact: Proposal, prop: str, value: URIRef, why: str) -> None:
+        """Record a triple the drafter infers, not reads (model rule 7), as a kg:Inference."""
+        self.add(
+            Proposal(
+                "Inference",
+                f"inferred-{fact.base.removeprefix('stmt-')}-{prop.split(':')[-1].lower()}",
+                fact.quote,
+                "inference",
+                fact.confidence,
+                why,
+                [
+                    ("rdf:subject", fact),
+                    ("rdf:predicate", KG[prop.split(":")[-1]]),
+                    ("rdf:object", value),
+                    ("rdfs:comment", Literal(why, lang="en")),
+                ],
             )
         )
 

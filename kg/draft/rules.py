@@ -32,6 +32,8 @@ class Verb:
     confidence: float
     forms: tuple[str, ...]
     speaker: str = "before"
+    act: str = "Verbal"
+    calls_for: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class EventRule:
     needs_object: bool
     confidence: float
     forms: tuple[str, ...]
+    place_object: bool = False
+    slot: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ def load(folder: Path = RULES_DIR) -> Rules:
             confidence=float(v.get("confidence", 0.5)),
             forms=tuple(v["forms"]),
             speaker=v.get("speaker", "before"),
+            act=v.get("act", "Verbal"),
+            calls_for=bool(v.get("calls_for", False)),
         )
         for v in statements["verb"]
     )
@@ -106,6 +112,8 @@ def load(folder: Path = RULES_DIR) -> Rules:
             needs_object=bool(e.get("needs_object", False)),
             confidence=float(e.get("confidence", 0.5)),
             forms=tuple(e["forms"]),
+            place_object=bool(e.get("place_object", False)),
+            slot=e.get("slot", ""),
         )
         for e in events["event"]
     )

@@ -21,7 +21,10 @@ from kg.namespaces import FACT, PREFIXES
 MARKER = "# kg-draft-sha256: "
 SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Roles", ("RoleHolding",)),
-    ("Counterparts, affiliations and locations", ("Counterpart", "Affiliation", "Location")),
+    (
+        "Counterparts, affiliations and locations",
+        ("Counterpart", "Affiliation", "SubOrganization", "Location"),
+    ),
     ("Memberships and alliances", ("Membership", "Alliance")),
     ("Claims and contests", ("TerritorialClaim", "ClaimContest")),
     ("Metonyms", ("MetonymMention",)),
@@ -36,12 +39,15 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
             "Seizure",
             "Confrontation",
             "Establishment",
+            "Action",
         ),
     ),
     ("Statements", ("Statement",)),
+    ("Inferences", ("Inference",)),
 ]
 EVENT_CLASSES = set(SECTIONS[5][1])
-PREFIX_NAMES = ["kg", "ent", "src", "fact", "prov", "time", "dct", "rdfs", "xsd"]
+AS_TEMPLATE = {"SubOrganization": "Affiliation"}  # written as the class above it
+PREFIX_NAMES = ["kg", "ent", "src", "fact", "prov", "time", "dct", "rdf", "rdfs", "xsd"]
 
 
 @dataclass
@@ -161,37 +167,22 @@ def _local(entity: URIRef) -> str:
 
 
 def time_block(node: TimeNode, name: str) -> Block:
-    """Render a time as the text states it (OWL-Time)."""
+    """Render a time on the model's one time path (OWL-Time): a time:DateTimeInterval with one
+    time:DateTimeDescription of the text's granularity; relative words kept in kg:relativeTime."""
     label = Literal(node.text, lang="en").n3()
-    cls = "time:Interval" if node.interval else "time:Instant"
     lines = [f"# draft fact:{name} — a time as the text states it", f"# why: “{node.text}”"]
+    rows = [("rdfs:label", [label])]
+    if node.kind != "year":  # a month without its year is relative too
+        rows.append(("kg:relativeTime", [label]))
+    rows.append(("time:hasDateTimeDescription", [f"fact:{name}-description"]))
+    lines += _node(f"fact:{name}", "time:DateTimeInterval", rows)
+    described = [("time:unitType", [f"time:{node.unit}"])]
     if node.kind == "year":
-        lines += _node(
-            f"fact:{name}",
-            cls,
-            [("rdfs:label", [label]), ("time:inXSDgYear", [f'"{node.value}"^^xsd:gYear'])],
-        )
+        described.append(("time:year", [f'"{node.value}"^^xsd:gYear']))
     elif node.kind == "month":
-        lines += _node(
-            f"fact:{name}",
-            cls,
-            [
-                ("rdfs:label", [label]),
-                ("time:hasDateTimeDescription", [f"fact:{name}-description"]),
-            ],
-        )
-        lines.append("")
-        lines += _node(
-            f"fact:{name}-description",
-            "time:DateTimeDescription",
-            [
-                ("rdfs:label", [Literal(f"the month of {node.text}", lang="en").n3()]),
-                ("time:unitType", ["time:unitMonth"]),
-                ("time:month", [f'"{node.value}"^^xsd:gMonth']),
-            ],
-        )
-    else:
-        lines += _node(f"fact:{name}", cls, [("rdfs:label", [label]), ("kg:relativeTime", [label])])
+        described.append(("time:month", [f'"{node.value}"^^xsd:gMonth']))
+    lines.append("")
+    lines += _node(f"fact:{name}-description", "time:DateTimeDescription", described)
     return Block(f"fact:{name}", "Time", lines)
 
 
@@ -217,7 +208,7 @@ def blocks(
         chosen.sort(key=lambda p: (p.quote.begin, p.quote.end, names[id(p)]))
         rendered = []
         for p in chosen:
-            key = "Event" if p.cls in EVENT_CLASSES else p.cls
+            key = "Event" if p.cls in EVENT_CLASSES else AS_TEMPLATE.get(p.cls, p.cls)
             rendered.append(proposal_block(p, names, text, order.get(key, [])))
         if rendered:
             sections.append((title, rendered))
