@@ -34,6 +34,8 @@ EVENTS = frozenset(
 )  # fmt: skip
 # what a statement may be kg:about among the drafted facts: events and claims (model rule 1)
 ABOUT = EVENTS | {"TerritorialClaim", "ClaimContest"}
+# the events a statement may be made in, inferred from its speaker taking part (model rule 7)
+SETTINGS = frozenset({"Conversation", "Meeting", "Address"})
 NOUN_MARKERS = frozenset(
     {"a", "an", "the", "this", "that", "his", "her", "its", "their", "our", "these", "those", "'s"}
 )
@@ -1172,9 +1174,10 @@ class Drafter:
         thing = None
         if rule.place_object:
             after = [p for p in self.places(span.end, seg.end) if p.begin - span.end <= 6]
-            thing = (after or self.places(sentence.begin, span.begin)[-1:] or [None])[0]
-            if thing is None:
+            acted_upon = after or self.places(sentence.begin, span.begin)[-1:]
+            if not acted_upon:
                 return  # what was acted upon is not named: no event the model accepts
+            thing = acted_upon[0]
             places = [p for p in places if p.entity != thing.entity]
         when = self.time_in(seg)
         when_span = self.time_span(seg)
@@ -1502,7 +1505,6 @@ class Drafter:
         words = self._said(span, quote)
         about = self._about(words, during) if target is None else None
         calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
-        inferred = None
         if target is None and about is None and calls is None:
             named = [
                 m
@@ -1513,7 +1515,7 @@ class Drafter:
                 and m.entity not in (speaker.entity, addressee)
             ]
             if named:
-                target = inferred = named[0].entity
+                target = named[0].entity  # the actor its words speak of, as facts files do
         if target is None and about is None and calls is None:
             about = self._action_about(speaker, words)
             if about is None:
@@ -1577,14 +1579,7 @@ class Drafter:
                 values,
             )
         )
-        if inferred is not None:
-            self._inference(
-                statement,
-                "kg:target",
-                inferred,
-                "The statement's words name this actor; the text does not say the statement "
-                "targets it.",
-            )
+        self._infer_setting(statement, speaker)
 
     def _said(self, span: Span, quote: Span) -> Span:
         """Return the words a statement says: after its verb, or before it when the speaker
@@ -1670,7 +1665,57 @@ class Drafter:
             )
         )
 
-    def _inference(self, fact: Proposal, prop: str, value: URIRef, why: str) -> None:
+    def _infer_setting(self, statement: Proposal, speaker: Mention) -> None:
+        """Infer (model rule 7) the talk a statement was made in, when its speaker took part in
+        a conversation, meeting or address just before it, and its addressee, when that event
+        had one other party; each inferred triple gets a kg:Inference record."""
+        props = {p for p, _ in statement.values}
+        during = next((v for p, v in statement.values if p == "kg:madeDuring"), None)
+        if during is None:
+            sentence = self.t.sentence_of(statement.quote.begin)
+            previous = self._previous_sentence(sentence)
+            begin = sentence.begin
+            if previous is not None and speaker.kind == "pronoun":
+                begin = previous.begin  # "He urged …": the narrative of the sentence before
+            settings = [
+                e
+                for e in getattr(self, "events", [])
+                if e.cls in SETTINGS
+                and begin <= e.quote.begin
+                and e.quote.end <= statement.quote.begin
+                and ("kg:status", KG.Past) in e.values
+                and any(entity == speaker.entity for entity, _ in e.participations)
+            ]
+            if not settings:
+                return
+            during = settings[-1]
+            statement.values.append(("kg:madeDuring", during))
+            self._inference(
+                statement,
+                "kg:madeDuring",
+                during,
+                "The speaker took part in this talk just before the statement; the text does "
+                "not say the statement was made in it.",
+            )
+        if (
+            "kg:addressee" in props
+            or not isinstance(during, Proposal)
+            or during.cls not in ("Conversation", "Meeting")
+        ):
+            return
+        others = {entity for entity, _ in during.participations if entity != speaker.entity}
+        if len(others) == 1:
+            other = others.pop()
+            statement.values.append(("kg:addressee", other))
+            self._inference(
+                statement,
+                "kg:addressee",
+                other,
+                "The statement is made in a talk with one other party; the text does not say "
+                "to whom it is addressed.",
+            )
+
+    def _inference(self, fact: Proposal, prop: str, value: URIRef | Proposal, why: str) -> None:
         """Record a triple the drafter infers, not reads (model rule 7), as a kg:Inference."""
         self.add(
             Proposal(
