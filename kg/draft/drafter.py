@@ -1458,6 +1458,7 @@ class Drafter:
     ) -> None:
         values: list[tuple[str, Any]] = []
         target = addressee = None
+        target_at: Mention | None = None
         addressee_end = span.end
         for m in (
             []
@@ -1475,7 +1476,7 @@ class Drafter:
             if gap and gap[-1] in PREPOSITIONS:
                 continue
             if verb.object == "target":
-                target = m.entity
+                target, target_at = m.entity, m
             elif verb.object == "addressee":
                 addressee, addressee_end = m.entity, m.end
             break
@@ -1503,7 +1504,20 @@ class Drafter:
                     label = self.raw[as_at + 4 : quote.end].strip(" ,.")
         during = self._setting(span)
         words = self._said(span, quote)
-        about = self._about(words, during) if target is None else None
+        about: Proposal | URIRef | None = None
+        event = self._about(words, during) or self._possessed_action(words, speaker, target)
+        relation = self._relationship(words)
+        about = event
+        if relation is not None and (event is None or relation[1] < event.quote.begin):
+            about = relation[0]  # what the words speak of first
+        if (
+            target_at is not None
+            and isinstance(about, Proposal)
+            and about.quote.begin <= target_at.begin < about.quote.end
+            and not self.possessive(target_at)
+            and self.t.word_before(target_at.begin) in ("a", "an")
+        ):
+            target = None  # "welcomed a U.S.-ASEAN exercise": the actor names the event
         calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
         if target is None and about is None and calls is None:
             named = [
@@ -1595,6 +1609,100 @@ class Drafter:
             if p.cls in ABOUT and p is not during and words.begin <= p.quote.begin < words.end:
                 return p
         return None
+
+    def _relationship(self, words: Span) -> tuple[URIRef, int] | None:
+        """Return the registry's relationship a statement's words speak of ("U.S.-China
+        relations", "relations between X and Y"): the one whose parties are the actors named
+        beside a relationship noun (relations.toml)."""
+        rules = self.rules.relations.get("relationship", {})
+        nouns, links = set(rules.get("nouns", [])), set(rules.get("links", []))
+        known: dict[frozenset[URIRef], URIRef] = {}
+        for r in self.entities.subjects(RDF.type, KG.Relationship):
+            parties = frozenset(
+                p for p in self.entities.objects(r, KG.party) if isinstance(p, URIRef)
+            )
+            if isinstance(r, URIRef) and len(parties) >= 2:
+                known.setdefault(parties, r)
+        if not known:
+            return None
+        for m in self.t.mentions:
+            if words.begin <= m.begin < words.end and self.t.is_a(m.entity, KG.Relationship):
+                return m.entity, m.begin  # named as the registry names it
+        for tk in self.t.tokens:
+            if not (words.begin <= tk.begin < words.end) or tk.lower not in nouns:
+                continue
+            before = self.t.before(tk.begin, 4)
+            begin = before[0].begin if before else tk.begin
+            end = tk.end
+            after = self.t.after(tk.end, 1)
+            if after and after[0].lower in links:
+                tail = self.t.after(tk.end, 7)
+                end = tail[-1].end if tail else end
+            parties = frozenset(
+                m.entity
+                for m in self.t.mentions
+                if m.reading == "actor" and begin <= m.begin and m.end <= end
+            )
+            if parties in known:
+                return known[parties], begin
+        return None
+
+    def _possessed_action(
+        self, words: Span, speaker: Mention, target: URIRef | None
+    ) -> Proposal | None:
+        """ "China's actions in the region", "its military presence": an actor's action a
+        statement's words name, drafted as a kg:Action of that actor (relations.toml)."""
+        rules = self.rules.relations.get("action", {})
+        nouns, gap = set(rules.get("nouns", [])), int(rules.get("gap", 3))
+        for tk in self.t.tokens:
+            if not (words.begin <= tk.begin < words.end) or tk.lower not in nouns:
+                continue
+            owner: URIRef | None = None
+            begin = tk.begin
+            for back in reversed(self.t.before(tk.begin, gap + 2)):
+                if back.lower == "'s":
+                    m = self.mention_at(back.begin - 1, back.begin)
+                    if m is not None:
+                        owner, begin = m.entity, m.begin
+                    break
+                if back.lower in ("its", "their"):
+                    owner, begin = self._possessor(back, speaker, target), back.begin
+                    break
+                if back.lower in self.rules.determiners or (
+                    back.text.isalpha() and back.lower in NOUN_MARKERS
+                ):
+                    break
+            if owner is None or begin < words.begin:
+                continue
+            quote = Span(begin, tk.end)
+            noun = self.raw[quote.begin : quote.end]
+            return self.add(
+                Proposal(
+                    "Action",
+                    f"action-{self.local(owner)}-{slug_of(tk.text)}",
+                    quote,
+                    "action.possessive",
+                    float(rules.get("confidence", 0.6)),
+                    f"“{noun}”: an action of {self.t.label(owner)} the statement speaks of",
+                    [
+                        ("rdfs:label", Literal(noun, lang="en")),
+                        ("kg:status", KG.Ongoing),
+                    ],
+                    [(owner, "agent")],
+                )
+            )
+        return None
+
+    def _possessor(self, pronoun: Any, speaker: Mention, target: URIRef | None) -> URIRef | None:
+        """Resolve "its" / "their" before an action noun: a group speaker owns "their"; else
+        the actor named last before it in its sentence."""
+        if pronoun.lower == "their" and self.t.is_a(speaker.entity, KG.Group):
+            return speaker.entity
+        sentence = self.t.sentence_of(pronoun.begin)
+        before = [
+            m for m in self.actors(sentence.begin, pronoun.begin) if m.entity != speaker.entity
+        ]
+        return before[-1].entity if before else target
 
     def _requested(
         self,
