@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -69,8 +70,16 @@ def test_accept_brings_the_drafts_a_fact_needs(drafted: Path) -> None:
 
 
 def test_accepting_a_fact_with_a_proposed_entity_adds_the_entity_to_the_registry(
-    drafted: Path,
+    tmp_path: Path,
 ) -> None:
+    root = undrafted(tmp_path / "sources")
+    registry_file = root / "entities.ttl"
+    entry = re.compile(r"(?ms)^ent:chinese-military\n.*?\.\n\n")
+    without, n = entry.subn("", registry_file.read_text(encoding="utf-8"))
+    assert n == 1  # the registry lacks the name: the draft proposes it
+    registry_file.write_text(without, encoding="utf-8")
+    write_draft(root / SLUG, root)
+    drafted = root
     statement = next(n for n in _names(drafted) if n.startswith("fact:stmt-chinese-military"))
     result = review.accept(drafted / SLUG, drafted, [statement])
     assert result.entities == ["ent:chinese-military"]

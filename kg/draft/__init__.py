@@ -25,7 +25,7 @@ from kg.namespaces import FACT, KG, PREFIXES
 from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
 
 if TYPE_CHECKING:
-    from kg.draft.drafter import Draft
+    from kg.draft.drafter import Draft, Proposal
 
 DRAFT_FILE = "draft.ttl"
 
@@ -85,9 +85,33 @@ def render_draft(
             names = turtle.assign_names(draft, taken, reuse)
             for p in draft.proposals:
                 p.existing = stated.get(names[id(p)], "")  # referred to as the facts' own node
-            draft.proposals = [p for p in draft.proposals if not p.existing]
+            draft.proposals = _without_dependents(
+                [p for p in draft.proposals if not p.existing], draft.proposals
+            )
             content = turtle.render(slug, title, draft, taken, order, reuse)
     return content, len(draft.proposals), len(draft.new_entities)
+
+
+def _without_dependents(kept: list[Proposal], every: list[Proposal]) -> list[Proposal]:
+    """Leave out what only serves facts the facts file states already: the inference records of
+    such a fact, and the actions only such facts are about or call for."""
+    from kg.draft.drafter import Proposal
+
+    users: dict[int, list[Proposal]] = {}
+    for p in every:
+        for _, v in p.values:
+            if isinstance(v, Proposal):
+                users.setdefault(id(v), []).append(p)
+    out = []
+    for p in kept:
+        subject = next((v for k, v in p.values if k == "rdf:subject"), None)
+        if p.cls == "Inference" and isinstance(subject, Proposal) and subject.existing:
+            continue
+        used = users.get(id(p), [])
+        if p.cls == "Action" and used and all(u.existing for u in used):
+            continue
+        out.append(p)
+    return out
 
 
 def _same_times(draft: Draft, facts: Graph, ns: str) -> frozenset[str]:

@@ -1093,7 +1093,8 @@ class Drafter:
         entries = [(e.cls, e.forms) for e in self.rules.events]
         by_cls = {e.cls: e for e in self.rules.events}
         self.events: list[Proposal] = []
-        for span, cls in find(self.t, "event", entries):
+        self.triggers = find(self.t, "event", entries)
+        for span, cls in self.triggers:
             if self.t.quoted(span.begin) or self.in_title(span.begin) or self.inside_name(span):
                 continue
             self._event(span, by_cls[cls])
@@ -1604,11 +1605,19 @@ class Drafter:
         return self.trim(quote.begin, span.begin)
 
     def _about(self, words: Span, during: Proposal | None) -> Proposal | None:
-        """Return the event or claim drafted in a statement's words (it is kg:about it)."""
-        for p in self.draft.proposals:
-            if p.cls in ABOUT and p is not during and words.begin <= p.quote.begin < words.end:
-                return p
-        return None
+        """Return the event or claim drafted in a statement's words (it is kg:about it), or the
+        event its words refer back to ("welcomed the talks": the talks drafted before)."""
+        found: list[tuple[int, Proposal]] = [
+            (p.quote.begin, p)
+            for p in self.draft.proposals
+            if p.cls in ABOUT and p is not during and words.begin <= p.quote.begin < words.end
+        ]
+        for span, cls in getattr(self, "triggers", []):
+            if words.begin <= span.begin < words.end and self._anaphoric(span, cls):
+                earlier = [e for e in self.events if e.cls == cls and e.quote.begin < span.begin]
+                if earlier and earlier[-1] is not during:
+                    found.append((span.begin, earlier[-1]))
+        return min(found, key=lambda x: x[0])[1] if found else None
 
     def _relationship(self, words: Span) -> tuple[URIRef, int] | None:
         """Return the registry's relationship a statement's words speak of ("U.S.-China

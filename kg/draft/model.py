@@ -42,8 +42,10 @@ FIELDS: dict[str, list[tuple[str, str, str]]] = {
     "MetonymMention": [("words", "kg:mentionText", "string"),
                        ("refersTo", "kg:refersTo", "entity")],
     "Statement": [("speaker", "kg:speaker", "entity"), ("type", "kg:statementType", "type"),
+                  ("actKind", "kg:actKind", "act"),
                   ("addressee", "kg:addressee", "entity"), ("target", "kg:target", "entity"),
-                  ("quotation", "kg:quotation", "string")],
+                  ("about", "kg:about", "entity"), ("quotation", "kg:quotation", "string"),
+                  ("label", "kg:label", "string")],
 }  # fmt: skip
 REQUIRED = {
     "RoleHolding": ["holder", "role"], "Membership": ["member", "organization"],
@@ -82,8 +84,8 @@ def prompt(text: str, entities: Graph, ontology: Graph) -> list[dict[str, str]]:
     user = "\n".join(
         [
             "Classes and their fields: " + json.dumps(shape),
-            "Event classes (fields: participants, status Past|Planned|Ongoing): "
-            + ", ".join(sorted(EVENTS)),
+            "Event classes (fields: participants, object (what it acts upon, an entity), "
+            "status Past|Planned|Ongoing|Requested): " + ", ".join(sorted(EVENTS)),
             "Statement types: " + ", ".join(types),
             "Entities named in the article: "
             + "; ".join(f"{name} = {words}" for name, words in known),
@@ -180,9 +182,15 @@ def _proposal(fact: Any, cls: str, text: str, known: set[URIRef], types: set[str
             raise ValueError("an event needs participants")
         participations = [(_entity(p, known), "participant") for p in people]
         status = str(fact.get("status", "Past"))
-        if status not in ("Past", "Planned", "Ongoing"):
+        if status not in ("Past", "Planned", "Ongoing", "Requested"):
             raise ValueError(f"unknown status {status!r}")
         values.append(("kg:status", KG[status]))
+        if fact.get("object") not in (None, ""):
+            values.append(("kg:eventObject", _entity(fact["object"], known)))
+        elif cls == "Seizure":
+            raise ValueError("a seizure needs its object (the thing seized)")
+        if cls == "Seizure":  # the participants' roles are not given: the seizer is unstated
+            values.append(("kg:unstatedRole", ENT["role-seizer"]))
         base = re.sub(r"(?<!^)([A-Z])", r"-\1", cls).lower()
     else:
         for name in REQUIRED[cls]:
@@ -198,6 +206,10 @@ def _proposal(fact: Any, cls: str, text: str, known: set[URIRef], types: set[str
                 if not isinstance(value, list) or len(value) != 2:
                     raise ValueError(f"{name}: two entities expected")
                 values += [(prop, _entity(v, known)) for v in value]
+            elif kind == "act":
+                if str(value) not in ("Verbal", "Material"):
+                    raise ValueError(f"unknown act kind {value!r}: Verbal or Material")
+                values.append((prop, KG[str(value)]))
             elif kind == "type":
                 if str(value) not in types:
                     raise ValueError(f"unknown statement type {value!r}")
@@ -206,6 +218,11 @@ def _proposal(fact: Any, cls: str, text: str, known: set[URIRef], types: set[str
                 if str(value) not in quote:
                     raise ValueError(f"{name} {value!r} is not inside the quote")
                 values.append((prop, Literal(str(value))))
+        if cls == "Statement":
+            if not fact.get("actKind"):
+                values.append(("kg:actKind", KG.Verbal))  # a statement is a speech act
+            if not fact.get("target") and not fact.get("about"):
+                raise ValueError("a statement needs a target or what it is about (about)")
         base = {"Statement": "stmt", "RoleHolding": "role", "MetonymMention": "metonym"}.get(
             cls, cls.lower()
         )
