@@ -21,7 +21,7 @@ from kg import evidence
 from kg.authoring import first_line, slug_of
 from kg.draft import rules as rules_mod
 from kg.draft.rules import EventRule, Rules, Verb
-from kg.draft.text import METONYMS, PREPOSITIONS, Mention, Text, nlp, read
+from kg.draft.text import METONYMS, PREPOSITIONS, Mention, Text, Token, nlp, read
 from kg.namespaces import ENT, KG
 
 Span = evidence.Span
@@ -1702,7 +1702,7 @@ class Drafter:
             )
         return None
 
-    def _possessor(self, pronoun: Any, speaker: Mention, target: URIRef | None) -> URIRef | None:
+    def _possessor(self, pronoun: Token, speaker: Mention, target: URIRef | None) -> URIRef | None:
         """Resolve "its" / "their" before an action noun: a group speaker owns "their"; else
         the actor named last before it in its sentence."""
         if pronoun.lower == "their" and self.t.is_a(speaker.entity, KG.Group):
