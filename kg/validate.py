@@ -469,10 +469,23 @@ def validate(data: Dataset | Built, cache: Cache | Path | bool | None = True) ->
 # The `*-violation.rq` checks: `evidence-length` reads one span's own triples, so its rows are
 # the union of each source's. `derived-edge-untraced` subtracts traced edges (MINUS), so a
 # source alone may show an edge as untraced that another source's fact traces: a source with
-# no row has none in the union, but any row found is checked again on the whole store. Checks
-# not known to be per source run on the whole store always.
+# no row has none in the union, but any row found is checked again on the whole store. The
+# slot checks (`seizure-slots`, `statement-type-slots`, `inference-record`) match a fact node
+# and the nodes it owns, then test what they lack (FILTER NOT EXISTS): a facts file describes
+# only its own nodes (`kg.sources.source_problems`, enforced by every build), so a fact's match
+# lies in its source, and other sources' triples can only remove rows; again a source with no
+# row has none in the union, and rows found are checked on the whole store. Checks not known
+# to be per source run on the whole store always.
 
-PER_SOURCE_CHECKS = frozenset({"evidence-length-violation", "derived-edge-untraced-violation"})
+PER_SOURCE_CHECKS = frozenset(
+    {
+        "evidence-length-violation",
+        "derived-edge-untraced-violation",
+        "seizure-slots-violation",
+        "statement-type-slots-violation",
+        "inference-record-violation",
+    }
+)
 
 
 def _key(*parts: str | bytes) -> hashlib._Hash:

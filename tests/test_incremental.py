@@ -244,6 +244,32 @@ def test_a_fault_inside_one_source_is_found_source_by_source(
     assert found == validate(cold.dataset, cache=None) == _union_verdicts(cold.dataset)
 
 
+@pytest.mark.parametrize(
+    ("turtle", "check"),
+    [
+        ("<{fact}> a kg:Inference .\n", "inference-record-violation"),
+        (
+            "<{fact}> a kg:Statement ; kg:speaker ent:china ; kg:statementType kg:Labelling .\n",
+            "statement-type-slots-violation",
+        ),
+        ("<{fact}> a kg:Seizure .\n", "seizure-slots-violation"),
+    ],
+)
+def test_slot_checks_are_found_source_by_source_as_on_the_union(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, turtle: str, check: str
+) -> None:
+    cache = tmp_path / "cache"
+    validate(build(sources, cache=cache), cache=cache)
+    _append(sources, "bench-000008", turtle.format(fact=FACT["bench-000008/faulty"]))
+    spy = Spy(monkeypatch)
+    warm = build(sources, cache=cache)
+    found = validate(warm, cache=cache)
+    assert spy.validated == ["bench-000008"]
+    assert check in {v.check for v in found}
+    cold = build(sources, cache=None)
+    assert found == validate(cold.dataset, cache=None) == _union_verdicts(cold.dataset)
+
+
 def test_removing_a_source_removes_its_graphs_and_edges(sources: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     before = build(sources, cache=cache)
