@@ -15,7 +15,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Node
 
 from kg import evidence, resources
-from kg.cache import Cache, CacheError, Entry, all_of, open_cache
+from kg.cache import Cache, CacheError, Entry, all_of, key_of, open_cache
 from kg.derive import derive, joins
 from kg.errors import EvidenceError, InputError
 from kg.namespaces import (
@@ -276,7 +276,7 @@ def compile_source(source: Source, g: Graph) -> None:
 
 def _copy(src: Graph, dst: Graph) -> None:
     """Copy triples; blank nodes get canonical labels so that exports are byte-identical."""
-    if any(isinstance(t, BNode) for triple in src for t in triple):
+    if _has_bnodes(src):
         src = to_canonical_graph(src)
     dst.addN((s, p, o, dst) for s, p, o in src)
 
@@ -340,13 +340,6 @@ def _parse_cached(body: bytes) -> list[Triple]:
 
 def _has_bnodes(g: Graph) -> bool:
     return any(isinstance(t, BNode) for triple in g for t in triple)
-
-
-def _body_digest(*bodies: bytes) -> str:
-    h = hashlib.sha256()
-    for body in bodies:
-        h.update(len(body).to_bytes(8, "big") + body)
-    return h.hexdigest()
 
 
 def owner(term: str) -> str | None:
@@ -499,7 +492,7 @@ def build(
             derived, summary, edges_nt = _derive_part(part, source.slug, edges)
             if part.entry is not None:
                 part.graph = None  # read again (and verified again) only when needed
-            digest = _body_digest(body, edges_nt)
+            digest = key_of(body, edges_nt)
             units.append(Unit(source.slug, key, part, derived, digest))
             summaries.append(summary)
             sources.append(source)

@@ -15,18 +15,17 @@ import re
 from collections.abc import Iterator
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, XSD
+from rdflib.namespace import DCTERMS, PROV, TIME, XSD
 from rdflib.term import Node
 
 from kg.namespaces import KG
 
-TIME = "http://www.w3.org/2006/time#"
-HAS_TIME = URIRef(TIME + "hasTime")
-DESCRIPTION = URIRef(TIME + "hasDateTimeDescription")
-MONTH = URIRef(TIME + "month")
-IN_DATE = URIRef(TIME + "inXSDDate")
-IN_YEAR_MONTH = URIRef(TIME + "inXSDgYearMonth")
-IN_YEAR = URIRef(TIME + "inXSDgYear")
+HAS_TIME = TIME.hasTime
+DESCRIPTION = TIME.hasDateTimeDescription
+MONTH = TIME.month
+IN_DATE = TIME.inXSDDate
+IN_YEAR_MONTH = TIME.inXSDgYearMonth
+IN_YEAR = TIME.inXSDgYear
 
 _MONTHS = [
     "january",
