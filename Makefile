@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: run test lint bench eval clean
+.PHONY: run test test-quick lint bench eval clean
 
 # Catalog queries whose answers `make run` writes to $(OUT)/reports/NAME.csv (W3C SPARQL CSV).
 REPORT_QUERIES := cq1-states-contesting-claims cq2-allies cq3-events-of-actor \
@@ -37,7 +37,11 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	sh scripts/install-interop.sh $(BIN)/python
 	sh scripts/install-browser.sh $(BIN)/python
-	$(BIN)/pytest --nbmake tests notebooks
+	$(BIN)/pytest -n auto --dist worksteal --nbmake tests notebooks
+
+# While you work: everything but the tests marked slow (CI and `make test` run them all).
+test-quick: $(STAMP) lint
+	$(BIN)/pytest -n auto --dist worksteal -m 'not slow' tests
 
 BENCH_SIZES ?= 10k,100k,1M
 

@@ -17,6 +17,8 @@ from kg.cache import TAG_FILE, Cache, Entry, digest, open_cache
 from kg.export import write_outputs
 from kg.validate import validate
 
+pytestmark = pytest.mark.slow  # builds in fresh processes
+
 Fault = Callable[[bytes], bytes]
 
 

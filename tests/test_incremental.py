@@ -25,13 +25,15 @@ from kg.export import prefixes as export_prefixes
 from kg.namespaces import DERIVED_GRAPH, ENT, FACT, KG, SRC, source_graph
 from kg.validate import run_violation_queries, shacl, union, validate
 
+pytestmark = pytest.mark.slow  # builds and validates a multi-source corpus several times
+
 Quad = tuple[Any, Any, Any, Any]
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus") / "sources"
-    generate(folder, parse_size("10k"))
+    generate(folder, parse_size("4k"))
     return folder
 
 

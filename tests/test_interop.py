@@ -31,6 +31,8 @@ from kg.build import Built
 from kg.namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH
 from kg.validate import union
 
+pytestmark = pytest.mark.slow  # runs Rasqal, HermiT and rdf-validate-shacl as separate programs
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / ".venv" / "interop" / "node_modules"
 XSD = "http://www.w3.org/2001/XMLSchema#"

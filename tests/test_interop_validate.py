@@ -15,6 +15,8 @@ from kg.namespaces import ENT, ENTITIES_GRAPH, KG, ONTOLOGY_GRAPH, source_graph
 from kg.sources import parse_turtle
 from kg.validate import shacl, shacl_dataset, shape_reach, union, validate
 
+pytestmark = pytest.mark.slow  # validates a synthetic corpus in chunks and in one piece
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -17,6 +17,8 @@ from kg import resources
 from kg.errors import InputError
 from kg.outfolder import MARKER, read_marker, recover, replace_folder
 
+pytestmark = pytest.mark.slow  # runs and kills real builds
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -32,6 +32,8 @@ from kg.store import open_engine
 from tests.test_endpoint import free_port, wait_for
 from tests.test_interop import need
 
+pytestmark = pytest.mark.slow  # starts Oxigraph and Virtuoso servers
+
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 GONE = "https://w3id.org/scs-kg/graph/source/removed-article"

@@ -29,6 +29,8 @@ from kg.namespaces import ENT
 from kg.viz import title_for, write_view
 from kg.viz.projection import load, project
 
+pytestmark = pytest.mark.slow  # drives Chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
