@@ -112,6 +112,7 @@ _MEMORY_SCRIPT = """
 import json, sys
 from pathlib import Path
 from kg.catalog import bind, load_catalog
+from kg.graph import open as open_graph
 from kg.store import OxigraphEngine
 
 def status(key):
@@ -119,7 +120,7 @@ def status(key):
         if line.startswith(key + ":"):
             return int(line.split()[1]) * 1024
 
-engine = OxigraphEngine.load(Path(sys.argv[1]))
+engine = OxigraphEngine.load(open_graph(Path(sys.argv[1])))
 load_peak = status("VmHWM")
 with open("/proc/self/clear_refs", "w") as f:
     f.write("5")  # reset the peak: what follows is the peak while querying
@@ -136,6 +137,7 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
     from kg.build import build
     from kg.catalog import bind, load_catalog
     from kg.export import write_outputs
+    from kg.graph import open as open_graph
     from kg.store import OxigraphEngine, RdflibEngine, run_with_timeout
     from kg.validate import validate
 
@@ -186,7 +188,7 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
         return store
 
     res["raw_load_s"], raw = median_time(raw_load, repeat)
-    res["load_s"], engine = median_time(lambda: OxigraphEngine.load(out), repeat)
+    res["load_s"], engine = median_time(lambda: OxigraphEngine.load(open_graph(out)), repeat)
     res["load_ratio"] = res["load_s"] / res["raw_load_s"]
 
     _say(f"[{size}] catalog through the project's API and on raw pyoxigraph")
@@ -206,7 +208,7 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
     del graph
 
     _say(f"[{size}] catalog on rdflib (cap {rdflib_cap:g} s per query)")
-    rdf_engine = RdflibEngine.load(out)
+    rdf_engine = RdflibEngine.load(open_graph(out))
     for row in queries:
         q = catalog[row["query"]]
         bindings = bind(q, {})

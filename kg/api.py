@@ -1,7 +1,7 @@
 """The Python API: open the graph, run a catalog query with parameters, get rows or a DataFrame.
 
 >>> from kg.api import KnowledgeGraph
->>> kg = KnowledgeGraph.open("out")                 # a build folder, or None: build now
+>>> kg = KnowledgeGraph.open("out")       # a build folder or RDF file; None: out/, else build
 >>> kg.query("cq2-allies", actor="united-states").dicts()
 >>> kg.dataframe("cq5-criticism-accusation-labelling")
 """
@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, URIRef
 
@@ -18,18 +18,10 @@ from kg.catalog import CatalogQuery, Choices
 from kg.errors import InputError
 from kg.results import Result
 from kg.sandbox import check_timeout
-from kg.store import (
-    NQUADS,
-    Engine,
-    OxigraphEngine,
-    QueryDataset,
-    engine_from_dataset,
-    is_update,
-    open_engine,
-    run_with_timeout,
-)
+from kg.store import Engine, QueryDataset, is_update, open_engine, run_with_timeout
 
-DEFAULT_DATA = Path("out")
+if TYPE_CHECKING:
+    from kg.build import Built
 
 
 class KnowledgeGraph:
@@ -63,20 +55,26 @@ class KnowledgeGraph:
         check_timeout(timeout)
         if endpoint:
             return cls(open_engine(endpoint=endpoint, timeout=timeout), timeout)
-        path = Path(data) if data is not None else DEFAULT_DATA
-        if data is None and not (path / NQUADS).is_file():
-            from kg.build import build
+        from kg import graph
 
-            built = build()
-            if engine == "oxigraph":  # straight from the build's parts, no rdflib dataset
-                embedded = OxigraphEngine(built.store(), "the graph built in memory")
-                embedded.allow_service = allow_service
-                return cls(embedded, timeout)
-            return cls.from_dataset(
-                built.dataset, engine=engine, timeout=timeout, allow_service=allow_service
-            )
+        built = graph.open(Path(data) if data is not None else None)
+        return cls.from_built(
+            built, engine=engine, store=store, timeout=timeout, allow_service=allow_service
+        )
+
+    @classmethod
+    def from_built(
+        cls,
+        built: Built,
+        *,
+        engine: str = "oxigraph",
+        store: Path | str | None = None,
+        timeout: float | None = None,
+        allow_service: bool = False,
+    ) -> KnowledgeGraph:
+        """Open the graph `kg.graph.open` loaded (or `kg.build.build()` made) on an engine."""
         store_dir = Path(store) if store else None
-        found = open_engine(path, engine, store_dir, timeout=timeout, allow_service=allow_service)
+        found = open_engine(built, engine, store_dir, timeout=timeout, allow_service=allow_service)
         return cls(found, timeout)
 
     @classmethod
@@ -88,10 +86,11 @@ class KnowledgeGraph:
         timeout: float | None = None,
         allow_service: bool = False,
     ) -> KnowledgeGraph:
-        """Wrap a dataset built in memory (`kg.build.build().dataset`)."""
-        if engine not in ("oxigraph", "rdflib"):
-            raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
-        return cls(engine_from_dataset(dataset, engine, allow_service), timeout)
+        """Wrap a dataset made in rdflib (such as `kg.build.build().dataset`)."""
+        from kg import graph
+
+        built = graph.from_dataset(dataset)
+        return cls.from_built(built, engine=engine, timeout=timeout, allow_service=allow_service)
 
     def catalog(self) -> dict[str, CatalogQuery]:
         """Return the catalog's queries by name."""

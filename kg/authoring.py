@@ -556,7 +556,9 @@ def _shape_problems(
 ) -> list[Problem]:
     """Compile the source (without the facts whose quote is broken) and run the shapes on it."""
     from kg.build import compile_source, new_dataset
-    from kg.validate import validate as run_validate
+    from kg.cache import open_cache
+    from kg.graph import from_dataset
+    from kg.validate import validate_whole
 
     facts = Graph()
     for prefix, namespace in source.facts.namespaces():
@@ -573,7 +575,7 @@ def _shape_problems(
     derive(g, ds.graph(DERIVED_GRAPH))
     problems = []
     by_evidence = {span: fact for fact, span in g.subject_objects(KG.evidence)}
-    for violation in run_validate(ds):
+    for violation in validate_whole(from_dataset(ds), cache=open_cache()):
         focus = _node(violation.focus)
         node: Node | None = by_evidence.get(focus, focus) if focus is not None else None
         prop = _node(violation.path) if violation.path else None

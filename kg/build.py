@@ -11,8 +11,9 @@ from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, RDF, XSD
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from kg import evidence, resources
 from kg.cache import Cache, CacheError, Entry, all_of, key_of, open_cache
@@ -26,7 +27,9 @@ from kg.namespaces import (
     NIF,
     ONTOLOGY_GRAPH,
     PREFIXES,
-    SRC,
+    new_dataset,
+    owner,
+    prefixed_graph,
     source_graph,
 )
 from kg.progress import progress
@@ -51,23 +54,30 @@ Triple = tuple[Node, Node, Node]
 
 @dataclass
 class Part:
-    """Where one named graph's share of triples is: a verified cache entry or a graph."""
+    """Where one named graph's share of triples is: a verified cache entry, N-Triples read from
+    a file (`data`), or a graph in memory."""
 
-    name: URIRef
+    name: IdentifiedNode  # DATASET_DEFAULT_GRAPH_ID for the default graph
     entry: Entry | None = None
     graph: Graph | None = None
+    data: bytes | None = None
 
     def nt(self) -> bytes:
         """Return this part's triples as N-Triples (the cache entry's body, verified again)."""
         if self.graph is not None:
             return self.graph.serialize(format="nt", encoding="utf-8")
+        if self.data is not None:
+            return self.data
         return self.entry.body() if self.entry is not None else b""
 
     def triples(self) -> list[Triple]:
         """Return this part's triples (read from the cache entry if not in memory)."""
         if self.graph is not None:
             return list(self.graph)
-        return _parse_cached(self.entry.body()) if self.entry is not None else []
+        body = self.data if self.data is not None else None
+        if body is None and self.entry is not None:
+            body = self.entry.body()
+        return _parse_cached(body) if body is not None else []
 
     def into(self, g: Graph) -> None:
         """Add this part's triples to `g`."""
@@ -95,7 +105,13 @@ class Unit:
 
 
 class Built:
-    """The built dataset and what went into it, as parts; `dataset` is made when first read."""
+    """The graph, as parts: what a build made, or what `kg.graph` loaded (`kg.graph.open`).
+
+    Every stage after the build takes one: validation, the exports, the query engines
+    (`store()`), the views and the diff (`dataset`, made when first read).
+    """
+
+    origin = "the graph built in memory"  # what it holds, for messages
 
     def __init__(
         self,
@@ -105,6 +121,7 @@ class Built:
         cross: Part,
         shared_key: str,
         cache: Cache | None = None,
+        dataset: Dataset | None = None,
     ) -> None:
         self.sources = sources
         self.shared = shared  # the ontology and the registry, in memory
@@ -112,7 +129,7 @@ class Built:
         self.cross = cross  # direct edges that join facts of different sources (usually none)
         self.shared_key = shared_key  # digest of the ontology and registry files
         self.cache = cache  # where the parts' entries are (None: all in memory)
-        self._dataset: Dataset | None = None
+        self._dataset = dataset  # made from the parts when first read (`dataset`)
 
     def empty_dataset(self) -> Dataset:
         """Return an empty dataset with the prefixes the built dataset has bound."""
@@ -164,11 +181,18 @@ class Built:
             found[unit.slug] = str(FACT[unit.slug + "/"])
         return dict(sorted(found.items()))
 
-    def store(self) -> Any:
-        """Return a pyoxigraph store with every quad (graph names as in `dataset`)."""
+    def fingerprint(self) -> str:
+        """Identify the graph's content (what an on-disk store copied, see `kg.store`)."""
+        return key_of(self.shared_key, *(u.digest for u in self.units), self.cross.nt())
+
+    def store(self, into: Any = None) -> Any:
+        """Return a pyoxigraph store with every quad (graph names as in `dataset`).
+
+        `into`: a store to load into (an on-disk one) instead of a new one in memory.
+        """
         import pyoxigraph as ox
 
-        store = ox.Store()
+        store = ox.Store() if into is None else into
         add_parts(store, self.parts())
         return store
 
@@ -187,11 +211,24 @@ def add_parts(store: Any, parts: list[Part]) -> None:
     import pyoxigraph as ox
 
     for part in parts:
-        name = ox.NamedNode(str(part.name))
+        name = ox_graph_name(part.name)
         if part.graph is not None:
             store.extend(_ox_quads(part.graph, name))
+        elif part.data is not None:
+            store.load(part.data, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
         elif part.entry is not None:
             store.load(part.entry.body(), format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+
+
+def ox_graph_name(name: Node) -> Any:
+    """Return the pyoxigraph graph name of a part's name (rdflib's default graph: the default)."""
+    import pyoxigraph as ox
+
+    if name == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(name, BNode):
+        return ox.BlankNode(str(name))
+    return ox.NamedNode(str(name))
 
 
 def _ox_quads(g: Graph, name: Any) -> Iterator[Any]:
@@ -202,21 +239,6 @@ def _ox_quads(g: Graph, name: Any) -> Iterator[Any]:
 
     for s, p, o in g:
         yield ox.Quad(term(s), term(p), term(o), name)
-
-
-def _prefixed_graph() -> Graph:
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    return g
-
-
-def new_dataset() -> Dataset:
-    """Return an empty dataset with the project's prefixes bound."""
-    ds = Dataset(default_union=True)
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns, override=True, replace=True)
-    return ds
 
 
 def span_iri(source: URIRef, span: evidence.Span) -> URIRef:
@@ -340,14 +362,6 @@ def _parse_cached(body: bytes) -> list[Triple]:
 
 def _has_bnodes(g: Graph) -> bool:
     return any(isinstance(t, BNode) for triple in g for t in triple)
-
-
-def owner(term: str) -> str | None:
-    """Return the slug of the source whose namespace (`fact:SLUG/…`, `src:SLUG#…`) holds an IRI."""
-    for ns, stop in ((str(FACT), "/"), (str(SRC), "#")):
-        if term.startswith(ns):
-            return term[len(ns) :].split(stop, 1)[0]
-    return None
 
 
 def _foreign(nodes: set[Node], slug: str) -> list[str]:
@@ -480,7 +494,7 @@ def build(
                 source = load_source(source_folder)
                 check_terms(source.facts, declared, source.facts_path)
                 require_clean(source)
-                g = _prefixed_graph()
+                g = prefixed_graph()
                 compile_source(source, g)
                 body = g.serialize(format="nt", encoding="utf-8")
                 part = Part(name, graph=g)

@@ -2,24 +2,20 @@
 
 A build is an output folder (`scs-kg.nq`), a sources folder (built in memory) or a git commit
 (its `sources/` and `ontology/` read with `git archive`, built in memory; the repository is not
-changed). Facts are shown with their labels, their entities' labels and their quotes.
+changed), as `kg.graph.locate` loads it. Facts are shown with their labels, their entities'
+labels and their quotes.
 """
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.term import Node
 
-from kg.errors import InputError
 from kg.namespaces import (
     DERIVED_GRAPH,
     ENT,
@@ -31,56 +27,12 @@ from kg.namespaces import (
     PREFIXES,
 )
 
-DUMP = "scs-kg.nq"
+if TYPE_CHECKING:
+    from kg.build import Built
+
 # What a fact description leaves out: provenance the build adds, and how it is typed.
 _HIDDEN = {KG.evidence, PROV.hadPrimarySource, RDF.type}
 _SOURCE_GRAPH = str(GRAPH) + "source/"
-
-
-def load(where: str, repo: Path | None = None) -> Dataset:
-    """Load a build: an output folder, a sources folder, or a git commit of `repo`."""
-    path = Path(where)
-    if path.is_dir() and (path / DUMP).is_file():
-        ds = Dataset()
-        try:
-            ds.parse(path / DUMP, format="nquads")
-        except Exception as exc:
-            raise InputError(f"{path / DUMP}: malformed N-Quads: {exc}") from exc
-        return ds
-    if path.is_dir() and (path / "entities.ttl").is_file():
-        from kg.build import build
-
-        return build(path).dataset
-    if path.exists():
-        raise InputError(f"{where}: neither a build folder ({DUMP}) nor a sources folder")
-    return _load_commit(where, repo or Path.cwd())
-
-
-def _git(repo: Path, *args: str) -> bytes:
-    try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
-    except FileNotFoundError:
-        raise InputError("git: not found (needed to compare commits)") from None
-    if done.returncode != 0:
-        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[0]
-        raise InputError(f"git {' '.join(args)}: {first}")
-    return done.stdout
-
-
-def _load_commit(rev: str, repo: Path) -> Dataset:
-    """Build the sources of a git commit, read with `git archive` into a temporary folder."""
-    from kg.build import build
-
-    try:
-        commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    except InputError:
-        raise InputError(f"{rev}: not a build folder, a sources folder or a git commit") from None
-    sha = commit.decode().strip()
-    data = _git(repo, "archive", "--format=tar", sha, "sources", "ontology")
-    with tempfile.TemporaryDirectory(prefix="kg-diff-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(tmp, filter="data")
-        return build(Path(tmp) / "sources", Path(tmp) / "ontology" / "scs-kg.ttl").dataset
 
 
 @dataclass
@@ -229,8 +181,9 @@ def _edges(ds: Dataset) -> set[tuple[Node, Node, Node]]:
     }
 
 
-def compare(old: Dataset, new: Dataset) -> Diff:
+def compare(old_graph: Built, new_graph: Built) -> Diff:
     """Return the sources, facts, direct edges and entities added, removed or changed."""
+    old, new = old_graph.dataset, new_graph.dataset
     lo, ln = _Labels(old), _Labels(new)
     diff = Diff()
     old_graphs, new_graphs = _source_graphs(old), _source_graphs(new)

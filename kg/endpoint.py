@@ -29,24 +29,24 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.errors import InputError
 from kg.namespaces import GRAPH
 from kg.results import Result
 from kg.store import (
-    _DATA_SUFFIXES,
     Bindings,
     Converter,
     EndpointError,
     Engine,
     QueryDataset,
-    data_file,
     from_ox,
     tokens,
     with_values,
 )
+
+if TYPE_CHECKING:
+    from kg.build import Built
 
 DEFAULT_DEADLINE = 60.0  # seconds for one whole request when no --timeout is given
 MAX_REDIRECTS = 5
@@ -450,23 +450,22 @@ def _graph_target(url: str, name: str) -> str:
     return f"{url}{sep}graph={urllib.parse.quote(name, safe='')}"
 
 
-def _read_graphs(data: Path) -> dict[str, list[Any]]:
+def _read_graphs(built: Built) -> dict[str, list[Any]]:
+    """Return the graph's triples by graph name ("" for the default graph), from its parts."""
     import pyoxigraph as ox
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    path = data_file(data)
-    fmt = getattr(ox.RdfFormat, _DATA_SUFFIXES[path.suffix])
     graphs: dict[str, list[Any]] = {}
-    try:
-        for quad in ox.parse(path=str(path), format=fmt):
-            name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-            graphs.setdefault(name, []).append(quad.triple)
-    except (SyntaxError, ValueError) as exc:
-        raise InputError(f"{path}: {_first(exc)}") from None
+    for part in built.parts():
+        name = "" if part.name == DATASET_DEFAULT_GRAPH_ID else str(part.name)
+        triples = [q.triple for q in ox.parse(part.nt(), format=ox.RdfFormat.N_TRIPLES)]
+        if triples:
+            graphs.setdefault(name, []).extend(triples)
     return graphs
 
 
 def push(
-    data: Path,
+    built: Built,
     url: str,
     timeout: float | None = None,
     *,
@@ -487,7 +486,7 @@ def push(
         raise InputError("--prune needs --query-endpoint (the SPARQL query URL that lists graphs)")
     if query_url:
         check_url(query_url, "--query-endpoint")
-    graphs = _read_graphs(data)
+    graphs = _read_graphs(built)
     report = PushReport()
     names = sorted(graphs)
     for name in names:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
@@ -27,18 +27,9 @@ from kg.errors import InputError, KgError
 from kg.results import Result
 from kg.sandbox import TOKENS, tokens
 
-NQUADS = "scs-kg.nq"
-# The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name).
-# `kg query`, `kg push` and `kg viz` read the same ones.
-RDF_FILES = {
-    ".nq": ("N_QUADS", "nquads"),
-    ".trig": ("TRIG", "trig"),
-    ".jsonld": ("JSON_LD", "json-ld"),
-    ".ttl": ("TURTLE", "turtle"),
-    ".nt": ("N_TRIPLES", "nt"),
-    ".rdf": ("RDF_XML", "xml"),
-}
-_DATA_SUFFIXES = {suffix: ox_name for suffix, (ox_name, _rdflib) in RDF_FILES.items()}
+if TYPE_CHECKING:
+    from kg.build import Built
+
 _UPDATE_WORDS = {
     "INSERT",
     "DELETE",
@@ -87,16 +78,6 @@ def is_update(text: str) -> bool:
         else:
             return word in _UPDATE_WORDS
     return False
-
-
-def data_file(data: Path) -> Path:
-    """Return the RDF file to load: the file itself (see `RDF_FILES`), or a build's scs-kg.nq."""
-    path = data / NQUADS if data.is_dir() else data
-    if not path.is_file():
-        raise InputError(f"{path}: no such file (run `kg build --out {data}` first)")
-    if path.suffix not in _DATA_SUFFIXES:
-        raise InputError(f"{path}: unknown RDF format (want {', '.join(_DATA_SUFFIXES)})")
-    return path
 
 
 # --- term conversion -------------------------------------------------------------------
@@ -216,28 +197,24 @@ class OxigraphEngine(Engine):
         return found
 
     @classmethod
-    def load(cls, data: Path, store_dir: Path | None = None) -> OxigraphEngine:
-        """Load a build's output into memory, or into an on-disk store that kg made (reused)."""
+    def load(cls, built: Built, store_dir: Path | None = None) -> OxigraphEngine:
+        """Load the graph into memory, or into an on-disk store that kg made (reused)."""
         import pyoxigraph as ox
 
-        path = data_file(data)
-        fmt = getattr(ox.RdfFormat, _DATA_SUFFIXES[path.suffix])
         if store_dir is None:
-            store = ox.Store()
-            _bulk_load(store, path, fmt)
-            return cls(store, str(path))
+            return cls(built.store(), built.origin)
         marker = claim_store(store_dir)
-        digest = _file_digest(path)
+        digest = built.fingerprint()
         try:
             store = ox.Store(str(store_dir))
         except OSError as exc:
             raise InputError(f"--store {store_dir}: {str(exc).splitlines()[0]}") from None
         if _marker_data(marker) != digest:
             store.clear()
-            _bulk_load(store, path, fmt)
+            built.store(into=store)
             store.flush()
             _write_marker(marker, digest)
-        return cls(store, str(path), store_dir)
+        return cls(store, built.origin, store_dir)
 
     def run(
         self, text: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None
@@ -286,12 +263,6 @@ class OxigraphEngine(Engine):
             raise _prefix_error(text) or _syntax_error(str(exc)) from None
         except (RuntimeError, OSError) as exc:
             raise KgError(f"oxigraph: {str(exc).splitlines()[0]}") from None
-
-
-def _file_digest(path: Path) -> str:
-    """Identify a build output cheaply: path, size and modification time."""
-    stat = path.stat()
-    return f"{path.resolve()} {stat.st_size} {stat.st_mtime_ns}"
 
 
 def _memory_note(origin: str) -> str:
@@ -355,29 +326,6 @@ def _write_marker(marker: Path, digest: str) -> None:
     tmp.replace(marker)
 
 
-_FORMAT_NAMES = {".nq": "N-Quads", ".trig": "TriG", ".ttl": "Turtle", ".nt": "N-Triples"}
-
-
-def _data_error(path: Path, message: str, line: int | None = None) -> InputError:
-    """One line naming a malformed data file and, where the parser says, its line."""
-    first = message.strip().splitlines()[0] if message.strip() else "unreadable"
-    m = re.match(r"^Parser error (?:at|between) line (\d+)[^:]*: (.*)$", first)
-    if m:
-        line, first = line or int(m.group(1)), m.group(2)
-    where = f"{path}:{line}" if line else str(path)
-    return InputError(f"{where}: malformed {_FORMAT_NAMES[path.suffix]}: {first}")
-
-
-def _bulk_load(store: Any, path: Path, fmt: Any) -> None:
-    """Load a data file into a pyoxigraph store, or raise one line naming the file and line."""
-    try:
-        store.bulk_load(path=str(path), format=fmt)
-    except SyntaxError as exc:
-        raise _data_error(path, exc.msg, exc.lineno) from None
-    except OSError as exc:
-        raise InputError(f"{path}: {str(exc).splitlines()[0]}") from None
-
-
 def _prefix_error(text: str) -> InputError | None:
     """One line naming a prefix the query uses but does not declare, if it has one."""
     from kg.prefixes import declared_and_used
@@ -427,19 +375,10 @@ class RdflibEngine(Engine):
         return _memory_note(self.origin)
 
     @classmethod
-    def load(cls, data: Path) -> RdflibEngine:
-        """Parse a build's output into an rdflib Dataset."""
-        from kg.build import new_dataset
-
-        path = data_file(data)
-        ds = new_dataset()
-        fmt = RDF_FILES[path.suffix][1]
+    def load(cls, built: Built) -> RdflibEngine:
+        """Read the graph as an rdflib Dataset."""
         _rdflib_sandbox()
-        try:
-            ds.parse(path, format=fmt)
-        except Exception as exc:  # rdflib raises many kinds; pyoxigraph says the line
-            raise _rdflib_data_error(path, exc) from None
-        return cls(ds, str(path))
+        return cls(built.dataset, built.origin)
 
     def run(
         self, text: str, bindings: Bindings | None = None, dataset: QueryDataset | None = None
@@ -508,24 +447,6 @@ def _rdflib_error(exc: Exception) -> KgError:
         return InputError("the query is nested too deeply for the rdflib engine")
     message = str(exc).splitlines()[0] if str(exc) else ""
     return KgError(f"rdflib: {type(exc).__name__}: {message}".rstrip(": "))
-
-
-def _rdflib_data_error(path: Path, exc: Exception) -> InputError:
-    """One line for a data file rdflib cannot parse, with its line as pyoxigraph reports it."""
-    import pyoxigraph as ox
-
-    try:
-        for _quad in ox.parse(
-            path=str(path), format=getattr(ox.RdfFormat, _DATA_SUFFIXES[path.suffix])
-        ):
-            pass
-    except SyntaxError as found:
-        return _data_error(path, found.msg, found.lineno)
-    except (OSError, ValueError):
-        pass
-    line = getattr(exc, "lines", None)
-    why = getattr(exc, "_why", None) or str(exc)
-    return _data_error(path, why, line + 1 if isinstance(line, int) else None)
 
 
 def values_block(bindings: Bindings) -> str:
@@ -623,14 +544,14 @@ def run_with_timeout(func: Callable[[], Result], timeout: float | None) -> Resul
 
 
 def open_engine(
-    data: Path | None = None,
+    data: Built | None = None,
     engine: str = "oxigraph",
     store_dir: Path | None = None,
     endpoint: str | None = None,
     timeout: float | None = None,
     allow_service: bool = False,
 ) -> Engine:
-    """Open the engine a user asked for over a build's output (or a remote endpoint).
+    """Open the engine a user asked for over the graph (`kg.graph.open`), or a remote endpoint.
 
     `allow_service`: let queries on an embedded engine use SERVICE (outbound requests).
     """
@@ -641,31 +562,12 @@ def open_engine(
     if engine not in ("oxigraph", "rdflib"):
         raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
     if data is None:
-        raise InputError("no data: give --data with a build folder or an RDF file")
+        raise InputError("no data: give the graph (kg.graph.open) or an endpoint")
     if store_dir is not None and engine == "rdflib":
         raise InputError("--store is an Oxigraph store: it does not go with --engine rdflib")
     found: Engine = (
         RdflibEngine.load(data) if engine == "rdflib" else OxigraphEngine.load(data, store_dir)
     )
-    found.allow_service = allow_service
-    return found
-
-
-def engine_from_dataset(
-    dataset: Dataset, engine: str = "oxigraph", allow_service: bool = False
-) -> Engine:
-    """Wrap an in-memory built dataset (as `kg.build.build()` returns) in an engine."""
-    origin = "the graph built in memory"
-    found: Engine
-    if engine == "rdflib":
-        found = RdflibEngine(dataset, origin)
-    else:
-        import pyoxigraph as ox
-
-        store = ox.Store()
-        data = dataset.serialize(format="nquads").encode("utf-8")
-        store.load(data, format=ox.RdfFormat.N_QUADS)
-        found = OxigraphEngine(store, origin)
     found.allow_service = allow_service
     return found
 

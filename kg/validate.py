@@ -7,21 +7,19 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, NamespaceManager
 from rdflib.term import Node
 
 from kg import resources
+from kg.build import Built, add_parts
 from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
-from kg.namespaces import PREFIXES
+from kg.namespaces import owner, prefixed_graph
 from kg.progress import progress
 from kg.sources import parse_turtle
 from kg.terms import cached_to_ox, from_ox
-
-if TYPE_CHECKING:
-    from kg.build import Built
 
 
 @dataclass(frozen=True)
@@ -37,14 +35,6 @@ class Violation:
         """Return the violation as one readable line."""
         where = f" {self.path}" if self.path else ""
         return f"{self.check}: {self.focus}{where}: {self.message}"
-
-
-def prefixed_graph() -> Graph:
-    """Return an empty graph with the project's prefixes bound."""
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    return g
 
 
 def union(ds: Dataset) -> Graph:
@@ -422,30 +412,38 @@ def _pyshacl_version() -> str:
     return version("pyshacl")
 
 
-def _cache_of(data: Dataset | Built, cache: Cache | Path | bool | None) -> Cache | None:
+def _cache_of(built: Built, cache: Cache | Path | bool | None) -> Cache | None:
+    """The cache of the verdicts: True for the build's own (None if it has none)."""
     if isinstance(cache, Cache):
         return cache
     if not cache:
         return None
     if cache is True:
-        return data.cache if not isinstance(data, Dataset) else open_cache()
+        return built.cache
     return open_cache(cache)
 
 
-def validate(data: Dataset | Built, cache: Cache | Path | bool | None = True) -> list[Violation]:
-    """Run the shapes and the violation checks on the whole dataset (or a build's product).
+def validate(built: Built, cache: Cache | Path | bool | None = True) -> list[Violation]:
+    """Run the shapes and the violation checks on a build's product, source by source.
 
-    `cache`: True for the build's cache (a dataset: `KG_CACHE_DIR`), a cache or its folder, or
-    None/False. A `Built` is validated source by source, each source's verdicts cached by the
-    content validated (`validate_built`).
+    `cache`: True for the build's cache, a cache or its folder, or None/False. Each source's
+    verdicts are cached by the content validated (`validate_built`); when the sources are not
+    on their own, the whole dataset is validated (`validate_whole`).
     """
-    folder = _cache_of(data, cache)
-    if not isinstance(data, Dataset):
-        return validate_built(data, folder)
-    found = shacl_dataset(data, cache=folder)
+    return validate_built(built, _cache_of(built, cache))
+
+
+def validate_whole(built: Built, cache: Cache | Path | bool | None = None) -> list[Violation]:
+    """Run the shapes on the whole dataset in chunks of graphs (`shacl_dataset`) and the
+    violation checks on its store: the verdicts `validate` gives, without reading sources alone.
+
+    `cache`: True for the build's cache, a cache or its folder, or None/False.
+    """
+    ds = built.dataset
+    found = shacl_dataset(ds, cache=_cache_of(built, cache))
     with progress("running data checks", 2) as step:
         step()
-        found += run_violation_queries(data)
+        found += run_violation_queries(ds)
         step()
     return found
 
@@ -505,8 +503,6 @@ def _neighbourhood(
 ) -> tuple[set[Node], dict[str, Any]]:
     """Return the nodes a source owns and its summary: described (k) and read (r) nodes outside
     its own namespace, and whether it has subclass triples."""
-    from kg.build import owner
-
     owned: set[Node] = set()
     described: set[Node] = set()
     read: set[Node] = set()
@@ -535,8 +531,6 @@ def _neighbourhood(
 
 def _on_their_own(slugs: list[str], summaries: list[dict[str, Any]], shared: Graph) -> bool:
     """Whether every source's neighbourhood is its own (see above)."""
-    from kg.build import owner
-
     known = set(slugs)
     described: dict[str, set[str]] = {}
     for slug, summary in zip(slugs, summaries, strict=True):
@@ -571,8 +565,6 @@ def check_sources(
     """Validate the sources `todo` (indices into `built.units`), each with the shared graphs;
     return each one's SHACL verdicts and its number of rows per per-source check."""
     import pyoxigraph as ox
-
-    from kg.build import add_parts
 
     out: dict[int, dict[str, Any]] = {i: {"shacl": [], "checks": {}} for i in todo}
     size = SOURCES_PER_CHUNK
@@ -621,12 +613,12 @@ def validate_built(
     queries: Path | None = None,
 ) -> list[Violation]:
     """Validate a build's product source by source, with each source's verdicts cached by the
-    content validated (`cache` or None); the result is the same as `validate(built.dataset)`."""
+    content validated (`cache` or None); the result is the same as `validate_whole(built)`."""
     shapes_file = shapes_path or resources.shapes_file()
     shapes = parse_turtle(shapes_file)
     reach = shape_reach(shapes)
     if reach is None or len(built.cross.load()):
-        return validate(built.dataset, cache)
+        return validate_whole(built, cache)
     forward, inverse = reach
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
     checks = violation_queries(queries)
@@ -655,7 +647,7 @@ def validate_built(
         owned[i], entries[i] = _neighbourhood(unit.slug, triples[i], forward, inverse, targets_of)
     summaries = [e for e in entries if e is not None]
     if not _on_their_own([u.slug for u in built.units], summaries, shared):
-        return validate(built.dataset, cache)
+        return validate_whole(built, cache)
 
     verdicts = check_sources(built, todo, owned, triples, shapes, checks, shared)
     del triples

@@ -64,9 +64,9 @@ def dataset(built: Built) -> Dataset:
 
 @pytest.fixture(scope="session")
 def out_dir(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The exports of the built dataset."""
+    """The exports of the build, written as `kg build` writes them (from its parts)."""
     out = tmp_path_factory.mktemp("export") / "out"
-    write_outputs(built.dataset, out, [s.iri for s in built.sources])
+    write_outputs(built, out, [s.iri for s in built.sources])
     return out
 
 

@@ -21,7 +21,7 @@ Edit = Callable[[Path, str, str], None]
 
 def test_the_packaged_sources_build_and_conform(built: Built) -> None:
     assert [s.slug for s in built.sources] == [SLUG]
-    assert validate(built.dataset) == []
+    assert validate(built) == []
 
 
 def test_graphs_are_one_per_source_plus_ontology_entities_and_derived(dataset: Dataset) -> None:

@@ -15,7 +15,7 @@ from kg import resources
 from kg.build import build
 from kg.cache import TAG_FILE, Cache, Entry, digest, open_cache
 from kg.export import write_outputs
-from kg.validate import validate
+from kg.validate import validate, validate_whole
 
 pytestmark = pytest.mark.slow  # builds in fresh processes
 
@@ -168,19 +168,19 @@ def test_an_entry_moved_to_another_key_is_refused(
 def test_shacl_verdicts_are_verified_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     """The chunked SHACL cache (whole-dataset validation, as `kg check` runs it)."""
     cache = tmp_path / "cache"
-    ds = build(cache=None).dataset
-    first = validate(ds, cache=cache)
+    built = build(cache=None)
+    first = validate_whole(built, cache=cache)
     paths = _entries(cache, "shacl")
     assert paths
     for path in paths:
         path.write_bytes(_cut_mid_line(path.read_bytes()))
     capsys.readouterr()
-    assert validate(ds, cache=cache) == first
+    assert validate_whole(built, cache=cache) == first
     assert capsys.readouterr().err.count("is damaged") == len(paths)
     for path in paths:
         entry = Entry(Cache(cache), "shacl", path.stem, ".json")
         _forge(entry, json.dumps([["x", "y"]]).encode())
-    assert validate(ds, cache=cache) == first
+    assert validate_whole(built, cache=cache) == first
 
 
 def test_a_cache_folder_of_someone_else_is_never_written_or_pruned(

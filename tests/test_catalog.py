@@ -12,6 +12,7 @@ from rdflib.plugins.sparql import prepareQuery
 from kg import catalog
 from kg.api import KnowledgeGraph
 from kg.errors import InputError
+from kg.graph import open as open_graph
 from kg.namespaces import ENT, KG
 from kg.store import Engine, RdflibEngine, open_engine, with_values
 
@@ -21,7 +22,7 @@ FACT = "https://w3id.org/scs-kg/fact/us-china-military-channels/"
 @pytest.fixture(scope="module")
 def engines(out_dir: Path) -> dict[str, Engine]:
     """Both embedded engines over the same build output."""
-    return {e: open_engine(out_dir, e) for e in ("oxigraph", "rdflib")}
+    return {e: open_engine(open_graph(out_dir), e) for e in ("oxigraph", "rdflib")}
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""`--data` reads every RDF file the build writes, through one table of formats (kg.store)."""
+"""`--data` reads every RDF file the build writes, through one table of formats (kg.graph)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.export import SERIALIZATIONS
-from kg.store import RDF_FILES
-from kg.viz.projection import load
+from kg.graph import RDF_FILES
+from kg.graph import open as open_graph
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -39,7 +39,7 @@ def test_query_reads_every_export(name: str, engine: str, out_dir: Path) -> None
 
 @pytest.mark.parametrize("name", ["scs-kg.rdf", "scs-kg.jsonld"])
 def test_viz_reads_the_same_files(name: str, out_dir: Path) -> None:
-    assert len(load(out_dir / name)) > 1000
+    assert len(open_graph(out_dir / name).dataset) > 1000
 
 
 def test_an_unknown_suffix_names_the_formats(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from kg.derive import derive
 from kg.errors import InputError
 from kg.export import prefixes as export_prefixes
 from kg.namespaces import DERIVED_GRAPH, ENT, FACT, KG, SRC, source_graph
-from kg.validate import run_violation_queries, shacl, union, validate
+from kg.validate import run_violation_queries, shacl, union, validate, validate_whole
 
 pytestmark = pytest.mark.slow  # builds and validates a multi-source corpus several times
 
@@ -122,7 +122,7 @@ def test_a_warm_rebuild_after_an_edit_equals_a_cold_build(sources: Path, tmp_pat
     cold = build(sources, cache=None)
     _same(warm, cold)
     assert (None, KG.status, KG.Planned) in warm.dataset.graph(source_graph("bench-000007"))
-    assert validate(warm, cache=cache) == validate(cold.dataset, cache=None) == []
+    assert validate(warm, cache=cache) == validate_whole(cold, cache=None) == []
     assert _union_verdicts(cold.dataset) == []
 
 
@@ -170,7 +170,7 @@ def test_an_edit_that_breaks_a_shape_is_caught_on_the_warm_rebuild(
     assert [v.check for v in found] == ["kgsh:StatementShape"]
     assert found[0].focus == f"<{stmt}>"
     cold = build(sources, cache=None)
-    assert found == validate(cold.dataset, cache=None) == _union_verdicts(cold.dataset)
+    assert found == validate_whole(cold, cache=None) == _union_verdicts(cold.dataset)
     # and mending it makes the next rebuild conform again
     facts.write_text(original, encoding="utf-8")
     assert validate(build(sources, cache=cache), cache=cache) == []
@@ -200,7 +200,7 @@ def test_faults_across_sources_give_the_verdicts_of_the_union(
     found = validate(warm, cache=cache)
     checks = {v.check for v in found}
     assert {"derived-edge-untraced-violation", "kgsh:StatementShape"} <= checks
-    assert found == validate(cold.dataset, cache=None) == _union_verdicts(cold.dataset)
+    assert found == validate_whole(cold, cache=None) == _union_verdicts(cold.dataset)
     assert validate(build(sources, cache=cache), cache=cache) == found  # again, from the cache
 
 
@@ -243,7 +243,7 @@ def test_a_fault_inside_one_source_is_found_source_by_source(
     assert spy.validated == ["bench-000008"]  # the fast path: no whole-dataset validation
     assert {v.check for v in found} == {"kgsh:FactShape", "derived-edge-untraced-violation"}
     cold = build(sources, cache=None)
-    assert found == validate(cold.dataset, cache=None) == _union_verdicts(cold.dataset)
+    assert found == validate_whole(cold, cache=None) == _union_verdicts(cold.dataset)
 
 
 @pytest.mark.parametrize(
@@ -269,7 +269,7 @@ def test_slot_checks_are_found_source_by_source_as_on_the_union(
     assert spy.validated == ["bench-000008"]
     assert check in {v.check for v in found}
     cold = build(sources, cache=None)
-    assert found == validate(cold.dataset, cache=None) == _union_verdicts(cold.dataset)
+    assert found == validate_whole(cold, cache=None) == _union_verdicts(cold.dataset)
 
 
 def test_removing_a_source_removes_its_graphs_and_edges(sources: Path, tmp_path: Path) -> None:

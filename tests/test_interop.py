@@ -261,9 +261,13 @@ def for_rasqal(text: str, graphs: dict[str, Path]) -> str:
 @pytest.fixture(scope="module")
 def engines(out_dir: Path) -> dict[str, Any]:
     """The build's output on pyoxigraph and rdflib, and per-graph files for Rasqal."""
+    from kg.graph import open as open_graph
     from kg.store import OxigraphEngine, RdflibEngine
 
-    return {"oxigraph": OxigraphEngine.load(out_dir), "rdflib": RdflibEngine.load(out_dir)}
+    return {
+        "oxigraph": OxigraphEngine.load(open_graph(out_dir)),
+        "rdflib": RdflibEngine.load(open_graph(out_dir)),
+    }
 
 
 @pytest.fixture(scope="module")

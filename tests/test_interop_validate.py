@@ -13,7 +13,7 @@ from kg import resources
 from kg.build import build
 from kg.namespaces import ENT, ENTITIES_GRAPH, KG, ONTOLOGY_GRAPH, source_graph
 from kg.sources import parse_turtle
-from kg.validate import shacl, shacl_dataset, shape_reach, union, validate
+from kg.validate import shacl, shacl_dataset, shape_reach, union, validate_whole
 
 pytestmark = pytest.mark.slow  # validates a synthetic corpus in chunks and in one piece
 
@@ -150,6 +150,6 @@ def test_a_rebuild_compiles_only_the_edited_source(corpus: Path, tmp_path: Path)
     built = build(sources, cache=cache)
     added = set((cache / "build").iterdir()) - before
     assert len(added) == 1
-    assert validate(built.dataset, cache=cache) == []
+    assert validate_whole(built, cache=cache) == []
     # a cached source's facts are still there, parsed when asked for
     assert len(built.sources[0].facts) > 0

@@ -55,7 +55,7 @@ def test_the_fictional_source_is_marked_and_never_packaged() -> None:
 
 def test_both_sources_build_and_conform(both: Built) -> None:
     assert [s.slug for s in both.sources] == [FICTIONAL, SLUG]
-    assert validate(both.dataset) == []
+    assert validate(both) == []
 
 
 def test_a_shared_actor_resolves_to_one_iri(both: Built) -> None:

@@ -10,6 +10,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kg import catalog
 from kg.api import KnowledgeGraph
+from kg.graph import open as open_graph
 from kg.results import TABLE_FORMATS, Result, write
 from kg.store import OxigraphEngine, open_engine
 
@@ -39,7 +40,7 @@ BLANK = "SELECT ?s ?t WHERE { BIND(BNODE() AS ?s) BIND(STRLEN('abc') AS ?t) }"
 @pytest.fixture(scope="module")
 def engine(out_dir: Path) -> OxigraphEngine:
     """The embedded Oxigraph engine over the build output."""
-    found = open_engine(out_dir, "oxigraph")
+    found = open_engine(open_graph(out_dir), "oxigraph")
     assert isinstance(found, OxigraphEngine)
     return found
 

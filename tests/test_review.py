@@ -6,10 +6,12 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from kg import evidence
 from kg.authoring import check_source
 from kg.cli import app
 from kg.draft import DRAFT_FILE, review, write_draft
@@ -101,13 +103,18 @@ def test_accept_never_overwrites_a_facts_file_edited_meanwhile(
     drafted: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     facts = drafted / SLUG / "facts.ttl"
-    original = review._check_facts
+    original = evidence.locate
+    edited: list[bool] = []
 
-    def edit_meanwhile(content: str, text: str, where: Path) -> None:
-        original(content, text, where)
-        facts.write_text(facts.read_text(encoding="utf-8") + "# the analyst's edit\n", "utf-8")
+    def edit_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        """Locate a quote of the accepted drafts; the first time, the analyst edits meanwhile."""
+        found = original(*args, **kwargs)
+        if not edited:
+            edited.append(True)
+            facts.write_text(facts.read_text(encoding="utf-8") + "# the analyst's edit\n", "utf-8")
+        return found
 
-    monkeypatch.setattr(review, "_check_facts", edit_meanwhile)
+    monkeypatch.setattr(evidence, "locate", edit_meanwhile)
     with pytest.raises(InputError, match="changed while drafts were accepted"):
         review.accept(drafted / SLUG, drafted, ["fact:role-pete-hegseth"])
     assert facts.read_text(encoding="utf-8").endswith("# the analyst's edit\n")

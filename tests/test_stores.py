@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from kg import catalog
 from kg.cli import app
 from kg.endpoint import RemoteEngine
+from kg.graph import open as open_graph
 from kg.store import open_engine
 from tests.test_endpoint import free_port, wait_for
 from tests.test_interop import need
@@ -235,7 +236,7 @@ def test_catalog_query_matches_the_embedded_engine(
     name: str, pushed: Server, out_dir: Path
 ) -> None:
     remote = RemoteEngine(pushed.query)
-    local = open_engine(out_dir)
+    local = open_engine(open_graph(out_dir))
     query = catalog.get(name)
     bound = catalog.bind(query, {}, remote.exists, remote.local_names)
     assert bound == catalog.bind(query, {}, local.exists, local.local_names)

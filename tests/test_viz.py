@@ -14,10 +14,11 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import InputError
+from kg.graph import open as open_graph
 from kg.namespaces import ENT, FACT, KG
 from kg.viz import write_view
 from kg.viz.html import render
-from kg.viz.projection import load, project
+from kg.viz.projection import project
 
 runner = CliRunner()
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "viz" / "hostile.trig"
@@ -161,17 +162,18 @@ def test_projection_is_the_same_from_the_exported_file(
         "scs-kg.rdf",
         "scs-kg.jsonld",
     ):
-        g = project(load(out_dir / name), "actors")
+        g = project(open_graph(out_dir / name).dataset, "actors")
         assert nx.utils.edges_equal(
             g.edges(keys=True, data=True), views["actors"].edges(keys=True, data=True)
         ), name
         assert dict(g.nodes(data=True)) == dict(views["actors"].nodes(data=True)), name
-    # A build's output folder stands for its TriG file.
-    assert dict(project(load(out_dir), "actors").nodes(data=True)) == dict(views["actors"].nodes)
+    # A build's output folder stands for its dump (scs-kg.nq), as for every command.
+    whole = project(open_graph(out_dir).dataset, "actors")
+    assert dict(whole.nodes(data=True)) == dict(views["actors"].nodes)
 
 
 def test_projection_works_on_a_facts_file_without_derived_edges(tmp_path: Path) -> None:
-    g = project(load(HOSTILE), "all")
+    g = project(open_graph(HOSTILE).dataset, "all")
     # participatedIn is derived from the qualified participation, not read from the file.
     assert any(d["predicate"] == str(KG.participatedIn) for *_, d in g.edges(data=True))
     assert g.nodes[ent("img-state")]["label"] == HOSTILE_LABELS[0]
@@ -248,7 +250,7 @@ def test_html_is_byte_identical_for_the_same_graph(views: dict, dataset: Dataset
 
 
 def test_html_escapes_every_label_quote_title_and_heading() -> None:
-    g = project(load(HOSTILE), "ego", focus=ent("img-state"), depth=2)
+    g = project(open_graph(HOSTILE).dataset, "ego", focus=ent("img-state"), depth=2)
     page = render(g, 'Around <img src=x onerror=alert(1)> "</script>"')
     head, _, rest = page.partition('<script type="application/json" id="kg-data">')
     data, _, _ = rest.partition("</script>")
@@ -294,7 +296,10 @@ def test_cli_reads_a_users_file(tmp_path: Path) -> None:
         app, ["viz", "all", "--data", str(HOSTILE), "-o", str(out), "-f", "graphml"]
     )
     assert result.exit_code == 0, result.output
-    assert nx.read_graphml(out).number_of_nodes() == project(load(HOSTILE), "all").number_of_nodes()
+    assert (
+        nx.read_graphml(out).number_of_nodes()
+        == project(open_graph(HOSTILE).dataset, "all").number_of_nodes()
+    )
 
 
 @pytest.mark.parametrize(
@@ -305,7 +310,7 @@ def test_cli_reads_a_users_file(tmp_path: Path) -> None:
         (["viz", "ego", "--focus", "nobody-at-all"], "unknown entity 'nobody-at-all'"),
         (["viz", "all", "--focus", "china"], "--focus applies to the ego view only"),
         (["viz", "all", "--data", "no/such/file.ttl"], "no/such/file.ttl: no such file"),
-        (["viz", "all", "--data", "{bad}"], "bad.ttl: cannot parse as turtle"),
+        (["viz", "all", "--data", "{bad}"], "bad.ttl:1: malformed Turtle"),
         (["viz", "all", "--data", "{odd}"], "unknown RDF format"),
         (["views", "--focus", "nobody-at-all"], "unknown entity 'nobody-at-all'"),
     ],

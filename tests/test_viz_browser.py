@@ -25,9 +25,10 @@ import networkx as nx
 import pytest
 from rdflib import Dataset
 
+from kg.graph import open as open_graph
 from kg.namespaces import ENT
 from kg.viz import title_for, write_view
-from kg.viz.projection import load, project
+from kg.viz.projection import project
 
 pytestmark = pytest.mark.slow  # drives Chromium
 
@@ -243,7 +244,7 @@ def test_layout_is_the_same_on_every_load(browser: Any, article_views: dict[str,
 @pytest.fixture(scope="module")
 def hostile_views(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("hostile")
-    graph = load(HOSTILE)
+    graph = open_graph(HOSTILE).dataset
     views = {}
     for name, view, focus in [
         ("all", "all", None),

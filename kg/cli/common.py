@@ -7,11 +7,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
 from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from kg.build import Built
 
 SourcesOption = Annotated[
     Path | None, typer.Option("--sources", help="Sources folder (default: the packaged one).")
@@ -34,6 +37,16 @@ state = State()
 def say(message: str) -> None:
     """Write a message for people to stderr (data goes to stdout)."""
     typer.echo(message, err=True)
+
+
+def load_graph(data: Path | None) -> Built:
+    """Load the graph a command reads (`kg.graph.open`); say so when it builds the sources."""
+    from kg import graph
+
+    if data is None and not graph.default_is_built():
+        where = graph.DEFAULT_DATA
+        say(f"no build in {where}/: building the graph in memory (`kg build` makes it fast)")
+    return graph.open(data)
 
 
 def errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.cli.common import errors, say
+from kg.cli.common import errors, load_graph, say
 from kg.errors import InputError
 
 if TYPE_CHECKING:
@@ -92,18 +92,16 @@ def _open(
     timeout: float | None,
     allow_service: bool = False,
 ) -> KnowledgeGraph:
-    from kg.api import DEFAULT_DATA, KnowledgeGraph
+    from kg.api import KnowledgeGraph
     from kg.sandbox import check_timeout
-    from kg.store import NQUADS
 
     check_timeout(timeout)  # before anything is loaded or built
-    if data is None and not endpoint and not (DEFAULT_DATA / NQUADS).is_file():
-        say(f"no build in {DEFAULT_DATA}/: building the graph in memory (`kg build` makes it fast)")
-    return KnowledgeGraph.open(
-        data,
+    if endpoint:
+        return KnowledgeGraph.open(endpoint=endpoint, timeout=timeout)
+    return KnowledgeGraph.from_built(
+        load_graph(data),
         engine=engine,
         store=store,
-        endpoint=endpoint,
         timeout=timeout,
         allow_service=allow_service,
     )
@@ -182,8 +180,8 @@ def _complete_query(incomplete: str) -> list[tuple[str, str]]:
 
 def _completion_graph(ctx: typer.Context) -> KnowledgeGraph | None:
     """Completion: the built graph (--data, else out/), or None; never builds."""
-    from kg.api import DEFAULT_DATA, KnowledgeGraph
-    from kg.store import data_file
+    from kg.api import KnowledgeGraph
+    from kg.graph import DEFAULT_DATA, data_file
 
     data = ctx.params.get("data") or DEFAULT_DATA
     try:
@@ -440,12 +438,9 @@ def push(
     ] = None,
 ) -> None:
     """Replace every graph of the build with Graph Store Protocol PUT (pushing twice is a no-op)."""
-    from kg.api import DEFAULT_DATA
-    from kg.store import push as run_push
+    from kg.endpoint import push as run_push
 
-    report = run_push(
-        data or DEFAULT_DATA, endpoint, timeout, prune=prune, query_url=query_endpoint
-    )
+    report = run_push(load_graph(data), endpoint, timeout, prune=prune, query_url=query_endpoint)
     for name, count in report.replaced:
         say(f"PUT {name or '(default graph)'}: {count} triples")
     for name in report.removed:

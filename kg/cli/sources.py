@@ -136,9 +136,10 @@ def diff(
     ] = None,
 ) -> None:
     """List the sources, facts, direct edges and entities added (+), removed (-), changed (~)."""
-    from kg.diff import compare, load
+    from kg.diff import compare
+    from kg.graph import locate
 
-    result = compare(load(old, repo), load(new, repo))
+    result = compare(locate(old, repo), locate(new, repo))
     typer.echo(result.text(), nl=False)
 
 

@@ -21,8 +21,8 @@ DataOption = Annotated[
     Path | None,
     typer.Option(
         "--data",
-        help="An RDF file to project (.trig, .nq, .ttl, .nt, .rdf, .jsonld) or a build folder; "
-        "default: build the packaged sources.",
+        help="An RDF file to project (.trig, .nq, .ttl, .nt, .rdf, .jsonld) or a build folder "
+        "(with scs-kg.nq); default: out/, else build now.",
     ),
 ]
 FocusOption = Annotated[
@@ -39,14 +39,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _graph(data: Path | None) -> Graph:
-    """Return the RDF graph to project: a user's file, or the packaged sources built."""
-    if data is not None:
-        from kg.viz.projection import load
+    """Return the RDF graph to project, loaded as every command loads it (`kg.graph.open`)."""
+    from kg import graph
 
-        return load(data)
-    from kg.build import build
-
-    return build().dataset
+    return graph.open(data).dataset
 
 
 def _check(name: str, value: str, allowed: tuple[str, ...]) -> None:

@@ -13,10 +13,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -399,26 +398,6 @@ def _local_name(node: Node) -> str:
         if sep in text.rstrip(sep):
             text = text.rstrip(sep).rsplit(sep, 1)[1]
     return text
-
-
-def load(path: Path) -> Graph:
-    """Parse an RDF file by its extension (TriG, N-Quads, JSON-LD: a Dataset), or a build folder."""
-    from kg.store import RDF_FILES
-
-    if path.is_dir() and (path / "scs-kg.trig").is_file():
-        path = path / "scs-kg.trig"  # an output folder of `kg build`
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    if path.suffix not in RDF_FILES:
-        raise InputError(f"{path}: unknown RDF format (use {', '.join(RDF_FILES)})")
-    fmt = RDF_FILES[path.suffix][1]
-    graph: Graph = Dataset(default_union=True) if fmt in ("trig", "nquads", "json-ld") else Graph()
-    try:
-        graph.parse(path, format=fmt)
-    except Exception as exc:  # rdflib raises many kinds; report one line naming the file
-        detail = " ".join(str(exc).split())[:300] or type(exc).__name__
-        raise InputError(f"{path}: cannot parse as {fmt}: {detail}") from exc
-    return graph
 
 
 def resolve(graph: nx.MultiDiGraph, focus: str) -> str:

@@ -1,0 +1,246 @@
+"""The one loader: where the graph a command reads comes from, always as a `kg.build.Built`.
+
+`open` takes one of
+
+- `data`: a build's output folder (its `scs-kg.nq`) or an RDF file (`RDF_FILES`), read only
+  when asked for: pyoxigraph bulk-loads the file for a store, rdflib parses it for a dataset,
+  and its parts are its graphs (`Dump`);
+- `sources`: a sources folder, built with the build's cache;
+- `commit`: a git commit of a repository, its `sources/` and `ontology/` read with
+  `git archive` and built in a temporary folder (the repository is not changed);
+
+and with none of them the default: `out/` if it holds a build, else the packaged sources,
+built. `kg query`, `kg sparql`, `kg describe`, `kg serve`, `kg push`, `kg viz`, `kg views`,
+`kg diff` and `kg.api.KnowledgeGraph.open` all load through it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, URIRef
+
+from kg.build import Built, Part, build
+from kg.errors import InputError
+from kg.namespaces import DERIVED_GRAPH, FACT, GRAPH, PREFIXES, new_dataset
+
+DUMP = "scs-kg.nq"  # the build's dump of every graph: what `--data FOLDER` reads
+DEFAULT_DATA = Path("out")  # where `kg build` writes, and where the commands look first
+# The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name, the
+# format's name in messages).
+RDF_FILES = {
+    ".nq": ("N_QUADS", "nquads", "N-Quads"),
+    ".trig": ("TRIG", "trig", "TriG"),
+    ".jsonld": ("JSON_LD", "json-ld", "JSON-LD"),
+    ".ttl": ("TURTLE", "turtle", "Turtle"),
+    ".nt": ("N_TRIPLES", "nt", "N-Triples"),
+    ".rdf": ("RDF_XML", "xml", "RDF/XML"),
+}
+_SOURCE_GRAPH = str(GRAPH) + "source/"
+
+
+def data_file(data: Path) -> Path:
+    """Return the RDF file to load: the file itself (see `RDF_FILES`), or a build's dump."""
+    path = data / DUMP if data.is_dir() else data
+    if not path.is_file():
+        raise InputError(f"{path}: no such file (run `kg build --out {data}` first)")
+    if path.suffix not in RDF_FILES:
+        raise InputError(f"{path}: unknown RDF format (want {', '.join(RDF_FILES)})")
+    return path
+
+
+def default_is_built() -> bool:
+    """Whether the default data (`out/`) holds a build; if not, `open()` builds the sources."""
+    return (DEFAULT_DATA / DUMP).is_file()
+
+
+def open(
+    data: Path | None = None,
+    *,
+    sources: Path | None = None,
+    commit: str | None = None,
+    repo: Path | None = None,
+) -> Built:
+    """Return the graph: of a build's output or RDF file, a sources folder, or a git commit
+    (of `repo`, default the current folder); with none, `out/` if built, else the packaged
+    sources, built in memory."""
+    given = [x for x in (data, sources, commit) if x is not None]
+    if len(given) > 1:
+        raise InputError("give one of: a build's output (--data), a sources folder, a commit")
+    if data is not None:
+        return Dump(data_file(data))
+    if sources is not None:
+        return build(sources)
+    if commit is not None:
+        return _open_commit(commit, repo or Path.cwd())
+    if default_is_built():
+        return Dump(DEFAULT_DATA / DUMP)
+    return build()
+
+
+def locate(where: str, repo: Path | None = None) -> Built:
+    """Return the graph a word names (as `kg diff` takes it): a build's output folder, a
+    sources folder (one with an `entities.ttl`), else a git commit of `repo`."""
+    path = Path(where)
+    if path.is_dir() and (path / DUMP).is_file():
+        return open(path)
+    if path.is_dir() and (path / "entities.ttl").is_file():
+        return open(sources=path)
+    if path.exists():
+        raise InputError(f"{where}: neither a build folder ({DUMP}) nor a sources folder")
+    return open(commit=where, repo=repo)
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise InputError("git: not found (needed to compare commits)") from None
+    if done.returncode != 0:
+        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[0]
+        raise InputError(f"git {' '.join(args)}: {first}")
+    return done.stdout
+
+
+def _open_commit(rev: str, repo: Path) -> Built:
+    """Build the sources of a git commit, read with `git archive` into a temporary folder."""
+    try:
+        commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except InputError:
+        raise InputError(f"{rev}: not a build folder, a sources folder or a git commit") from None
+    sha = commit.decode().strip()
+    data = _git(repo, "archive", "--format=tar", sha, "sources", "ontology")
+    with tempfile.TemporaryDirectory(prefix="kg-diff-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(tmp, filter="data")
+        built = build(Path(tmp) / "sources", Path(tmp) / "ontology" / "scs-kg.ttl")
+        built.dataset  # noqa: B018  (made now: the sources' folder goes when this block ends)
+        built.origin = f"the build of commit {sha[:12]}"
+        return built
+
+
+def from_dataset(dataset: Dataset, origin: str = "the graph built in memory") -> Built:
+    """Return a dataset made in rdflib as a `Built`: one part per graph (the dataset kept)."""
+    parts = [Part(g.identifier, graph=g) for g in dataset.graphs() if len(g)]
+    built = Built([], parts, [], Part(DERIVED_GRAPH), "", dataset=dataset)
+    built.origin = origin
+    return built
+
+
+class Dump(Built):
+    """A graph in an RDF file (a build's `scs-kg.nq`, or a user's file): read when asked for.
+
+    `store()` bulk-loads the file into pyoxigraph, `dataset` parses it with rdflib, and
+    `parts()` are its graphs, one part each (N-Triples).
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__([], [], [], Part(DERIVED_GRAPH), "")
+        self.path = path
+        self.origin = str(path)
+        self._split = False
+
+    def _format(self) -> Any:
+        import pyoxigraph as ox
+
+        return getattr(ox.RdfFormat, RDF_FILES[self.path.suffix][0])
+
+    def fingerprint(self) -> str:
+        """Identify the file cheaply: its path, size and modification time."""
+        stat = self.path.stat()
+        return f"{self.path.resolve()} {stat.st_size} {stat.st_mtime_ns}"
+
+    def store(self, into: Any = None) -> Any:
+        """Return a pyoxigraph store with the file's quads (or load them `into` a store)."""
+        import pyoxigraph as ox
+
+        store = ox.Store() if into is None else into
+        try:
+            store.bulk_load(path=str(self.path), format=self._format())
+        except SyntaxError as exc:
+            raise data_error(self.path, exc.msg, exc.lineno) from None
+        except OSError as exc:
+            raise InputError(f"{self.path}: {str(exc).splitlines()[0]}") from None
+        return store
+
+    @property
+    def dataset(self) -> Dataset:
+        """The file parsed by rdflib into a dataset (its default graph the union)."""
+        if self._dataset is None:
+            ds = new_dataset()
+            try:
+                ds.parse(self.path, format=RDF_FILES[self.path.suffix][1])
+            except Exception as exc:  # rdflib raises many kinds; pyoxigraph says the line
+                raise self._parse_error(exc) from None
+            self._dataset = ds
+        return self._dataset
+
+    def parts(self) -> list[Part]:
+        """The file's graphs, one part each (N-Triples), in the order of their names."""
+        if not self._split:
+            self.shared = self._graphs()
+            self._split = True
+        return super().parts()
+
+    def _graphs(self) -> list[Part]:
+        import pyoxigraph as ox
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        graphs: dict[str, list[Any]] = {}
+        try:
+            for quad in ox.parse(path=str(self.path), format=self._format()):
+                name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+                graphs.setdefault(name, []).append(quad.triple)
+        except SyntaxError as exc:
+            raise data_error(self.path, exc.msg, exc.lineno) from None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{self.path}: {str(exc).splitlines()[0]}") from None
+        parts = []
+        for name in sorted(graphs):
+            body = ox.serialize(graphs[name], format=ox.RdfFormat.N_TRIPLES) or b""
+            parts.append(Part(URIRef(name) if name else DATASET_DEFAULT_GRAPH_ID, data=body))
+        return parts
+
+    def quad_count(self) -> int:
+        """Return the number of quads in the file."""
+        return len(self.store())
+
+    def prefixes(self) -> dict[str, str]:
+        """Return the project's prefixes and one per source graph of the file (`<slug>:`)."""
+        found = dict(PREFIXES)
+        for part in self.parts():
+            if str(part.name).startswith(_SOURCE_GRAPH):
+                slug = str(part.name)[len(_SOURCE_GRAPH) :]
+                found[slug] = str(FACT[slug + "/"])
+        return dict(sorted(found.items()))
+
+    def _parse_error(self, exc: Exception) -> InputError:
+        """One line for a file rdflib cannot parse, with its line as pyoxigraph reports it."""
+        import pyoxigraph as ox
+
+        try:
+            for _quad in ox.parse(path=str(self.path), format=self._format()):
+                pass
+        except SyntaxError as found:
+            return data_error(self.path, found.msg, found.lineno)
+        except (OSError, ValueError):
+            pass
+        line = getattr(exc, "lines", None)
+        why = getattr(exc, "_why", None) or str(exc)
+        return data_error(self.path, why, line + 1 if isinstance(line, int) else None)
+
+
+def data_error(path: Path, message: str, line: int | None = None) -> InputError:
+    """One line naming a malformed data file and, where the parser says, its line."""
+    first = message.strip().splitlines()[0] if message.strip() else "unreadable"
+    m = re.match(r"^Parser error (?:at|between) line (\d+)[^:]*: (.*)$", first)
+    if m:
+        line, first = line or int(m.group(1)), m.group(2)
+    where = f"{path}:{line}" if line else str(path)
+    return InputError(f"{where}: malformed {RDF_FILES[path.suffix][2]}: {first}")
