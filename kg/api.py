@@ -16,12 +16,12 @@ from rdflib import Dataset, URIRef
 from kg import catalog, prefixes
 from kg.catalog import CatalogQuery, Choices
 from kg.errors import InputError
+from kg.plugins import ENGINES
 from kg.results import Result
 from kg.sandbox import check_timeout
 from kg.store import (
     NQUADS,
     Engine,
-    OxigraphEngine,
     QueryDataset,
     engine_from_dataset,
     is_update,
@@ -68,13 +68,10 @@ class KnowledgeGraph:
             from kg.build import build
 
             built = build()
-            if engine == "oxigraph":  # straight from the build's parts, no rdflib dataset
-                embedded = OxigraphEngine(built.store(), "the graph built in memory")
-                embedded.allow_service = allow_service
-                return cls(embedded, timeout)
-            return cls.from_dataset(
-                built.dataset, engine=engine, timeout=timeout, allow_service=allow_service
-            )
+            kind: type[Engine] = ENGINES.load(engine)
+            embedded = kind.from_built(built, "the graph built in memory")
+            embedded.allow_service = allow_service
+            return cls(embedded, timeout)
         store_dir = Path(store) if store else None
         found = open_engine(path, engine, store_dir, timeout=timeout, allow_service=allow_service)
         return cls(found, timeout)
@@ -89,8 +86,7 @@ class KnowledgeGraph:
         allow_service: bool = False,
     ) -> KnowledgeGraph:
         """Wrap a dataset built in memory (`kg.build.build().dataset`)."""
-        if engine not in ("oxigraph", "rdflib"):
-            raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
+        ENGINES.get(engine)  # an unknown name is refused before anything is loaded
         return cls(engine_from_dataset(dataset, engine, allow_service), timeout)
 
     def catalog(self) -> dict[str, CatalogQuery]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
@@ -26,6 +26,9 @@ from kg import sandbox, terms
 from kg.errors import InputError, KgError
 from kg.results import Result
 from kg.sandbox import TOKENS, tokens
+
+if TYPE_CHECKING:
+    from kg.build import Built
 
 NQUADS = "scs-kg.nq"
 # The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name).
@@ -166,6 +169,21 @@ class Engine:
     allow_service = False  # whether a query may use SERVICE (see kg.sandbox)
     origin = "the graph"  # what the engine holds, for messages
 
+    @classmethod
+    def load(cls, data: Path, store_dir: Path | None = None) -> Engine:
+        """Open a build's output (a folder or an RDF file); an embedded engine's way in."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset, origin: str) -> Engine:
+        """Wrap a dataset built in memory; an embedded engine's way in."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_built(cls, built: Built, origin: str) -> Engine:
+        """Wrap a build made in memory; an embedded engine's way in."""
+        return cls.from_dataset(built.dataset, origin)
+
     def update_note(self) -> str:
         """Say where the change of an update that just ran lives."""
         return "update done"
@@ -214,6 +232,21 @@ class OxigraphEngine(Engine):
         if found is None:
             found = self._known[term] = super().exists(term)
         return found
+
+    @classmethod
+    def from_built(cls, built: Built, origin: str) -> OxigraphEngine:
+        """Load a build's parts straight into an in-memory store (no rdflib dataset)."""
+        return cls(built.store(), origin)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset, origin: str) -> OxigraphEngine:
+        """Load an rdflib dataset into an in-memory store."""
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        data = dataset.serialize(format="nquads").encode("utf-8")
+        store.load(data, format=ox.RdfFormat.N_QUADS)
+        return cls(store, origin)
 
     @classmethod
     def load(cls, data: Path, store_dir: Path | None = None) -> OxigraphEngine:
@@ -427,9 +460,17 @@ class RdflibEngine(Engine):
         return _memory_note(self.origin)
 
     @classmethod
-    def load(cls, data: Path) -> RdflibEngine:
-        """Parse a build's output into an rdflib Dataset."""
+    def from_dataset(cls, dataset: Dataset, origin: str) -> RdflibEngine:
+        """Query the dataset itself."""
+        return cls(dataset, origin)
+
+    @classmethod
+    def load(cls, data: Path, store_dir: Path | None = None) -> RdflibEngine:
+        """Parse a build's output into an rdflib Dataset (in memory: no `store_dir`)."""
         from kg.build import new_dataset
+
+        if store_dir is not None:
+            raise InputError("--store is an Oxigraph store: it does not go with --engine rdflib")
 
         path = data_file(data)
         ds = new_dataset()
@@ -638,15 +679,12 @@ def open_engine(
         from kg.endpoint import RemoteEngine
 
         return RemoteEngine(endpoint, timeout)
-    if engine not in ("oxigraph", "rdflib"):
-        raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
+    from kg.plugins import ENGINES
+
+    kind: type[Engine] = ENGINES.load(engine)
     if data is None:
         raise InputError("no data: give --data with a build folder or an RDF file")
-    if store_dir is not None and engine == "rdflib":
-        raise InputError("--store is an Oxigraph store: it does not go with --engine rdflib")
-    found: Engine = (
-        RdflibEngine.load(data) if engine == "rdflib" else OxigraphEngine.load(data, store_dir)
-    )
+    found = kind.load(data, store_dir)
     found.allow_service = allow_service
     return found
 
@@ -655,17 +693,10 @@ def engine_from_dataset(
     dataset: Dataset, engine: str = "oxigraph", allow_service: bool = False
 ) -> Engine:
     """Wrap an in-memory built dataset (as `kg.build.build()` returns) in an engine."""
-    origin = "the graph built in memory"
-    found: Engine
-    if engine == "rdflib":
-        found = RdflibEngine(dataset, origin)
-    else:
-        import pyoxigraph as ox
+    from kg.plugins import ENGINES
 
-        store = ox.Store()
-        data = dataset.serialize(format="nquads").encode("utf-8")
-        store.load(data, format=ox.RdfFormat.N_QUADS)
-        found = OxigraphEngine(store, origin)
+    kind: type[Engine] = ENGINES.load(engine)
+    found = kind.from_dataset(dataset, "the graph built in memory")
     found.allow_service = allow_service
     return found
 

@@ -10,6 +10,7 @@ import typer
 
 from kg.cli.common import errors, say
 from kg.errors import InputError
+from kg.plugins import ENGINES
 
 if TYPE_CHECKING:
     from kg.api import KnowledgeGraph
@@ -23,7 +24,13 @@ DataOption = Annotated[
     ),
 ]
 EngineOption = Annotated[
-    str, typer.Option("--engine", "-e", help="Embedded engine: oxigraph (default) or rdflib.")
+    str,
+    typer.Option(
+        "--engine",
+        "-e",
+        help=f"Embedded engine: {ENGINES.spoken(default=True)}.",
+        autocompletion=ENGINES.complete,
+    ),
 ]
 StoreOption = Annotated[
     Path | None,
@@ -290,7 +297,7 @@ def query(
     ] = None,
     fmt: FormatOption = "table",
     data: DataOption = None,
-    engine: EngineOption = "oxigraph",
+    engine: EngineOption = ENGINES.default,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     timeout: TimeoutOption = None,
@@ -329,7 +336,7 @@ def sparql(
     file: Annotated[Path | None, typer.Option("--file", help="Read the query from a file.")] = None,
     fmt: FormatOption = "table",
     data: DataOption = None,
-    engine: EngineOption = "oxigraph",
+    engine: EngineOption = ENGINES.default,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     timeout: TimeoutOption = None,
@@ -381,7 +388,7 @@ def describe(
         str, typer.Option("--format", "-f", help="text, or csv|tsv|json|xml for the facts.")
     ] = "text",
     data: DataOption = None,
-    engine: EngineOption = "oxigraph",
+    engine: EngineOption = ENGINES.default,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
 ) -> None:
@@ -475,7 +482,7 @@ def serve(
     from kg.serve import make_server, parse_port
 
     number = parse_port(port)  # before loading anything
-    graph = _open(data, "oxigraph", store, None, None)
+    graph = _open(data, ENGINES.default, store, None, None)
     server = make_server(graph, number, verbose)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
 

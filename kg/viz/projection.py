@@ -26,7 +26,6 @@ from kg.namespaces import ENT, KG, NIF, ORG, PREFIXES
 if TYPE_CHECKING:
     import networkx as nx
 
-VIEWS = ("all", "actors", "claims", "ego")
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 # kg: class → display group, most specific first (a kg:State is an actor before it is a place).
@@ -445,53 +444,63 @@ def resolve(graph: nx.MultiDiGraph, focus: str) -> str:
 
 
 def project(graph: Graph, view: str, focus: str | None = None, depth: int = 1) -> nx.MultiDiGraph:
-    """Project one named view of an RDF graph into a networkx MultiDiGraph."""
+    """Project one named view of an RDF graph (see `kg.plugins.VIEWS`) into a MultiDiGraph."""
     import networkx as nx
 
-    if view not in VIEWS:
-        raise InputError(f"unknown view {view!r} (choose one of: {', '.join(VIEWS)})")
+    from kg.plugins import VIEWS
+
+    row = VIEWS.get(view)
     if depth < 0:
         raise InputError(f"--depth must be 0 or more, not {depth}")
-    if view == "ego" and not focus:
-        raise InputError("the ego view needs --focus ENTITY")
-    p = Projector(graph)
+    if row.focus and not focus:
+        raise InputError(f"the {view} view needs --focus ENTITY")
     g = nx.MultiDiGraph(view=view)
-    if view in ("all", "ego"):
-        nodes = p.nodes_of(["Actor", "Place", "Claim", "Event", "Statement", "Instrument"])
-        p.add_nodes(g, nodes)
-        facts = [n for n, c in nodes.items() if _GROUP[c] in ("Claim", "Event", "Statement")]
-        p.add_edges(g, [*p.direct(_DIRECT_ALL), *p.fact_edges(facts)])
-    elif view == "actors":
-        p.add_nodes(g, p.nodes_of(["Actor"]))
-        edges = [
-            *p.direct(_DIRECT_ACTORS),
-            *p.statement_edges([KG.target, KG.addressee]),
-            *p.co_participation(),
-        ]
-        p.add_edges(g, edges)
-    else:  # claims: claimants, claimed places, contesters and critics of each claim
-        claims = p.nodes_of(["Claim"])
-        around = [
-            *p.fact_edges(sorted(claims, key=str)),
-            *p.direct([KG.contests]),
-            *p.statement_edges([KG.about]),
-        ]
-        around = [e for e in around if URIRef(e.source) in claims or URIRef(e.target) in claims]
-        keep: dict[URIRef, URIRef] = dict(claims)
-        for e in around:
-            for end in (URIRef(e.source), URIRef(e.target)):
-                cls = p.node_class(end)
-                if cls is not None:
-                    keep[end] = cls
-        p.add_nodes(g, keep)
-        p.add_edges(g, [*around, *p.direct([KG.locatedIn])])
-    if view == "ego":
+    row.load()(Projector(graph), g)
+    if row.focus:
         assert focus is not None
         centre = resolve(g, focus)
         g = _ego(g, centre, depth)
         g.graph["focus"] = centre
         g.graph["depth"] = depth
     return g
+
+
+def project_all(p: Projector, g: nx.MultiDiGraph) -> None:
+    """Actors, places, claims, events, statements and instruments, with every edge between them."""
+    nodes = p.nodes_of(["Actor", "Place", "Claim", "Event", "Statement", "Instrument"])
+    p.add_nodes(g, nodes)
+    facts = [n for n, c in nodes.items() if _GROUP[c] in ("Claim", "Event", "Statement")]
+    p.add_edges(g, [*p.direct(_DIRECT_ALL), *p.fact_edges(facts)])
+
+
+def project_actors(p: Projector, g: nx.MultiDiGraph) -> None:
+    """Actors only: their direct relations, who targets or addresses whom, who meets whom."""
+    p.add_nodes(g, p.nodes_of(["Actor"]))
+    edges = [
+        *p.direct(_DIRECT_ACTORS),
+        *p.statement_edges([KG.target, KG.addressee]),
+        *p.co_participation(),
+    ]
+    p.add_edges(g, edges)
+
+
+def project_claims(p: Projector, g: nx.MultiDiGraph) -> None:
+    """Claimants, claimed places, contesters and critics of each claim."""
+    claims = p.nodes_of(["Claim"])
+    around = [
+        *p.fact_edges(sorted(claims, key=str)),
+        *p.direct([KG.contests]),
+        *p.statement_edges([KG.about]),
+    ]
+    around = [e for e in around if URIRef(e.source) in claims or URIRef(e.target) in claims]
+    keep: dict[URIRef, URIRef] = dict(claims)
+    for e in around:
+        for end in (URIRef(e.source), URIRef(e.target)):
+            cls = p.node_class(end)
+            if cls is not None:
+                keep[end] = cls
+    p.add_nodes(g, keep)
+    p.add_edges(g, [*around, *p.direct([KG.locatedIn])])
 
 
 def _ego(g: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
