@@ -16,11 +16,11 @@ from rdflib import Dataset, URIRef
 from kg import catalog, prefixes
 from kg.catalog import CatalogQuery, Choices
 from kg.errors import InputError
+from kg.outfolder import DUMP_FILE
 from kg.plugins import ENGINES
 from kg.results import Result
 from kg.sandbox import check_timeout
 from kg.store import (
-    NQUADS,
     Engine,
     QueryDataset,
     engine_from_dataset,
@@ -64,7 +64,7 @@ class KnowledgeGraph:
         if endpoint:
             return cls(open_engine(endpoint=endpoint, timeout=timeout), timeout)
         path = Path(data) if data is not None else DEFAULT_DATA
-        if data is None and not (path / NQUADS).is_file():
+        if data is None and not (path / DUMP_FILE).is_file():
             from kg.build import build
 
             built = build()

@@ -29,6 +29,7 @@ from kg.namespaces import (
     SRC,
     source_graph,
 )
+from kg.prefixes import prefixed_graph, with_sources
 from kg.progress import progress
 from kg.sources import (
     REGISTRY_FILE,
@@ -159,10 +160,7 @@ class Built:
 
     def prefixes(self) -> dict[str, str]:
         """Return the project's prefixes and one per source for its facts (`<slug>:`)."""
-        found = dict(PREFIXES)
-        for unit in self.units:
-            found[unit.slug] = str(FACT[unit.slug + "/"])
-        return dict(sorted(found.items()))
+        return with_sources(unit.slug for unit in self.units)
 
     def store(self) -> Any:
         """Return a pyoxigraph store with every quad (graph names as in `dataset`)."""
@@ -202,13 +200,6 @@ def _ox_quads(g: Graph, name: Any) -> Iterator[Any]:
 
     for s, p, o in g:
         yield ox.Quad(term(s), term(p), term(o), name)
-
-
-def _prefixed_graph() -> Graph:
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    return g
 
 
 def new_dataset() -> Dataset:
@@ -480,7 +471,7 @@ def build(
                 source = load_source(source_folder)
                 check_terms(source.facts, declared, source.facts_path)
                 require_clean(source)
-                g = _prefixed_graph()
+                g = prefixed_graph()
                 compile_source(source, g)
                 body = g.serialize(format="nt", encoding="utf-8")
                 part = Part(name, graph=g)

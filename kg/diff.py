@@ -30,8 +30,9 @@ from kg.namespaces import (
     NIF,
     PREFIXES,
 )
+from kg.outfolder import DUMP_FILE
+from kg.prefixes import curie
 
-DUMP = "scs-kg.nq"
 # What a fact description leaves out: provenance the build adds, and how it is typed.
 _HIDDEN = {KG.evidence, PROV.hadPrimarySource, RDF.type}
 _SOURCE_GRAPH = str(GRAPH) + "source/"
@@ -40,19 +41,19 @@ _SOURCE_GRAPH = str(GRAPH) + "source/"
 def load(where: str, repo: Path | None = None) -> Dataset:
     """Load a build: an output folder, a sources folder, or a git commit of `repo`."""
     path = Path(where)
-    if path.is_dir() and (path / DUMP).is_file():
+    if path.is_dir() and (path / DUMP_FILE).is_file():
         ds = Dataset()
         try:
-            ds.parse(path / DUMP, format="nquads")
+            ds.parse(path / DUMP_FILE, format="nquads")
         except Exception as exc:
-            raise InputError(f"{path / DUMP}: malformed N-Quads: {exc}") from exc
+            raise InputError(f"{path / DUMP_FILE}: malformed N-Quads: {exc}") from exc
         return ds
     if path.is_dir() and (path / "entities.ttl").is_file():
         from kg.build import build
 
         return build(path).dataset
     if path.exists():
-        raise InputError(f"{where}: neither a build folder ({DUMP}) nor a sources folder")
+        raise InputError(f"{where}: neither a build folder ({DUMP_FILE}) nor a sources folder")
     return _load_commit(where, repo or Path.cwd())
 
 
@@ -139,15 +140,16 @@ class _Labels:
         self.titles = {s: str(o) for s, o in _objects(ds, DCTERMS.title)}
 
     def short(self, node: Node) -> str:
-        """Return a short name: `ent:china`, `kg:Statement`, `<slug>/<fact>`, or the n3."""
+        """Return a short name: `ent:china`, `kg:Statement`, `<slug>/<fact>`, or the n3.
+
+        A fact is named by its path under the fact namespace (`slug/local`), anything else by
+        the readable, non-strict `kg.prefixes.curie` (`src:slug#char=0,63` stays short).
+        """
         text = str(node)
         if isinstance(node, URIRef):
             if text.startswith(str(FACT)):
                 return text[len(FACT) :]
-            for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-                if text.startswith(ns) and text != ns:
-                    return f"{prefix}:{text[len(ns) :]}"
-            return f"<{text}>"
+            return curie(text, strict=False) or f"<{text}>"
         if isinstance(node, Literal):
             return repr(str(node))
         return node.n3()

@@ -24,13 +24,13 @@ from rdflib.term import Node
 
 from kg import sandbox, terms
 from kg.errors import InputError, KgError
+from kg.outfolder import DUMP_FILE
 from kg.results import Result
 from kg.sandbox import TOKENS, tokens
 
 if TYPE_CHECKING:
     from kg.build import Built
 
-NQUADS = "scs-kg.nq"
 # The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name).
 # `kg query`, `kg push` and `kg viz` read the same ones.
 RDF_FILES = {
@@ -94,7 +94,7 @@ def is_update(text: str) -> bool:
 
 def data_file(data: Path) -> Path:
     """Return the RDF file to load: the file itself (see `RDF_FILES`), or a build's scs-kg.nq."""
-    path = data / NQUADS if data.is_dir() else data
+    path = data / DUMP_FILE if data.is_dir() else data
     if not path.is_file():
         raise InputError(f"{path}: no such file (run `kg build --out {data}` first)")
     if path.suffix not in _DATA_SUFFIXES:

@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
-from kg.namespaces import PREFIXES
+from kg.prefixes import prefixed_graph
 from kg.progress import progress
 from kg.sources import parse_turtle
 from kg.terms import cached_to_ox, from_ox
@@ -37,14 +37,6 @@ class Violation:
         """Return the violation as one readable line."""
         where = f" {self.path}" if self.path else ""
         return f"{self.check}: {self.focus}{where}: {self.message}"
-
-
-def prefixed_graph() -> Graph:
-    """Return an empty graph with the project's prefixes bound."""
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    return g
 
 
 def union(ds: Dataset) -> Graph:

@@ -1,4 +1,5 @@
-"""Tables of engines, views and view formats (`kg.plugins`)."""
+"""Tables of engines, views and view formats (`kg.plugins`); one shortener, one prefixes function
+(`kg.prefixes`)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 from typer.testing import CliRunner
 
-from kg import plugins
+from kg import diff, ontodoc, plugins, results
 from kg.api import KnowledgeGraph
 from kg.cli import app
 from kg.errors import InputError
-from kg.namespaces import KG
+from kg.namespaces import ENT, FACT, KG, PREFIXES, SRC, source_graph
+from kg.prefixes import curie, local_name, prefixed_graph, short_iri, slug, split, with_sources
 from kg.store import Engine, open_engine
 from kg.viz import title_for, write_view
 from kg.viz.projection import Projector, project
@@ -110,3 +112,48 @@ def test_a_new_engine_is_one_row(out_dir: Path, monkeypatch: pytest.MonkeyPatch)
     assert type(engine).__name__ == "RdflibEngine"
     assert engine.run("ASK { ?s ?p ?o }").boolean is True
     assert KnowledgeGraph.open(out_dir, engine="rdflib-again").query("cq2-allies").vars
+
+
+# --- one shortener, one prefixes function --------------------------------------------------
+
+
+def test_a_strict_prefixed_name_reads_back_a_loose_one_is_for_people() -> None:
+    nif_string = f"{SRC}some-source#char=0,63"
+    assert curie(str(KG.State)) == "kg:State" == curie(str(KG.State), strict=False)
+    assert curie(nif_string) is None  # `#`, `,` and `=` are no local name SPARQL reads
+    assert curie(nif_string, strict=False) == "src:some-source#char=0,63"
+    assert curie(str(FACT) + "a-source/claim-1") == "a-source:claim-1"
+    assert curie(str(FACT) + "a-source/claim-1", strict=False) is None
+    assert curie(PREFIXES["owl"]) == "owl:" and curie(PREFIXES["owl"], strict=False) is None
+    assert curie("http://example.org/x") is None
+    assert short_iri("http://example.org/x") == "<http://example.org/x>"
+    assert results.short_iri is short_iri
+
+
+def test_the_other_names_are_separate_helpers_for_their_purpose() -> None:
+    graph = str(source_graph("a-b"))
+    assert slug(graph) == "graph-source-a-b"  # a file or IRI path, whatever the local part
+    assert slug("http://example.org/a#b") == "http---example-org-a-b"
+    assert local_name(str(KG.claimedPlace)) == "claimedPlace"  # a label of last resort
+    assert local_name(str(ENT["china"])) == "china"
+    assert split(str(KG.State)) == ("kg", "State")
+    assert split(PREFIXES["kg"], empty=False) is None
+
+
+def test_the_diff_and_the_ontology_page_use_the_loose_form(dataset: Dataset) -> None:
+    labels = diff._Labels(dataset)
+    span = URIRef(f"{SRC}s#char=1,2")
+    assert labels.short(span) == "src:s#char=1,2"
+    assert labels.short(URIRef(str(FACT) + "s/f")) == "s/f"
+    assert ontodoc._curie(URIRef(str(KG.State))) == "kg:State"
+    assert ontodoc._curie(URIRef("http://example.org/x")) == "http://example.org/x"
+
+
+def test_project_prefixes_plus_one_per_source(built: object) -> None:
+    found = with_sources(["b-src", "a-src"])
+    assert list(found) == sorted(found)
+    assert found["a-src"] == f"{FACT}a-src/" and found["kg"] == PREFIXES["kg"]
+    assert with_sources([], {"x": "http://x/"}) == {"x": "http://x/"}
+    assert built.prefixes() == with_sources(u.slug for u in built.units)  # type: ignore[attr-defined]
+    g = prefixed_graph()
+    assert dict(g.namespaces())["ent"] == URIRef(PREFIXES["ent"])

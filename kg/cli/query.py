@@ -10,6 +10,7 @@ import typer
 
 from kg.cli.common import errors, say
 from kg.errors import InputError
+from kg.outfolder import DUMP_FILE
 from kg.plugins import ENGINES
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ DataOption = Annotated[
     typer.Option(
         "--data",
         "-d",
-        help="A build folder (with scs-kg.nq) or an RDF file; default: out/, else build now.",
+        help=f"A build folder (with {DUMP_FILE}) or an RDF file; default: out/, else build now.",
     ),
 ]
 EngineOption = Annotated[
@@ -101,10 +102,9 @@ def _open(
 ) -> KnowledgeGraph:
     from kg.api import DEFAULT_DATA, KnowledgeGraph
     from kg.sandbox import check_timeout
-    from kg.store import NQUADS
 
     check_timeout(timeout)  # before anything is loaded or built
-    if data is None and not endpoint and not (DEFAULT_DATA / NQUADS).is_file():
+    if data is None and not endpoint and not (DEFAULT_DATA / DUMP_FILE).is_file():
         say(f"no build in {DEFAULT_DATA}/: building the graph in memory (`kg build` makes it fast)")
     return KnowledgeGraph.open(
         data,

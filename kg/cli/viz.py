@@ -109,12 +109,13 @@ def views(
     graph = _graph(data)
     jobs: list[tuple[str, str, str | None]] = [(v.name, v.name, None) for v in VIEWS if not v.focus]
     if focus:
+        from kg.prefixes import local_name
         from kg.viz.projection import resolve
 
         whole = project(graph, VIEWS.default)
         for entity in focus:
             node = resolve(whole, entity)
-            local = node.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            local = local_name(node.rstrip("/#"))
             safe = re.sub(r"[^A-Za-z0-9_-]+", "-", local) or "x"
             jobs += [(v.name, f"{v.name}-{safe}", entity) for v in VIEWS if v.focus]
     from kg.viz import manifest

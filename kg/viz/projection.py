@@ -22,6 +22,7 @@ from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.namespaces import ENT, KG, NIF, ORG, PREFIXES
+from kg.prefixes import local_name
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -168,7 +169,7 @@ class Projector:
             if who and what:
                 found = f"claim of {' and '.join(who)} to {' and '.join(what)}"
         if not found:
-            found = _local_name(node)
+            found = local_name(str(node))
         self._labels[node] = found
         return found
 
@@ -269,7 +270,7 @@ class Projector:
             return self.label(predicate)
         if predicate in _LABELS:
             return _LABELS[predicate]
-        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _local_name(predicate)).lower()
+        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local_name(str(predicate))).lower()
 
     # --- building ---
 
@@ -285,7 +286,7 @@ class Projector:
                 str(node),
                 iri=str(node),
                 label=self.label(node),
-                **{"class": _local_name(cls)},
+                **{"class": local_name(str(cls))},
                 group=_GROUP[cls],
                 wikidata=wikidata[0] if wikidata else "",
                 quote=ev.quote,
@@ -390,14 +391,6 @@ class Projector:
                 for b in agents[i + 1 :]:
                     rel = self.label(cls) if cls is not None else "event"
                     yield Edge(a, b, str(cls), rel, str(event), symmetric=True)
-
-
-def _local_name(node: Node) -> str:
-    text = str(node)
-    for sep in ("#", "/"):
-        if sep in text.rstrip(sep):
-            text = text.rstrip(sep).rsplit(sep, 1)[1]
-    return text
 
 
 def load(path: Path) -> Graph:
