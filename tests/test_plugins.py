@@ -1,8 +1,11 @@
 """Tables of engines, views and view formats (`kg.plugins`); one shortener, one prefixes function
-(`kg.prefixes`)."""
+(`kg.prefixes`); `kg serve`'s serving loop in `kg.serve`."""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from pathlib import Path
 
 import networkx as nx
@@ -157,3 +160,26 @@ def test_project_prefixes_plus_one_per_source(built: object) -> None:
     assert built.prefixes() == with_sources(u.slug for u in built.units)  # type: ignore[attr-defined]
     g = prefixed_graph()
     assert dict(g.namespaces())["ent"] == URIRef(PREFIXES["ent"])
+
+
+# --- kg serve's loop lives in kg.serve ------------------------------------------------------
+
+
+def test_serving_stops_cleanly_on_sigterm_and_puts_the_handler_back(out_dir: Path) -> None:
+    from kg.serve import make_server, run
+
+    server = make_server(KnowledgeGraph.open(out_dir), 0)
+    said: list[str] = []
+    before = signal.getsignal(signal.SIGTERM)
+
+    def stop_soon() -> None:
+        while not said:
+            threading.Event().wait(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=stop_soon, daemon=True).start()
+    run(server, said.append)
+    assert said[0].startswith(f"serving the workbench at {server.url}")
+    assert said[1:] == ["stopped"]
+    assert signal.getsignal(signal.SIGTERM) == before
+    assert server.socket.fileno() == -1  # closed: the port is free again

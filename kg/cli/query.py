@@ -477,24 +477,8 @@ def serve(
     project's prefixes, entity pages); /query is the SPARQL 1.1 Protocol endpoint for other
     tools. Nothing runs in another process and nothing is written, unless --store is given.
     """
-    import signal
-
-    from kg.serve import make_server, parse_port
+    from kg.serve import make_server, parse_port, run
 
     number = parse_port(port)  # before loading anything
     graph = _open(data, ENGINES.default, store, None, None)
-    server = make_server(graph, number, verbose)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-
-    def _stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, _stop)
-    say(f"serving the workbench at {url} (SPARQL endpoint {url}query, read-only); Ctrl-C stops")
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        say("stopped")
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.server_close()
+    run(make_server(graph, number, verbose), say)
