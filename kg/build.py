@@ -26,12 +26,10 @@ from kg.namespaces import (
     KG,
     NIF,
     ONTOLOGY_GRAPH,
-    PREFIXES,
-    new_dataset,
     owner,
-    prefixed_graph,
     source_graph,
 )
+from kg.prefixes import new_dataset, prefixed_graph, with_sources
 from kg.progress import progress
 from kg.sources import (
     REGISTRY_FILE,
@@ -176,10 +174,7 @@ class Built:
 
     def prefixes(self) -> dict[str, str]:
         """Return the project's prefixes and one per source for its facts (`<slug>:`)."""
-        found = dict(PREFIXES)
-        for unit in self.units:
-            found[unit.slug] = str(FACT[unit.slug + "/"])
-        return dict(sorted(found.items()))
+        return with_sources(unit.slug for unit in self.units)
 
     def fingerprint(self) -> str:
         """Identify the graph's content (what an on-disk store copied, see `kg.store`)."""

@@ -26,6 +26,7 @@ from kg.namespaces import (
     NIF,
     PREFIXES,
 )
+from kg.prefixes import curie
 
 if TYPE_CHECKING:
     from kg.build import Built
@@ -91,15 +92,16 @@ class _Labels:
         self.titles = {s: str(o) for s, o in _objects(ds, DCTERMS.title)}
 
     def short(self, node: Node) -> str:
-        """Return a short name: `ent:china`, `kg:Statement`, `<slug>/<fact>`, or the n3."""
+        """Return a short name: `ent:china`, `kg:Statement`, `<slug>/<fact>`, or the n3.
+
+        A fact is named by its path under the fact namespace (`slug/local`), anything else by
+        the readable, non-strict `kg.prefixes.curie` (`src:slug#char=0,63` stays short).
+        """
         text = str(node)
         if isinstance(node, URIRef):
             if text.startswith(str(FACT)):
                 return text[len(FACT) :]
-            for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-                if text.startswith(ns) and text != ns:
-                    return f"{prefix}:{text[len(ns) :]}"
-            return f"<{text}>"
+            return curie(text, strict=False) or f"<{text}>"
         if isinstance(node, Literal):
             return repr(str(node))
         return node.n3()

@@ -536,11 +536,9 @@ def void(
 
 
 def _slug(iri: str) -> str:
-    text = str(iri)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns):
-            return f"{prefix}-{text[len(ns) :]}".replace("/", "-").replace("#", "-")
-    return "".join(ch if ch.isalnum() else "-" for ch in text)
+    from kg.prefixes import slug
+
+    return slug(str(iri))
 
 
 def built_graphs(built: Built) -> dict[str, list[bytes]]:

@@ -28,9 +28,10 @@ from rdflib import Dataset, URIRef
 
 from kg.build import Built, Part, build
 from kg.errors import InputError
-from kg.namespaces import DERIVED_GRAPH, FACT, GRAPH, PREFIXES, new_dataset
+from kg.namespaces import DERIVED_GRAPH, FACT, GRAPH, PREFIXES
+from kg.outfolder import DUMP_FILE
+from kg.prefixes import new_dataset
 
-DUMP = "scs-kg.nq"  # the build's dump of every graph: what `--data FOLDER` reads
 DEFAULT_DATA = Path("out")  # where `kg build` writes, and where the commands look first
 # The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name, the
 # format's name in messages).
@@ -47,7 +48,7 @@ _SOURCE_GRAPH = str(GRAPH) + "source/"
 
 def data_file(data: Path) -> Path:
     """Return the RDF file to load: the file itself (see `RDF_FILES`), or a build's dump."""
-    path = data / DUMP if data.is_dir() else data
+    path = data / DUMP_FILE if data.is_dir() else data
     if not path.is_file():
         raise InputError(f"{path}: no such file (run `kg build --out {data}` first)")
     if path.suffix not in RDF_FILES:
@@ -57,7 +58,7 @@ def data_file(data: Path) -> Path:
 
 def default_is_built() -> bool:
     """Whether the default data (`out/`) holds a build; if not, `open()` builds the sources."""
-    return (DEFAULT_DATA / DUMP).is_file()
+    return (DEFAULT_DATA / DUMP_FILE).is_file()
 
 
 def open(
@@ -80,7 +81,7 @@ def open(
     if commit is not None:
         return _open_commit(commit, repo or Path.cwd())
     if default_is_built():
-        return Dump(DEFAULT_DATA / DUMP)
+        return Dump(DEFAULT_DATA / DUMP_FILE)
     return build()
 
 
@@ -88,12 +89,12 @@ def locate(where: str, repo: Path | None = None) -> Built:
     """Return the graph a word names (as `kg diff` takes it): a build's output folder, a
     sources folder (one with an `entities.ttl`), else a git commit of `repo`."""
     path = Path(where)
-    if path.is_dir() and (path / DUMP).is_file():
+    if path.is_dir() and (path / DUMP_FILE).is_file():
         return open(path)
     if path.is_dir() and (path / "entities.ttl").is_file():
         return open(sources=path)
     if path.exists():
-        raise InputError(f"{where}: neither a build folder ({DUMP}) nor a sources folder")
+        raise InputError(f"{where}: neither a build folder ({DUMP_FILE}) nor a sources folder")
     return open(commit=where, repo=repo)
 
 

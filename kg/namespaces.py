@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 BASE = "https://w3id.org/scs-kg/"
@@ -221,19 +221,3 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
     "kgsh": BASE + "shapes#",
 }
-
-
-def prefixed_graph() -> Graph:
-    """Return an empty graph with the project's prefixes bound."""
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    return g
-
-
-def new_dataset() -> Dataset:
-    """Return an empty dataset (its default graph the union) with the project's prefixes bound."""
-    ds = Dataset(default_union=True)
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns, override=True, replace=True)
-    return ds

@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from kg.prefixes import curie
 from kg.sources import parse_turtle
 
 OWN = (BASE + "ontology#", BASE + "cameo/")
@@ -70,11 +71,8 @@ def _local(node: Node) -> str | None:
 
 
 def _curie(node: URIRef) -> str:
-    text = str(node)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns) and text != ns:
-            return f"{prefix}:{text[len(ns) :]}"
-    return text
+    """A readable prefixed name (see `kg.prefixes.curie`, not strict), else the IRI itself."""
+    return curie(str(node), strict=False) or str(node)
 
 
 def _label(g: Graph, node: Node) -> str:

@@ -27,6 +27,9 @@ from pathlib import Path
 from kg.errors import InputError
 
 MARKER = ".scs-kg-output.json"
+DUMP_FILE = (
+    "scs-kg.nq"  # the build's N-Quads dump: what `--data FOLDER`, `kg diff` and the API read
+)
 _PENDING = ".scs-kg-pending"  # inside a new folder until it has become the output folder
 _NEW = "scs-kg-new"
 _OLD = "scs-kg-old"

@@ -1,4 +1,10 @@
-"""The project's prefixes, declared for every ad-hoc query where the query does not declare them.
+"""The project's prefixes: names of IRIs, the prefixes of a graph, and those a query leaves out.
+
+One place turns an IRI into a short name (`curie`, `short_iri`; `slug` for a file or IRI path,
+`local_name` for a label of last resort) and makes "the project's prefixes plus one per source"
+(`with_sources`), for every table, page, diff and file the project writes.
+
+The project's prefixes are also declared for every ad-hoc query where it does not declare them.
 
 `kg sparql 'SELECT ?s WHERE { ?s a kg:State }'` works on every engine: the prefixed names a
 query uses but does not declare are looked up among the project's prefixes (`kg ent fact src nif
@@ -12,11 +18,16 @@ and the known ones.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
+
+from rdflib import Dataset, Graph
 
 from kg.errors import InputError
 from kg.namespaces import FACT, PREFIXES
-from kg.store import tokens
+from kg.sandbox import tokens
+
+G = TypeVar("G", bound=Graph)
 
 # The ones an analyst types most, first; then the rest of the project's namespaces.
 MAIN = ("kg", "ent", "fact", "src", "nif", "prov", "time", "rdfs", "rdf", "owl", "skos", "dct")
@@ -25,6 +36,112 @@ KNOWN: dict[str, str] = {p: _ALL[p] for p in (*MAIN, "xsd", *_ALL)}
 _PNAME = re.compile(r"^(?P<prefix>[A-Za-z_][\w.-]*)?:")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _SYNTAX_LINE = re.compile(r"^(SPARQL syntax error: line )(\d+)( .*)$", re.S)
+
+
+# --- short names of IRIs -----------------------------------------------------------------
+
+
+def split(
+    iri: str, names: Mapping[str, str] | None = None, *, empty: bool = True
+) -> tuple[str, str] | None:
+    """Return (prefix, local part) for the longest namespace the IRI starts with, else None.
+
+    `names` are the prefixes to use (default: the project's, `kg.namespaces.PREFIXES`); of two
+    namespaces of the same length, the first. The local part may hold any character, and be
+    empty unless `empty` is false (then a namespace is not a match for its own IRI).
+    """
+    best: tuple[str, str] | None = None
+    for prefix, ns in (names or PREFIXES).items():
+        if not iri.startswith(ns) or (not empty and iri == ns):
+            continue
+        if best is None or len(ns) > len(best[1]):
+            best = (prefix, ns)
+    return (best[0], iri[len(best[1]) :]) if best is not None else None
+
+
+def curie(iri: str, names: Mapping[str, str] | None = None, *, strict: bool = True) -> str | None:
+    """Return an IRI as `prefix:local`, or None when no prefix fits.
+
+    `strict` (query results, pages): a prefixed name that SPARQL and Turtle read back, from the
+    longest namespace among `names` (default: the project's prefixes) whose local part is
+    letters, digits and `-_.` only, else for a fact its source's prefix (`slug:local`). Not
+    strict (the diff, the ontology's page): an abbreviation for people, whatever the local part
+    holds (`src:slug#char=0,63`, `graph:source/slug`), never the bare namespace.
+    """
+    if not strict:
+        found = split(iri, names, empty=False)
+        return f"{found[0]}:{found[1]}" if found is not None else None
+    found = split(iri, names)
+    if found is not None and _local_ok(found[1]):
+        return f"{found[0]}:{found[1]}"
+    if found is None and iri.startswith(str(FACT)):
+        slug, _, local = iri[len(str(FACT)) :].partition("/")
+        if local and _local_ok(local):
+            return f"{slug}:{local}"
+    return None
+
+
+def short_iri(iri: str, names: Mapping[str, str] | None = None) -> str:
+    """Return an IRI as a prefixed name (see `curie`), else as `<iri>`: what tables print."""
+    return curie(iri, names) or f"<{iri}>"
+
+
+def slug(iri: str) -> str:
+    """Return an IRI as a name for a file or an IRI path: `kg-State`, `graph-source-<slug>`.
+
+    Unlike a prefixed name, any local part goes (its `/` and `#` become `-`), so that every
+    graph and class has one; an IRI outside the project's namespaces keeps letters and digits.
+    """
+    found = split(iri)
+    if found is not None:
+        return f"{found[0]}-{found[1]}".replace("/", "-").replace("#", "-")
+    return "".join(ch if ch.isalnum() else "-" for ch in iri)
+
+
+def local_name(iri: str) -> str:
+    """Return the last segment of an IRI (after `#` or `/`): a label of last resort."""
+    text = iri
+    for sep in ("#", "/"):
+        if sep in text.rstrip(sep):
+            text = text.rstrip(sep).rsplit(sep, 1)[1]
+    return text
+
+
+def _local_ok(local: str) -> bool:
+    return all(ch.isalnum() or ch in "-_." for ch in local)
+
+
+# --- the prefixes of a graph ---------------------------------------------------------------
+
+
+def with_sources(slugs: Iterable[str], names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return the project's prefixes (or `names`) and one per source, `<slug>:`, sorted by prefix.
+
+    A source's prefix names its facts (`<fact/slug/>`), and wins over one of `names` it shares.
+    """
+    found = dict(names or PREFIXES)
+    for name in slugs:
+        found[name] = f"{FACT}{name}/"
+    return dict(sorted(found.items()))
+
+
+def _bound(target: G, names: Mapping[str, str] | None = None) -> G:
+    for prefix, ns in (names or PREFIXES).items():
+        target.bind(prefix, ns, override=True, replace=True)
+    return target
+
+
+def prefixed_graph(names: Mapping[str, str] | None = None) -> Graph:
+    """Return an empty graph with the project's prefixes (or `names`) bound."""
+    return _bound(Graph(), names)
+
+
+def new_dataset() -> Dataset:
+    """Return an empty dataset (its default graph the union) with the project's prefixes bound."""
+    return _bound(Dataset(default_union=True))
+
+
+# --- prefixes an ad-hoc query leaves out -----------------------------------------------------
 
 
 def declared_and_used(text: str) -> tuple[set[str], list[str]]:

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg import jsonld
 from kg.errors import InputError, KgError
 from kg.namespaces import FACT, PREFIXES
+from kg.prefixes import prefixed_graph, short_iri, with_sources
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "json-ld")
@@ -259,24 +260,6 @@ def short(term: Node | None, names: dict[str, str] | None = None) -> str:
     return str(term)
 
 
-def short_iri(text: str, names: dict[str, str] | None = None) -> str:
-    """Return an IRI as a prefixed name (longest namespace, or a source's `slug:`), else `<iri>`."""
-    best = ""
-    name = ""
-    for prefix, ns in (names or PREFIXES).items():
-        if text.startswith(ns) and len(ns) > len(best) and _local_ok(text[len(ns) :]):
-            best, name = ns, f"{prefix}:{text[len(ns) :]}"
-    if not best and text.startswith(str(FACT)):
-        slug, _, local = text[len(str(FACT)) :].partition("/")
-        if local and _local_ok(local):
-            return f"{slug}:{local}"
-    return name if best else f"<{text}>"
-
-
-def _local_ok(local: str) -> bool:
-    return all(ch.isalnum() or ch in "-_." for ch in local)
-
-
 def nt(term: Node | None) -> str:
     """Return the N-Triples form of a term (empty for unbound)."""
     if term is None:
@@ -462,16 +445,15 @@ def write_graph(result: Result, fmt: str, names: dict[str, str] | None = None) -
     if fmt == "nt":
         lines = sorted(set(result.ntriples().splitlines()))  # UTF-8 sorts as code points
         return (b"\n".join(lines) + b"\n").decode("utf-8") if lines else ""
-    g = Graph()
-    names = dict(names or PREFIXES)
-    for triple in result.triples:
-        for term in triple:
-            text = str(term)
-            if isinstance(term, URIRef) and text.startswith(str(FACT)):
-                slug = text[len(str(FACT)) :].split("/", 1)[0]
-                names.setdefault(slug, f"{FACT}{slug}/")
-    for prefix, ns in names.items():
-        g.bind(prefix, ns, override=True, replace=True)
+    given = names or PREFIXES
+    slugs = {
+        str(term)[len(FACT) :].split("/", 1)[0]
+        for triple in result.triples
+        for term in triple
+        if isinstance(term, URIRef) and str(term).startswith(FACT)
+    }
+    names = with_sources(slugs - given.keys(), given)  # the prefixes given come first
+    g = prefixed_graph(names)
     for triple in result.triples:
         g.add(triple)
     if fmt == "json-ld":

@@ -25,6 +25,7 @@ import re
 import socket
 import threading
 import urllib.parse
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -486,6 +487,35 @@ class Server(http.server.ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         first = str(exc).splitlines()[0] if exc is not None and str(exc) else ""
         print(f"error: request failed: {type(exc).__name__}: {first}", file=sys.stderr)
+
+    @property
+    def url(self) -> str:
+        """The workbench page's URL (with the port the system gave, for port 0)."""
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+
+def run(server: Server, say: Callable[[str], None]) -> None:
+    """Serve until Ctrl-C or SIGTERM, then free the port; `say` reports to people.
+
+    While serving, SIGTERM stops the server as Ctrl-C does (a clean stop, exit status 0); the
+    handler it had is put back afterwards. A SIGKILL leaves nothing behind: no child process,
+    no file.
+    """
+    import signal
+
+    def _stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _stop)
+    url = server.url
+    say(f"serving the workbench at {url} (SPARQL endpoint {url}query, read-only); Ctrl-C stops")
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        say("stopped")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.server_close()
 
 
 def make_server(graph: KnowledgeGraph, port: int, verbose: bool = False) -> Server:

@@ -147,6 +147,14 @@ class Engine:
     allow_service = False  # whether a query may use SERVICE (see kg.sandbox)
     origin = "the graph"  # what the engine holds, for messages
 
+    @classmethod
+    def load(cls, built: Built, store_dir: Path | None = None) -> Engine:
+        """Open the graph (`kg.graph.open`); an embedded engine's way in.
+
+        `store_dir`: an on-disk store to keep the graph in, for engines that have one.
+        """
+        raise NotImplementedError
+
     def update_note(self) -> str:
         """Say where the change of an update that just ran lives."""
         return "update done"
@@ -375,8 +383,10 @@ class RdflibEngine(Engine):
         return _memory_note(self.origin)
 
     @classmethod
-    def load(cls, built: Built) -> RdflibEngine:
-        """Read the graph as an rdflib Dataset."""
+    def load(cls, built: Built, store_dir: Path | None = None) -> RdflibEngine:
+        """Read the graph as an rdflib Dataset (in memory: no `store_dir`)."""
+        if store_dir is not None:
+            raise InputError("--store is an Oxigraph store: it does not go with --engine rdflib")
         _rdflib_sandbox()
         return cls(built.dataset, built.origin)
 
@@ -559,15 +569,12 @@ def open_engine(
         from kg.endpoint import RemoteEngine
 
         return RemoteEngine(endpoint, timeout)
-    if engine not in ("oxigraph", "rdflib"):
-        raise InputError(f"--engine {engine!r}: want oxigraph or rdflib")
+    from kg.plugins import ENGINES
+
+    kind: type[Engine] = ENGINES.load(engine)
     if data is None:
         raise InputError("no data: give the graph (kg.graph.open) or an endpoint")
-    if store_dir is not None and engine == "rdflib":
-        raise InputError("--store is an Oxigraph store: it does not go with --engine rdflib")
-    found: Engine = (
-        RdflibEngine.load(data) if engine == "rdflib" else OxigraphEngine.load(data, store_dir)
-    )
+    found = kind.load(data, store_dir)
     found.allow_service = allow_service
     return found
 

@@ -16,7 +16,8 @@ from rdflib.term import Node
 from kg import resources
 from kg.build import Built, add_parts
 from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
-from kg.namespaces import owner, prefixed_graph
+from kg.namespaces import owner
+from kg.prefixes import prefixed_graph
 from kg.progress import progress
 from kg.sources import parse_turtle
 from kg.terms import cached_to_ox, from_ox

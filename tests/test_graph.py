@@ -14,7 +14,8 @@ from kg.build import Built, build
 from kg.cli import app
 from kg.errors import InputError
 from kg.export import write_outputs
-from kg.namespaces import new_dataset, source_graph
+from kg.namespaces import source_graph
+from kg.prefixes import new_dataset
 from kg.store import STORE_MARKER, OxigraphEngine
 
 from .conftest import SLUG
@@ -29,7 +30,7 @@ def _names(built: Built) -> set[str]:
 
 def test_a_dump_is_a_built_with_one_part_per_graph(built: Built, out_dir: Path) -> None:
     dump = graph.open(out_dir)
-    assert isinstance(dump, graph.Dump) and dump.path == out_dir / graph.DUMP
+    assert isinstance(dump, graph.Dump) and dump.path == out_dir / graph.DUMP_FILE
     assert _names(dump) == _names(built)
     assert dump.quad_count() == built.quad_count() == len(dump.store())
     assert len(dump.dataset) == len(built.dataset)

@@ -10,6 +10,8 @@ import typer
 
 from kg.cli.common import errors, load_graph, say
 from kg.errors import InputError
+from kg.outfolder import DUMP_FILE
+from kg.plugins import ENGINES
 
 if TYPE_CHECKING:
     from kg.api import KnowledgeGraph
@@ -19,11 +21,17 @@ DataOption = Annotated[
     typer.Option(
         "--data",
         "-d",
-        help="A build folder (with scs-kg.nq) or an RDF file; default: out/, else build now.",
+        help=f"A build folder (with {DUMP_FILE}) or an RDF file; default: out/, else build now.",
     ),
 ]
 EngineOption = Annotated[
-    str, typer.Option("--engine", "-e", help="Embedded engine: oxigraph (default) or rdflib.")
+    str,
+    typer.Option(
+        "--engine",
+        "-e",
+        help=f"Embedded engine: {ENGINES.spoken(default=True)}.",
+        autocompletion=ENGINES.complete,
+    ),
 ]
 StoreOption = Annotated[
     Path | None,
@@ -288,7 +296,7 @@ def query(
     ] = None,
     fmt: FormatOption = "table",
     data: DataOption = None,
-    engine: EngineOption = "oxigraph",
+    engine: EngineOption = ENGINES.default,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     timeout: TimeoutOption = None,
@@ -327,7 +335,7 @@ def sparql(
     file: Annotated[Path | None, typer.Option("--file", help="Read the query from a file.")] = None,
     fmt: FormatOption = "table",
     data: DataOption = None,
-    engine: EngineOption = "oxigraph",
+    engine: EngineOption = ENGINES.default,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     timeout: TimeoutOption = None,
@@ -379,7 +387,7 @@ def describe(
         str, typer.Option("--format", "-f", help="text, or csv|tsv|json|xml for the facts.")
     ] = "text",
     data: DataOption = None,
-    engine: EngineOption = "oxigraph",
+    engine: EngineOption = ENGINES.default,
     store: StoreOption = None,
     endpoint: EndpointOption = None,
 ) -> None:
@@ -465,24 +473,8 @@ def serve(
     project's prefixes, entity pages); /query is the SPARQL 1.1 Protocol endpoint for other
     tools. Nothing runs in another process and nothing is written, unless --store is given.
     """
-    import signal
-
-    from kg.serve import make_server, parse_port
+    from kg.serve import make_server, parse_port, run
 
     number = parse_port(port)  # before loading anything
-    graph = _open(data, "oxigraph", store, None, None)
-    server = make_server(graph, number, verbose)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-
-    def _stop(_signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, _stop)
-    say(f"serving the workbench at {url} (SPARQL endpoint {url}query, read-only); Ctrl-C stops")
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        say("stopped")
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        server.server_close()
+    graph = _open(data, ENGINES.default, store, None, None)
+    run(make_server(graph, number, verbose), say)

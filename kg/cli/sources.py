@@ -79,6 +79,7 @@ def mentions(
 ) -> None:
     """List where known entities are named in a text, and the sentences naming 2+ actors."""
     from kg import authoring, registry, resources
+    from kg.prefixes import short_iri
     from kg.sources import parse_turtle
 
     path = Path(source)
@@ -96,18 +97,14 @@ def mentions(
         if m.sentence != sentence:
             sentence = m.sentence
             typer.echo(f"## sentence {sentence.begin}-{sentence.end}: {sentence.slice(text)}")
-        typer.echo(f"{m.begin}\t{m.end}\tent:{_local(m.entity)}\t{m.kind}\t{m.text}")
+        typer.echo(f"{m.begin}\t{m.end}\t{short_iri(str(m.entity))}\t{m.kind}\t{m.text}")
     typer.echo("")
     typer.echo("# fact candidates: sentences naming two or more actors")
     for c in found.candidates:
-        actors = " ".join(f"ent:{_local(a)}" for a in c.actors)
+        actors = " ".join(short_iri(str(a)) for a in c.actors)
         typer.echo(f"{c.sentence.begin}-{c.sentence.end}\t{actors}")
         typer.echo(f"    {c.sentence.slice(text)}")
     say(f"{len(found.mentions)} mention(s), {len(found.candidates)} candidate sentence(s)")
-
-
-def _local(iri: str) -> str:
-    return iri.rsplit("/", 1)[-1]
 
 
 @errors

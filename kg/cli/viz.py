@@ -10,12 +10,12 @@ import typer
 
 from kg.cli.common import errors, say
 from kg.errors import InputError
+from kg.plugins import VIEW_FORMATS, VIEWS
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-VIEW_NAMES = ("all", "actors", "claims", "ego")
-FORMAT_NAMES = ("html", "graphml", "gexf")
+_FOCUSED = " or ".join(v.name for v in VIEWS if v.focus)  # the views drawn around a --focus
 
 DataOption = Annotated[
     Path | None,
@@ -27,15 +27,23 @@ DataOption = Annotated[
 ]
 FocusOption = Annotated[
     str | None,
-    typer.Option("--focus", help="The entity of the ego view: an IRI, ent:NAME, NAME or a label."),
+    typer.Option(
+        "--focus", help=f"The entity of the {_FOCUSED} view: an IRI, ent:NAME, NAME or a label."
+    ),
 ]
-DepthOption = Annotated[int, typer.Option("--depth", help="Steps from the focus (ego view).")]
+DepthOption = Annotated[
+    int, typer.Option("--depth", help=f"Steps from the focus ({_FOCUSED} view).")
+]
 
 
 def register(app: typer.Typer) -> None:
     """Add the viz and views commands to the app."""
     app.command("viz")(viz)
-    app.command("views")(views)
+    plain = ", ".join(v.name for v in VIEWS if not v.focus)
+    app.command(
+        "views",
+        help=f"Write every view ({plain} and one {_FOCUSED} view per --focus) in every format.",
+    )(views)
 
 
 def _graph(data: Path | None) -> Graph:
@@ -45,14 +53,12 @@ def _graph(data: Path | None) -> Graph:
     return graph.open(data).dataset
 
 
-def _check(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise InputError(f"unknown {name} {value!r} (choose one of: {', '.join(allowed)})")
-
-
 @errors
 def viz(
-    view: Annotated[str, typer.Argument(help="The view: all, actors, claims or ego.")],
+    view: Annotated[
+        str,
+        typer.Argument(help=f"The view: {VIEWS.spoken()}.", autocompletion=VIEWS.complete),
+    ],
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output file (default: VIEW.FORMAT).")
     ] = None,
@@ -60,14 +66,20 @@ def viz(
     focus: FocusOption = None,
     depth: DepthOption = 1,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="Output format: html, graphml or gexf.")
-    ] = "html",
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Output format: {VIEW_FORMATS.spoken()}.",
+            autocompletion=VIEW_FORMATS.complete,
+        ),
+    ] = VIEW_FORMATS.default,
 ) -> None:
     """Write one view of the graph as a self-contained HTML page, GraphML or GEXF."""
-    _check("view", view, VIEW_NAMES)
-    _check("format", fmt, FORMAT_NAMES)
-    if focus is not None and view != "ego":
-        raise InputError(f"--focus applies to the ego view only, not to {view!r}")
+    row = VIEWS.get(view)
+    VIEW_FORMATS.get(fmt)
+    if focus is not None and not row.focus:
+        raise InputError(f"--focus applies to the {_FOCUSED} view only, not to {view!r}")
     from kg.viz import write_view
     from kg.viz.projection import project
 
@@ -86,27 +98,29 @@ def views(
     ] = None,
     depth: DepthOption = 1,
 ) -> None:
-    """Write every view (all, actors, claims and one ego view per --focus) in every format."""
+    """Write every view in every format (help: see `register`, from the table of views)."""
     from kg.viz import write_view
     from kg.viz.projection import project
 
     graph = _graph(data)
-    jobs: list[tuple[str, str, str | None]] = [(v, v, None) for v in ("all", "actors", "claims")]
+    jobs: list[tuple[str, str, str | None]] = [(v.name, v.name, None) for v in VIEWS if not v.focus]
     if focus:
+        from kg.prefixes import local_name
         from kg.viz.projection import resolve
 
-        whole = project(graph, "all")
+        whole = project(graph, VIEWS.default)
         for entity in focus:
             node = resolve(whole, entity)
-            local = node.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-            jobs.append(("ego", "ego-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", local) or "x"), entity))
+            local = local_name(node.rstrip("/#"))
+            safe = re.sub(r"[^A-Za-z0-9_-]+", "-", local) or "x"
+            jobs += [(v.name, f"{v.name}-{safe}", entity) for v in VIEWS if v.focus]
     from kg.viz import manifest
 
     earlier = manifest.read(out)
     files: dict[str, str] = {}
     for view, name, target in jobs:
         g = project(graph, view, focus=target, depth=depth)
-        for fmt in FORMAT_NAMES:
+        for fmt in VIEW_FORMATS.names:
             path = write_view(g, out / f"{name}.{fmt}", fmt)
             files[path.name] = manifest.digest(path)
     removed = manifest.prune(out, earlier, set(files))

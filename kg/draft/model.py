@@ -25,6 +25,7 @@ from kg.draft.drafter import EVENTS, Draft, Proposal
 from kg.draft.text import Text
 from kg.errors import InputError
 from kg.namespaces import ENT, KG
+from kg.prefixes import short_iri
 
 # class → (property in the answer, property of the node, kind of value)
 FIELDS: dict[str, list[tuple[str, str, str]]] = {
@@ -72,7 +73,7 @@ class Rejected:
 def prompt(text: str, entities: Graph, ontology: Graph) -> list[dict[str, str]]:
     """Return the chat messages asking for the facts of a text as JSON."""
     found = authoring.mentions(text, entities, ontology, roles=True).mentions
-    known = sorted({(f"ent:{m.entity.rsplit('/', 1)[-1]}", m.text) for m in found})
+    known = sorted({(short_iri(str(m.entity)), m.text) for m in found})
     types = sorted(str(c).rsplit("#", 1)[-1] for c in ontology.subjects(RDF.type, KG.StatementType))
     shape = {c: [f for f, _, _ in fields] for c, fields in FIELDS.items()}
     system = (

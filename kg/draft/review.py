@@ -20,6 +20,7 @@ from kg import evidence, registry
 from kg.draft import DRAFT_FILE, atomic_write
 from kg.draft.turtle import marker_ok, seal
 from kg.errors import EvidenceError, InputError
+from kg.prefixes import short_iri
 from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
 
 ACCEPTED_FACTS = "# --- Accepted from draft.ttl (kg review / kg draft --accept) ---"
@@ -204,9 +205,7 @@ def accept(
             )
         )
     )
-    known |= {
-        f"ent:{str(e).rsplit('/', 1)[-1]}" for e in registry.entities(parse_turtle(registry_path))
-    }
+    known |= {short_iri(str(e)) for e in registry.entities(parse_turtle(registry_path))}
     chosen: list[DraftBlock] = []
     result = Accepted()
     todo: list[tuple[str, str | None]] = [(n if ":" in n else f"fact:{n}", None) for n in names]

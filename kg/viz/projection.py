@@ -21,11 +21,11 @@ from rdflib.term import Node
 
 from kg.errors import InputError
 from kg.namespaces import ENT, KG, NIF, ORG, PREFIXES
+from kg.prefixes import local_name
 
 if TYPE_CHECKING:
     import networkx as nx
 
-VIEWS = ("all", "actors", "claims", "ego")
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 # kg: class → display group, most specific first (a kg:State is an actor before it is a place).
@@ -168,7 +168,7 @@ class Projector:
             if who and what:
                 found = f"claim of {' and '.join(who)} to {' and '.join(what)}"
         if not found:
-            found = _local_name(node)
+            found = local_name(str(node))
         self._labels[node] = found
         return found
 
@@ -269,7 +269,7 @@ class Projector:
             return self.label(predicate)
         if predicate in _LABELS:
             return _LABELS[predicate]
-        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _local_name(predicate)).lower()
+        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local_name(str(predicate))).lower()
 
     # --- building ---
 
@@ -285,7 +285,7 @@ class Projector:
                 str(node),
                 iri=str(node),
                 label=self.label(node),
-                **{"class": _local_name(cls)},
+                **{"class": local_name(str(cls))},
                 group=_GROUP[cls],
                 wikidata=wikidata[0] if wikidata else "",
                 quote=ev.quote,
@@ -392,14 +392,6 @@ class Projector:
                     yield Edge(a, b, str(cls), rel, str(event), symmetric=True)
 
 
-def _local_name(node: Node) -> str:
-    text = str(node)
-    for sep in ("#", "/"):
-        if sep in text.rstrip(sep):
-            text = text.rstrip(sep).rsplit(sep, 1)[1]
-    return text
-
-
 def resolve(graph: nx.MultiDiGraph, focus: str) -> str:
     """Return the node an entity stands for: an IRI, a prefixed or local name, or a label."""
     text = focus.strip()
@@ -424,53 +416,63 @@ def resolve(graph: nx.MultiDiGraph, focus: str) -> str:
 
 
 def project(graph: Graph, view: str, focus: str | None = None, depth: int = 1) -> nx.MultiDiGraph:
-    """Project one named view of an RDF graph into a networkx MultiDiGraph."""
+    """Project one named view of an RDF graph (see `kg.plugins.VIEWS`) into a MultiDiGraph."""
     import networkx as nx
 
-    if view not in VIEWS:
-        raise InputError(f"unknown view {view!r} (choose one of: {', '.join(VIEWS)})")
+    from kg.plugins import VIEWS
+
+    row = VIEWS.get(view)
     if depth < 0:
         raise InputError(f"--depth must be 0 or more, not {depth}")
-    if view == "ego" and not focus:
-        raise InputError("the ego view needs --focus ENTITY")
-    p = Projector(graph)
+    if row.focus and not focus:
+        raise InputError(f"the {view} view needs --focus ENTITY")
     g = nx.MultiDiGraph(view=view)
-    if view in ("all", "ego"):
-        nodes = p.nodes_of(["Actor", "Place", "Claim", "Event", "Statement", "Instrument"])
-        p.add_nodes(g, nodes)
-        facts = [n for n, c in nodes.items() if _GROUP[c] in ("Claim", "Event", "Statement")]
-        p.add_edges(g, [*p.direct(_DIRECT_ALL), *p.fact_edges(facts)])
-    elif view == "actors":
-        p.add_nodes(g, p.nodes_of(["Actor"]))
-        edges = [
-            *p.direct(_DIRECT_ACTORS),
-            *p.statement_edges([KG.target, KG.addressee]),
-            *p.co_participation(),
-        ]
-        p.add_edges(g, edges)
-    else:  # claims: claimants, claimed places, contesters and critics of each claim
-        claims = p.nodes_of(["Claim"])
-        around = [
-            *p.fact_edges(sorted(claims, key=str)),
-            *p.direct([KG.contests]),
-            *p.statement_edges([KG.about]),
-        ]
-        around = [e for e in around if URIRef(e.source) in claims or URIRef(e.target) in claims]
-        keep: dict[URIRef, URIRef] = dict(claims)
-        for e in around:
-            for end in (URIRef(e.source), URIRef(e.target)):
-                cls = p.node_class(end)
-                if cls is not None:
-                    keep[end] = cls
-        p.add_nodes(g, keep)
-        p.add_edges(g, [*around, *p.direct([KG.locatedIn])])
-    if view == "ego":
+    row.load()(Projector(graph), g)
+    if row.focus:
         assert focus is not None
         centre = resolve(g, focus)
         g = _ego(g, centre, depth)
         g.graph["focus"] = centre
         g.graph["depth"] = depth
     return g
+
+
+def project_all(p: Projector, g: nx.MultiDiGraph) -> None:
+    """Actors, places, claims, events, statements and instruments, with every edge between them."""
+    nodes = p.nodes_of(["Actor", "Place", "Claim", "Event", "Statement", "Instrument"])
+    p.add_nodes(g, nodes)
+    facts = [n for n, c in nodes.items() if _GROUP[c] in ("Claim", "Event", "Statement")]
+    p.add_edges(g, [*p.direct(_DIRECT_ALL), *p.fact_edges(facts)])
+
+
+def project_actors(p: Projector, g: nx.MultiDiGraph) -> None:
+    """Actors only: their direct relations, who targets or addresses whom, who meets whom."""
+    p.add_nodes(g, p.nodes_of(["Actor"]))
+    edges = [
+        *p.direct(_DIRECT_ACTORS),
+        *p.statement_edges([KG.target, KG.addressee]),
+        *p.co_participation(),
+    ]
+    p.add_edges(g, edges)
+
+
+def project_claims(p: Projector, g: nx.MultiDiGraph) -> None:
+    """Claimants, claimed places, contesters and critics of each claim."""
+    claims = p.nodes_of(["Claim"])
+    around = [
+        *p.fact_edges(sorted(claims, key=str)),
+        *p.direct([KG.contests]),
+        *p.statement_edges([KG.about]),
+    ]
+    around = [e for e in around if URIRef(e.source) in claims or URIRef(e.target) in claims]
+    keep: dict[URIRef, URIRef] = dict(claims)
+    for e in around:
+        for end in (URIRef(e.source), URIRef(e.target)):
+            cls = p.node_class(end)
+            if cls is not None:
+                keep[end] = cls
+    p.add_nodes(g, keep)
+    p.add_edges(g, [*around, *p.direct([KG.locatedIn])])
 
 
 def _ego(g: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
