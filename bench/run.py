@@ -356,6 +356,15 @@ def markdown(res: dict[str, Any]) -> str:
         "1M; catalog queries: the project and raw pyoxigraph taking turns, 5 to 51 turns, "
         "more for quick ones), on a machine shared with other work: expect noise.",
         "",
+        *(
+            [
+                f"The rows for {', '.join(res['kept']['sizes'])} are kept from the run of "
+                f"{res['kept']['date']} (`--keep`); the rest was measured on {res['date']}.",
+                "",
+            ]
+            if res.get("kept")
+            else []
+        ),
         "| size | articles | quads | build+validate s | build s | validate s | export s | load s | "
         "bulk load s | load × | catalog ms (kg / raw / rdflib) | rdflib × | RSS GB/M | "
         "rebuild after 1 edit s | `kg build` after 1 edit s |",
@@ -420,7 +429,8 @@ def view_lines(common: dict[str, Any]) -> list[str]:
         f"settles (layout drawn, physics off) in {common['view_settle_ms']:.0f} ms "
         f"(target < {VIEW_TARGETS['settle_ms']:.0f}); each load: "
         + ", ".join(f"{r['open_ms']:.0f}/{r['settle_ms']:.0f}" for r in runs)
-        + " ms."
+        + f" ms; load average {common['view_load_before']:.1f} before, "
+        f"{common['view_load_after']:.1f} after, on {os.cpu_count()} cores."
     ]
 
 
@@ -452,8 +462,11 @@ def main() -> None:
             res["sizes"].append(bench_size(size, Path(tmp), args.repeat, args.rdflib_cap))
     previous = args.out / "results.json"
     if args.keep and previous.is_file():
-        kept = json.loads(previous.read_text(encoding="utf-8")).get("sizes", [])
-        res["sizes"] += [r for r in kept if r["size"] not in sizes]
+        before = json.loads(previous.read_text(encoding="utf-8"))
+        kept = [r for r in before.get("sizes", []) if r["size"] not in sizes]
+        res["sizes"] += kept
+        if kept:
+            res["kept"] = {"sizes": [r["size"] for r in kept], "date": before.get("date", "?")}
     from bench.generate import parse_size
 
     res["sizes"].sort(key=lambda r: parse_size(r["size"]))

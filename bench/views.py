@@ -13,6 +13,7 @@ Without Chromium or Playwright the browser figures are "not measured", with the 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -172,7 +173,9 @@ def bench_views(runs: int = 3, triples: str = VIEW_TRIPLES, shot: Path | None = 
             res["view_open_ms"] = res["view_settle_ms"] = None
             res["view_note"] = f"not measured: {missing}"
             return res
+        res["view_load_before"] = os.getloadavg()[0]  # the machine is shared: how busy it was
         runs_ = browser_times(page, runs, shot)
+        res["view_load_after"] = os.getloadavg()[0]
         res["view_runs"] = runs_
         res["view_open_ms"] = statistics.median(r["open_ms"] for r in runs_)
         res["view_settle_ms"] = statistics.median(r["settle_ms"] for r in runs_)

@@ -277,6 +277,13 @@ def test_a_large_view_comes_laid_out_the_same_every_time() -> None:
     again = project(synthetic(800), "all")
     again.add_node(lonely, label="Lonely", **{"class": "State", "group": "Actor", "iri": lonely})
     assert render(again, "t") == render(g, "t")
+    # The page carries the data compact: only what page.js cannot derive again.
+    from kg.viz.html import _json_for_script, compact
+
+    small = compact(data)
+    assert small["compact"] is True and len(small["nodes"]) == len(data["nodes"])
+    assert len(_json_for_script(small)) < 0.8 * len(_json_for_script(data))
+    assert _json_for_script(small) in render(g, "t")
 
 
 def test_html_escapes_every_label_quote_title_and_heading() -> None:

@@ -323,8 +323,13 @@ def test_a_large_view_is_drawn_laid_out_with_physics_off(browser: Any, tmp_path:
     assert page.evaluate("kgGraph.stabilized") is True
     assert page.evaluate("kgGraph.network.physics.physicsEnabled") is False
     assert page.evaluate("kgGraph.network.physics.options.enabled") is False
-    expected = {d["id"]: {"x": d["x"], "y": d["y"]} for d in page_data(g, "t")["nodes"]}
+    data = page_data(g, "t")
+    expected = {d["id"]: {"x": d["x"], "y": d["y"]} for d in data["nodes"]}
     assert page.evaluate("kgGraph.network.getPositions()") == expected
+    # The page came compact; once expanded it holds every field of every node and edge.
+    assert page.evaluate("kgGraph.data.compact") is True
+    assert page.evaluate("kgGraph.data.nodes") == data["nodes"]
+    assert page.evaluate("kgGraph.data.edges") == data["edges"]
     times = page.evaluate("[kgGraph.drawnMs, kgGraph.settledMs]")
     assert 0 < times[0] <= times[1]  # drawn, then drawn settled (what `make bench` reports)
     labelled = "kgGraph.edgeData.get({filter: (e) => !!e.label}).length"

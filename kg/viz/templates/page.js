@@ -1,6 +1,31 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  // A large page comes compact (kg/viz/html.py `compact`): fill in what it left out.
+  function expand() {
+    var titles = {}, legend = {}, quads = {};
+    data.sources.forEach(function (s) { if (s.title !== s.iri) { titles[s.iri] = s.title; } });
+    data.legend.forEach(function (c) { legend[c.cls] = c; });
+    data.edgeLegend.forEach(function (q) { quads[q.quad] = q.color; });
+    function sourceTitle(item) {
+      return item.source ? item.source.split(" ").map(function (s) { return titles[s] || ""; }).join("; ") : "";
+    }
+    function fill(item, defaults) {
+      Object.keys(defaults).forEach(function (k) { if (item[k] === undefined) { item[k] = defaults[k]; } });
+    }
+    data.nodes.forEach(function (n) {
+      var c = legend[n.cls];
+      fill(n, { wikidata: "", quote: "", source: "", status: "", focus: false,
+                full: n.label, iri: n.id, clsLabel: c.label, color: c.color, shape: c.shape });
+      if (n.sourceTitle === undefined) { n.sourceTitle = sourceTitle(n); }
+    });
+    data.edges.forEach(function (e) {
+      fill(e, { statementType: "", symmetric: false, quad: 0, cameo: "", quote: "" });
+      fill(e, { label: e.relation, color: quads[e.quad] });
+      if (e.sourceTitle === undefined) { e.sourceTitle = sourceTitle(e); }
+    });
+  }
+  if (data.compact) { expand(); }
   function el(tag, text, cls) {
     var e = document.createElement(tag);
     if (text !== undefined && text !== null) { e.textContent = String(text); }
@@ -49,7 +74,8 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   var status = document.getElementById("kg-status");
   var state = { nodes: nodes.length, edges: edges.length, stabilized: false,
-                network: network, nodeData: nodes, edgeData: edges, hiddenClasses: [] };
+                network: network, nodeData: nodes, edgeData: edges, hiddenClasses: [],
+                data: data };
   window.kgGraph = state;
   // When the page first drew the network and when it drew the settled layout (ms from the
   // start of navigation): what `make bench` reports as "opens" and "settles".
@@ -89,7 +115,7 @@
   }
   function settled() {
     if (state.stabilized) { return; }
-    network.setOptions({ physics: { enabled: false } });
+    if (!data.positioned) { network.setOptions({ physics: { enabled: false } }); }
     placeIsolated();
     network.fit({ animation: false });
     legible();
