@@ -270,9 +270,11 @@ def _types(edge: dict[str, Any]) -> list[str]:
 # What a large page leaves out of each node and edge, because page.js (`expand`) fills it in:
 # empty fields, and fields equal to what the rest of the data says (the legend's colour of a
 # class, the edge legend's colour of a QuadClass, a label that is not shortened, the source's
-# title). A 5,000-node page is a third smaller and opens faster.
+# title, an edge's fact when it is the edge's subject, its quote and source when they are its
+# fact node's); an edge's ends are numbers, the index of the node. A 5,000-node page is about
+# half the size and opens faster.
 _NODE_DEFAULTS = {"wikidata": "", "quote": "", "source": "", "status": "", "focus": False}
-_EDGE_DEFAULTS = {"statementType": "", "symmetric": False, "quad": 0, "cameo": "", "quote": ""}
+_EDGE_DEFAULTS = {"statementType": "", "symmetric": False, "quad": 0, "cameo": ""}
 
 
 def _source_titles(item: dict[str, Any], titles: dict[str, str]) -> str:
@@ -298,14 +300,22 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
         }
         return {k: v for k, v in n.items() if k not in derived or derived[k] != v}
 
+    index = {n["id"]: i for i, n in enumerate(data["nodes"])}
+    by_id = {n["id"]: n for n in data["nodes"]}
+
     def edge(e: dict[str, Any]) -> dict[str, Any]:
+        fact = by_id.get(e["from"], {})
         derived = {
             **_EDGE_DEFAULTS,
             "label": e["relation"],
             "color": quads[e["quad"]],
+            "fact": e["from"],
+            "quote": fact.get("quote", "") if e["fact"] == e["from"] else "",
+            "source": fact.get("source", "") if e["fact"] == e["from"] else "",
             "sourceTitle": _source_titles(e, titles),
         }
-        return {k: v for k, v in e.items() if k not in derived or derived[k] != v}
+        out = {k: v for k, v in e.items() if k not in derived or derived[k] != v}
+        return {**out, "from": index[e["from"]], "to": index[e["to"]]}
 
     return {
         **data,

@@ -3,7 +3,8 @@
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   // A large page comes compact (kg/viz/html.py `compact`): fill in what it left out.
   function expand() {
-    var titles = {}, legend = {}, quads = {};
+    var titles = {}, legend = {}, quads = {}, ids = {};
+    data.nodes.forEach(function (n, i) { ids[n.id] = i; });
     data.sources.forEach(function (s) { if (s.title !== s.iri) { titles[s.iri] = s.title; } });
     data.legend.forEach(function (c) { legend[c.cls] = c; });
     data.edgeLegend.forEach(function (q) { quads[q.quad] = q.color; });
@@ -20,8 +21,11 @@
       if (n.sourceTitle === undefined) { n.sourceTitle = sourceTitle(n); }
     });
     data.edges.forEach(function (e) {
-      fill(e, { statementType: "", symmetric: false, quad: 0, cameo: "", quote: "" });
-      fill(e, { label: e.relation, color: quads[e.quad] });
+      e.from = data.nodes[e.from].id; e.to = data.nodes[e.to].id;
+      fill(e, { statementType: "", symmetric: false, quad: 0, cameo: "", fact: e.from });
+      var own = e.fact === e.from ? data.nodes[ids[e.from]] : null;
+      fill(e, { label: e.relation, color: quads[e.quad],
+                quote: own ? own.quote : "", source: own ? own.source : "" });
       if (e.sourceTitle === undefined) { e.sourceTitle = sourceTitle(e); }
     });
   }
