@@ -466,7 +466,11 @@ def main() -> None:
         kept = [r for r in before.get("sizes", []) if r["size"] not in sizes]
         res["sizes"] += kept
         if kept:
-            res["kept"] = {"sizes": [r["size"] for r in kept], "date": before.get("date", "?")}
+            # rows kept once more keep the date of the run that measured them
+            earlier = before.get("kept") or {}
+            names = [r["size"] for r in kept]
+            date = earlier.get("date") if set(names) <= set(earlier.get("sizes", [])) else None
+            res["kept"] = {"sizes": names, "date": date or before.get("date", "?")}
     from bench.generate import parse_size
 
     res["sizes"].sort(key=lambda r: parse_size(r["size"]))
