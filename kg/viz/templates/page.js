@@ -339,7 +339,8 @@
     box.addEventListener("change", function () { hiddenQuads[q.quad] = !box.checked; applyEdgeFilters(); });
     edgeLegend.appendChild(label);
   });
-  var note = el("div", "dashed: symmetric relation; arrow: subject \u2192 object", "muted");
+  var note = el("div", "dashed: symmetric relation; arrow: subject \u2192 object" +
+    (data.positioned ? " (labels and arrows around the selected node)" : ""), "muted");
   edgeLegend.appendChild(note);
   var typeBox = document.getElementById("kg-types");
   var quadColour = {};
