@@ -36,7 +36,7 @@ from kg import catalog, prefixes
 from kg.api import KnowledgeGraph
 from kg.errors import InputError, KgError
 from kg.results import Result, short, write
-from kg.store import QueryDataset, is_update
+from kg.store import QueryDataset, QueryTimeout, is_update
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -410,6 +410,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._error(exc.status, str(exc), as_json)
         except InputError as exc:
             self._error(400, str(exc), as_json)
+        except QueryTimeout as exc:  # the query's process was ended; the server goes on
+            self._error(503, str(exc), as_json)
         except KgError as exc:
             self._error(500, str(exc), as_json)
         except (BrokenPipeError, ConnectionResetError):
