@@ -37,7 +37,7 @@ from kg import catalog, prefixes
 from kg.api import KnowledgeGraph
 from kg.errors import InputError, KgError
 from kg.results import Result, short, write
-from kg.store import QueryDataset, is_update
+from kg.store import QueryDataset, QueryTimeout, is_update
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -411,6 +411,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._error(exc.status, str(exc), as_json)
         except InputError as exc:
             self._error(400, str(exc), as_json)
+        except QueryTimeout as exc:  # the query's process was ended; the server goes on
+            self._error(503, str(exc), as_json)
         except KgError as exc:
             self._error(500, str(exc), as_json)
         except (BrokenPipeError, ConnectionResetError):
@@ -498,8 +500,8 @@ def run(server: Server, say: Callable[[str], None]) -> None:
     """Serve until Ctrl-C or SIGTERM, then free the port; `say` reports to people.
 
     While serving, SIGTERM stops the server as Ctrl-C does (a clean stop, exit status 0); the
-    handler it had is put back afterwards. A SIGKILL leaves nothing behind: no child process,
-    no file.
+    handler it had is put back afterwards. A SIGKILL leaves no file behind (a query running in
+    its forked process at that moment runs on until it ends).
     """
     import signal
 

@@ -506,6 +506,12 @@ def with_values(text: str, bindings: Bindings) -> str:
 
 
 def _child(conn: Any, func: Callable[[], Result]) -> None:
+    import signal
+
+    # The parent ends this process with SIGTERM; a handler it had (`kg serve` turns SIGTERM
+    # into a clean stop) must not run here and print a traceback.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         conn.send(("ok", func()))
     except KgError as exc:
@@ -533,6 +539,7 @@ def run_with_timeout(func: Callable[[], Result], timeout: float | None) -> Resul
         if not parent.poll(timeout):
             raise QueryTimeout(f"query stopped after its --timeout of {timeout:g} s")
         status, payload = parent.recv()
+        proc.join(1)  # the child has answered and is exiting: let it end by itself
     finally:
         if proc.is_alive():
             proc.terminate()

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rdflib.namespace import RDF
 
 from bench.generate import articles_for, generate, parse_size
@@ -135,3 +136,27 @@ def test_the_violation_checks_still_catch_what_they_are_for(tmp_path: Path) -> N
     checks = {(v.check, v.focus) for v in validate_whole(from_dataset(ds))}
     assert ("evidence-length-violation", span.n3(ds.namespace_manager)) in checks
     assert "derived-edge-untraced-violation" in {c for c, _f in checks}
+
+
+def test_the_view_benchmark_says_not_measured_without_chromium(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without Chromium `make bench` reports the corpus view as "not measured: <why>"."""
+    import bench.views
+    from bench.run import view_lines
+
+    monkeypatch.setattr(bench.views, "CHROMIUM", tmp_path / "no-chromium")
+    why = bench.views.browser_missing()
+    assert why is not None and "no-chromium is missing" in why
+    common = {
+        "view_triples": "3k",
+        "view_nodes": 10,
+        "view_edges": 20,
+        "view_page_bytes": 1e6,
+        "view_project_s": 0.1,
+        "view_page_s": 0.1,
+        "view_open_ms": None,
+        "view_note": f"not measured: {why}",
+    }
+    [line] = view_lines(common)
+    assert line.endswith(f"In Chromium: not measured: {why}.")

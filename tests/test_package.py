@@ -33,6 +33,7 @@ def test_the_installed_wheel_builds_from_another_directory(tmp_path: Path) -> No
         "kg/draft/rules/templates.toml",
     ):
         assert needed in names
+    assert "kg/viz/layout.py" in names and "kg/viz/bench.py" not in names  # benchmarks: bench/
     site = tmp_path / "site"
     subprocess.run(
         [

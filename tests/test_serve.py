@@ -236,6 +236,40 @@ def test_protocol_errors_are_one_line(server: str) -> None:
     assert wrong_host[0] == 403  # no DNS rebinding onto the loopback server
 
 
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_a_query_over_the_timeout_is_answered_503_and_the_server_goes_on(out_dir: Path) -> None:
+    """pyoxigraph cannot be interrupted: the query's forked process is ended at the deadline."""
+    httpd = make_server(KnowledgeGraph.open(out_dir, timeout=0.5), 0)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        q = urllib.parse.urlencode({"query": SLOW})
+        status, ctype, body, _h = get(f"{base}/query?{q}")  # a cross product of four scans
+        assert status == 503 and ctype.startswith("text/plain")
+        assert body == "query stopped after its --timeout of 0.5 s\n"
+        status, ctype, body, _h = get(f"{base}/api/run", data=q.encode())
+        assert status == 503 and ctype.startswith("application/json")
+        assert json.loads(body) == {"error": "query stopped after its --timeout of 0.5 s"}
+        quick = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+        status, _c, body, _h = get(f"{base}/query?{quick}")  # the server goes on
+        assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] != "0"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(10)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_a_bad_serve_timeout_is_one_line(value: str) -> None:
+    result = CliRunner().invoke(app, ["serve", "--timeout", value, "--port", str(free_port())])
+    assert result.exit_code == 2
+    want = f"error: --timeout {float(value):g}: want a positive number of seconds\n"
+    assert result.stderr == want
+
+
 # --- the page's API and entity pages --------------------------------------------------------
 
 

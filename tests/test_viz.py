@@ -249,6 +249,45 @@ def test_html_is_byte_identical_for_the_same_graph(views: dict, dataset: Dataset
     assert render(again, "t") == render(views["all"], "t")
 
 
+def test_small_views_are_laid_out_by_the_browser(views: dict) -> None:
+    from kg.viz.html import page_data
+
+    for name, g in views.items():
+        data = page_data(g, name)
+        assert data["positioned"] is False and data["options"]["physics"]["enabled"] is True
+        assert not [n for n in data["nodes"] if "x" in n or "y" in n], name
+
+
+def test_a_large_view_comes_laid_out_the_same_every_time() -> None:
+    """Over LARGE nodes: positions computed in Python (rounded, seeded), physics off."""
+    from bench.views import synthetic
+    from kg.viz.html import page_data
+    from kg.viz.layout import LARGE
+
+    g = project(synthetic(800), "all")
+    lonely = ent("lonely-state")
+    g.add_node(lonely, label="Lonely", **{"class": "State", "group": "Actor", "iri": lonely})
+    assert g.number_of_nodes() > LARGE and g.degree(lonely) == 0
+    data = page_data(g, "t")
+    assert data["positioned"] is True and data["options"]["physics"] == {"enabled": False}
+    at = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    assert all(isinstance(c, int) for xy in at.values() for c in xy)
+    assert len(set(at.values())) == len(at)  # no two nodes on one spot
+    linked = [xy for n, xy in at.items() if n != lonely]
+    assert at[lonely][1] > max(y for _x, y in linked)  # isolated nodes under the graph
+    assert min(x for x, _y in linked) <= at[lonely][0] <= max(x for x, _y in linked)
+    again = project(synthetic(800), "all")
+    again.add_node(lonely, label="Lonely", **{"class": "State", "group": "Actor", "iri": lonely})
+    assert render(again, "t") == render(g, "t")
+    # The page carries the data compact: only what page.js cannot derive again.
+    from kg.viz.html import _json_for_script, compact
+
+    small = compact(data)
+    assert small["compact"] is True and len(small["nodes"]) == len(data["nodes"])
+    assert len(_json_for_script(small)) < 0.8 * len(_json_for_script(data))
+    assert _json_for_script(small) in render(g, "t")
+
+
 def test_html_escapes_every_label_quote_title_and_heading() -> None:
     g = project(open_graph(HOSTILE).dataset, "ego", focus=ent("img-state"), depth=2)
     page = render(g, 'Around <img src=x onerror=alert(1)> "</script>"')
@@ -331,7 +370,8 @@ def test_cli_bad_input_is_one_line_and_exit_2(
 
 
 def test_the_command_line_imports_no_graph_library_until_a_view_is_drawn() -> None:
-    code = "import sys, kg.cli; print(sorted(m for m in ('networkx', 'pyvis') if m in sys.modules))"
+    libraries = "('networkx', 'pyvis', 'igraph')"
+    code = f"import sys, kg.cli; print(sorted(m for m in {libraries} if m in sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )

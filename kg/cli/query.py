@@ -458,6 +458,9 @@ def push(
     say(f"pushed {len(report.replaced)} graph(s), {total} triples{removed} to {endpoint}")
 
 
+SERVE_TIMEOUT = 60.0  # seconds a query may run on `kg serve`
+
+
 @errors
 def serve(
     data: DataOption = None,
@@ -466,15 +469,22 @@ def serve(
         str, typer.Option("--port", help="Port on 127.0.0.1 (1-65535).", metavar="PORT")
     ] = "7878",
     verbose: Annotated[bool, typer.Option("--verbose", help="Log every request.")] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", help="Stop a query after this many seconds; it is answered with 503."
+        ),
+    ] = SERVE_TIMEOUT,
 ) -> None:
     """Serve the workbench page and a read-only SPARQL endpoint on 127.0.0.1; Ctrl-C stops.
 
     http://127.0.0.1:PORT/ is the query page (the catalog with forms, an editor that knows the
     project's prefixes, entity pages); /query is the SPARQL 1.1 Protocol endpoint for other
-    tools. Nothing runs in another process and nothing is written, unless --store is given.
+    tools. Each query runs in a forked process, ended after --timeout seconds (the engine
+    cannot be interrupted inside a query); nothing is written, unless --store is given.
     """
     from kg.serve import make_server, parse_port, run
 
     number = parse_port(port)  # before loading anything
-    graph = _open(data, ENGINES.default, store, None, None)
+    graph = _open(data, ENGINES.default, store, None, timeout)
     run(make_server(graph, number, verbose), say)
