@@ -217,25 +217,25 @@ def test_cache_info_and_clear_cover_answers(data: Path, cache_dir: Path) -> None
 
 
 def test_the_names_a_hit_spells_agree_with_the_loader() -> None:
-    from kg.cli import query
+    from kg import answers
     from kg.store import NQUADS
 
-    assert query._DUMP == NQUADS and query._DEFAULT_DATA == kg.api.DEFAULT_DATA
+    assert answers.DUMP == NQUADS and answers.DEFAULT_DATA == kg.api.DEFAULT_DATA
 
 
 _PROBE = """
 import sys
-from kg.cli import main
+from kg.answers import main
 try:
     main()
 except SystemExit:
     pass
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("rdflib", "pyoxigraph"))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("rdflib", "pyoxigraph", "typer"))
 print("heavy:", heavy, file=sys.stderr)
 """
 
 
-def test_a_hit_loads_no_rdf_library(data: Path, tmp_path: Path) -> None:
+def test_a_hit_loads_no_rdf_library_nor_the_cli_framework(data: Path, tmp_path: Path) -> None:
     env = {**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")}
     age = time.time() - (data / "scs-kg.nq").stat().st_ctime
     time.sleep(max(0.0, kg.cache.SETTLE_SECONDS + 0.1 - age))
@@ -243,7 +243,7 @@ def test_a_hit_loads_no_rdf_library(data: Path, tmp_path: Path) -> None:
     miss = subprocess.run(
         [sys.executable, "-c", _PROBE, *args], env=env, capture_output=True, check=True
     )
-    assert b"heavy: ['pyoxigraph'" in miss.stderr  # the miss ran the query
+    assert b"heavy: ['pyoxigraph'" in miss.stderr  # the miss ran the query, on kg.cli
     hit = subprocess.run(
         [sys.executable, "-c", _PROBE, *args], env=env, capture_output=True, check=True
     )
@@ -251,3 +251,40 @@ def test_a_hit_loads_no_rdf_library(data: Path, tmp_path: Path) -> None:
     assert hit.stderr.decode().strip() == "heavy: []"
     cache = open_cache(tmp_path / "cache", create=False)
     assert cache is not None and len(cache.files(["query"])) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "quick"),
+    [
+        (["-d", "DATA", "-f", "csv", "-p", "actor=dong-jun"], True),
+        (["--param=actor=dong-jun", "--data=DATA", "--format", "csv"], True),
+        (["--format=csv", "--data", "DATA", "-p", "actor=x", "-p", "actor=dong-jun"], True),
+        (["-d", "DATA", "-fcsv", "-p", "actor=dong-jun"], False),  # joined: left to click
+        (["-d", "DATA", "-f", "csv", "-p", "actor=dong-jun", "--timeout", "5"], False),
+        (["-d", "DATA", "-f", "csv", "-p", "actor=dong-jun", "--help"], False),
+        (["-d", "DATA", "-f", "csv", "-p", "actor=dong-jun", "extra"], False),
+        (["-d", "DATA", "-f", "tsv", "-p", "actor=dong-jun"], False),  # another format: a miss
+        (["-d", "DATA", "-f", "csv"], False),  # another parameter value: a miss
+        (["-d", "DATA", "-f", "csv", "-p", "actor=dong-jun", "-e", "rdflib"], False),
+    ],
+)
+def test_the_quick_path_answers_only_what_the_cli_would_read_the_same(
+    args: list[str],
+    quick: bool,
+    data: Path,
+    cache_dir: Path,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kg.answers import answered
+
+    full = ["query", "cq3-events-of-actor", "-d", str(data), "-f", "csv", "-p", "actor=dong-jun"]
+    stored = run(*full)[1]
+    given = ["query", "cq3-events-of-actor", *(str(data) if a == "DATA" else a for a in args)]
+    given = [f"--data={data}" if a == "--data=DATA" else a for a in given]
+    capsysbinary.readouterr()
+    assert answered(given) is quick
+    assert capsysbinary.readouterr().out == (stored if quick else b"")
+    if quick:  # the full command line reads them as the same query: the same key, a hit
+        opens = Opens(monkeypatch)
+        assert run(*given)[1] == stored and opens.count == 0

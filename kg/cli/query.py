@@ -13,7 +13,6 @@ from kg.errors import InputError
 
 if TYPE_CHECKING:
     from kg.api import KnowledgeGraph
-    from kg.cache import AnswerSlot
 
 DataOption = Annotated[
     Path | None,
@@ -80,9 +79,9 @@ def register(app: typer.Typer) -> None:
 
 def _width(wide: bool) -> int | None:
     """The terminal width a table fits in: $COLUMNS, the terminal's, else 100; None if --wide."""
-    import shutil
+    from kg.answers import table_width
 
-    return None if wide else shutil.get_terminal_size((100, 24)).columns
+    return table_width(wide)
 
 
 def _open(
@@ -113,72 +112,6 @@ def _open(
 def _emit(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
-
-
-# kg.api.DEFAULT_DATA and kg.store.NQUADS, spelled here so that a cache hit imports no RDF
-# library (a test checks that they agree)
-_DEFAULT_DATA = Path("out")
-_DUMP = "scs-kg.nq"
-
-
-def _answer_slot(
-    data: Path | None, engine: str, store: Path | None, *parts: str
-) -> AnswerSlot | None:
-    """Where the answer of this command is cached, or None (no build file to key it by).
-
-    Without a build file (the graph is built in memory, or the run reports a missing file)
-    nothing is cached; a remote endpoint is never cached (its data changes unseen).
-    """
-    from kg.cache import answer_slot
-
-    path = data if data is not None else _DEFAULT_DATA
-    file = path / _DUMP if path.is_dir() else path
-    if not file.is_file():
-        return None
-    where = "in memory" if store is None else f"store {store.resolve()}"
-    return answer_slot(file, engine, where, *parts)
-
-
-def _cached(slot: AnswerSlot | None) -> bool:
-    """Write the stored answer of a slot, if there is one; return whether it was written."""
-    body = slot.read() if slot is not None else None
-    if body is None:
-        return False
-    sys.stdout.flush()
-    buffer = getattr(sys.stdout, "buffer", None)
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
-    if buffer is not None and encoding in ("utf-8", "utf8"):
-        buffer.write(body)  # the very bytes the run that stored it wrote
-        buffer.flush()
-    else:
-        _emit(body.decode("utf-8"))
-    return True
-
-
-def _catalog_text(name: str) -> str | None:
-    """The text of a catalog query by file name (as `catalog.get` finds it), else None."""
-    import re
-
-    from kg import resources
-
-    stem = name[:-3] if name.endswith(".rq") else name
-    if not re.fullmatch(r"[^/\\]+", stem) or stem in (".", ".."):
-        return None
-    try:
-        return (resources.queries_dir() / f"{stem}.rq").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _param_parts(pairs: list[str]) -> list[str] | None:
-    """The `-p name=value` pairs as `catalog.parse_assignments` reads them, sorted; None if bad."""
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            return None  # the run reports it
-        values[key.strip()] = value
-    return [f"{k}={v}" for k, v in sorted(values.items())]
 
 
 @errors
@@ -371,6 +304,7 @@ def query(
     `kg query NAME --help` shows the query's description and parameters. A repeated query over
     an unchanged build is answered from the cache (`kg cache`), without loading the graph.
     """
+    from kg.answers import catalog_slot, write_stored
     from kg.sandbox import check_timeout
 
     if name is None:
@@ -381,11 +315,8 @@ def query(
     slot = None
     if not show_help and not endpoint:
         check_timeout(timeout)
-        text, params = _catalog_text(name), _param_parts(param or [])
-        width = _width(wide) if fmt == "table" else None
-        if text is not None and params is not None:
-            slot = _answer_slot(data, engine, store, "query", name, text, fmt, f"{width}", *params)
-        if _cached(slot):
+        slot = catalog_slot(name, param or [], fmt, wide, data, engine, store)
+        if write_stored(slot):
             return
     from kg import catalog
     from kg.results import write
@@ -438,14 +369,16 @@ def sparql(
         text = sys.stdin.read()
     slot = None
     if not (endpoint or allow_update or allow_service):
+        from kg.answers import slot as answer_slot
+        from kg.answers import write_stored
         from kg.sandbox import check_timeout
 
         check_timeout(timeout)
         given = _file_text(file) if file is not None else text
         width = _width(wide) if fmt == "table" else None
         if given is not None:
-            slot = _answer_slot(data, engine, store, "sparql", given, fmt, f"{width}")
-        if _cached(slot):
+            slot = answer_slot(data, engine, store, "sparql", given, fmt, f"{width}")
+        if write_stored(slot):
             return
     from kg.results import write
     from kg.sources import read_utf8
