@@ -56,13 +56,17 @@ def catalog_slot(
     data: Path | None,
     engine: str,
     store: Path | None,
-) -> AnswerSlot | None:
-    """The slot of `kg query NAME` with these options (None if the query or a pair is bad)."""
+) -> tuple[AnswerSlot | None, str | None]:
+    """The slot of `kg query NAME` with these options and the query text it is keyed by.
+
+    (None, None) if the query or a `-p` pair is bad: the full run reports it. A run keeps its
+    answer only if it ran that very text (the file could change in between).
+    """
     text, pairs = _catalog_text(name), _param_parts(params)
     if text is None or pairs is None:
-        return None  # the full run reports it
+        return None, None
     width = table_width(wide) if fmt == "table" else None
-    return slot(data, engine, store, "query", name, text, fmt, f"{width}", *pairs)
+    return slot(data, engine, store, "query", name, text, fmt, f"{width}", *pairs), text
 
 
 def write_stored(found: AnswerSlot | None) -> bool:
@@ -171,7 +175,7 @@ def answered(args: list[str]) -> bool:
     data, store = options["data"], options["store"]
     params = options["params"]
     assert isinstance(params, list)
-    found = catalog_slot(
+    found, _text = catalog_slot(
         str(options["name"]),
         params,
         str(options["fmt"]),

@@ -312,10 +312,10 @@ def query(
             _emit(ctx.get_help() + "\n")
             return
         raise InputError("which query? give its name (see `kg queries`)")
-    slot = None
+    slot = keyed = None
     if not show_help and not endpoint:
         check_timeout(timeout)
-        slot = catalog_slot(name, param or [], fmt, wide, data, engine, store)
+        slot, keyed = catalog_slot(name, param or [], fmt, wide, data, engine, store)
         if write_stored(slot):
             return
     from kg import catalog
@@ -330,7 +330,7 @@ def query(
     result = graph.query(query_def.name, values)
     answer = write(result, fmt, width=_width(wide))
     _emit(answer)
-    if slot is not None:
+    if slot is not None and query_def.text == keyed:  # the text the key holds ran
         slot.store(answer)
 
 
@@ -367,7 +367,7 @@ def sparql(
         if sys.stdin.isatty():
             raise InputError("no query: give it as an argument, with --file, or on stdin")
         text = sys.stdin.read()
-    slot = None
+    slot = given = None
     if not (endpoint or allow_update or allow_service):
         from kg.answers import slot as answer_slot
         from kg.answers import write_stored
@@ -395,7 +395,7 @@ def sparql(
         return
     answer = write(result, fmt, width=_width(wide))
     _emit(answer)
-    if slot is not None:
+    if slot is not None and text == given:  # the text the key holds ran
         slot.store(answer)
 
 
