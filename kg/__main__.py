@@ -1,5 +1,5 @@
 """Allow `python -m kg`."""
 
-from kg.cli import main
+from kg.answers import main
 
 main()

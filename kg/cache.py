@@ -1,4 +1,4 @@
-"""The cache: compiled sources, direct edges and validation verdicts, each entry verified on read.
+"""The cache: compiled sources, direct edges, validation verdicts and query answers, each verified.
 
 An entry is one file `FOLDER/KIND/KEY.SUFFIX`: a header line with the SHA-256 of the kind, the
 key and the body, then the body. Every read checks that digest, so an entry that was cut,
@@ -6,11 +6,16 @@ emptied, edited or moved to another key is never used: it is discarded with a on
 and its content computed again. The folder is marked with a `CACHEDIR.TAG` (the Cache Directory
 Tagging convention, which backup tools honour); the project writes, prunes and clears only a
 folder it marked, and there only the files named as it names them.
+
+Query answers (kind `query`) are the bytes `kg query` and `kg sparql` wrote, keyed by the data
+file's state (see `file_state`), the code that wrote them (`code_identity`) and everything the
+command was given: a repeated query over an unchanged build is answered without loading it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -23,7 +28,7 @@ from typing import Any
 
 from kg.errors import InputError
 
-KINDS = ("build", "derive", "validate", "shacl")
+KINDS = ("build", "derive", "validate", "shacl", "query")
 TAG_FILE = "CACHEDIR.TAG"
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -31,7 +36,7 @@ TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _HEADER = b"# scs-kg cache 1 sha256="
-_NAME = re.compile(r"[0-9a-f]{64}(\.\d+\.tmp|\.nt|\.json)")
+_NAME = re.compile(r"[0-9a-f]{64}(\.\d+\.tmp|\.nt|\.json|\.out)")
 
 
 class CacheError(InputError):
@@ -194,16 +199,16 @@ class Cache:
     folder: Path
 
     def entry(self, kind: str, key: str, suffix: str) -> Entry:
-        """Return the entry of a kind (`build`, `derive`, `validate`, `shacl`) and key."""
+        """Return the entry of a kind (`build`, `derive`, `validate`, `shacl`, `query`) and key."""
         assert kind in KINDS and re.fullmatch(r"[0-9a-f]{64}", key), (kind, key)
         return Entry(self, kind, key, suffix)
 
-    def files(self) -> list[Path]:
-        """Return the files the project wrote in this folder (nothing else)."""
+    def files(self, kinds: Iterable[str] = KINDS) -> list[Path]:
+        """Return the files the project wrote in this folder (nothing else), of these kinds."""
         if not is_ours(self.folder):
             return []
         found: list[Path] = []
-        for kind in KINDS:
+        for kind in kinds:
             sub = self.folder / kind
             if sub.is_dir() and not sub.is_symlink():
                 found.extend(
@@ -213,15 +218,16 @@ class Cache:
                 )
         return sorted(found)
 
-    def prune(self, days: float | None = None) -> tuple[int, int]:
-        """Remove the entries not used for `days` days (None: all); return (files, bytes).
+    def prune(self, days: float | None = None, kinds: Iterable[str] = KINDS) -> tuple[int, int]:
+        """Remove the entries (of `kinds`) not used for `days` days (None: all); return (files,
+        bytes).
 
         Every build and validation marks the entries it uses, so those of sources edited or
         removed since are the ones that age. Each removal is one atomic unlink.
         """
         limit = None if days is None else time.time() - days * 86400
         count = size = 0
-        for path in self.files():
+        for path in self.files(kinds):
             try:
                 stat = path.stat()
                 if limit is not None and stat.st_mtime >= limit:
@@ -250,3 +256,105 @@ def json_shaped(validate: Callable[[Any], bool]) -> Callable[[bytes], bool]:
 def all_of(items: Iterable[Any], test: Callable[[Any], bool]) -> bool:
     """Whether `items` is a list and `test` holds for each item (for JSON shape checks)."""
     return isinstance(items, list) and all(test(item) for item in items)
+
+
+# --- query answers ---------------------------------------------------------------------
+
+QUERY_VERSION = "1"
+SETTLE_SECONDS = 2.5
+"""How long a data file must have been left alone before answers over it are stored.
+
+A file's modification and change times have a granularity (a clock tick; 2 s on FAT): a file
+written again within the same tick can keep its state, so answers computed from it are stored
+only when its last change lies further back than that, and any later change shows.
+"""
+MAX_ANSWER_BYTES = 256 * 2**20  # a larger answer is written out but not kept
+
+
+def file_state(path: Path) -> str:
+    """Identify a file's content by its state: device, inode, size, modification and change time.
+
+    A change to the file, its replacement (a new build swaps in new files) or a restored
+    modification time all change the change time (ctime), which no user can set; so two equal
+    states mean the same content, as for git's index.
+    """
+    return _state(path.stat())
+
+
+def _state(st: os.stat_result) -> str:
+    return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
+
+
+def _library_state(name: str) -> str:
+    """The installed files of a library (name, size, mtime), found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.origin:
+        return f"{name}: not installed"
+    folder = Path(spec.origin).parent
+    lines = [name, str(folder)]
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            st = path.stat()
+            lines.append(f"{path.name} {st.st_size} {st.st_mtime_ns}")
+    return "\n".join(lines)
+
+
+@functools.cache
+def code_identity() -> str:
+    """Identify the code an answer depends on: kg's own modules, pyoxigraph, rdflib, Python."""
+    here = Path(__file__).resolve().parent
+    parts: list[str | bytes] = [f"scs-kg query {QUERY_VERSION}", sys.version]
+    for path in sorted(here.rglob("*.py")):
+        parts += [path.relative_to(here).as_posix(), path.read_bytes()]
+    parts += [_library_state("pyoxigraph"), _library_state("rdflib")]
+    return key_of(*parts)
+
+
+@dataclass(frozen=True)
+class AnswerSlot:
+    """Where the answer of one command over one data file is kept (see `answer_slot`)."""
+
+    data: Path
+    state: str
+    settled: bool
+    key: str
+
+    def read(self) -> bytes | None:
+        """Return the stored answer if there is an intact one (a damaged one is discarded)."""
+        cache = open_cache(create=False)
+        if cache is None or not is_ours(cache.folder):
+            return None
+        return cache.entry("query", self.key, ".out").read()
+
+    def store(self, answer: str) -> None:
+        """Keep the answer, unless the data file changed since the lookup or had just changed."""
+        try:
+            body = answer.encode("utf-8")
+            unchanged = file_state(self.data) == self.state
+        except (UnicodeEncodeError, OSError):
+            return
+        if not (self.settled and unchanged) or len(body) > MAX_ANSWER_BYTES:
+            return
+        cache = open_cache()
+        if cache is not None:
+            cache.entry("query", self.key, ".out").write(body)
+
+
+def answer_slot(data: Path, *parts: str) -> AnswerSlot | None:
+    """Return the slot of an answer over the data file and the command's `parts`, or None.
+
+    None when the cache is off or the file cannot be read. The key holds the file's state, the
+    code's identity and the parts (engine, query text, bound values, format ...).
+    """
+    if folder_setting() is None:
+        return None
+    try:
+        st = data.stat()
+    except OSError:
+        return None
+    state = _state(st)
+    settled = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > SETTLE_SECONDS * 1e9
+    key = key_of("query", code_identity(), str(data.resolve()), state, *parts)
+    return AnswerSlot(data, state, settled, key)

@@ -29,10 +29,9 @@ from rdflib import Dataset, URIRef
 from kg.build import Built, Part, build
 from kg.errors import InputError
 from kg.namespaces import DERIVED_GRAPH, FACT, GRAPH, PREFIXES
-from kg.outfolder import DUMP_FILE
+from kg.outfolder import DEFAULT_DATA, DUMP_FILE
 from kg.prefixes import new_dataset
 
-DEFAULT_DATA = Path("out")  # where `kg build` writes, and where the commands look first
 # The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name, the
 # format's name in messages).
 RDF_FILES = {

@@ -27,6 +27,7 @@ from pathlib import Path
 from kg.errors import InputError
 
 MARKER = ".scs-kg-output.json"
+DEFAULT_DATA = Path("out")  # where `kg build` writes, and where the commands look first
 DUMP_FILE = (
     "scs-kg.nq"  # the build's N-Quads dump: what `--data FOLDER`, `kg diff` and the API read
 )

@@ -9,6 +9,7 @@ import typer
 
 from kg.cli.common import SourcesOption, errors, say
 from kg.errors import ValidationError
+from kg.outfolder import DEFAULT_DATA
 
 if TYPE_CHECKING:
     from kg.build import Built
@@ -36,7 +37,7 @@ def build_checked(sources: Path | None, keep: str) -> Built:
 
 @errors
 def build(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("out"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEFAULT_DATA,
     sources: SourcesOption = None,
 ) -> None:
     """Build, validate and export the graph; the output folder is replaced only on success.

@@ -1,4 +1,4 @@
-"""`kg cache`: see and prune the build's cache folder (`KG_CACHE_DIR`)."""
+"""`kg cache`: see and prune the cache folder (`KG_CACHE_DIR`): builds' parts, query answers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from kg.errors import InputError
 if TYPE_CHECKING:
     from kg.cache import Cache
 
-app = typer.Typer(help="The build's cache of compiled sources and validation verdicts.")
+app = typer.Typer(
+    help="The cache of compiled sources, validation verdicts and query answers (KG_CACHE_DIR)."
+)
 
 DEFAULT_DAYS = 30.0
 
@@ -36,11 +38,37 @@ def _cache() -> Cache:
 @app.command("info")
 @errors
 def info() -> None:
-    """Print the cache folder, its number of entries and their size."""
+    """Print the cache folder, its number of entries and their size, in all and by kind."""
     cache = _cache()
     files = cache.files()
     size = sum(p.stat().st_size for p in files)
-    typer.echo(f"{cache.folder}: {len(files)} entries, {size / 1e6:.1f} MB")
+    kinds: dict[str, list[int]] = {}
+    for path in files:
+        count_size = kinds.setdefault(path.parent.name, [0, 0])
+        count_size[0] += 1
+        count_size[1] += path.stat().st_size
+    each = ", ".join(f"{kind} {n} ({b / 1e6:.1f} MB)" for kind, (n, b) in sorted(kinds.items()))
+    typer.echo(
+        f"{cache.folder}: {len(files)} entries, {size / 1e6:.1f} MB" + (f": {each}" if each else "")
+    )
+
+
+KindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kind", help="Only entries of this kind: build, derive, validate, shacl, query."
+    ),
+]
+
+
+def _kinds(kind: str | None) -> tuple[str, ...]:
+    from kg.cache import KINDS
+
+    if kind is None:
+        return KINDS
+    if kind not in KINDS:
+        raise InputError(f"--kind {kind}: want one of {', '.join(KINDS)}")
+    return (kind,)
 
 
 @app.command("prune")
@@ -49,10 +77,11 @@ def prune(
     days: Annotated[
         float, typer.Option("--days", min=0, help="Remove entries not used for this many days.")
     ] = DEFAULT_DAYS,
+    kind: KindOption = None,
 ) -> None:
-    """Remove the entries no build has used for `--days` days (edited or removed sources)."""
+    """Remove the entries no command has used for `--days` days (edited sources, old builds)."""
     cache = _cache()
-    count, size = cache.prune(days)
+    count, size = cache.prune(days, _kinds(kind))
     say(
         f"removed {count} entries ({size / 1e6:.1f} MB) unused for {days:g} days "
         f"from {cache.folder}"
@@ -61,8 +90,8 @@ def prune(
 
 @app.command("clear")
 @errors
-def clear() -> None:
+def clear(kind: KindOption = None) -> None:
     """Remove every entry of the cache (the next build compiles and validates everything)."""
     cache = _cache()
-    count, size = cache.prune()
+    count, size = cache.prune(None, _kinds(kind))
     say(f"removed {count} entries ({size / 1e6:.1f} MB) from {cache.folder}")

@@ -87,9 +87,9 @@ def register(app: typer.Typer) -> None:
 
 def _width(wide: bool) -> int | None:
     """The terminal width a table fits in: $COLUMNS, the terminal's, else 100; None if --wide."""
-    import shutil
+    from kg.answers import table_width
 
-    return None if wide else shutil.get_terminal_size((100, 24)).columns
+    return table_width(wide)
 
 
 def _open(
@@ -307,16 +307,26 @@ def query(
 ) -> None:
     """Run a catalog query by name, with parameters (`-p actor=dong-jun`, `-p actor="Dong Jun"`).
 
-    `kg query NAME --help` shows the query's description and parameters.
+    `kg query NAME --help` shows the query's description and parameters. A repeated query over
+    an unchanged build is answered from the cache (`kg cache`), without loading the graph.
     """
-    from kg import catalog
-    from kg.results import write
+    from kg.answers import catalog_slot, write_stored
+    from kg.sandbox import check_timeout
 
     if name is None:
         if show_help:
             _emit(ctx.get_help() + "\n")
             return
         raise InputError("which query? give its name (see `kg queries`)")
+    slot = keyed = None
+    if not show_help and not endpoint:
+        check_timeout(timeout)
+        slot, keyed = catalog_slot(name, param or [], fmt, wide, data, engine, store)
+        if write_stored(slot):
+            return
+    from kg import catalog
+    from kg.results import write
+
     query_def = catalog.get(name)  # fail fast on an unknown name, before loading anything
     if show_help:
         _emit(query_help(query_def))
@@ -324,7 +334,10 @@ def query(
     values = catalog.parse_assignments(param or [])
     graph = _open(data, engine, store, endpoint, timeout)
     result = graph.query(query_def.name, values)
-    _emit(write(result, fmt, width=_width(wide)))
+    answer = write(result, fmt, width=_width(wide))
+    _emit(answer)
+    if slot is not None and query_def.text == keyed:  # the text the key holds ran
+        slot.store(answer)
 
 
 @errors
@@ -353,17 +366,32 @@ def sparql(
     """Run ad-hoc SPARQL from an argument, a file or standard input.
 
     The project's prefixes (kg ent fact src nif prov time rdfs rdf owl skos dct xsd ...) need
-    no PREFIX line; a query's own declarations win.
+    no PREFIX line; a query's own declarations win. A repeated query over an unchanged build
+    is answered from the cache (not with --allow-update, --allow-service or --endpoint).
     """
+    if file is None and (text is None or text == "-"):
+        if sys.stdin.isatty():
+            raise InputError("no query: give it as an argument, with --file, or on stdin")
+        text = sys.stdin.read()
+    slot = given = None
+    if not (endpoint or allow_update or allow_service):
+        from kg.answers import slot as answer_slot
+        from kg.answers import write_stored
+        from kg.sandbox import check_timeout
+
+        check_timeout(timeout)
+        given = _file_text(file) if file is not None else text
+        width = _width(wide) if fmt == "table" else None
+        if given is not None:
+            slot = answer_slot(data, engine, store, "sparql", given, fmt, f"{width}")
+        if write_stored(slot):
+            return
     from kg.results import write
     from kg.sources import read_utf8
 
     if file is not None:
         _data, text = read_utf8(file, "no such file")
-    elif text is None or text == "-":
-        if sys.stdin.isatty():
-            raise InputError("no query: give it as an argument, with --file, or on stdin")
-        text = sys.stdin.read()
+    assert text is not None
     if not text.strip():
         raise InputError("empty query")
     graph = _open(data, engine, store, endpoint, timeout, allow_service)
@@ -371,7 +399,18 @@ def sparql(
     if result is None:
         say(f"update done at {endpoint}" if endpoint else graph.engine.update_note())
         return
-    _emit(write(result, fmt, width=_width(wide)))
+    answer = write(result, fmt, width=_width(wide))
+    _emit(answer)
+    if slot is not None and text == given:  # the text the key holds ran
+        slot.store(answer)
+
+
+def _file_text(file: Path) -> str | None:
+    """A query file's text as `read_utf8` reads it (None if unreadable: the run says why)."""
+    try:
+        return file.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 @errors

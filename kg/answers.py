@@ -1,0 +1,193 @@
+"""Stored answers of `kg query` and `kg sparql`, and the command line's quick path to them.
+
+A repeated query over an unchanged build is answered with the bytes its first run wrote (kept
+in the cache, kind `query`, see `kg.cache.answer_slot`). `main`, the `kg` command, looks such
+an answer up before anything heavy is imported: for `kg query NAME` with only the options it
+reads the same way as the full command line (`--data`, `--format`, `--engine`, `--param`,
+`--store`, `--wide`) it writes the stored answer and ends; anything else, and every miss, goes
+to the full command line (`kg.cli`), which computes the same key. This module imports neither
+the command-line framework nor an RDF library.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.cache import AnswerSlot
+
+from kg.outfolder import DEFAULT_DATA, DUMP_FILE  # a light module: a hit imports no RDF library
+
+
+def table_width(wide: bool) -> int | None:
+    """The terminal width a table fits in: $COLUMNS, the terminal's, else 100; None if wide."""
+    import shutil
+
+    return None if wide else shutil.get_terminal_size((100, 24)).columns
+
+
+def slot(data: Path | None, engine: str, store: Path | None, *parts: str) -> AnswerSlot | None:
+    """Where the answer of a command over a build file is kept, or None (no build file).
+
+    Without a build file (the graph is built in memory, or the run reports a missing file)
+    nothing is kept.
+    """
+    from kg.cache import answer_slot
+
+    path = data if data is not None else DEFAULT_DATA
+    file = path / DUMP_FILE if path.is_dir() else path
+    if not file.is_file():
+        return None
+    where = "in memory" if store is None else f"store {store.resolve()}"
+    return answer_slot(file, engine, where, *parts)
+
+
+def catalog_slot(
+    name: str,
+    params: list[str],
+    fmt: str,
+    wide: bool,
+    data: Path | None,
+    engine: str,
+    store: Path | None,
+) -> tuple[AnswerSlot | None, str | None]:
+    """The slot of `kg query NAME` with these options and the query text it is keyed by.
+
+    (None, None) if the query or a `-p` pair is bad: the full run reports it. A run keeps its
+    answer only if it ran that very text (the file could change in between).
+    """
+    text, pairs = _catalog_text(name), _param_parts(params)
+    if text is None or pairs is None:
+        return None, None
+    width = table_width(wide) if fmt == "table" else None
+    return slot(data, engine, store, "query", name, text, fmt, f"{width}", *pairs), text
+
+
+def write_stored(found: AnswerSlot | None) -> bool:
+    """Write the stored answer of a slot, if there is an intact one; return whether it did."""
+    body = found.read() if found is not None else None
+    if body is None:
+        return False
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
+    if buffer is not None and encoding in ("utf-8", "utf8"):
+        buffer.write(body)  # the very bytes the run that stored it wrote
+        buffer.flush()
+    else:
+        sys.stdout.write(body.decode("utf-8"))
+        sys.stdout.flush()
+    return True
+
+
+def _catalog_text(name: str) -> str | None:
+    """The text of a catalog query by file name (as `catalog.get` finds it), else None."""
+    from kg import resources
+
+    stem = name[:-3] if name.endswith(".rq") else name
+    if not re.fullmatch(r"[^/\\]+", stem) or stem in (".", ".."):
+        return None
+    try:
+        return (resources.queries_dir() / f"{stem}.rq").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _param_parts(pairs: list[str]) -> list[str] | None:
+    """The `-p name=value` pairs as `catalog.parse_assignments` reads them, sorted; None if bad."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            return None
+        values[key.strip()] = value
+    return [f"{k}={v}" for k, v in sorted(values.items())]
+
+
+# The options of `kg query` the quick path reads (each takes a value), by their destination.
+_VALUED = {
+    "--data": "data",
+    "-d": "data",
+    "--format": "fmt",
+    "-f": "fmt",
+    "--engine": "engine",
+    "-e": "engine",
+    "--param": "param",
+    "-p": "param",
+    "--store": "store",
+}
+
+
+def quick_options(args: list[str]) -> dict[str, str | list[str] | bool | None] | None:
+    """Read `query NAME [OPTION VALUE | --OPTION=VALUE | --wide]...` as `kg query` reads it.
+
+    None for anything else (another command, `--help`, `--timeout`, `--endpoint`, options
+    joined to their value as `-fcsv`, a value that starts with `-` or is empty): the full
+    command line then reads the arguments.
+    """
+    if len(args) < 2 or args[0] != "query" or args[1].startswith("-") or not args[1]:
+        return None
+    found: dict[str, str | list[str] | bool | None] = {
+        "name": args[1],
+        "data": None,
+        "fmt": "table",
+        "engine": "oxigraph",
+        "store": None,
+        "wide": False,
+    }
+    params: list[str] = []
+    i = 2
+    while i < len(args):
+        arg = args[i]
+        if arg == "--wide":
+            found["wide"] = True
+            i += 1
+            continue
+        key, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if key not in _VALUED:
+            return None
+        if not eq:
+            if i + 1 >= len(args):
+                return None
+            value = args[i + 1]
+        i += 1 if eq else 2
+        if not value or value.startswith("-"):
+            return None
+        if _VALUED[key] == "param":
+            params.append(value)
+        else:
+            found[_VALUED[key]] = value
+    found["params"] = params
+    return found
+
+
+def answered(args: list[str]) -> bool:
+    """Write the stored answer of a repeated `kg query` given these arguments, if there is one."""
+    options = quick_options(args)
+    if options is None:
+        return False
+    data, store = options["data"], options["store"]
+    params = options["params"]
+    assert isinstance(params, list)
+    found, _text = catalog_slot(
+        str(options["name"]),
+        params,
+        str(options["fmt"]),
+        bool(options["wide"]),
+        Path(data) if isinstance(data, str) else None,
+        str(options["engine"]),
+        Path(store) if isinstance(store, str) else None,
+    )
+    return write_stored(found)
+
+
+def main() -> None:
+    """Run `kg`: a repeated `kg query` from the cache at once, anything else on `kg.cli`."""
+    if answered(sys.argv[1:]):
+        return
+    from kg.cli import main as full
+
+    full()
