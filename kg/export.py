@@ -3,10 +3,9 @@
 Output is byte-identical for the same input, and written atomically: the files go to a
 temporary folder beside the target, which replaces the target only when all are written.
 
-The data comes from an rdflib `Dataset` or from a `pyoxigraph.Store` holding the same quads;
-both give the same bytes. It is sorted once, as canonical N-Triples lines graph by graph, and
-written by pyoxigraph; only the small entity registry and the VoID description go through
-rdflib's Turtle writer.
+The data comes from a `Built` (kg.build), read from its parts. It is sorted once, as canonical
+N-Triples lines graph by graph, and written by pyoxigraph; only the small entity registry and
+the VoID description go through rdflib's Turtle writer.
 """
 
 from __future__ import annotations
@@ -17,9 +16,9 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg import __version__, jsonld, resources
@@ -37,9 +36,6 @@ from kg.namespaces import (
 )
 from kg.outfolder import replace_folder
 from kg.terms import cached_to_ox, from_ox, to_ox
-
-if TYPE_CHECKING:
-    import pyoxigraph
 
 NAME = "scs-kg"
 DATASET_IRI = URIRef(BASE + "dataset")
@@ -59,11 +55,6 @@ SERIALIZATIONS: list[tuple[str, str, bool]] = [
 CONTEXT_FILE = "context.jsonld"
 
 
-def context(ds: Dataset | Graph | None = None) -> dict[str, object]:
-    """Return the JSON-LD context: the project's prefixes, nothing fetched."""
-    return {"@context": prefixes(ds) if ds is not None else dict(sorted(PREFIXES.items()))}
-
-
 _OX_FORMATS = {
     "trig": "TRIG",
     "nquads": "N_QUADS",
@@ -73,7 +64,6 @@ _OX_FORMATS = {
 }
 
 
-_XSD_INTEGER = f"^^<{XSD.integer}> .".encode()
 _RDF_TYPE = f" <{RDF.type}> ".encode()
 
 
@@ -96,97 +86,6 @@ def _ntriples(triples: Iterable[Any]) -> list[bytes]:
 def graph_key(graph_name: Any) -> str:
     """Return the sort key of a graph name: its N-Quads form, "DEFAULT" for the default graph."""
     return str(graph_name)
-
-
-def store_graphs(store: pyoxigraph.Store) -> dict[str, list[bytes]]:
-    """Return each graph of a pyoxigraph store as N-Triples lines (unsorted), by graph key."""
-    import pyoxigraph as ox
-
-    graphs = {}
-    for name in [ox.DefaultGraph(), *store.named_graphs()]:
-        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        lines = _lines(data or b"")
-        if lines:
-            graphs[graph_key(name)] = lines
-    return graphs
-
-
-def dataset_graphs(ds: Dataset) -> dict[str, list[bytes]]:
-    """Return each graph of an rdflib dataset as N-Triples lines (unsorted), by graph key."""
-    import pyoxigraph as ox
-
-    data = ds.serialize(format="nquads", encoding="utf-8")
-    triples: dict[str, list[Any]] = {}
-    for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):
-        triples.setdefault(graph_key(q.graph_name), []).append(q.triple)
-    return {name: _ntriples(found) for name, found in triples.items()}
-
-
-_INTEGER_TYPES: dict[str, Callable[[int], bool]] = {
-    "nonNegativeInteger": lambda n: n >= 0,
-    "positiveInteger": lambda n: n > 0,
-    "nonPositiveInteger": lambda n: n <= 0,
-    "negativeInteger": lambda n: n < 0,
-    "long": lambda n: -(2**63) <= n < 2**63,
-    "int": lambda n: -(2**31) <= n < 2**31,
-    "short": lambda n: -(2**15) <= n < 2**15,
-    "byte": lambda n: -(2**7) <= n < 2**7,
-    "unsignedLong": lambda n: 0 <= n < 2**64,
-    "unsignedInt": lambda n: 0 <= n < 2**32,
-    "unsignedShort": lambda n: 0 <= n < 2**16,
-    "unsignedByte": lambda n: 0 <= n < 2**8,
-}
-
-
-def shape_integer_types(shapes_path: Path | None = None) -> dict[str, str]:
-    """Return, per property, the integer datatype the shapes require (`sh:datatype`), if any.
-
-    Only datatypes derived from xsd:integer, and only properties that shapes name as their
-    `sh:path` with one datatype in all.
-    """
-    sh = "http://www.w3.org/ns/shacl#"
-    shapes = Graph().parse(shapes_path or resources.shapes_file(), format="turtle")
-    found: dict[str, set[str]] = {}
-    for shape, path in shapes.subject_objects(URIRef(sh + "path")):
-        if isinstance(path, URIRef):
-            for datatype in shapes.objects(shape, URIRef(sh + "datatype")):
-                found.setdefault(str(path), set()).add(str(datatype))
-    return {
-        path: datatype
-        for path, (datatype,) in ((p, tuple(t)) for p, t in found.items() if len(t) == 1)
-        if datatype.removeprefix(str(XSD)) in _INTEGER_TYPES
-    }
-
-
-def _in_range(value: bytes, test: Callable[[int], bool]) -> bool:
-    try:
-        return test(int(value.strip(b'"')))
-    except ValueError:
-        return False
-
-
-def restore_integer_types(lines: list[bytes], types: dict[str, str]) -> list[bytes]:
-    """Give back the integer datatypes that a pyoxigraph store replaces with xsd:integer.
-
-    A pyoxigraph (0.5) store keeps numbers by value: "3"^^xsd:nonNegativeInteger comes back as
-    "3"^^xsd:integer. Where the shapes require one integer datatype of a property, its
-    xsd:integer values in that datatype's range get it back, so that a store exports the same
-    data as the dataset it was loaded from.
-    """
-    wanted = {
-        f"<{p}>".encode(): (f"^^<{t}> .".encode(), _INTEGER_TYPES[t.removeprefix(str(XSD))])
-        for p, t in types.items()
-    }
-    out = []
-    for line in lines:
-        if line.endswith(_XSD_INTEGER):
-            s, p, o = line.split(b" ", 2)
-            target = wanted.get(p)
-            value = o[: -len(_XSD_INTEGER)]
-            if target is not None and _in_range(value, target[1]):
-                line = b"%s %s %s%s" % (s, p, value, target[0])
-        out.append(line)
-    return out
 
 
 def _parse(lines: list[bytes]) -> Any:
@@ -376,36 +275,6 @@ class Chunked:
         return b"".join(parts)
 
 
-def prefixes(ds: Dataset | Graph) -> dict[str, str]:
-    """Return the project's prefixes and one per source for its facts (`<slug>:`)."""
-    found = dict(PREFIXES)
-    for prefix, ns in ds.namespaces():
-        if str(ns).startswith(str(FACT)):
-            found[prefix] = str(ns)
-    return dict(sorted(found.items()))
-
-
-def graph_prefixes(graph_names: Iterable[str]) -> dict[str, str]:
-    """Return the project's prefixes and one per source graph (`<slug>:` for its facts)."""
-    found = dict(PREFIXES)
-    for name in graph_names:
-        if name.startswith(SOURCE_GRAPHS):
-            slug = name[len(SOURCE_GRAPHS) :]
-            found[slug] = f"{FACT}{slug}/"
-    return dict(sorted(found.items()))
-
-
-def _default_prefixes(data: Dataset | pyoxigraph.Store | Built) -> dict[str, str]:
-    """Return the prefixes of a dataset (its bindings), a build, or a store (its graph names)."""
-    import pyoxigraph as ox
-
-    if isinstance(data, Built):
-        return data.prefixes()
-    if isinstance(data, ox.Store):
-        return graph_prefixes(g.value for g in data.named_graphs() if isinstance(g, ox.NamedNode))
-    return prefixes(data)
-
-
 def _turtle(triples: Iterable[Any], names: dict[str, str]) -> str:
     """Write a small graph of pyoxigraph triples as rdflib's Turtle (sorted, prefixed)."""
     g = Graph()
@@ -566,48 +435,38 @@ def built_graphs(built: Built) -> dict[str, list[bytes]]:
     return graphs
 
 
-def sorted_data(data: Dataset | pyoxigraph.Store | Built) -> SortedData:
-    """Return the graphs of a dataset, a build or a store as sorted lines, blank nodes alike."""
-    import pyoxigraph as ox
-
-    if isinstance(data, Built):
-        graphs = built_graphs(data)
-    elif isinstance(data, ox.Store):
-        graphs = store_graphs(data)
-        types = shape_integer_types()
-        graphs = {name: restore_integer_types(lines, types) for name, lines in graphs.items()}
-    else:
-        graphs = dataset_graphs(data)
+def sorted_data(built: Built) -> SortedData:
+    """Return the graphs of a build as sorted lines, blank nodes labelled from their content."""
+    graphs = built_graphs(built)
     return SortedData({name: canonical_blank_nodes(lines) for name, lines in graphs.items()})
 
 
 def write_outputs(
-    data: Dataset | pyoxigraph.Store | Built,
+    built: Built,
     out_dir: Path,
-    sources: list[URIRef],
+    sources: list[URIRef] | None = None,
     prefixes: dict[str, str] | None = None,
     protected: list[Path] | None = None,
     sparql_endpoint: str | None = None,
 ) -> list[Path]:
-    """Write every export of a dataset, a build or a pyoxigraph store into `out_dir`, atomically.
+    """Write every export of a build into `out_dir`, atomically; return the files written.
 
     `out_dir` must be new, empty or made by a build (`kg.outfolder`), and none of the
-    `protected` folders (the sources, the cache).
-
-    All three give the same bytes for the same data (a build is read from its cached parts,
-    without making an rdflib dataset of the whole corpus). `prefixes` are those of the
-    Turtle-family files and the JSON-LD context; by default the project's and one per source
-    (from the dataset's bindings, or from the store's graph names). `sparql_endpoint`, if
-    known, is named in the VoID description. Returns the files written.
+    `protected` folders (the sources, the cache). The data is read from the build's parts,
+    without making an rdflib dataset of the whole corpus. `sources` (default: the build's)
+    are named in the VoID description, with `sparql_endpoint` if known. `prefixes` are those of
+    the Turtle-family files and the JSON-LD context; by default the project's and one per
+    source (`Built.prefixes`).
     """
+    iris = [s.iri for s in built.sources] if sources is None else sources
 
     @functools.cache
     def lines() -> SortedData:
-        return sorted_data(data)
+        return sorted_data(built)
 
     @functools.cache
     def names() -> dict[str, str]:
-        return dict(sorted(prefixes.items())) if prefixes is not None else _default_prefixes(data)
+        return dict(sorted(prefixes.items())) if prefixes is not None else built.prefixes()
 
     writers: dict[str, Callable[[], str | bytes]] = {
         f"{NAME}.nq": lambda: lines().nquads,
@@ -626,7 +485,7 @@ def write_outputs(
     writers["shapes.ttl"] = lambda: resources.shapes_file().read_bytes()
     writers["entities.ttl"] = lambda: _turtle(lines().triples(ENTITIES_GRAPH), names())
     dumps = sorted(writers)
-    writers["void.ttl"] = lambda: void(lines(), dumps, sources, sparql_endpoint).serialize(
+    writers["void.ttl"] = lambda: void(lines(), dumps, iris, sparql_endpoint).serialize(
         format="turtle"
     )
     return replace_folder(out_dir, writers, "kg build", protected)

@@ -66,7 +66,7 @@ def dataset(built: Built) -> Dataset:
 def out_dir(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The exports of the built dataset."""
     out = tmp_path_factory.mktemp("export") / "out"
-    write_outputs(built.dataset, out, [s.iri for s in built.sources])
+    write_outputs(built, out, [s.iri for s in built.sources])
     return out
 
 

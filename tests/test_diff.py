@@ -24,7 +24,7 @@ ADDED = "+ fact fictional-source/stmt-philippines-accuses-china"
 
 def _export(sources: Path | None, out: Path) -> Path:
     built = build(sources)
-    write_outputs(built.dataset, out, [s.iri for s in built.sources])
+    write_outputs(built, out, [s.iri for s in built.sources])
     return out
 
 
