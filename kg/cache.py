@@ -1,4 +1,4 @@
-"""The cache: compiled sources, direct edges and validation verdicts, each entry verified on read.
+"""The cache: compiled sources, direct edges, verdicts and export pieces, each verified on read.
 
 An entry is one file `FOLDER/KIND/KEY.SUFFIX`: a header line with the SHA-256 of the kind, the
 key and the body, then the body. Every read checks that digest, so an entry that was cut,
@@ -23,7 +23,7 @@ from typing import Any
 
 from kg.errors import InputError
 
-KINDS = ("build", "derive", "validate", "shacl")
+KINDS = ("build", "derive", "validate", "shacl", "export")
 TAG_FILE = "CACHEDIR.TAG"
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -31,7 +31,7 @@ TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _HEADER = b"# scs-kg cache 1 sha256="
-_NAME = re.compile(r"[0-9a-f]{64}(\.\d+\.tmp|\.nt|\.json)")
+_NAME = re.compile(r"[0-9a-f]{64}(\.\d+\.tmp|\.nt|\.json|\.frag)")
 
 
 class CacheError(InputError):
@@ -194,7 +194,7 @@ class Cache:
     folder: Path
 
     def entry(self, kind: str, key: str, suffix: str) -> Entry:
-        """Return the entry of a kind (`build`, `derive`, `validate`, `shacl`) and key."""
+        """Return the entry of a kind (`build`, `derive`, `validate`, `shacl`, `export`) and key."""
         assert kind in KINDS and re.fullmatch(r"[0-9a-f]{64}", key), (kind, key)
         return Entry(self, kind, key, suffix)
 

@@ -11,15 +11,9 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.build import Built
-from kg.export import (
-    CONTEXT_FILE,
-    SERIALIZATIONS,
-    Chunked,
-    SortedData,
-    sorted_data,
-    write_outputs,
-)
-from kg.namespaces import FACT, VOID
+from kg.export import CONTEXT_FILE, EXPORTS, GROUP, SERIALIZATIONS, sorted_lines, write_outputs
+from kg.namespaces import VOID
+from kg.outfolder import MARKER
 from kg.validate import union
 
 from .conftest import run_kg
@@ -128,59 +122,109 @@ def test_lines_sort_as_the_terms_do() -> None:
     triples = [ox.Triple(s, p, o) for s in subjects for o in objects]
     lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     assert lines is not None
-    data = SortedData({"<https://example.org/g>": lines.splitlines()})
-    order = [tuple(str(t) for t in (q.subject, q.predicate, q.object)) for q in _triples(data)]
+    data = b"".join(line + b"\n" for line in sorted_lines(lines.splitlines()))
+    parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    order = [tuple(str(t) for t in (q.subject, q.predicate, q.object)) for q in parsed]
     assert order == sorted(order)
     assert len(order) == len(triples)
 
 
-def _triples(data: SortedData) -> list[Any]:
-    return list(data.triples())
+def test_the_table_lists_every_file_and_the_cli_shows_it(out_dir: Path) -> None:
+    files = {e.file for e in EXPORTS.values()}
+    assert files == {p.name for p in out_dir.iterdir()} - {MARKER}
+    assert len({e.name for e in EXPORTS.values()}) == len(EXPORTS) == 12
+    listed = run_kg(["build", "--formats"], "1").stdout.splitlines()
+    assert [line.split()[:3] for line in listed] == [
+        [e.name, e.file, e.media_type] for e in EXPORTS.values()
+    ]
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """A small synthetic corpus of several sources, built."""
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic corpus of several sources."""
     from bench.generate import generate
-    from kg.build import build
 
     folder = tmp_path_factory.mktemp("corpus") / "sources"
-    generate(folder, 3000, seed=4)
-    return build(folder, cache=None)
+    generate(folder, 10_000, seed=4)
+    return folder
 
 
-def test_chunks_write_the_bytes_of_one_call(corpus: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+def _quads(path: Path, fmt: Any) -> list[Any]:
     import pyoxigraph as ox
 
-    names = corpus.prefixes()
-    assert sum(ns.startswith(str(FACT)) for ns in names.values()) == len(corpus.sources) > 3
-    data = sorted_data(corpus)
-    monkeypatch.setattr(Chunked, "CHUNK", 7)  # many chunks, each cut at a subject's end
-    chunked = Chunked(names)
-    assert not chunked.nested
-    whole = ox.serialize(list(data.triples()), format=ox.RdfFormat.TURTLE, prefixes=names)
-    assert chunked.turtle(data.union) == whole
-    whole = ox.serialize(list(data.quads()), format=ox.RdfFormat.TRIG, prefixes=names)
-    assert chunked.trig(data.graphs) == whole
+    return list(ox.parse(path=str(path), format=fmt))
 
 
-@pytest.mark.parametrize("cached", [False, True])
-def test_a_build_of_many_sources_writes_the_same_bytes(tmp_path: Path, cached: bool) -> None:
-    """From parts in memory, and from parts read back from cache files (a warm rebuild)."""
-    from bench.generate import generate
+@pytest.mark.parametrize("group", [2, GROUP])
+def test_assembled_files_of_many_sources_read_back_to_the_dataset(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, group: int
+) -> None:
+    """Each file is assembled from pieces: it reads back to the dataset, every triple once."""
+    import pyoxigraph as ox
+
     from kg.build import build
 
-    folder = tmp_path / "sources"
-    generate(folder, 3000, seed=4)
-    cache = tmp_path / "cache" if cached else None
-    first = build(folder, cache=cache)
-    built = build(folder, cache=cache) if cached else first
-    assert cached == all(u.graph.entry is not None for u in built.units)
-    iris = [s.iri for s in built.sources]
-    write_outputs(build(folder, cache=None), tmp_path / "ds", iris)
-    written = write_outputs(built, tmp_path / "built", iris)
-    assert len(written) == 12
-    for path in written:
-        assert path.read_bytes() == (tmp_path / "ds" / path.name).read_bytes(), path.name
-    nq = (tmp_path / "built" / "scs-kg.nq").read_text(encoding="utf-8")
+    monkeypatch.setattr("kg.export.GROUP", group)  # 2: many groups, a boundary every few
+    built = build(corpus_dir, cache=tmp_path / "cache")
+    assert len(built.sources) > 20
+    write_outputs(built, tmp_path / "out")
+    out = tmp_path / "out"
+    nquads = Dataset()
+    nquads.parse(out / "scs-kg.nq", format="nquads")
+    want_graphs, got_graphs = _graphs(built.dataset), _graphs(nquads)
+    assert sorted(got_graphs) == sorted(want_graphs)
+    for name, graph in want_graphs.items():
+        assert isomorphic(graph, got_graphs[name]), name
+    quads = _quads(out / "scs-kg.nq", ox.RdfFormat.N_QUADS)
+    assert len(set(quads)) == len(quads) == len(built.dataset)
+    triples = {q.triple for q in quads}
+    for name, fmt in [("scs-kg.trig", ox.RdfFormat.TRIG), ("scs-kg.jsonld", ox.RdfFormat.JSON_LD)]:
+        got = _quads(out / name, fmt)
+        assert len(got) == len(quads) and set(got) == set(quads), name
+    for name, fmt in [
+        ("scs-kg.ttl", ox.RdfFormat.TURTLE),
+        ("scs-kg.nt", ox.RdfFormat.N_TRIPLES),
+        ("scs-kg.rdf", ox.RdfFormat.RDF_XML),
+    ]:
+        got = [q.triple for q in _quads(out / name, fmt)]
+        assert len(got) == len(triples) and set(got) == triples, name
+    void = Graph().parse(out / "void.ttl")
+    assert int(next(void.objects(None, VOID.triples))) == len(triples)
+    nq = (out / "scs-kg.nq").read_text(encoding="utf-8")
     assert "nonNegativeInteger" in nq  # the datatypes the cache files hold are kept
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _export_entries(cache: Path) -> set[Path]:
+    return set((cache / "export").iterdir())
+
+
+def test_cold_and_warm_exports_write_the_same_bytes_and_an_edit_writes_little(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a cache, with a cold one, a warm one, and after an edit: the same bytes."""
+    import shutil
+
+    from kg.build import build
+
+    monkeypatch.setattr("kg.export.GROUP", 4)  # a few sources a group: an edit touches one
+    folder = Path(shutil.copytree(corpus_dir, tmp_path / "sources"))
+    cache = tmp_path / "cache"
+    outputs = []
+    for i, how in enumerate([None, cache, cache]):
+        write_outputs(build(folder, cache=how), tmp_path / f"out{i}")
+        outputs.append(_files(tmp_path / f"out{i}"))
+    assert outputs[0] == outputs[1] == outputs[2]
+    entries = _export_entries(cache)
+    assert len(entries) > 30
+    facts = sorted(folder.glob("*/facts.ttl"))[len(outputs) + 5]
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("(report ", "(edited report ", 1), encoding="utf-8")
+    write_outputs(build(folder, cache=cache), tmp_path / "edited")
+    write_outputs(build(folder, cache=None), tmp_path / "reference")
+    assert _files(tmp_path / "edited") == _files(tmp_path / "reference") != outputs[0]
+    # one group's lines, its two sections in four formats, the VoID description at most
+    assert 0 < len(_export_entries(cache) - entries) <= 10
