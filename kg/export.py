@@ -136,7 +136,7 @@ def _serialize(items: Any, fmt: str, names: dict[str, str] | None = None) -> byt
 
     rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
     plain = fmt in ("nt", "nquads", "json-ld")
-    prefixes = None if plain else (names or dict(sorted(PREFIXES.items())))
+    prefixes = None if plain else (names if names is not None else dict(sorted(PREFIXES.items())))
     data = ox.serialize(items, format=rdf_format, prefixes=prefixes)
     assert data is not None
     return data

@@ -80,6 +80,10 @@ def test_given_prefixes_are_used(built: Built, out_dir: Path, tmp_path: Path) ->
     context = json.loads((tmp_path / "out" / CONTEXT_FILE).read_text(encoding="utf-8"))
     assert context == {"@context": mine}
     assert "@prefix ex: <https://example.org/> ." in (tmp_path / "out" / "scs-kg.ttl").read_text()
+    write_outputs(built, tmp_path / "none", [], prefixes={})  # no prefix at all: full IRIs
+    ttl = (tmp_path / "none" / "scs-kg.ttl").read_text(encoding="utf-8")
+    assert "@prefix" not in ttl
+    assert isomorphic(Graph().parse(data=ttl, format="turtle"), union(built.dataset))
 
 
 def test_jsonld_gives_the_quads_of_the_nquads_on_both_readers(out_dir: Path) -> None:
