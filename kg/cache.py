@@ -1,4 +1,5 @@
-"""The cache: compiled sources, direct edges, validation verdicts and query answers, each verified.
+"""The cache: compiled sources, direct edges, verdicts, export pieces and query answers, each
+verified on read.
 
 An entry is one file `FOLDER/KIND/KEY.SUFFIX`: a header line with the SHA-256 of the kind, the
 key and the body, then the body. Every read checks that digest, so an entry that was cut,
@@ -28,7 +29,7 @@ from typing import Any
 
 from kg.errors import InputError
 
-KINDS = ("build", "derive", "validate", "shacl", "query")
+KINDS = ("build", "derive", "validate", "shacl", "export", "query")
 TAG_FILE = "CACHEDIR.TAG"
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -36,7 +37,7 @@ TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 _HEADER = b"# scs-kg cache 1 sha256="
-_NAME = re.compile(r"[0-9a-f]{64}(\.\d+\.tmp|\.nt|\.json|\.out)")
+_NAME = re.compile(r"[0-9a-f]{64}(\.\d+\.tmp|\.nt|\.json|\.frag|\.out)")
 
 
 class CacheError(InputError):
@@ -199,7 +200,7 @@ class Cache:
     folder: Path
 
     def entry(self, kind: str, key: str, suffix: str) -> Entry:
-        """Return the entry of a kind (`build`, `derive`, `validate`, `shacl`, `query`) and key."""
+        """Return the entry of a kind (one of `KINDS`) and key."""
         assert kind in KINDS and re.fullmatch(r"[0-9a-f]{64}", key), (kind, key)
         return Entry(self, kind, key, suffix)
 

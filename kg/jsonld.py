@@ -35,6 +35,14 @@ def text(doc: object) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def document_head(context: dict[str, str]) -> bytes:
+    """The start of a dataset document with its context inline, up to its `@graph` value."""
+    ctx = dict(sorted(context.items()))
+    head = json.dumps({"@context": ctx, "@graph": []}, ensure_ascii=False, sort_keys=False)
+    assert head.endswith("[]}")
+    return head[:-3].encode("utf-8")
+
+
 def dataset_document(quads: Iterable[Any], context: dict[str, str]) -> bytes:
     """Write sorted pyoxigraph quads as one JSON-LD document that carries its context inline.
 
@@ -47,7 +55,4 @@ def dataset_document(quads: Iterable[Any], context: dict[str, str]) -> bytes:
 
     body = ox.serialize(quads, format=ox.RdfFormat.JSON_LD)
     assert body is not None
-    ctx = dict(sorted(context.items()))
-    head = json.dumps({"@context": ctx, "@graph": []}, ensure_ascii=False, sort_keys=False)
-    assert head.endswith("[]}")
-    return head[:-3].encode("utf-8") + body + b"}\n"
+    return document_head(context) + body + b"}\n"

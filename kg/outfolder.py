@@ -21,7 +21,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kg.errors import InputError
@@ -35,7 +35,8 @@ _PENDING = ".scs-kg-pending"  # inside a new folder until it has become the outp
 _NEW = "scs-kg-new"
 _OLD = "scs-kg-old"
 
-Writers = dict[str, Callable[[], str | bytes]]
+# file name -> what writes it: its text, its bytes, or its bytes in pieces (written as they come)
+Writers = dict[str, Callable[[], str | bytes | Iterable[bytes]]]
 
 
 def read_marker(folder: Path) -> list[str] | None:
@@ -205,8 +206,14 @@ def replace_folder(
             with progress("writing exports", len(writers)) as step:
                 for name in names:
                     content = writers[name]()
-                    data = content.encode("utf-8") if isinstance(content, str) else content
-                    (new / name).write_bytes(data)
+                    with (new / name).open("wb") as f:
+                        if isinstance(content, str):
+                            f.write(content.encode("utf-8"))
+                        elif isinstance(content, bytes):
+                            f.write(content)
+                        else:
+                            for chunk in content:
+                                f.write(chunk)
                     step()
             os.chmod(new, 0o755)
             listed: list[str] = []

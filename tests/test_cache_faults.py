@@ -105,11 +105,11 @@ def test_a_damaged_entry_is_discarded_and_computed_again(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """Every entry of every kind (compiled source, direct edges, verdicts) damaged at once."""
+    """Every entry of every kind (compiled source, direct edges, verdicts, exports) damaged."""
     cache = tmp_path / "cache"
     shutil.copytree(warm, cache)
     paths = Cache(cache).files()
-    assert {p.parent.name for p in paths} == {"build", "derive", "validate"}
+    assert {p.parent.name for p in paths} == {"build", "derive", "validate", "export"}
     for path in paths:
         data = path.read_bytes()
         damaged = FAULTS[fault](data)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +11,12 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.build import Built
-from kg.export import (
-    CONTEXT_FILE,
-    SERIALIZATIONS,
-    Chunked,
-    SortedData,
-    graph_prefixes,
-    prefixes,
-    restore_integer_types,
-    shape_integer_types,
-    sorted_data,
-    write_outputs,
-)
-from kg.namespaces import FACT, NIF, VOID, source_graph
+from kg.export import CONTEXT_FILE, EXPORTS, GROUP, SERIALIZATIONS, sorted_lines, write_outputs
+from kg.namespaces import VOID
 from kg.outfolder import MARKER
 from kg.validate import union
 
-from .conftest import SLUG, run_kg
-
-BEGIN = NIF.beginIndex
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from .conftest import run_kg
 
 
 def _graphs(ds: Dataset) -> dict[str, Graph]:
@@ -88,91 +71,19 @@ def test_two_builds_write_the_same_bytes(tmp_path: Path) -> None:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
-# --- from a pyoxigraph store ------------------------------------------------------------------
-
-
-def _store_of(nquads: Path) -> Any:
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    return store
-
-
-def test_a_store_writes_the_same_bytes_as_the_dataset(
-    built: Built, out_dir: Path, tmp_path: Path
-) -> None:
-    import pyoxigraph as ox
-
-    store = _store_of(out_dir / "scs-kg.nq")
-    # what a store loses: long blank node labels and derived integer datatypes
-    assert set(store) != set(ox.parse(path=str(out_dir / "scs-kg.nq")))
-    integer = ox.NamedNode(XSD + "integer")
-    assert any(
-        q.object.datatype == integer
-        for q in store.quads_for_pattern(None, ox.NamedNode(str(BEGIN)), None)
-    )
-    written = write_outputs(store, tmp_path / "out", [s.iri for s in built.sources])
-    names = sorted(p.name for p in out_dir.iterdir() if p.name != MARKER)
-    assert [p.name for p in written] == names
-    for name in names:
-        assert (tmp_path / "out" / name).read_bytes() == (out_dir / name).read_bytes(), name
-
-
-def test_the_built_store_writes_the_same_bytes_as_the_dataset(
-    built: Built, out_dir: Path, tmp_path: Path
-) -> None:
-    iris = [s.iri for s in built.sources]
-    for name, given in (("given", built.prefixes()), ("derived", None)):
-        write_outputs(built.store(), tmp_path / name, iris, prefixes=given)
-        for path in sorted(out_dir.iterdir()):
-            assert (tmp_path / name / path.name).read_bytes() == path.read_bytes(), path.name
-
-
-def test_given_prefixes_are_used(built: Built, tmp_path: Path) -> None:
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    data = built.dataset.serialize(format="nquads", encoding="utf-8")
-    store.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+def test_given_prefixes_are_used(built: Built, out_dir: Path, tmp_path: Path) -> None:
+    write_outputs(built, tmp_path / "same", prefixes=built.prefixes())
+    for path in sorted(out_dir.iterdir()):
+        assert (tmp_path / "same" / path.name).read_bytes() == path.read_bytes(), path.name
     mine = {"kg": "https://w3id.org/scs-kg/ontology#", "ex": "https://example.org/"}
-    write_outputs(store, tmp_path / "out", [], prefixes=mine)
+    write_outputs(built, tmp_path / "out", [], prefixes=mine)
     context = json.loads((tmp_path / "out" / CONTEXT_FILE).read_text(encoding="utf-8"))
     assert context == {"@context": mine}
     assert "@prefix ex: <https://example.org/> ." in (tmp_path / "out" / "scs-kg.ttl").read_text()
-
-
-def test_store_prefixes_come_from_the_source_graphs(built: Built) -> None:
-    names = [str(c.identifier) for c in built.dataset.graphs()]
-    assert graph_prefixes(names) == prefixes(built.dataset)
-    assert graph_prefixes([str(source_graph("a-b"))])["a-b"] == str(FACT) + "a-b/"
-
-
-def test_a_store_export_is_the_same_across_processes(out_dir: Path, tmp_path: Path) -> None:
-    # each process loads the store afresh (new blank node labels) under its own hash seed
-    script = (
-        "import sys, pyoxigraph as ox; from pathlib import Path; "
-        "from kg.export import write_outputs; from rdflib import URIRef; "
-        "s = ox.Store(); s.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS); "
-        "write_outputs(s, Path(sys.argv[2]), [URIRef(sys.argv[3])])"
-    )
-    source = "https://w3id.org/scs-kg/source/" + SLUG
-    for seed in ("3", "11"):
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                script,
-                str(out_dir / "scs-kg.nq"),
-                str(tmp_path / seed),
-                source,
-            ],
-            env=dict(os.environ, PYTHONHASHSEED=seed),
-            check=True,
-        )
-    for path in sorted((tmp_path / "3").iterdir()):
-        assert path.read_bytes() == (tmp_path / "11" / path.name).read_bytes(), path.name
-        assert path.read_bytes() == (out_dir / path.name).read_bytes(), path.name
+    write_outputs(built, tmp_path / "none", [], prefixes={})  # no prefix at all: full IRIs
+    ttl = (tmp_path / "none" / "scs-kg.ttl").read_text(encoding="utf-8")
+    assert "@prefix" not in ttl
+    assert isomorphic(Graph().parse(data=ttl, format="turtle"), union(built.dataset))
 
 
 def test_jsonld_gives_the_quads_of_the_nquads_on_both_readers(out_dir: Path) -> None:
@@ -215,94 +126,109 @@ def test_lines_sort_as_the_terms_do() -> None:
     triples = [ox.Triple(s, p, o) for s in subjects for o in objects]
     lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     assert lines is not None
-    data = SortedData({"<https://example.org/g>": lines.splitlines()})
-    order = [tuple(str(t) for t in (q.subject, q.predicate, q.object)) for q in _triples(data)]
+    data = b"".join(line + b"\n" for line in sorted_lines(lines.splitlines()))
+    parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    order = [tuple(str(t) for t in (q.subject, q.predicate, q.object)) for q in parsed]
     assert order == sorted(order)
     assert len(order) == len(triples)
 
 
-def _triples(data: SortedData) -> list[Any]:
-    return list(data.triples())
-
-
-def test_restore_integer_types_uses_the_shapes() -> None:
-    types = shape_integer_types()
-    assert types[str(BEGIN)] == XSD + "nonNegativeInteger"
-    integer, nonneg = f"<{XSD}integer>", f"<{XSD}nonNegativeInteger>"
-    lines = [
-        f'<https://example.org/s> <{BEGIN}> "3"^^{integer} .'.encode(),
-        f'<https://example.org/s> <{BEGIN}> "-3"^^{integer} .'.encode(),
-        f'<https://example.org/s> <https://example.org/p> "3"^^{integer} .'.encode(),
-        f'<https://example.org/s> <https://example.org/p> "<{BEGIN}> "^^{integer} .'.encode(),
-        f'<https://example.org/s> <{BEGIN}> "x"^^{integer} .'.encode(),
+def test_the_table_lists_every_file_and_the_cli_shows_it(out_dir: Path) -> None:
+    files = {e.file for e in EXPORTS.values()}
+    assert files == {p.name for p in out_dir.iterdir()} - {MARKER}
+    assert len({e.name for e in EXPORTS.values()}) == len(EXPORTS) == 12
+    listed = run_kg(["build", "--formats"], "1").stdout.splitlines()
+    assert [line.split()[:3] for line in listed] == [
+        [e.name, e.file, e.media_type] for e in EXPORTS.values()
     ]
-    fixed = restore_integer_types(lines, types)
-    assert fixed[0] == f'<https://example.org/s> <{BEGIN}> "3"^^{nonneg} .'.encode()
-    assert fixed[1:] == lines[1:]  # out of range, another property, not a number
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """A small synthetic corpus of several sources, built."""
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic corpus of several sources."""
     from bench.generate import generate
-    from kg.build import build
 
     folder = tmp_path_factory.mktemp("corpus") / "sources"
-    generate(folder, 3000, seed=4)
-    return build(folder, cache=None)
+    generate(folder, 10_000, seed=4)
+    return folder
 
 
-def test_chunks_write_the_bytes_of_one_call(corpus: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+def _quads(path: Path, fmt: Any) -> list[Any]:
     import pyoxigraph as ox
 
-    names = prefixes(corpus.dataset)
-    assert sum(ns.startswith(str(FACT)) for ns in names.values()) == len(corpus.sources) > 3
-    data = sorted_data(corpus.dataset)
-    monkeypatch.setattr(Chunked, "CHUNK", 7)  # many chunks, each cut at a subject's end
-    chunked = Chunked(names)
-    assert not chunked.nested
-    whole = ox.serialize(list(data.triples()), format=ox.RdfFormat.TURTLE, prefixes=names)
-    assert chunked.turtle(data.union) == whole
-    whole = ox.serialize(list(data.quads()), format=ox.RdfFormat.TRIG, prefixes=names)
-    assert chunked.trig(data.graphs) == whole
+    return list(ox.parse(path=str(path), format=fmt))
 
 
-def test_a_store_of_many_sources_writes_the_dataset_s_bytes(corpus: Built, tmp_path: Path) -> None:
-    iris = [s.iri for s in corpus.sources]
-    write_outputs(corpus.dataset, tmp_path / "ds", iris)
-    written = write_outputs(_store_of(tmp_path / "ds" / "scs-kg.nq"), tmp_path / "store", iris)
-    assert len(written) == 12
-    for path in written:
-        assert path.read_bytes() == (tmp_path / "ds" / path.name).read_bytes(), path.name
+@pytest.mark.parametrize("group", [2, GROUP])
+def test_assembled_files_of_many_sources_read_back_to_the_dataset(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, group: int
+) -> None:
+    """Each file is assembled from pieces: it reads back to the dataset, every triple once."""
+    import pyoxigraph as ox
 
-
-def test_a_build_writes_the_dataset_s_bytes(built: Built, out_dir: Path, tmp_path: Path) -> None:
-    """`kg build`'s path: exports read from the build's parts equal those of its dataset."""
-    written = write_outputs(built, tmp_path / "out", [s.iri for s in built.sources])
-    assert [p.name for p in written] == sorted(
-        p.name for p in out_dir.iterdir() if p.name != MARKER
-    )
-    for path in written:
-        assert path.read_bytes() == (out_dir / path.name).read_bytes(), path.name
-
-
-@pytest.mark.parametrize("cached", [False, True])
-def test_a_build_of_many_sources_writes_the_dataset_s_bytes(tmp_path: Path, cached: bool) -> None:
-    """From parts in memory, and from parts read back from cache files (a warm rebuild)."""
-    from bench.generate import generate
     from kg.build import build
 
-    folder = tmp_path / "sources"
-    generate(folder, 3000, seed=4)
-    cache = tmp_path / "cache" if cached else None
-    first = build(folder, cache=cache)
-    built = build(folder, cache=cache) if cached else first
-    assert cached == all(u.graph.entry is not None for u in built.units)
-    iris = [s.iri for s in built.sources]
-    write_outputs(build(folder, cache=None).dataset, tmp_path / "ds", iris)
-    written = write_outputs(built, tmp_path / "built", iris)
-    assert len(written) == 12
-    for path in written:
-        assert path.read_bytes() == (tmp_path / "ds" / path.name).read_bytes(), path.name
-    nq = (tmp_path / "built" / "scs-kg.nq").read_text(encoding="utf-8")
+    monkeypatch.setattr("kg.export.GROUP", group)  # 2: many groups, a boundary every few
+    built = build(corpus_dir, cache=tmp_path / "cache")
+    assert len(built.sources) > 20
+    write_outputs(built, tmp_path / "out")
+    out = tmp_path / "out"
+    nquads = Dataset()
+    nquads.parse(out / "scs-kg.nq", format="nquads")
+    want_graphs, got_graphs = _graphs(built.dataset), _graphs(nquads)
+    assert sorted(got_graphs) == sorted(want_graphs)
+    for name, graph in want_graphs.items():
+        assert isomorphic(graph, got_graphs[name]), name
+    quads = _quads(out / "scs-kg.nq", ox.RdfFormat.N_QUADS)
+    assert len(set(quads)) == len(quads) == len(built.dataset)
+    triples = {q.triple for q in quads}
+    for name, fmt in [("scs-kg.trig", ox.RdfFormat.TRIG), ("scs-kg.jsonld", ox.RdfFormat.JSON_LD)]:
+        got = _quads(out / name, fmt)
+        assert len(got) == len(quads) and set(got) == set(quads), name
+    for name, fmt in [
+        ("scs-kg.ttl", ox.RdfFormat.TURTLE),
+        ("scs-kg.nt", ox.RdfFormat.N_TRIPLES),
+        ("scs-kg.rdf", ox.RdfFormat.RDF_XML),
+    ]:
+        got = [q.triple for q in _quads(out / name, fmt)]
+        assert len(got) == len(triples) and set(got) == triples, name
+    void = Graph().parse(out / "void.ttl")
+    assert int(next(void.objects(None, VOID.triples))) == len(triples)
+    nq = (out / "scs-kg.nq").read_text(encoding="utf-8")
     assert "nonNegativeInteger" in nq  # the datatypes the cache files hold are kept
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _export_entries(cache: Path) -> set[Path]:
+    return set((cache / "export").iterdir())
+
+
+def test_cold_and_warm_exports_write_the_same_bytes_and_an_edit_writes_little(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a cache, with a cold one, a warm one, and after an edit: the same bytes."""
+    import shutil
+
+    from kg.build import build
+
+    monkeypatch.setattr("kg.export.GROUP", 4)  # a few sources a group: an edit touches one
+    folder = Path(shutil.copytree(corpus_dir, tmp_path / "sources"))
+    cache = tmp_path / "cache"
+    outputs = []
+    for i, how in enumerate([None, cache, cache]):
+        write_outputs(build(folder, cache=how), tmp_path / f"out{i}")
+        outputs.append(_files(tmp_path / f"out{i}"))
+    assert outputs[0] == outputs[1] == outputs[2]
+    entries = _export_entries(cache)
+    assert len(entries) > 30
+    facts = sorted(folder.glob("*/facts.ttl"))[len(outputs) + 5]
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("(report ", "(edited report ", 1), encoding="utf-8")
+    write_outputs(build(folder, cache=cache), tmp_path / "edited")
+    write_outputs(build(folder, cache=None), tmp_path / "reference")
+    assert _files(tmp_path / "edited") == _files(tmp_path / "reference") != outputs[0]
+    # one group's lines, its two sections in four formats, the VoID description at most
+    assert 0 < len(_export_entries(cache) - entries) <= 10

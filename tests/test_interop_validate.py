@@ -130,7 +130,7 @@ def test_a_cached_build_writes_the_same_bytes(corpus: Path, tmp_path: Path) -> N
     for i, how in enumerate([cache, cache, None]):
         built = build(corpus, cache=how)
         out = tmp_path / f"out{i}"
-        write_outputs(built.dataset, out, [s.iri for s in built.sources])
+        write_outputs(built, out, [s.iri for s in built.sources])
         outputs.append(_files(out))
     assert outputs[0] == outputs[1] == outputs[2]
     cached = list((cache / "build").iterdir())

@@ -35,15 +35,40 @@ def build_checked(sources: Path | None, keep: str) -> Built:
     return built
 
 
+def _list_formats(value: bool) -> None:
+    """Print the files a build writes (the export table) and exit."""
+    if value:
+        from kg.export import EXPORTS
+
+        rows = [(e.name, e.file, e.media_type, e.title) for e in EXPORTS.values()]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            typer.echo(
+                "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))
+                + "  "
+                + row[3]
+            )
+        raise typer.Exit()
+
+
 @errors
 def build(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEFAULT_DATA,
     sources: SourcesOption = None,
+    formats: Annotated[
+        bool,
+        typer.Option(
+            "--formats",
+            callback=_list_formats,
+            is_eager=True,
+            help="List the files a build writes (name, file, media type, title) and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Build, validate and export the graph; the output folder is replaced only on success.
 
     The folder must be new, empty or made by an earlier build (it carries `.scs-kg-output.json`);
-    files in it that the build did not write are kept.
+    files in it that the build did not write are kept. `kg build --formats` lists them.
     """
     from kg import resources
     from kg.cache import folder_setting
@@ -57,7 +82,7 @@ def build(
     check_target(out, protected)  # before the work, not only after it
     built = build_checked(sources, f"; {out} left as it was")
     # exports straight from the build's parts: no rdflib dataset of the whole corpus
-    files = write_outputs(built, out, [s.iri for s in built.sources], protected=protected)
+    files = write_outputs(built, out, protected=protected)
     _prune_after_build()
     say(
         f"built {len(built.sources)} source(s), {built.quad_count()} quads, "
