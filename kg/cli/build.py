@@ -20,13 +20,27 @@ def register(app: typer.Typer) -> None:
     app.command("validate")(validate)
 
 
+# Python's cycle collector, at its default thresholds, walks the build's millions of rdflib
+# terms and index dicts again and again; collecting young objects every 50,000 allocations
+# instead of 700 took a cold 100k build from about 21 to 17.5 s of CPU time (about 50 MB more
+# peak memory), with the same output.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def build_checked(sources: Path | None, keep: str) -> Built:
     """Build in memory and validate; print each violation and raise if there is any."""
+    import gc
+
     from kg.build import build as run_build
     from kg.validate import validate as run_validate
 
-    built = run_build(sources)
-    violations = run_validate(built)
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        built = run_build(sources)
+        violations = run_validate(built)
+    finally:
+        gc.set_threshold(*thresholds)
     for v in violations:
         say(v.line())
     if violations:
