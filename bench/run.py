@@ -137,6 +137,7 @@ print(json.dumps({"load_peak": load_peak, "query_peak": status("VmHWM")}))
 
 def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[str, Any]:
     """Run every measurement on one corpus size; return the numbers."""
+    from bench.cold_build import bench_cold_build
     from bench.generate import generate, parse_size
     from kg.api import KnowledgeGraph
     from kg.build import build
@@ -152,6 +153,8 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
         shutil.rmtree(corpus)
     _say(f"[{size}] generating")
     res["articles"] = generate(corpus, parse_size(size))
+    _say(f"[{size}] cold `kg build` against plain pySHACL + pyoxigraph")
+    res.update(bench_cold_build(corpus, work))
 
     big = parse_size(size) >= 500_000
     reps = 1 if big else repeat
@@ -456,7 +459,9 @@ def verdicts(res: dict[str, Any]) -> list[dict[str, Any]]:
         top["gb_per_million"] <= TARGETS["gb_per_million"], "GB")  # fmt: skip
     add("`kg --help`", res["common"]["help_ms"], TARGETS["help_ms"],
         res["common"]["help_ms"] < TARGETS["help_ms"], "ms")  # fmt: skip
-    return out + cli_verdicts(top)
+    from bench import cold_build
+
+    return out + cli_verdicts(top) + cold_build.verdicts(sizes)
 
 
 def markdown(res: dict[str, Any]) -> str:
@@ -495,6 +500,9 @@ def markdown(res: dict[str, Any]) -> str:
         )
     common = res["common"]
     lines += ["", f"`kg --help`: {common['help_ms']:.0f} ms.", "", *view_lines(common), ""]
+    from bench import cold_build
+
+    lines += cold_build.markdown(res["sizes"])
     if res["sizes"]:
         top = res["sizes"][-1]
         lines += [

@@ -243,20 +243,29 @@ def span_iri(source: URIRef, span: evidence.Span) -> URIRef:
 
 def _add_span(g: Graph, source: Source, span: evidence.Span, context: URIRef) -> URIRef:
     node = span_iri(source.iri, span)
-    g.add((node, RDF.type, NIF.String))
-    g.add((node, RDF.type, NIF.OffsetBasedString))
-    g.add((node, NIF.anchorOf, Literal(span.slice(source.text))))
-    g.add((node, NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)))
-    g.add((node, NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-    g.add((node, NIF.referenceContext, context))
+    g.addN(
+        (node, p, o, g)
+        for p, o in (
+            (RDF.type, NIF.String),
+            (RDF.type, NIF.OffsetBasedString),
+            (NIF.anchorOf, Literal(span.slice(source.text))),
+            (NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)),
+            (NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)),
+            (NIF.referenceContext, context),
+        )
+    )
     return node
 
 
 def compile_source(source: Source, g: Graph) -> None:
     """Write one source's facts into `g`, each quote replaced by a checked evidence span."""
-    facts = Graph()
-    facts.addN((s, p, o, facts) for s, p, o in source.facts if p not in _AUTHORING)
-    _copy(facts, g)
+    kept = [(s, p, o) for s, p, o in source.facts if p not in _AUTHORING]
+    if any(isinstance(t, BNode) for triple in kept for t in triple):
+        facts = Graph()
+        facts.addN((s, p, o, facts) for s, p, o in kept)
+        _copy(facts, g)  # canonical blank-node labels
+    else:
+        g.addN((s, p, o, g) for s, p, o in kept)
     text = source.text
     g.add((source.iri, KG.sha256, Literal(source.sha256)))
     whole = evidence.Span(0, len(text))

@@ -202,6 +202,10 @@ CACHE_VERSION = "1"
 SOURCES_PER_CHUNK = 200
 _DEEP = {
     SH.node,
+    SH.rule,  # SHACL rules and SPARQL-based constraint components read anything
+    SH.parameter,
+    SH.select,
+    SH.ask,
     SH.sparql,
     SH.closed,
     SH.target,
@@ -557,47 +561,61 @@ def _on_their_own(slugs: list[str], summaries: list[dict[str, Any]], shared: Gra
 def check_sources(
     built: Built,
     todo: list[int],
-    owned: dict[int, set[Node]],
-    triples: dict[int, list[tuple[Node, Node, Node]]],
     shapes: Graph,
     checks: list[Path],
     shared: Graph,
+    reach: tuple[set[Node], set[Node]],
 ) -> dict[int, dict[str, Any]]:
     """Validate the sources `todo` (indices into `built.units`), each with the shared graphs;
-    return each one's SHACL verdicts and its number of rows per per-source check."""
+    return each one's neighbourhood summary (`_neighbourhood`), SHACL verdicts and number of
+    rows per per-source check.
+
+    The sources are read chunk by chunk and let go once validated, so that memory holds one
+    chunk, not the corpus. pySHACL gets only the triples whose predicate a shape reads (the
+    shapes' paths, `rdf:type` and `rdfs:subClassOf`, see `shape_reach`): no verdict depends on
+    the others.
+    """
     import pyoxigraph as ox
 
-    out: dict[int, dict[str, Any]] = {i: {"shacl": [], "checks": {}} for i in todo}
+    forward, inverse = reach
+    targets_of = set(shapes.objects(None, SH.targetObjectsOf))
+    read = forward | inverse | {RDF.type, RDFS.subClassOf}
+    shared_read = [t for t in shared if t[1] in read]
+    out: dict[int, dict[str, Any]] = {}
     size = SOURCES_PER_CHUNK
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    with progress("validating sources", len(chunks) + 1) as step:
+    store = ox.Store()
+    add_parts(store, built.shared)
+    texts = [(p.stem, p.read_text(encoding="utf-8")) for p in checks]
+    texts = [(name, text) for name, text in texts if name in PER_SOURCE_CHECKS]
+    with progress("validating sources", len(chunks)) as step:
         for ids in chunks:
             data = prefixed_graph()
-            data.addN((s, p, o, data) for s, p, o in shared)
-            for i in ids:
-                data.addN((s, p, o, data) for s, p, o in triples[i])
+            data.addN((s, p, o, data) for s, p, o in shared_read)
             by_focus: dict[Node, list[int]] = {}
             for i in ids:
-                for node in owned[i]:
+                unit = built.units[i]
+                triples = unit.graph.triples() + unit.derived.triples()
+                owned, out[i] = _neighbourhood(unit.slug, triples, forward, inverse, targets_of)
+                out[i].update(shacl=[], checks={})
+                data.addN((s, p, o, data) for s, p, o in triples if p in read)
+                for node in owned:
                     by_focus.setdefault(node, []).append(i)
+            del triples
             for v, focus, extra in _shacl_results(data, shapes, inplace=True):
                 for i in by_focus.get(focus, []) if focus is not None else []:
                     out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
+            del data, by_focus
+            for i in ids:
+                unit = built.units[i]
+                add_parts(store, [unit.graph, unit.derived])
+                for name, text in texts:
+                    rows = store.query(text, use_default_graph_as_union=True)
+                    assert isinstance(rows, ox.QuerySolutions)
+                    out[i]["checks"][name] = len(list(rows))
+                for part in (unit.graph, unit.derived):
+                    store.remove_graph(ox.NamedNode(str(part.name)))
             step()
-        store = ox.Store()
-        add_parts(store, built.shared)
-        texts = [(p.stem, p.read_text(encoding="utf-8")) for p in checks]
-        texts = [(name, text) for name, text in texts if name in PER_SOURCE_CHECKS]
-        for i in todo:
-            unit = built.units[i]
-            add_parts(store, [unit.graph, unit.derived])
-            for name, text in texts:
-                rows = store.query(text, use_default_graph_as_union=True)
-                assert isinstance(rows, ox.QuerySolutions)
-                out[i]["checks"][name] = len(list(rows))
-            for part in (unit.graph, unit.derived):
-                store.remove_graph(ox.NamedNode(str(part.name)))
-        step()
     return out
 
 
@@ -620,7 +638,6 @@ def validate_built(
     reach = shape_reach(shapes)
     if reach is None or len(built.cross.load()):
         return validate_whole(built, cache)
-    forward, inverse = reach
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
     checks = violation_queries(queries)
     here = Path(__file__).read_bytes()
@@ -640,22 +657,18 @@ def validate_built(
     for part in built.shared:
         part.into(shared)
     todo = [i for i, entry in enumerate(entries) if entry is None]
-    owned: dict[int, set[Node]] = {}
-    triples: dict[int, list[tuple[Node, Node, Node]]] = {}
-    for i in todo:
-        unit = built.units[i]
-        triples[i] = unit.graph.triples() + unit.derived.triples()
-        owned[i], entries[i] = _neighbourhood(unit.slug, triples[i], forward, inverse, targets_of)
+    # validated first, each source read once; when it turns out that a source is not on its
+    # own, the verdicts are dropped (not cached) and the whole dataset is validated instead
+    verdicts = check_sources(built, todo, shapes, checks, shared, reach)
+    for i, verdict in verdicts.items():
+        entries[i] = verdict
     summaries = [e for e in entries if e is not None]
     if not _on_their_own([u.slug for u in built.units], summaries, shared):
         return validate_whole(built, cache)
 
-    verdicts = check_sources(built, todo, owned, triples, shapes, checks, shared)
-    del triples
-    for i, verdict in verdicts.items():
+    for i in verdicts:
         entry = entries[i]
         assert entry is not None
-        entry.update(verdict)
         file = files[i]
         if file is not None:
             file.write(json.dumps(entry, sort_keys=True).encode("utf-8"))

@@ -153,3 +153,33 @@ def test_a_rebuild_compiles_only_the_edited_source(corpus: Path, tmp_path: Path)
     assert validate_whole(built, cache=cache) == []
     # a cached source's facts are still there, parsed when asked for
     assert len(built.sources[0].facts) > 0
+
+
+def test_source_by_source_validation_equals_the_whole(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Faults inside sources: validated source by source (each source read once, pySHACL given
+    only the triples the shapes read) the verdicts are those of the whole dataset."""
+    import kg.validate
+    from kg.namespaces import NIF
+    from kg.validate import validate_built
+
+    built = build(corpus, cache=False)
+    g = [unit.graph.graph for unit in built.units[:4]]
+    assert all(x is not None for x in g)
+    stmt = sorted(g[0].subjects(RDF.type, KG.Statement))[0]  # type: ignore[union-attr]
+    g[0].remove((stmt, KG.evidence, None))  # type: ignore[union-attr]
+    span = sorted(g[1].subjects(NIF.beginIndex, None))[0]  # type: ignore[union-attr]
+    g[1].set((span, NIF.beginIndex, Literal("first")))  # type: ignore[union-attr]
+    event = sorted(set(g[2].subjects(KG.status, None)))[0]  # type: ignore[union-attr]
+    g[2].add((event, KG.status, KG.Planned))  # type: ignore[union-attr]
+    speaker = sorted(g[3].subjects(RDF.type, KG.Statement))[0]  # type: ignore[union-attr]
+    g[3].set((speaker, KG.speaker, Literal("nobody")))  # type: ignore[union-attr]
+    expected = validate_whole(built)
+    assert len({v.focus for v in expected}) >= 4, expected
+
+    def whole(*_args: object) -> None:
+        raise AssertionError("validated the whole dataset, not source by source")
+
+    monkeypatch.setattr(kg.validate, "validate_whole", whole)
+    assert validate_built(built, None) == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,13 +23,33 @@ def register(app: typer.Typer) -> None:
     app.command("validate")(validate)
 
 
+# Python's cycle collector, at its default thresholds, walks the build's millions of rdflib
+# terms and index dicts again and again; collecting young objects every 50,000 allocations
+# instead of 700 took a cold 100k build from about 21 to 17.5 s of CPU time, with the same output.
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the block with the cycle collector at GC_THRESHOLDS, restored after."""
+    import gc
+
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def build_checked(sources: Path | None, keep: str) -> Built:
     """Build in memory and validate; print each violation and raise if there is any."""
     from kg.build import build as run_build
     from kg.validate import validate as run_validate
 
-    built = run_build(sources)
-    violations = run_validate(built)
+    with fewer_collections():
+        built = run_build(sources)
+        violations = run_validate(built)
     for v in violations:
         say(v.line())
     if violations:
@@ -82,7 +104,8 @@ def build(
     check_target(out, protected)  # before the work, not only after it
     built = build_checked(sources, f"; {out} left as it was")
     # exports straight from the build's parts: no rdflib dataset of the whole corpus
-    files = write_outputs(built, out, protected=protected)
+    with fewer_collections():
+        files = write_outputs(built, out, protected=protected)
     _prune_after_build()
     say(
         f"built {len(built.sources)} source(s), {built.quad_count()} quads, "
