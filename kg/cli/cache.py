@@ -56,7 +56,7 @@ def info() -> None:
 KindOption = Annotated[
     str | None,
     typer.Option(
-        "--kind", help="Only entries of this kind: build, derive, validate, shacl, query."
+        "--kind", help="Only entries of this kind: build, derive, validate, shacl, export, query."
     ),
 ]
 
