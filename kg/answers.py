@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kg.cache import AnswerSlot
 
-from kg.outfolder import DEFAULT_DATA, DUMP_FILE  # a light module: a hit imports no RDF library
+from kg.errors import InputError
+from kg.outfolder import DEFAULT_DATA, DUMP_FILE  # light modules: a hit imports no RDF library
+from kg.plugins import ENGINES
 
 
 def table_width(wide: bool) -> int | None:
@@ -96,14 +98,23 @@ def _catalog_text(name: str) -> str | None:
         return None
 
 
-def _param_parts(pairs: list[str]) -> list[str] | None:
-    """The `-p name=value` pairs as `catalog.parse_assignments` reads them, sorted; None if bad."""
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """Turn `-p name=value` strings into a dict; a pair without `=` is an InputError."""
     values: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            return None
+            raise InputError(f"--param {pair!r}: want name=value")
         values[key.strip()] = value
+    return values
+
+
+def _param_parts(pairs: list[str]) -> list[str] | None:
+    """The `-p name=value` pairs as `kg query` reads them, sorted; None if bad."""
+    try:
+        values = parse_assignments(pairs)
+    except InputError:
+        return None
     return [f"{k}={v}" for k, v in sorted(values.items())]
 
 
@@ -134,7 +145,7 @@ def quick_options(args: list[str]) -> dict[str, str | list[str] | bool | None] |
         "name": args[1],
         "data": None,
         "fmt": "table",
-        "engine": "oxigraph",
+        "engine": ENGINES.default,
         "store": None,
         "wide": False,
     }

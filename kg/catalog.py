@@ -316,17 +316,6 @@ def _label(labels: tuple[str, ...]) -> str:
     return labels[0] if labels else "no label"
 
 
-def parse_assignments(pairs: list[str]) -> dict[str, str]:
-    """Turn `k=v` strings into a dict; a pair without `=` is an InputError."""
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--param {pair!r}: want name=value")
-        values[key.strip()] = value
-    return values
-
-
 def bind(
     query: CatalogQuery,
     values: dict[str, str],

@@ -27,10 +27,11 @@ from typing import Any
 from rdflib import Dataset, URIRef
 
 from kg.build import Built, Part, build
+from kg.cache import file_state
 from kg.errors import InputError
-from kg.namespaces import DERIVED_GRAPH, FACT, GRAPH, PREFIXES
+from kg.namespaces import DERIVED_GRAPH, GRAPH
 from kg.outfolder import DEFAULT_DATA, DUMP_FILE
-from kg.prefixes import new_dataset
+from kg.prefixes import new_dataset, with_sources
 
 # The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name, the
 # format's name in messages).
@@ -152,9 +153,8 @@ class Dump(Built):
         return getattr(ox.RdfFormat, RDF_FILES[self.path.suffix][0])
 
     def fingerprint(self) -> str:
-        """Identify the file cheaply: its path, size and modification time."""
-        stat = self.path.stat()
-        return f"{self.path.resolve()} {stat.st_size} {stat.st_mtime_ns}"
+        """Identify the file cheaply by its path and state (as the query answers are keyed)."""
+        return f"{self.path.resolve()} {file_state(self.path)}"
 
     def store(self, into: Any = None) -> Any:
         """Return a pyoxigraph store with the file's quads (or load them `into` a store)."""
@@ -213,12 +213,8 @@ class Dump(Built):
 
     def prefixes(self) -> dict[str, str]:
         """Return the project's prefixes and one per source graph of the file (`<slug>:`)."""
-        found = dict(PREFIXES)
-        for part in self.parts():
-            if str(part.name).startswith(_SOURCE_GRAPH):
-                slug = str(part.name)[len(_SOURCE_GRAPH) :]
-                found[slug] = str(FACT[slug + "/"])
-        return dict(sorted(found.items()))
+        names = (str(part.name) for part in self.parts())
+        return with_sources(n[len(_SOURCE_GRAPH) :] for n in names if n.startswith(_SOURCE_GRAPH))
 
     def _parse_error(self, exc: Exception) -> InputError:
         """One line for a file rdflib cannot parse, with its line as pyoxigraph reports it."""

@@ -310,7 +310,7 @@ def query(
     `kg query NAME --help` shows the query's description and parameters. A repeated query over
     an unchanged build is answered from the cache (`kg cache`), without loading the graph.
     """
-    from kg.answers import catalog_slot, write_stored
+    from kg.answers import catalog_slot, parse_assignments, write_stored
     from kg.sandbox import check_timeout
 
     if name is None:
@@ -331,7 +331,7 @@ def query(
     if show_help:
         _emit(query_help(query_def))
         return
-    values = catalog.parse_assignments(param or [])
+    values = parse_assignments(param or [])
     graph = _open(data, engine, store, endpoint, timeout)
     result = graph.query(query_def.name, values)
     answer = write(result, fmt, width=_width(wide))
