@@ -584,8 +584,6 @@ def check_sources(
     out: dict[int, dict[str, Any]] = {}
     size = SOURCES_PER_CHUNK
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    store = ox.Store()
-    add_parts(store, built.shared)
     texts = [(p.stem, p.read_text(encoding="utf-8")) for p in checks]
     texts = [(name, text) for name, text in texts if name in PER_SOURCE_CHECKS]
     with progress("validating sources", len(chunks)) as step:
@@ -606,6 +604,10 @@ def check_sources(
                 for i in by_focus.get(focus, []) if focus is not None else []:
                     out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
             del data, by_focus
+            # a new store per chunk: pyoxigraph keeps what `remove_graph` removed (its versions),
+            # so one store for the whole corpus made each check slower than the one before
+            store = ox.Store()
+            add_parts(store, built.shared)
             for i in ids:
                 unit = built.units[i]
                 add_parts(store, [unit.graph, unit.derived])
