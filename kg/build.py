@@ -29,6 +29,7 @@ from kg.namespaces import (
     owner,
     source_graph,
 )
+from kg.parallel import ordered, workers_for
 from kg.prefixes import new_dataset, prefixed_graph, with_sources
 from kg.progress import progress
 from kg.sources import (
@@ -99,7 +100,7 @@ class Unit:
     key: str  # the input key of the compiled source (its cache entry's name)
     graph: Part
     derived: Part
-    digest: str  # SHA-256 of what the source compiled to and its edges: what validation reads
+    digest: str  # its graph and edges (`content_digest`): what validation reads
 
 
 class Built:
@@ -190,6 +191,12 @@ class Built:
         store = ox.Store() if into is None else into
         add_parts(store, self.parts())
         return store
+
+
+def content_digest(*bodies: bytes) -> str:
+    """Identify N-Triples texts by their lines, whatever order rdflib wrote them in (the order
+    of a graph's triples changes from one process to the next, its lines do not)."""
+    return key_of(*(b"\n".join(sorted({line for line in b.split(b"\n") if line})) for b in bodies))
 
 
 def _nt_lines(part: Part) -> set[bytes]:
@@ -448,6 +455,64 @@ def _cross_sources(units: list[Unit], summaries: list[dict[str, list[str]]]) -> 
     return [u for u in units if u.slug in picked]
 
 
+def _make_unit(
+    source_folder: Path, base: hashlib._Hash, declared: set[URIRef], store: Cache | None
+) -> tuple[Source, Unit, dict[str, list[str]]]:
+    """Compile one source (or read it from the cache) and derive its direct edges."""
+    source, facts_bytes = read_source(source_folder)
+    key = _source_key(base, source, facts_bytes)
+    entry = store.entry("build", key, ".nt") if store is not None else None
+    name = source_graph(source.slug)
+    body = entry.read() if entry is not None else None
+    if entry is not None and body is not None:
+        part = Part(name, entry=entry)
+    else:
+        source = load_source(source_folder)
+        check_terms(source.facts, declared, source.facts_path)
+        require_clean(source)
+        g = prefixed_graph()
+        compile_source(source, g)
+        body = g.serialize(format="nt", encoding="utf-8")
+        part = Part(name, graph=g)
+        if entry is not None and not _has_bnodes(g):
+            entry.write(body)
+            if entry.path.is_file():
+                part.entry = entry
+    edges = store.entry("derive", key, ".nt") if store is not None else None
+    derived, summary, edges_nt = _derive_part(part, source.slug, edges)
+    if part.entry is not None:
+        part.graph = None  # read again (and verified again) only when needed
+    return source, Unit(source.slug, key, part, derived, content_digest(body, edges_nt)), summary
+
+
+@dataclass
+class _Cached:
+    """A source a worker compiled into the cache: what the build keeps of it, no triples."""
+
+    source: Source  # as `read_source` gives it (its facts parsed when asked for)
+    key: str
+    digest: str
+    summary: dict[str, list[str]]
+
+    def unit(self, store: Cache) -> tuple[Source, Unit, dict[str, list[str]]]:
+        """The source, its unit (parts as cache entries) and its summary."""
+        graph = Part(source_graph(self.source.slug), entry=store.entry("build", self.key, ".nt"))
+        derived = Part(DERIVED_GRAPH, entry=store.entry("derive", self.key, ".nt"))
+        unit = Unit(self.source.slug, self.key, graph, derived, self.digest)
+        return self.source, unit, self.summary
+
+
+def _cached_unit(made: tuple[Source, Unit, dict[str, list[str]]]) -> _Cached | None:
+    """What a worker sends back of a unit it made: None unless both parts are cache entries."""
+    source, unit, summary = made
+    parts = (unit.graph, unit.derived)
+    if any(p.entry is None or p.graph is not None or p.data is not None for p in parts):
+        return None
+    light = Source(source.slug, source.iri, source.text, source.sha256, source.facts_path)
+    del light.facts
+    return _Cached(light, unit.key, unit.digest, summary)
+
+
 def build(
     sources_root: Path | None = None,
     ontology_path: Path | None = None,
@@ -485,33 +550,29 @@ def build(
     sources: list[Source] = []
     units: list[Unit] = []
     summaries: list[dict[str, list[str]]] = []
-    with progress("building sources", len(folders)) as step:
+
+    def make(folder: Path) -> tuple[Source, Unit, dict[str, list[str]]]:
+        return _make_unit(folder, base, declared, store)
+
+    def in_cache(folder: Path) -> _Cached | None:
+        return _cached_unit(make(folder))
+
+    # each source compiled by a worker process into the cache, which sends back only the
+    # keys; a source whose parts cannot be cached (blank nodes) is compiled here again
+    spread = store is not None and workers_for(len(folders)) > 1
+    with (
+        ordered(in_cache, folders if spread else []) as answers,
+        progress("building sources", len(folders)) as step,
+    ):
+        found = iter(answers)
         for source_folder in folders:
-            source, facts_bytes = read_source(source_folder)
-            key = _source_key(base, source, facts_bytes)
-            entry = store.entry("build", key, ".nt") if store is not None else None
-            name = source_graph(source.slug)
-            body = entry.read() if entry is not None else None
-            if entry is not None and body is not None:
-                part = Part(name, entry=entry)
+            cached = next(found) if spread else None
+            if cached is None:
+                source, unit, summary = make(source_folder)
             else:
-                source = load_source(source_folder)
-                check_terms(source.facts, declared, source.facts_path)
-                require_clean(source)
-                g = prefixed_graph()
-                compile_source(source, g)
-                body = g.serialize(format="nt", encoding="utf-8")
-                part = Part(name, graph=g)
-                if entry is not None and not _has_bnodes(g):
-                    entry.write(body)
-                    if entry.path.is_file():
-                        part.entry = entry
-            edges = store.entry("derive", key, ".nt") if store is not None else None
-            derived, summary, edges_nt = _derive_part(part, source.slug, edges)
-            if part.entry is not None:
-                part.graph = None  # read again (and verified again) only when needed
-            digest = key_of(body, edges_nt)
-            units.append(Unit(source.slug, key, part, derived, digest))
+                assert store is not None
+                source, unit, summary = cached.unit(store)
+            units.append(unit)
             summaries.append(summary)
             sources.append(source)
             step()

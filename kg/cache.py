@@ -191,6 +191,10 @@ class Entry:
             warn(f"cache entry {self.kind}/{path.name} not written: {exc.strerror or exc}")
             with contextlib.suppress(OSError, UnboundLocalError):
                 tmp.unlink()
+        except BaseException:  # Ctrl-C, or SIGTERM (a stopped worker): no half-written file
+            with contextlib.suppress(OSError, UnboundLocalError):
+                tmp.unlink()
+            raise
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from kg import resources
 from kg.build import Built, add_parts
 from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
 from kg.namespaces import owner
+from kg.parallel import ordered, workers_for
 from kg.prefixes import prefixed_graph
 from kg.progress import progress
 from kg.sources import parse_turtle
@@ -581,44 +582,60 @@ def check_sources(
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
     read = forward | inverse | {RDF.type, RDFS.subClassOf}
     shared_read = [t for t in shared if t[1] in read]
-    out: dict[int, dict[str, Any]] = {}
-    size = SOURCES_PER_CHUNK
-    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     texts = [(p.stem, p.read_text(encoding="utf-8")) for p in checks]
     texts = [(name, text) for name, text in texts if name in PER_SOURCE_CHECKS]
-    with progress("validating sources", len(chunks)) as step:
-        for ids in chunks:
-            data = prefixed_graph()
-            data.addN((s, p, o, data) for s, p, o in shared_read)
-            by_focus: dict[Node, list[int]] = {}
-            for i in ids:
-                unit = built.units[i]
-                triples = unit.graph.triples() + unit.derived.triples()
-                owned, out[i] = _neighbourhood(unit.slug, triples, forward, inverse, targets_of)
-                out[i].update(shacl=[], checks={})
-                data.addN((s, p, o, data) for s, p, o in triples if p in read)
-                for node in owned:
-                    by_focus.setdefault(node, []).append(i)
-            del triples
-            for v, focus, extra in _shacl_results(data, shapes, inplace=True):
-                for i in by_focus.get(focus, []) if focus is not None else []:
-                    out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
-            del data, by_focus
-            # a new store per chunk: pyoxigraph keeps what `remove_graph` removed (its versions),
-            # so one store for the whole corpus made each check slower than the one before
-            store = ox.Store()
-            add_parts(store, built.shared)
-            for i in ids:
-                unit = built.units[i]
-                add_parts(store, [unit.graph, unit.derived])
-                for name, text in texts:
-                    rows = store.query(text, use_default_graph_as_union=True)
-                    assert isinstance(rows, ox.QuerySolutions)
-                    out[i]["checks"][name] = len(list(rows))
-                for part in (unit.graph, unit.derived):
-                    store.remove_graph(ox.NamedNode(str(part.name)))
+
+    def one(ids: list[int]) -> dict[int, dict[str, Any]]:
+        out: dict[int, dict[str, Any]] = {}
+        data = prefixed_graph()
+        data.addN((s, p, o, data) for s, p, o in shared_read)
+        by_focus: dict[Node, list[int]] = {}
+        for i in ids:
+            unit = built.units[i]
+            triples = unit.graph.triples() + unit.derived.triples()
+            owned, out[i] = _neighbourhood(unit.slug, triples, forward, inverse, targets_of)
+            out[i].update(shacl=[], checks={})
+            data.addN((s, p, o, data) for s, p, o in triples if p in read)
+            for node in owned:
+                by_focus.setdefault(node, []).append(i)
+        del triples
+        for v, focus, extra in _shacl_results(data, shapes, inplace=True):
+            for i in by_focus.get(focus, []) if focus is not None else []:
+                out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
+        del data, by_focus
+        for verdict in out.values():
+            verdict["shacl"].sort()  # the same whatever chunk the source was in
+        # a new store per chunk: pyoxigraph keeps what `remove_graph` removed (its versions),
+        # so one store for the whole corpus made each check slower than the one before
+        store = ox.Store()
+        add_parts(store, built.shared)
+        for i in ids:
+            unit = built.units[i]
+            add_parts(store, [unit.graph, unit.derived])
+            for name, text in texts:
+                rows = store.query(text, use_default_graph_as_union=True)
+                assert isinstance(rows, ox.QuerySolutions)
+                out[i]["checks"][name] = len(list(rows))
+            for part in (unit.graph, unit.derived):
+                store.remove_graph(ox.NamedNode(str(part.name)))
+        return out
+
+    # chunks of at most SOURCES_PER_CHUNK, as many as a multiple of the workers (each worker
+    # validates its chunks, see `kg.parallel`); a source's verdicts do not depend on its chunk
+    workers = workers_for(len(todo))
+    count = -(-len(todo) // SOURCES_PER_CHUNK)
+    count = -(-count // workers) * workers
+    size = max(1, -(-len(todo) // count)) if todo else 1
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    found: dict[int, dict[str, Any]] = {}
+    with (
+        ordered(one, chunks, workers) as answers,
+        progress("validating sources", len(chunks)) as step,
+    ):
+        for verdicts in answers:
+            found.update(verdicts)
             step()
-    return out
+    return found
 
 
 def _read_entry(entry: Entry | None, check: Callable[[bytes], bool]) -> Any:

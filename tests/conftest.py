@@ -20,7 +20,7 @@ from kg.export import write_outputs
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SLUG = "us-china-military-channels"
-_CACHE_ENV = ("KG_CACHE_DIR", "XDG_CACHE_HOME")
+_CACHE_ENV = ("KG_CACHE_DIR", "XDG_CACHE_HOME", "KG_JOBS")
 _saved: dict[str, str | None] = {}
 
 
@@ -32,6 +32,9 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = tempfile.mkdtemp(prefix="kg-test-cache-")
     os.environ["KG_CACHE_DIR"] = folder
     os.environ["XDG_CACHE_HOME"] = folder
+    # pytest-xdist already runs a test per core: builds stay in their process unless a test
+    # asks for workers (tests/test_parallel.py sets KG_JOBS itself)
+    os.environ["KG_JOBS"] = "1"
     config.stash[_CACHE_KEY] = folder
 
 

@@ -81,6 +81,9 @@ class Spy:
     cache entries read back after the build accepted them (their keys)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # the work counted is this process's: no worker processes (tests/test_parallel.py
+        # checks that a build with workers does the same work, by its cache entries)
+        monkeypatch.setenv("KG_JOBS", "1")
         self.compiled: list[str] = []
         self.validated: list[str] = []
         self.read: list[str] = []
