@@ -193,19 +193,24 @@ class Built:
         return store
 
 
-def content_digest(*bodies: bytes) -> str:
-    """Identify N-Triples texts by their lines, whatever order rdflib wrote them in (the order
-    of a graph's triples changes from one process to the next, its lines do not)."""
-    return key_of(*(b"\n".join(sorted({line for line in b.split(b"\n") if line})) for b in bodies))
-
-
-def _nt_lines(part: Part) -> set[bytes]:
-    """Return a part's triples as N-Triples lines (one line per triple, as rdflib writes).
+def nt_lines(body: bytes) -> set[bytes]:
+    """Return N-Triples text as its set of triple lines (one line per triple, as rdflib writes).
 
     Lines end only at LF: N-Triples escapes every other line break, and a literal may hold a
     character (U+2028, U+0085) that `str.splitlines` would take for one.
     """
-    return {line for line in part.nt().split(b"\n") if line and not line.startswith(b"#")}
+    return {line for line in body.split(b"\n") if line and not line.startswith(b"#")}
+
+
+def content_digest(*bodies: bytes) -> str:
+    """Identify N-Triples texts by their lines, whatever order rdflib wrote them in (the order
+    of a graph's triples changes from one process to the next, its lines do not)."""
+    return key_of(*(b"\n".join(sorted(nt_lines(body))) for body in bodies))
+
+
+def _nt_lines(part: Part) -> set[bytes]:
+    """Return a part's triples as N-Triples lines (`nt_lines`)."""
+    return nt_lines(part.nt())
 
 
 def add_parts(store: Any, parts: list[Part]) -> None:
@@ -457,7 +462,7 @@ def _cross_sources(units: list[Unit], summaries: list[dict[str, list[str]]]) -> 
 
 def _make_unit(
     source_folder: Path, base: hashlib._Hash, declared: set[URIRef], store: Cache | None
-) -> tuple[Source, Unit, dict[str, list[str]]]:
+) -> Made:
     """Compile one source (or read it from the cache) and derive its direct edges."""
     source, facts_bytes = read_source(source_folder)
     key = _source_key(base, source, facts_bytes)
@@ -485,32 +490,19 @@ def _make_unit(
     return source, Unit(source.slug, key, part, derived, content_digest(body, edges_nt)), summary
 
 
-@dataclass
-class _Cached:
-    """A source a worker compiled into the cache: what the build keeps of it, no triples."""
-
-    source: Source  # as `read_source` gives it (its facts parsed when asked for)
-    key: str
-    digest: str
-    summary: dict[str, list[str]]
-
-    def unit(self, store: Cache) -> tuple[Source, Unit, dict[str, list[str]]]:
-        """The source, its unit (parts as cache entries) and its summary."""
-        graph = Part(source_graph(self.source.slug), entry=store.entry("build", self.key, ".nt"))
-        derived = Part(DERIVED_GRAPH, entry=store.entry("derive", self.key, ".nt"))
-        unit = Unit(self.source.slug, self.key, graph, derived, self.digest)
-        return self.source, unit, self.summary
+Made = tuple[Source, Unit, dict[str, list[str]]]  # a source, its unit, its joins summary
 
 
-def _cached_unit(made: tuple[Source, Unit, dict[str, list[str]]]) -> _Cached | None:
-    """What a worker sends back of a unit it made: None unless both parts are cache entries."""
+def _sendable(made: Made) -> Made | None:
+    """What a worker sends back of a unit it made: the unit when both its parts are cache
+    entries (no triples to pickle), with the source's facts left out; otherwise None."""
     source, unit, summary = made
     parts = (unit.graph, unit.derived)
     if any(p.entry is None or p.graph is not None or p.data is not None for p in parts):
         return None
     light = Source(source.slug, source.iri, source.text, source.sha256, source.facts_path)
-    del light.facts
-    return _Cached(light, unit.key, unit.digest, summary)
+    del light.facts  # parsed again when asked for, as after `read_source`
+    return light, unit, summary
 
 
 def build(
@@ -551,27 +543,24 @@ def build(
     units: list[Unit] = []
     summaries: list[dict[str, list[str]]] = []
 
-    def make(folder: Path) -> tuple[Source, Unit, dict[str, list[str]]]:
+    def make(folder: Path) -> Made:
         return _make_unit(folder, base, declared, store)
 
-    def in_cache(folder: Path) -> _Cached | None:
-        return _cached_unit(make(folder))
+    def in_cache(folder: Path) -> Made | None:
+        return _sendable(make(folder))
 
-    # each source compiled by a worker process into the cache, which sends back only the
-    # keys; a source whose parts cannot be cached (blank nodes) is compiled here again
-    spread = store is not None and workers_for(len(folders)) > 1
+    # each source compiled by a worker process into the cache, which sends back the unit (its
+    # parts as cache entries); a source whose parts cannot be cached (blank nodes) is compiled
+    # here again. Without a cache, every source is compiled here.
+    spread = workers_for(len(folders)) > 1 and store is not None
     with (
         ordered(in_cache, folders if spread else []) as answers,
         progress("building sources", len(folders)) as step,
     ):
         found = iter(answers)
         for source_folder in folders:
-            cached = next(found) if spread else None
-            if cached is None:
-                source, unit, summary = make(source_folder)
-            else:
-                assert store is not None
-                source, unit, summary = cached.unit(store)
+            sent = next(found) if spread else None
+            source, unit, summary = make(source_folder) if sent is None else sent
             units.append(unit)
             summaries.append(summary)
             sources.append(source)

@@ -187,14 +187,13 @@ class Entry:
             tmp = path.with_name(f"{self.key}.{os.getpid()}.tmp")
             tmp.write_bytes(head + body)
             tmp.replace(path)
-        except OSError as exc:  # a full disk or a read-only cache: the build goes on
+        except BaseException as exc:  # also Ctrl-C, or SIGTERM (a stopped worker)
+            with contextlib.suppress(OSError, UnboundLocalError):
+                tmp.unlink()  # no half-written file is left
+            if not isinstance(exc, OSError):
+                raise
+            # a full disk or a read-only cache: the build goes on
             warn(f"cache entry {self.kind}/{path.name} not written: {exc.strerror or exc}")
-            with contextlib.suppress(OSError, UnboundLocalError):
-                tmp.unlink()
-        except BaseException:  # Ctrl-C, or SIGTERM (a stopped worker): no half-written file
-            with contextlib.suppress(OSError, UnboundLocalError):
-                tmp.unlink()
-            raise
 
 
 @dataclass(frozen=True)

@@ -572,9 +572,9 @@ def check_sources(
     rows per per-source check.
 
     The sources are read chunk by chunk and let go once validated, so that memory holds one
-    chunk, not the corpus. pySHACL gets only the triples whose predicate a shape reads (the
-    shapes' paths, `rdf:type` and `rdfs:subClassOf`, see `shape_reach`): no verdict depends on
-    the others.
+    chunk per worker (`kg.parallel`), not the corpus. pySHACL gets only the triples whose
+    predicate a shape reads (the shapes' paths, `rdf:type` and `rdfs:subClassOf`, see
+    `shape_reach`): no verdict depends on the others.
     """
     import pyoxigraph as ox
 
