@@ -95,11 +95,12 @@ def ordered(
         done = True
     finally:
         _TASK = None
-        if done:
-            pool.shutdown(wait=True)
-        else:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if not done:  # the workers first, so that waiting for the pool below is short
             _stop([p for p in multiprocessing.active_children() if p not in before])
+        # always wait for the pool's own thread: left running (`shutdown(wait=False)`), it
+        # raced the interpreter's exit ("Exception ignored ... Bad file descriptor"); and the
+        # futures are left to the pool (one cancelled here made it raise InvalidStateError)
+        pool.shutdown(wait=True, cancel_futures=not done)
 
 
 def _stop(children: list[Any]) -> None:
