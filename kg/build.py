@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +130,7 @@ class Built:
         self.shared_key = shared_key  # digest of the ontology and registry files
         self.cache = cache  # where the parts' entries are (None: all in memory)
         self._dataset = dataset  # made from the parts when first read (`dataset`)
+        self._quads: int | None = None  # the quad count, once counted
 
     def empty_dataset(self) -> Dataset:
         """Return an empty dataset with the prefixes the built dataset has bound."""
@@ -166,12 +168,19 @@ class Built:
         """Return the number of quads of the dataset, counted without making it."""
         if self._dataset is not None:
             return len(self._dataset)
-        count = sum(len(part.load()) for part in self.shared)
-        count += sum(len(_nt_lines(unit.graph)) for unit in self.units)
-        derived: set[bytes] = set()
-        for part in [*(unit.derived for unit in self.units), self.cross]:
-            derived.update(_nt_lines(part))
-        return count + len(derived)
+        if self._quads is None:
+            count = sum(len(part.load()) for part in self.shared)
+            count += sum(len(_nt_lines(unit.graph)) for unit in self.units)
+            derived: set[bytes] = set()
+            for part in [*(unit.derived for unit in self.units), self.cross]:
+                derived.update(_nt_lines(part))
+            self._quads = count + len(derived)
+        return self._quads
+
+    def counted(self, quads: int) -> None:
+        """Keep the quad count a later stage counted anyway (the exports count every graph's
+        triples), so that `quad_count` need not read every part again."""
+        self._quads = quads
 
     def prefixes(self) -> dict[str, str]:
         """Return the project's prefixes and one per source for its facts (`<slug>:`)."""
@@ -321,7 +330,7 @@ def _copy(src: Graph, dst: Graph) -> None:
 
 # What a compiled source depends on besides its own files: the ontology (declared terms) and
 # the code that compiles it. A change to either gives new cache keys.
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 _CODE = (
     "build.py",
     "derive.py",
@@ -390,8 +399,12 @@ def _foreign(nodes: set[Node], slug: str) -> list[str]:
     return sorted(out)
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def _joins_ok(body: bytes) -> bool:
-    """Whether a derive entry's body starts with a well-formed joins line."""
+    """Whether a derive entry's body starts with a well-formed joins line (and the unit's
+    digest)."""
     head = body.partition(b"\n")[0]
     if not head.startswith(b"# joins "):
         return False
@@ -401,36 +414,41 @@ def _joins_ok(body: bytes) -> bool:
         return False
     return (
         isinstance(summary, dict)
-        and set(summary) == {"subjects", "targets"}
-        and all(all_of(v, lambda x: isinstance(x, str)) for v in summary.values())
+        and set(summary) == {"subjects", "targets", "digest"}
+        and isinstance(summary["digest"], str)
+        and _DIGEST.fullmatch(summary["digest"]) is not None
+        and all(all_of(summary[k], lambda x: isinstance(x, str)) for k in ("subjects", "targets"))
     )
 
 
 def _derive_part(
-    source: Part, slug: str, entry: Entry | None
-) -> tuple[Part, dict[str, list[str]], bytes]:
+    source: Part, slug: str, entry: Entry | None, body: bytes
+) -> tuple[Part, dict[str, list[str]], str]:
     """Derive one source's direct edges; cache them with what would join them to other sources.
 
-    Returns the part, the source's foreign fact nodes (see `derive.joins`) and the edges as
-    N-Triples.
+    Returns the part, the source's foreign fact nodes (see `derive.joins`) and the unit's
+    digest (`content_digest` of the compiled graph's N-Triples, `body`, and the edges), which
+    the entry keeps so that a warm build need not compute it again.
     """
     if entry is not None:
-        body = entry.read(_joins_ok)
-        if body is not None:
-            head, _sep, rest = body.partition(b"\n")
-            summary = json.loads(head[len(b"# joins ") :])
-            return Part(DERIVED_GRAPH, entry=entry), summary, rest
+        cached = entry.read(_joins_ok)
+        if cached is not None:
+            summary = json.loads(cached.partition(b"\n")[0][len(b"# joins ") :])
+            digest = summary.pop("digest")
+            return Part(DERIVED_GRAPH, entry=entry), summary, digest
     facts = source.load()
     out = Graph()
     derive(facts, out)
     subjects, targets = joins(facts)
     summary = {"subjects": _foreign(subjects, slug), "targets": _foreign(targets, slug)}
     nt = out.serialize(format="nt", encoding="utf-8")
+    digest = content_digest(body, nt)
     if entry is not None and not _has_bnodes(out):
-        entry.write(f"# joins {json.dumps(summary)}\n".encode() + nt)
+        head = json.dumps({**summary, "digest": digest})
+        entry.write(f"# joins {head}\n".encode() + nt)
         if entry.path.is_file():
-            return Part(DERIVED_GRAPH, entry=entry), summary, nt
-    return Part(DERIVED_GRAPH, graph=out), summary, nt
+            return Part(DERIVED_GRAPH, entry=entry), summary, digest
+    return Part(DERIVED_GRAPH, graph=out), summary, digest
 
 
 def _cross_sources(units: list[Unit], summaries: list[dict[str, list[str]]]) -> list[Unit]:
@@ -461,11 +479,17 @@ def _cross_sources(units: list[Unit], summaries: list[dict[str, list[str]]]) -> 
 
 
 def _make_unit(
-    source_folder: Path, base: hashlib._Hash, declared: set[URIRef], store: Cache | None
+    source_folder: Path,
+    base: hashlib._Hash,
+    declared: set[URIRef],
+    store: Cache | None,
+    read: tuple[Source, str] | None = None,
 ) -> Made:
-    """Compile one source (or read it from the cache) and derive its direct edges."""
-    source, facts_bytes = read_source(source_folder)
-    key = _source_key(base, source, facts_bytes)
+    """Compile one source (or read it from the cache) and derive its direct edges.
+
+    `read`: the source as `_read_keyed` returned it, if it was read already.
+    """
+    source, key = read or _read_keyed(source_folder, base)
     entry = store.entry("build", key, ".nt") if store is not None else None
     name = source_graph(source.slug)
     body = entry.read() if entry is not None else None
@@ -484,10 +508,21 @@ def _make_unit(
             if entry.path.is_file():
                 part.entry = entry
     edges = store.entry("derive", key, ".nt") if store is not None else None
-    derived, summary, edges_nt = _derive_part(part, source.slug, edges)
+    derived, summary, digest = _derive_part(part, source.slug, edges, body)
     if part.entry is not None:
         part.graph = None  # read again (and verified again) only when needed
-    return source, Unit(source.slug, key, part, derived, content_digest(body, edges_nt)), summary
+    return source, Unit(source.slug, key, part, derived, digest), summary
+
+
+def _read_keyed(source_folder: Path, base: hashlib._Hash) -> tuple[Source, str]:
+    """Read a source's files (`read_source`); return it with its cache key."""
+    source, facts_bytes = read_source(source_folder)
+    return source, _source_key(base, source, facts_bytes)
+
+
+def _cached(store: Cache, key: str) -> bool:
+    """Whether a source's compiled graph and edges are both in the cache (read, not checked)."""
+    return all(store.entry(kind, key, ".nt").path.is_file() for kind in ("build", "derive"))
 
 
 Made = tuple[Source, Unit, dict[str, list[str]]]  # a source, its unit, its joins summary
@@ -543,24 +578,32 @@ def build(
     units: list[Unit] = []
     summaries: list[dict[str, list[str]]] = []
 
-    def make(folder: Path) -> Made:
-        return _make_unit(folder, base, declared, store)
+    def make(folder: Path, read: tuple[Source, str] | None = None) -> Made:
+        return _make_unit(folder, base, declared, store, read)
 
     def in_cache(folder: Path) -> Made | None:
         return _sendable(make(folder))
 
-    # each source compiled by a worker process into the cache, which sends back the unit (its
-    # parts as cache entries); a source whose parts cannot be cached (blank nodes) is compiled
-    # here again. Without a cache, every source is compiled here.
-    spread = workers_for(len(folders)) > 1 and store is not None
+    # each source the cache lacks is compiled by a worker process into the cache, which sends
+    # back the unit (its parts as cache entries); the others are read here, which is quicker
+    # than sending them. A source whose parts cannot be cached (blank nodes) is compiled here
+    # again. Without a cache, every source is compiled here.
+    reads: list[tuple[Source, str] | None] = [None] * len(folders)
+    misses: list[Path] = []
+    if store is not None and workers_for(len(folders)) > 1:
+        keyed = [_read_keyed(folder, base) for folder in folders]
+        misses = [f for f, r in zip(folders, keyed, strict=True) if not _cached(store, r[1])]
+        reads = list(keyed)
+    spread = workers_for(len(misses)) > 1
     with (
-        ordered(in_cache, folders if spread else []) as answers,
+        ordered(in_cache, misses if spread else []) as answers,
         progress("building sources", len(folders)) as step,
     ):
         found = iter(answers)
-        for source_folder in folders:
-            sent = next(found) if spread else None
-            source, unit, summary = make(source_folder) if sent is None else sent
+        wanted = set(misses) if spread else set()
+        for source_folder, read in zip(folders, reads, strict=True):
+            sent = next(found) if source_folder in wanted else None
+            source, unit, summary = make(source_folder, read) if sent is None else sent
             units.append(unit)
             summaries.append(summary)
             sources.append(source)

@@ -432,6 +432,7 @@ class Assembly:
         self.nested = any(b.startswith(a) for a, b in itertools.pairwise(spaces))
         self.order = self._order(built)
         self.triples = self._dedupe()
+        built.counted(sum(self.graph_counts().values()))
 
     def _order(self, built: Built) -> list[tuple[str | None, list[Section]]]:
         derived = f"<{DERIVED_GRAPH}>"

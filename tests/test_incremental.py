@@ -21,6 +21,7 @@ from kg.build import Built, build
 from kg.cache import Cache
 from kg.derive import derive
 from kg.errors import InputError
+from kg.export import write_outputs
 from kg.namespaces import DERIVED_GRAPH, ENT, FACT, KG, PREFIXES, SRC, source_graph
 from kg.validate import run_violation_queries, shacl, union, validate, validate_whole
 
@@ -329,6 +330,9 @@ def test_direct_edges_equal_those_derived_from_the_union(sources: Path, tmp_path
     cold = build(sources, cache=None)
     assert validate(warm, cache=cache) == _union_verdicts(cold.dataset)
     assert build(sources, cache=cache).quad_count() == len(cold.dataset)
+    exported = build(sources, cache=cache)  # the count the exports keep, edges across sources
+    write_outputs(exported, tmp_path / "out")
+    assert exported.quad_count() == len(cold.dataset)
 
 
 def test_the_packaged_article_builds_and_validates_the_same_lazily(tmp_path: Path) -> None:

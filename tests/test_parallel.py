@@ -257,3 +257,41 @@ def test_a_stopped_build_stops_its_workers_and_leaves_no_litter(
     assert not [p for p in cache.rglob("*") if p.name.endswith(".tmp")]
     assert _files(tmp_path / "out") == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_workers_compile_only_the_sources_the_cache_lacks(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm build reads the cached sources itself (quicker than sending them back from a
+    worker): the workers get only the edited ones, and the graph is the same."""
+    import kg.build
+
+    sent: list[list[str]] = []
+    real = kg.build.ordered
+
+    def spy(fn, items, workers=None):  # type: ignore[no-untyped-def]
+        sent.append([Path(item).name for item in items])
+        return real(fn, items, workers)
+
+    monkeypatch.setattr(kg.build, "ordered", spy)
+    monkeypatch.setenv(JOBS_VARIABLE, "2")
+    sources = Path(shutil.copytree(corpus, tmp_path / "sources"))
+    cache = tmp_path / "cache"
+    cold = kg.build.build(sources, cache=cache)
+    slugs = sorted(p.name for p in sources.iterdir() if (p / "facts.ttl").is_file())
+    assert sent == [slugs]
+    warm = kg.build.build(sources, cache=cache)
+    assert sent[-1] == []
+    for slug in (slugs[1], slugs[-2]):
+        facts = sources / slug / "facts.ttl"
+        text = facts.read_text(encoding="utf-8")
+        facts.write_text(text.replace('dct:title "', 'dct:title "Edited: ', 1), encoding="utf-8")
+    edited = kg.build.build(sources, cache=cache)
+    assert sent[-1] == [slugs[1], slugs[-2]]
+    assert [u.digest for u in warm.units] == [u.digest for u in cold.units]
+    changed = [
+        u.slug for u, c in zip(edited.units, cold.units, strict=True) if u.digest != c.digest
+    ]
+    assert changed == [slugs[1], slugs[-2]]
+    fresh = kg.build.build(sources, cache=None)
+    assert [u.digest for u in edited.units] == [u.digest for u in fresh.units]
