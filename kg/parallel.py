@@ -31,6 +31,8 @@ MAX_JOBS = 64
 # what the forked workers compute: set by `ordered` before it forks, read by `_call`
 _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 _STOPPING = False
+_BUSY = False  # a worker is computing an item (what a SIGTERM then unwinds)
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def jobs() -> int:
@@ -90,7 +92,14 @@ def ordered(
     )
     done = False
     try:
-        futures = [pool.submit(_call, i) for i in range(len(items))]  # forks the workers
+        # the workers are forked with Ctrl-C and SIGTERM held back (a signal coming before a
+        # worker has set its handlers would run the caller's, with a traceback); each worker
+        # lets them through once set up, the caller once every worker is forked
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+        try:
+            futures = [pool.submit(_call, i) for i in range(len(items))]  # forks the workers
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         yield (future.result() for future in futures)
         done = True
     finally:
@@ -126,12 +135,15 @@ def _start(parent: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
     if os.getppid() != parent:  # the parent ended before the line above
         os._exit(1)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)  # held back while forking
 
 
 def _terminated(signum: int, _frame: object) -> None:
-    """SIGTERM in a worker: unwind (clean-ups run, such as a cache entry's temporary file),
-    then end (see `_call`)."""
+    """SIGTERM in a worker: while it computes an item, unwind (clean-ups run, such as a cache
+    entry's temporary file), then end (see `_call`); otherwise end at once."""
     global _STOPPING
+    if not _BUSY:
+        os._exit(128 + signum)
     _STOPPING = True
     raise SystemExit(128 + signum)
 
@@ -139,11 +151,14 @@ def _terminated(signum: int, _frame: object) -> None:
 def _call(index: int) -> Any:
     """Compute one item in a worker; once SIGTERM came, end the process (after the item's
     clean-ups ran), since the pool would go on to the next item or wait for one forever."""
+    global _BUSY
     if _STOPPING or _TASK is None:
         os._exit(128 + signal.SIGTERM)
     fn, items = _TASK
+    _BUSY = True
     try:
         return fn(items[index])
     finally:
+        _BUSY = False
         if _STOPPING:
             os._exit(128 + signal.SIGTERM)

@@ -295,3 +295,36 @@ def test_workers_compile_only_the_sources_the_cache_lacks(
     assert changed == [slugs[1], slugs[-2]]
     fresh = kg.build.build(sources, cache=None)
     assert [u.digest for u in edited.units] == [u.digest for u in fresh.units]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl, /proc")
+def test_a_worker_stopped_while_it_starts_ends_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """SIGTERM reaching a worker still setting itself up (the caller stopping it after Ctrl-C)
+    ends it at once: before, its handler raised in the pool's initializer, which printed
+    "Exception in initializer" and a traceback."""
+    import ctypes
+    from concurrent.futures.process import BrokenProcessPool
+
+    real = ctypes.CDLL
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(2)  # the worker is in its set-up (`_start`) for 2 s
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ctypes, "CDLL", slow)
+    before = set(multiprocessing.active_children())
+    with (
+        pytest.raises(BrokenProcessPool),
+        ordered(_square_and_pid, list(range(4)), workers=2) as answers,
+    ):
+        workers = [p for p in multiprocessing.active_children() if p not in before]
+        assert len(workers) == 2
+        time.sleep(0.5)
+        for worker in workers:
+            os.kill(worker.pid, signal.SIGTERM)
+        list(answers)
+    assert all(w.exitcode == 128 + signal.SIGTERM for w in workers), [w.exitcode for w in workers]
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception in initializer" not in err, err
