@@ -12,7 +12,8 @@ content, so a rebuild after one edit writes only that source's pieces again and 
 the others between each format's header and footer. The graphs come in the order of their
 names, a graph's parts in the build's order, each part's triples sorted; a triple that an
 earlier part already holds is left out (in its graph for the quad formats, anywhere for the
-triple formats). Only the small entity registry and the VoID description go through rdflib.
+triple formats). Only the small entity registry and the VoID description go through rdflib;
+what VoID counts (typed subjects, class members, the sources' dates) is kept per section too.
 """
 
 from __future__ import annotations
@@ -751,41 +752,106 @@ _DATE = re.compile(rb'^<([^>]*)> <([^>]*)> "(\d{4}-\d\d-\d\d)[^"]*"\^\^<([^>]*)>
 _DATED = f'"^^<{XSD}date'.encode()  # in every line _DATE takes (xsd:date, xsd:dateTime)
 
 
-def _typing(data: Assembly) -> tuple[set[bytes], dict[str, set[bytes]]]:
-    """The typed subjects outside the ontology and derived graphs, and each class's members."""
+def _described(pieces: Iterable[Piece]) -> dict[str, Any]:
+    """What VoID reads of some pieces, as JSON: the typed subjects outside the ontology and
+    derived graphs, each class's members, and the dates stated in source graphs.
+
+    A piece's lines are read whole, not what a file keeps of them: these are sets (and a
+    latest date), and what a piece drops an earlier piece of its graph holds.
+    """
     subjects: set[bytes] = set()
-    members: dict[str, set[bytes]] = {}
+    by_class: dict[bytes, set[bytes]] = {}
+    dates: set[tuple[bytes, ...]] = set()
     skipped = {f"<{ONTOLOGY_GRAPH}>", f"<{DERIVED_GRAPH}>"}
-    for name, lines in data.graph_lines():
-        for line in lines:
+    for piece in pieces:
+        for line in piece.lines:
             if _RDF_TYPE not in line:
                 continue
             s, p, o = line[:-2].split(b" ", 2)
             if b" " + p + b" " != _RDF_TYPE:
                 continue
-            if name not in skipped:
+            if piece.graph not in skipped:
                 subjects.add(s)
             if o.startswith(b"<"):
-                members.setdefault(o[1:-1].decode("utf-8"), set()).add(s)
-    return subjects, members
+                by_class.setdefault(o[1:-1], set()).add(s)
+        if piece.graph.startswith(f"<{SOURCE_GRAPHS}"):
+            for line in piece.lines:
+                m = _DATE.match(line) if _DATED in line else None
+                if m:
+                    dates.add(m.groups())
+    return {
+        "subjects": sorted(s.decode("utf-8") for s in subjects),
+        "classes": {
+            c.decode("utf-8"): sorted(m.decode("utf-8") for m in members)
+            for c, members in sorted(by_class.items())
+        },
+        "dates": sorted([g.decode("utf-8") for g in groups] for groups in dates),
+    }
 
 
-def modified(data: Assembly, sources: list[URIRef]) -> str | None:
+def _described_ok(body: bytes) -> bool:
+    """Whether a cached description has `_described`'s shape."""
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return False
+
+    def strings(v: Any) -> bool:
+        return all_of(v, lambda x: isinstance(x, str))
+
+    return (
+        isinstance(found, dict)
+        and set(found) == {"subjects", "classes", "dates"}
+        and strings(found["subjects"])
+        and isinstance(found["classes"], dict)
+        and all(strings(v) for v in found["classes"].values())
+        and isinstance(found["dates"], list)
+        and all(strings(d) and len(d) == 4 for d in found["dates"])
+    )
+
+
+@dataclass
+class Description:
+    """What VoID counts of the whole dataset (see `_described`), merged from its sections."""
+
+    subjects: set[str]
+    classes: dict[str, set[str]]
+    dates: list[list[str]]
+
+
+def describe(data: Assembly) -> Description:
+    """Merge each section's description, cached by the section's pieces (an edit describes
+    its own group again, not the corpus)."""
+    whole = Description(set(), {}, [])
+    for section in data.sections():
+        entry = None
+        if data.cache is not None:
+            keys = [f"{p.graph} {p.key}" for p in section.pieces]
+            entry = data.cache.entry("export", key_of(_version(), "described", *keys), ".json")
+        body = entry.read(_described_ok) if entry is not None else None
+        if body is not None:
+            found = json.loads(body)
+        else:
+            found = _described(section.pieces)
+            if entry is not None:
+                entry.write(json.dumps(found).encode("utf-8"))
+        whole.subjects.update(found["subjects"])
+        for cls, members in found["classes"].items():
+            whole.classes.setdefault(cls, set()).update(members)
+        whole.dates.extend(found["dates"])
+    return whole
+
+
+def modified(found: Description, sources: list[URIRef]) -> str | None:
     """The latest date the sources state about themselves (retrieved, issued ...), or None."""
     wanted = {str(s) for s in sources}
-    dates = []
-    for name, lines in data.graph_lines():
-        if not name.startswith(f"<{SOURCE_GRAPHS}"):
-            continue
-        for line in lines:
-            m = _DATE.match(line) if _DATED in line else None
-            if (
-                m
-                and m.group(1).decode() in wanted
-                and m.group(2).decode() in _SOURCE_DATES
-                and m.group(4).decode() in (str(XSD.date), str(XSD.dateTime))
-            ):
-                dates.append(m.group(3).decode())
+    dates = [
+        date
+        for subject, prop, date, datatype in found.dates
+        if subject in wanted
+        and prop in _SOURCE_DATES
+        and datatype in (str(XSD.date), str(XSD.dateTime))
+    ]
     return max(dates) if dates else None
 
 
@@ -811,13 +877,13 @@ def void(
     g.add((DATASET_IRI, VOID.vocabulary, ONTOLOGY_IRI))
     g.add((DATASET_IRI, VOID.uriSpace, Literal(BASE)))
     g.add((DATASET_IRI, VOID.triples, Literal(data.triples, datatype=XSD.integer)))
-    date = modified(data, sources)
+    found = describe(data)
+    date = modified(found, sources)
     if date is not None:
         g.add((DATASET_IRI, DCTERMS.modified, Literal(date, datatype=XSD.date)))
     if endpoint:
         g.add((DATASET_IRI, VOID.sparqlEndpoint, URIRef(endpoint)))
-    subjects, members = _typing(data)
-    g.add((DATASET_IRI, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
+    g.add((DATASET_IRI, VOID.entities, Literal(len(found.subjects), datatype=XSD.integer)))
     registry = sorted(
         {
             line.split(b" ", 1)[0]
@@ -829,11 +895,11 @@ def void(
     )
     for example in registry[:EXAMPLES]:
         g.add((DATASET_IRI, VOID.exampleResource, URIRef(example[1:-1].decode("utf-8"))))
-    for cls, found in sorted(members.items()):
+    for cls, members in sorted(found.classes.items()):
         part = URIRef(f"{BASE}void/class/{_slug(cls)}")
         g.add((DATASET_IRI, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls)))
-        g.add((part, VOID.entities, Literal(len(found), datatype=XSD.integer)))
+        g.add((part, VOID.entities, Literal(len(members), datatype=XSD.integer)))
     dumps = {e.file: e.dump for e in EXPORTS.values() if e.file in files}
     for name, count in data.graph_counts().items():
         iri = URIRef(name[1:-1])

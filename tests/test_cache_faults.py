@@ -133,6 +133,12 @@ def test_a_damaged_entry_is_discarded_and_computed_again(
         ("validate", b"not json at all"),
         ("derive", b"<https://a> <https://b> <https://c> .\n"),  # no joins line
         ("derive", b'# joins {"subjects": 1}\n'),
+        ("derive", b'# joins {"subjects": [], "targets": []}\n'),  # no digest (older entries)
+        ("derive", b'# joins {"subjects": [], "targets": [], "digest": "not a digest"}\n'),
+        ("export.json", b'{"subjects": [1], "classes": {}, "dates": []}'),
+        ("export.json", b'{"subjects": [], "classes": {"c": "not a list"}, "dates": []}'),
+        ("export.json", b'{"subjects": [], "classes": {}, "dates": [["too", "short"]]}'),
+        ("export.json", b"not json at all"),
     ],
 )
 def test_an_entry_of_the_wrong_shape_is_refused_even_with_a_valid_digest(
@@ -146,7 +152,9 @@ def test_an_entry_of_the_wrong_shape_is_refused_even_with_a_valid_digest(
     cache = tmp_path / "cache"
     shutil.copytree(warm, cache)
     store = Cache(cache)
-    paths = _entries(cache, kind)
+    kind, _dot, suffix = kind.partition(".")  # "export.json": the export entries of that suffix
+    paths = [p for p in _entries(cache, kind) if not suffix or p.suffix == f".{suffix}"]
+    assert paths
     for path in paths:
         _forge(Entry(store, kind, path.stem, path.suffix), body)
     assert _outputs(resources.sources_dir(), tmp_path / "out", cache) == cold
