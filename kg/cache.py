@@ -20,6 +20,7 @@ import functools
 import hashlib
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -31,6 +32,7 @@ from kg.errors import InputError
 
 KINDS = ("build", "derive", "validate", "shacl", "export", "query")
 TAG_FILE = "CACHEDIR.TAG"
+PRUNED_FILE = "last-pruned"  # empty; its modification time is when a build last pruned
 TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by scs-kg (kg build).\n"
@@ -242,6 +244,32 @@ class Cache:
             count += 1
             size += stat.st_size
         return count, size
+
+
+    def prune_daily(self, days: float, every: float = 86400.0) -> tuple[int, int] | None:
+        """Prune as `prune(days)` does unless that was done less than `every` seconds ago
+        (then None): a build need not look at every entry of a large cache each time.
+
+        When it was last done is the time of the folder's `PRUNED_FILE`, an empty file; where
+        something else has that name (a link, a folder), it is left alone and this prunes.
+        """
+        if not is_ours(self.folder):
+            return None
+        stamp = self.folder / PRUNED_FILE
+        try:
+            found = stamp.lstat()
+        except FileNotFoundError:
+            found = None
+        except OSError:
+            return self.prune(days)
+        if found is not None and not stat.S_ISREG(found.st_mode):
+            return self.prune(days)
+        if found is not None and 0 <= time.time() - found.st_mtime < every:
+            return None
+        removed = self.prune(days)
+        with contextlib.suppress(OSError):  # a read-only cache: it prunes again next time
+            stamp.touch()
+        return removed
 
 
 def json_shaped(validate: Callable[[Any], bool]) -> Callable[[bytes], bool]:

@@ -375,6 +375,52 @@ def test_pruning_removes_only_stale_entries(sources: Path, tmp_path: Path) -> No
     assert Cache(cache).files() == [] and all(p.exists() for p in foreign)
 
 
+def test_kg_build_prunes_stale_entries_once_a_day(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kg build` removes entries unused for 30 days, looking at the entries at most once a
+    day (the time of the cache's `last-pruned` file), never through a link of someone's."""
+    from typer.testing import CliRunner
+
+    from kg.cache import PRUNED_FILE
+    from kg.cli import app
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KG_CACHE_DIR", str(cache))
+    runner = CliRunner()
+
+    def kg_build() -> None:
+        done = runner.invoke(
+            app, ["build", "--sources", str(sources), "--out", str(tmp_path / "o")]
+        )
+        assert done.exit_code == 0, done.output
+
+    def stale(name: str) -> Path:
+        path = cache / "build" / f"{name * 64}.nt"
+        path.write_bytes(b"an entry no build used for 40 days")
+        _age(path, 40)
+        return path
+
+    kg_build()
+    stamp = cache / PRUNED_FILE
+    assert stamp.is_file() and stamp.stat().st_size == 0
+    old = stale("a")
+    kg_build()
+    assert old.exists()  # pruned less than a day ago
+    _age(stamp, 2)
+    kg_build()
+    assert not old.exists() and time.time() - stamp.stat().st_mtime < 3600
+    theirs = tmp_path / "theirs.txt"
+    theirs.write_text("someone's", encoding="utf-8")
+    _age(theirs, 400)
+    stamp.unlink()
+    stamp.symlink_to(theirs)
+    old = stale("b")
+    kg_build()
+    assert not old.exists()  # pruned, and the link and its target left as they were
+    assert stamp.is_symlink() and time.time() - theirs.stat().st_mtime > 300 * 86400
+
+
 def test_kg_cache_commands(sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 

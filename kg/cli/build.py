@@ -124,9 +124,10 @@ PRUNE_AFTER_DAYS = 30.0
 
 
 def _prune_after_build() -> None:
-    """Remove the cache entries that no build has used for PRUNE_AFTER_DAYS days."""
-    from kg.cache import is_ours, open_cache
+    """Remove the cache entries that no build has used for PRUNE_AFTER_DAYS days (once a day:
+    looking at every entry of a large cache takes a while)."""
+    from kg.cache import open_cache
 
     cache = open_cache(create=False)
-    if cache is not None and is_ours(cache.folder):
-        cache.prune(PRUNE_AFTER_DAYS)
+    if cache is not None:
+        cache.prune_daily(PRUNE_AFTER_DAYS)
