@@ -245,7 +245,6 @@ class Cache:
             size += stat.st_size
         return count, size
 
-
     def prune_daily(self, days: float, every: float = 86400.0) -> tuple[int, int] | None:
         """Prune as `prune(days)` does unless that was done less than `every` seconds ago
         (then None): a build need not look at every entry of a large cache each time.
