@@ -32,7 +32,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg import __version__, jsonld, resources
 from kg.build import Built, Part, Unit
-from kg.cache import Cache, all_of, key_of
+from kg.cache import Cache, all_of, json_shaped, key_of
 from kg.namespaces import (
     BASE,
     DERIVED_GRAPH,
@@ -789,25 +789,22 @@ def _described(pieces: Iterable[Piece]) -> dict[str, Any]:
     }
 
 
-def _described_ok(body: bytes) -> bool:
-    """Whether a cached description has `_described`'s shape."""
-    try:
-        found = json.loads(body)
-    except ValueError:
-        return False
+def _strings(value: Any) -> bool:
+    return all_of(value, lambda x: isinstance(x, str))
 
-    def strings(v: Any) -> bool:
-        return all_of(v, lambda x: isinstance(x, str))
 
-    return (
+# whether a cached description has `_described`'s shape
+_described_ok = json_shaped(
+    lambda found: (
         isinstance(found, dict)
         and set(found) == {"subjects", "classes", "dates"}
-        and strings(found["subjects"])
+        and _strings(found["subjects"])
         and isinstance(found["classes"], dict)
-        and all(strings(v) for v in found["classes"].values())
+        and all(_strings(v) for v in found["classes"].values())
         and isinstance(found["dates"], list)
-        and all(strings(d) and len(d) == 4 for d in found["dates"])
+        and all(_strings(d) and len(d) == 4 for d in found["dates"])
     )
+)
 
 
 @dataclass
