@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import IdentifiedNode, Node
 
 from kg import evidence, resources
-from kg.cache import Cache, CacheError, Entry, all_of, key_of, open_cache
+from kg.cache import Cache, CacheError, Entry, all_of, is_key, key_of, open_cache
 from kg.derive import derive, joins
 from kg.errors import EvidenceError, InputError
 from kg.namespaces import (
@@ -399,9 +398,6 @@ def _foreign(nodes: set[Node], slug: str) -> list[str]:
     return sorted(out)
 
 
-_DIGEST = re.compile(r"[0-9a-f]{64}")
-
-
 def _joins_ok(body: bytes) -> bool:
     """Whether a derive entry's body starts with a well-formed joins line (and the unit's
     digest)."""
@@ -416,7 +412,7 @@ def _joins_ok(body: bytes) -> bool:
         isinstance(summary, dict)
         and set(summary) == {"subjects", "targets", "digest"}
         and isinstance(summary["digest"], str)
-        and _DIGEST.fullmatch(summary["digest"]) is not None
+        and is_key(summary["digest"])
         and all(all_of(summary[k], lambda x: isinstance(x, str)) for k in ("subjects", "targets"))
     )
 
@@ -588,19 +584,20 @@ def build(
     # back the unit (its parts as cache entries); the others are read here, which is quicker
     # than sending them. A source whose parts cannot be cached (blank nodes) is compiled here
     # again. Without a cache, every source is compiled here.
-    reads: list[tuple[Source, str] | None] = [None] * len(folders)
+    reads: Sequence[tuple[Source, str] | None] = [None] * len(folders)
     misses: list[Path] = []
     if store is not None and workers_for(len(folders)) > 1:
         keyed = [_read_keyed(folder, base) for folder in folders]
-        misses = [f for f, r in zip(folders, keyed, strict=True) if not _cached(store, r[1])]
-        reads = list(keyed)
-    spread = workers_for(len(misses)) > 1
+        misses = [f for f, (_s, key) in zip(folders, keyed, strict=True) if not _cached(store, key)]
+        reads = keyed
+    if workers_for(len(misses)) == 1:
+        misses = []  # one source to compile (or none): no worker for it
+    wanted = set(misses)
     with (
-        ordered(in_cache, misses if spread else []) as answers,
+        ordered(in_cache, misses) as answers,
         progress("building sources", len(folders)) as step,
     ):
         found = iter(answers)
-        wanted = set(misses) if spread else set()
         for source_folder, read in zip(folders, reads, strict=True):
             sent = next(found) if source_folder in wanted else None
             source, unit, summary = make(source_folder, read) if sent is None else sent

@@ -113,6 +113,14 @@ def digest(kind: str, key: str, body: bytes) -> str:
     return h.hexdigest()
 
 
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def is_key(text: str) -> bool:
+    """Whether a text has the form of a key or digest (`key_of`: 64 lowercase hex digits)."""
+    return _KEY.fullmatch(text) is not None
+
+
 def key_of(*parts: str | bytes) -> str:
     """Return a cache key: the SHA-256 of the parts, each prefixed by its length."""
     h = hashlib.sha256()
@@ -206,7 +214,7 @@ class Cache:
 
     def entry(self, kind: str, key: str, suffix: str) -> Entry:
         """Return the entry of a kind (one of `KINDS`) and key."""
-        assert kind in KINDS and re.fullmatch(r"[0-9a-f]{64}", key), (kind, key)
+        assert kind in KINDS and is_key(key), (kind, key)
         return Entry(self, kind, key, suffix)
 
     def files(self, kinds: Iterable[str] = KINDS) -> list[Path]:
@@ -235,14 +243,14 @@ class Cache:
         count = size = 0
         for path in self.files(kinds):
             try:
-                stat = path.stat()
-                if limit is not None and stat.st_mtime >= limit:
+                info = path.stat()
+                if limit is not None and info.st_mtime >= limit:
                     continue
                 path.unlink()
             except FileNotFoundError:  # removed meanwhile by another process
                 continue
             count += 1
-            size += stat.st_size
+            size += info.st_size
         return count, size
 
     def prune_daily(self, days: float, every: float = 86400.0) -> tuple[int, int] | None:

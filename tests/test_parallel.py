@@ -10,7 +10,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,6 +121,13 @@ def test_a_build_with_workers_equals_one_in_one_process(corpus: Path, tmp_path: 
     assert not [name for name in cache_two if name.endswith(".tmp")]
 
 
+def _edit_title(facts: Path) -> None:
+    """A real edit of a source (its compiled graph changes): a word added to its title."""
+    text = facts.read_text(encoding="utf-8")
+    assert 'dct:title "' in text, facts
+    facts.write_text(text.replace('dct:title "', 'dct:title "Edited: ', 1), encoding="utf-8")
+
+
 def _entries(cache: Path) -> dict[str, object]:
     """A cache's entries by name: N-Triples bodies as sets of lines (rdflib writes a graph in
     an order that changes from one process to the next), the others as they are."""
@@ -140,11 +149,7 @@ def test_a_warm_build_with_workers_compiles_and_validates_only_the_edited_source
     cache = tmp_path / "cache-two"
     before = {kind: set(os.listdir(cache / kind)) for kind in ("build", "validate")}
     slug = sorted(p.name for p in sources.iterdir() if (p / "facts.ttl").is_file())[5]
-    facts = sources / slug / "facts.ttl"
-    facts.write_text(
-        facts.read_text(encoding="utf-8").replace('dct:title "', 'dct:title "Edited: ', 1),
-        encoding="utf-8",
-    )
+    _edit_title(sources / slug / "facts.ttl")
     warm = _build(sources, tmp_path, "two", 2)
     assert warm.returncode == 0, warm.stderr
     for kind in ("build", "validate"):
@@ -269,8 +274,8 @@ def test_workers_compile_only_the_sources_the_cache_lacks(
     sent: list[list[str]] = []
     real = kg.build.ordered
 
-    def spy(fn, items, workers=None):  # type: ignore[no-untyped-def]
-        sent.append([Path(item).name for item in items])
+    def spy(fn: Any, items: Sequence[Path], workers: int | None = None) -> Any:
+        sent.append([item.name for item in items])
         return real(fn, items, workers)
 
     monkeypatch.setattr(kg.build, "ordered", spy)
@@ -283,9 +288,7 @@ def test_workers_compile_only_the_sources_the_cache_lacks(
     warm = kg.build.build(sources, cache=cache)
     assert sent[-1] == []
     for slug in (slugs[1], slugs[-2]):
-        facts = sources / slug / "facts.ttl"
-        text = facts.read_text(encoding="utf-8")
-        facts.write_text(text.replace('dct:title "', 'dct:title "Edited: ', 1), encoding="utf-8")
+        _edit_title(sources / slug / "facts.ttl")
     edited = kg.build.build(sources, cache=cache)
     assert sent[-1] == [slugs[1], slugs[-2]]
     assert [u.digest for u in warm.units] == [u.digest for u in cold.units]
