@@ -133,25 +133,37 @@ def test_an_edit_that_breaks_the_quote_is_refused(drafted: Path) -> None:
 def test_review_accepts_edits_and_skips_interactively(drafted: Path, tmp_path: Path) -> None:
     editor = tmp_path / "editor.sh"
     editor.write_text(
-        "#!/bin/sh\nsed -i 's/^fact:role-donald-trump$/fact:role-trump-former-president/' \"$1\"\n"
+        "#!/bin/sh\nsed -i 's/^fact:establishment-united-states-china$/"
+        "fact:establishment-hotline/' \"$1\"\n"
     )
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    first = _names(drafted)[:3]
     env = {**os.environ, "EDITOR": str(editor), "VISUAL": str(editor)}
     result = runner.invoke(
         app, ["review", SLUG, "--sources", str(drafted)], input="a\ns\ne\nq\n", env=env
     )
     assert result.exit_code == 0, result.output
     facts = (drafted / SLUG / "facts.ttl").read_text(encoding="utf-8")
-    assert first == ["fact:role-pete-hegseth", "fact:role-dong-jun", "fact:role-donald-trump"]
+    # in the order of the text: the first sentence's role, its statement (with the time it
+    # needs), then the next facts of the text
+    shown = re.findall(r"(?m)^# draft (\S+)", result.stdout)
+    assert shown == [
+        "fact:role-pete-hegseth",
+        "fact:stmt-pete-hegseth-announced",
+        "fact:time-today",
+        "fact:establishment-united-states-china",
+        "fact:agreement-united-states-china",  # where the analyst quit
+    ]
     assert "\nfact:role-pete-hegseth\n" in facts
-    assert "\nfact:role-dong-jun\n" not in facts
-    assert "\nfact:role-trump-former-president\n" in facts  # as edited
-    assert "\nfact:role-donald-trump\n" not in facts
+    assert "\nfact:stmt-pete-hegseth-announced\n" not in facts
+    assert "\nfact:establishment-hotline\n" in facts  # as edited, with the time it needs
+    assert "also accepted fact:time-today (needed by fact:establishment" in result.stderr
+    assert "\nfact:establishment-united-states-china\n" not in facts
     assert "sentence: UPDATE: In a significant development" in result.stdout
-    assert "accepted 2 fact(s)" in result.stderr
+    assert "accepted 3 fact(s)" in result.stderr
     left = _names(drafted)
-    assert first[0] not in left and first[1] in left and first[2] not in left
+    assert "fact:role-pete-hegseth" not in left
+    assert "fact:stmt-pete-hegseth-announced" in left
+    assert "fact:establishment-united-states-china" not in left
     assert check_source(drafted / SLUG, drafted) == []
 
 

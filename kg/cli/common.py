@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from kg.errors import KgError
+from kg.errors import EXIT_ERROR, KgError
 
 if TYPE_CHECKING:
     from kg.build import Built
@@ -62,5 +62,11 @@ def errors(func: Callable[P, R]) -> Callable[P, R]:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             print(f"error: {first}", file=sys.stderr)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # a full disk, a read-only folder: say which file, in one line
+            if state.debug:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+            raise typer.Exit(EXIT_ERROR) from None
 
     return wrapper

@@ -54,6 +54,8 @@ def draft(
         result = accept_drafts(folder, root, names)
         for line in result.needed:
             say(f"also accepted {line}")
+        for name in result.already:
+            say(f"{name}: in facts.ttl already (an earlier accept was cut short); out of draft.ttl")
         for name in result.facts:
             typer.echo(f"accepted {name} into {folder / 'facts.ttl'}")
         for name in result.entities:
@@ -86,7 +88,7 @@ def review(
     source: Annotated[str, typer.Argument(help="A source slug or folder with a draft.ttl.")],
     sources: SourcesOption = None,
 ) -> None:
-    """Go through the drafts one by one: accept, edit or skip each (moved into facts.ttl)."""
+    """Go through the drafts in the order of the text: accept, edit, reject or skip each."""
     from kg.draft.review import DraftBlock
     from kg.draft.review import review as run_review
 
@@ -95,18 +97,22 @@ def review(
 
     shown: list[str] = []
 
-    def ask(block: DraftBlock, sentence: str) -> str:
+    def ask(unit: list[DraftBlock], sentence: str) -> str:
         if shown:
             typer.echo("")
-        shown.append(block.name)
+        shown.append(unit[0].name)
         if sentence:
             typer.echo(f"sentence: {sentence}")
-        typer.echo(block.text, nl=False)
+        typer.echo("\n".join(block.text for block in unit), nl=False)
         while True:
-            answer = typer.prompt("[a]ccept, [e]dit, [s]kip, [q]uit", default="s").strip().lower()
-            if answer[:1] in ("a", "e", "s", "q"):
+            answer = (
+                typer.prompt("[a]ccept, [e]dit, [r]eject, [s]kip, [q]uit", default="s")
+                .strip()
+                .lower()
+            )
+            if answer[:1] in ("a", "e", "r", "s", "q"):
                 return answer[:1]
-            say("answer a, e, s or q")
+            say("answer a, e, r, s or q")
 
     import click
 

@@ -8,8 +8,6 @@ which the build never reads; `kg.draft.review` moves accepted ones into `facts.t
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +18,7 @@ from rdflib.namespace import RDF
 
 from kg import registry, resources
 from kg.authoring import first_line
+from kg.editing import replace_files
 from kg.errors import InputError
 from kg.namespaces import FACT, KG, PREFIXES
 from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
@@ -150,11 +149,11 @@ def write_draft(
     fails the quote and registry checks is listed in `Written.rejected`, not written.
     """
     from kg.draft import turtle
+    from kg.draft.review import without_rejected
+    from kg.editing import line_ending, locked, read_exact, with_ending
 
     root = sources_root or resources.sources_dir()
     _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
-    facts = parse_turtle(folder / FACTS_FILE)
-    entities = registry.load(root)
     ontology = parse_turtle(resources.ontology_file())
     rejected: list[str] = []
     make = None
@@ -166,31 +165,32 @@ def write_draft(
             rejected.extend(r.line() for r in failed)
             return draft
 
-    content, n_facts, n_entities = render_draft(
-        folder.name, text, facts, entities, ontology, make=make
-    )
     path = folder / DRAFT_FILE
-    if path.exists() and not force:
-        old = path.read_text(encoding="utf-8")
-        if old != content and not turtle.marker_ok(old):
-            raise InputError(
-                f"{path}: edited since kg draft wrote it; move the edits to facts.ttl "
-                "(kg review) or use --force to replace it"
-            )
-    atomic_write(path, content)
-    return Written(path, n_facts, n_entities, content, rejected)
+    with locked(root):  # the files as no accept running meanwhile leaves them half-read
+        facts = parse_turtle(folder / FACTS_FILE)
+        entities = registry.load(root)
+        content, n_facts, n_entities = render_draft(
+            folder.name, text, facts, entities, ontology, make=make
+        )
+        content, no_facts, no_entities = without_rejected(content, text, folder)
+        ending = "\n"
+        if path.exists():
+            old = read_exact(path)
+            ending = line_ending(old)
+            old = old.replace("\r\n", "\n")
+            if not force and old != content and not turtle.marker_ok(old):
+                raise InputError(
+                    f"{path}: edited since kg draft wrote it; move the edits to facts.ttl "
+                    "(kg review) or use --force to replace it"
+                )
+        replace_files([(path, with_ending(content, ending))])
+    written = Written(path, n_facts - no_facts, n_entities - no_entities, content, rejected)
+    return written
 
 
 def atomic_write(path: Path, content: str) -> None:
     """Write a file through a temporary file in its folder, so a failure leaves the old one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_files([(path, content)])
 
 
 def fact_classes(graph: Graph) -> dict[URIRef, URIRef]:

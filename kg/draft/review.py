@@ -8,7 +8,6 @@ back, so a failed accept leaves the last good files.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,8 +16,10 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg import evidence, registry
-from kg.draft import DRAFT_FILE, atomic_write
+from kg.draft import DRAFT_FILE
+from kg.draft.decisions import decide, key_of, key_text, record, rejected
 from kg.draft.turtle import marker_ok, seal
+from kg.editing import line_ending, locked, read_exact, replace_files, with_ending
 from kg.errors import EvidenceError, InputError
 from kg.prefixes import short_iri
 from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
@@ -91,7 +92,11 @@ def read_draft(path: Path) -> DraftFile:
     """Split a draft file into blocks, each from its `# draft NAME` line to the next one."""
     if not path.is_file():
         raise InputError(f"{path}: no draft; run kg draft first")
-    whole = path.read_text(encoding="utf-8")
+    return parse_draft(path.read_text(encoding="utf-8"), path)
+
+
+def parse_draft(whole: str, path: Path) -> DraftFile:
+    """Split a draft file's text into its head, section lines and blocks."""
     draft = DraftFile(path, [], sealed=marker_ok(whole))
     current: DraftBlock | None = None
     started = False
@@ -120,7 +125,7 @@ def _prefix_lines(text: str) -> dict[str, str]:
     }
 
 
-def _with_prefixes(old: str, needed: dict[str, str]) -> str:
+def _with_prefixes(old: str, needed: dict[str, str], ending: str) -> str:
     """Add the @prefix lines a file lacks after its last @prefix line (or at the top)."""
     have = _prefix_lines(old)
     missing = [line for p, line in sorted(needed.items()) if p not in have]
@@ -128,25 +133,39 @@ def _with_prefixes(old: str, needed: dict[str, str]) -> str:
         return old
     lines = old.splitlines(keepends=True)
     last = max((i for i, line in enumerate(lines) if line.startswith("@prefix")), default=-1)
-    insert = [m + "\n" for m in missing]
+    insert = [m + ending for m in missing]
     return "".join(lines[: last + 1] + insert + lines[last + 1 :])
 
 
-def _append(old: str, header: str, blocks: list[DraftBlock]) -> str:
-    text = old if old.endswith("\n") else old + "\n"
-    if header not in text:
-        text += "\n" + header + "\n"
+def _append(old: str, header: str, blocks: list[DraftBlock], *, comments: bool) -> str:
+    """Append blocks under a header, in the old text's line endings; with `comments` False,
+    the drafting comments (# draft, # why) are left out."""
+    ending = line_ending(old)
+    added = "" if old.endswith("\n") or not old else "\n"
+    if header not in old:
+        added += "\n" + header + "\n"
     for b in blocks:
         lines = [
             line.replace("# draft ", "# drafted: ", 1) if line.startswith("# draft ") else line
             for line in b.lines
+            if comments or not _drafting_comment(line)
         ]
-        text += "\n" + "\n".join(lines) + "\n"
-    return text
+        added += "\n" + "\n".join(lines) + "\n"
+    return old + with_ending(added, ending)
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _drafting_comment(line: str) -> bool:
+    return line.startswith(("# draft ", "# why: "))
+
+
+def _body(block: DraftBlock) -> str:
+    """Return a block's Turtle lines without its drafting comments."""
+    return "\n".join(line for line in block.lines if not _drafting_comment(line)).strip("\n")
+
+
+def _defined(text: str) -> set[str]:
+    """Return the fact: and ent: names a Turtle file defines (a name alone on its line)."""
+    return {line.strip() for line in text.splitlines() if re.match(r"(?:fact|ent):\S+\s*$", line)}
 
 
 def _check_facts(content: str, text: str, where: Path) -> None:
@@ -176,11 +195,28 @@ def _check_facts(content: str, text: str, where: Path) -> None:
 
 @dataclass
 class Accepted:
-    """What an accept moved: fact blocks into facts.ttl, entity blocks into the registry."""
+    """What an accept moved: fact blocks into facts.ttl, entity blocks into the registry; and
+    what was in facts.ttl or the registry already (an interrupted accept), taken out of the
+    draft only."""
 
     facts: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
     needed: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+
+
+def _class(block: DraftBlock) -> str:
+    """Return the class a block's node is given (`kg:Action`, …), or "" for none."""
+    for line in block.lines:
+        found = re.match(r"\s+a\s+(\S+?)\s*[;.,]?\s*$", line)
+        if found:
+            return found.group(1)
+    return ""
+
+
+def placeholder(block: DraftBlock) -> bool:
+    """Say whether a block only serves others: an action, a time, a proposed entity."""
+    return block.name.startswith("ent:") or _class(block) in ("kg:Action", "time:DateTimeInterval")
 
 
 def accept(
@@ -189,75 +225,183 @@ def accept(
     names: list[str],
     edited: dict[str, DraftBlock] | None = None,
 ) -> Accepted:
-    """Move the named drafts (and the drafts they need) from draft.ttl into facts.ttl."""
+    """Move the named drafts (and the drafts they need) from draft.ttl into facts.ttl, holding
+    the sources folder's lock, and record the decisions."""
+    with locked(sources_root):
+        return _accept(folder, sources_root, names, edited or {})
+
+
+def _accept(
+    folder: Path, sources_root: Path, names: list[str], edited: dict[str, DraftBlock]
+) -> Accepted:
     draft = read_draft(folder / DRAFT_FILE)
     facts_path = folder / FACTS_FILE
     registry_path = sources_root / registry.REGISTRY_FILE
-    facts_before = facts_path.read_text(encoding="utf-8")
-    facts_hash = _digest(facts_path)
-    registry_before = registry_path.read_text(encoding="utf-8")
-    registry_hash = _digest(registry_path)
-    edited = edited or {}
-    known = set(
-        _NAME.findall(
-            "\n".join(
-                line for line in facts_before.splitlines() if re.match(r"(?:fact|ent):\S+$", line)
-            )
-        )
-    )
-    known |= {short_iri(str(e)) for e in registry.entities(parse_turtle(registry_path))}
+    facts_before = read_exact(facts_path)
+    registry_before = read_exact(registry_path)
+    in_facts = _defined(facts_before)
+    known = in_facts | {short_iri(str(e)) for e in registry.entities(parse_turtle(registry_path))}
     chosen: list[DraftBlock] = []
     result = Accepted()
+    along: dict[str, str] = {}
     todo: list[tuple[str, str | None]] = [(n if ":" in n else f"fact:{n}", None) for n in names]
+    defined = {d: b for b in draft.blocks for d in b.defines()}
     while todo:
         name, needed_by = todo.pop(0)
         block = edited.get(name) or draft.find(name)
-        if block in chosen or any(b.name == block.name for b in chosen):
+        if any(b.name == block.name for b in chosen):
             continue
         chosen.append(block)
         if needed_by:
             result.needed.append(f"{name} (needed by {needed_by})")
-        defined = {d for b in draft.blocks for d in b.defines()}
+            along[name] = needed_by
+        if block.name in known:
+            continue  # in facts.ttl or the registry already: nothing more is needed
         for ref in sorted(block.references()):
             if ref in known or ref in block.defines():
                 continue
             if ref in defined:
-                owner = next(b for b in draft.blocks if ref in b.defines())
-                todo.append((owner.name, name))
+                todo.append((defined[ref].name, name))
             elif ref.startswith("ent:"):
                 raise InputError(
                     f"{block.name} names {ref}, which is neither in the registry nor proposed"
                 )
-    fact_blocks = [b for b in chosen if b.name.startswith("fact:")]
-    entity_blocks = [b for b in chosen if b.name.startswith("ent:")]
+    already = [b for b in chosen if b.name in known]
+    for b in already:
+        text_in = facts_before if b.name.startswith("fact:") else registry_before
+        if _body(b) not in text_in.replace("\r\n", "\n"):
+            where = facts_path if b.name.startswith("fact:") else registry_path
+            raise InputError(
+                f"{where}: defines {b.name} already, not as draft.ttl does; "
+                "rename it in draft.ttl (kg review, edit) or take its block out"
+            )
+    new = [b for b in chosen if b not in already]
+    fact_blocks = [b for b in new if b.name.startswith("fact:")]
+    entity_blocks = [b for b in new if b.name.startswith("ent:")]
     _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
     draft_text = draft.path.read_text(encoding="utf-8")
     needed_prefixes = _prefix_lines(draft_text)
-    new_facts = (
-        _append(_with_prefixes(facts_before, needed_prefixes), ACCEPTED_FACTS, fact_blocks)
-        if fact_blocks
-        else facts_before
-    )
-    new_registry = (
-        _append(_with_prefixes(registry_before, needed_prefixes), ACCEPTED_ENTITIES, entity_blocks)
-        if entity_blocks
-        else registry_before
-    )
+    new_facts = facts_before
+    if fact_blocks:
+        with_prefixes = _with_prefixes(facts_before, needed_prefixes, line_ending(facts_before))
+        new_facts = _append(with_prefixes, ACCEPTED_FACTS, fact_blocks, comments=True)
+    new_registry = registry_before
+    if entity_blocks:
+        ending = line_ending(registry_before)
+        with_prefixes = _with_prefixes(registry_before, needed_prefixes, ending)
+        new_registry = _append(with_prefixes, ACCEPTED_ENTITIES, entity_blocks, comments=False)
     _check_facts(new_facts, text, facts_path)
     try:
         Graph().parse(data=new_registry, format="turtle")
     except Exception as exc:
         raise InputError(f"{registry_path}: the accepted entries do not parse: {exc}") from exc
-    if _digest(facts_path) != facts_hash or _digest(registry_path) != registry_hash:
+    if read_exact(facts_path) != facts_before or read_exact(registry_path) != registry_before:
         raise InputError(f"{facts_path}: changed while drafts were accepted; nothing written")
+    prefixes = "\n".join(needed_prefixes.values())
+    originals = {b.name: b for b in draft.blocks}
+    decisions = [
+        decide(
+            originals.get(b.name, b),
+            "edit" if b.name in edited and b.lines != originals[b.name].lines else "accept",
+            text,
+            prefixes,
+            along.get(b.name, ""),
+        )
+        for b in new
+        if b.name in originals
+    ]
+    writes: list[tuple[Path, str]] = []
     if new_facts != facts_before:
-        atomic_write(facts_path, new_facts)
+        writes.append((facts_path, new_facts))
     if new_registry != registry_before:
-        atomic_write(registry_path, new_registry)
-    atomic_write(draft.path, draft.render({b.name for b in chosen}))
+        writes.append((registry_path, new_registry))
+    writes.append((draft.path, _draft_content(draft, {b.name for b in chosen})))
+    replace_files(writes)
+    record(folder, decisions)
     result.facts = [b.name for b in fact_blocks]
     result.entities = [b.name for b in entity_blocks]
+    result.already = [b.name for b in already]
     return result
+
+
+def _draft_content(draft: DraftFile, without: set[str]) -> str:
+    """Return a draft file without some blocks, in the file's own line endings."""
+    return with_ending(draft.render(without), line_ending(read_exact(draft.path)))
+
+
+def rejection(draft: DraftFile, names: set[str]) -> dict[str, str]:
+    """Return what rejecting some blocks takes out of a draft: each name with the name it goes
+    along with ("" for the named ones). What needs a rejected fact goes too; an action, time
+    or entity that a block left in the draft needs stays."""
+    gone: dict[str, str] = {n: "" for n in names}
+    kept: set[str] = set()
+    blocks = draft.blocks
+    changed = True
+    while changed:
+        changed = False
+        owner = {d: b for b in blocks if b.name in gone for d in b.defines()}
+        for b in blocks:
+            if b.name in gone or b.name in kept:
+                continue
+            facts = [owner[r].name for r in sorted(b.references()) if r in owner]
+            facts = [n for n in facts if not placeholder(draft.find(n))]
+            if facts:
+                gone[b.name] = facts[0]
+                changed = True
+        for b in blocks:
+            needed = any(u.name not in gone and b.defines() & u.references() for u in blocks)
+            if b.name in gone and placeholder(b) and needed:
+                del gone[b.name]
+                kept.add(b.name)
+                changed = True
+    return gone
+
+
+def reject(folder: Path, sources_root: Path, names: list[str]) -> dict[str, str]:
+    """Take drafts out of draft.ttl as rejected (with what goes along with them) and record
+    it, so that `kg draft` does not propose them again; return the names taken out."""
+    with locked(sources_root):
+        draft = read_draft(folder / DRAFT_FILE)
+        wanted = {draft.find(n).name for n in names}
+        gone = rejection(draft, wanted)
+        _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
+        prefixes = "\n".join(_prefix_lines(draft.path.read_text(encoding="utf-8")).values())
+        decisions = [
+            decide(b, "reject", text, prefixes, gone[b.name])
+            for b in draft.blocks
+            if b.name in gone
+        ]
+        replace_files([(draft.path, _draft_content(draft, set(gone)))])
+        record(folder, decisions)
+    return gone
+
+
+def skip(folder: Path, sources_root: Path, blocks: list[DraftBlock]) -> None:
+    """Record that the analyst skipped some drafts (they stay in draft.ttl)."""
+    with locked(sources_root):
+        _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
+        draft_text = (folder / DRAFT_FILE).read_text(encoding="utf-8")
+        prefixes = "\n".join(_prefix_lines(draft_text).values())
+        record(folder, [decide(b, "skip", text, prefixes) for b in blocks])
+
+
+def without_rejected(content: str, text: str, folder: Path) -> tuple[str, int, int]:
+    """Leave out of a new draft what the analyst rejected before (and what goes with it);
+    return the draft and how many facts and entities were left out."""
+    keys = rejected(folder)
+    if not keys:
+        return content, 0, 0
+    draft = parse_draft(content, folder / DRAFT_FILE)
+    prefixes = "\n".join(_prefix_lines(content).values())
+    hit = {b.name for b in draft.blocks if key_text(key_of(b, text, prefixes)) in keys}
+    if not hit:
+        return content, 0, 0
+    gone = rejection(draft, hit)
+    facts = sum(1 for n in gone if n.startswith("fact:") and _class(draft.find(n)) != TIME_CLASS)
+    return draft.render(set(gone)), facts, sum(1 for n in gone if n.startswith("ent:"))
+
+
+TIME_CLASS = "time:DateTimeInterval"
 
 
 def parse_block(block: DraftBlock, prefixes: str) -> None:
@@ -268,44 +412,139 @@ def parse_block(block: DraftBlock, prefixes: str) -> None:
         raise InputError(f"{block.name}: not valid Turtle: {str(exc).splitlines()[0]}") from exc
 
 
+def units(draft: DraftFile, text: str, prefixes: str) -> list[list[DraftBlock]]:
+    """Return the drafts as the analyst reviews them: in the order of the text, each fact with
+    the actions, times and entities it needs (not yet shown) and the inference records about
+    it; what nothing needs comes alone, in its place."""
+    blocks = draft.blocks
+    index = {b.name: i for i, b in enumerate(blocks)}
+    defined = {d: b for b in blocks for d in b.defines()}
+    at: dict[str, int] = {}
+    for b in blocks:
+        key = key_of(b, text, prefixes)
+        if "begin" in key:
+            at[b.name] = int(key["begin"])
+    about: dict[str, list[DraftBlock]] = {}
+    for b in blocks:
+        if _class(b) == "kg:Inference":
+            subject = next(
+                (
+                    m.group(1)
+                    for line in b.lines
+                    if (m := re.match(r"\s+rdf:subject\s+(\S+)", line))
+                ),
+                "",
+            )
+            if subject in defined:
+                about.setdefault(defined[subject].name, []).append(b)
+    attached = {id(b) for bs in about.values() for b in bs}
+    late = len(text) + 1
+
+    def place(b: DraftBlock) -> tuple[int, int]:
+        return (at.get(b.name, late), index[b.name])
+
+    shown: set[str] = set()
+    out: list[list[DraftBlock]] = []
+
+    def needs(b: DraftBlock, unit: list[DraftBlock]) -> None:
+        for ref in sorted(b.references()):
+            owner = defined.get(ref)
+            if owner is not None and placeholder(owner) and owner.name not in shown:
+                shown.add(owner.name)
+                unit.append(owner)
+                needs(owner, unit)
+
+    primary = [b for b in blocks if not placeholder(b) and id(b) not in attached]
+    for b in sorted(primary, key=place):
+        if b.name in shown:
+            continue
+        shown.add(b.name)
+        unit = [b]
+        needs(b, unit)
+        for inference in about.get(b.name, []):
+            if inference.name not in shown:
+                shown.add(inference.name)
+                unit.append(inference)
+                needs(inference, unit)
+        out.append(unit)
+    rest = sorted((b for b in blocks if b.name not in shown), key=place)
+    for b in rest:
+        if b.name not in shown:
+            shown.add(b.name)
+            unit = [b]
+            needs(b, unit)
+            out.append(unit)
+    return sorted(out, key=lambda u: place(u[0]))
+
+
+def split_edited(changed: str, unit: list[DraftBlock]) -> list[DraftBlock]:
+    """Split an edited unit back into blocks by their `# draft NAME` lines (text before the
+    first belongs to the unit's first block)."""
+    parsed: list[DraftBlock] = []
+    for line in changed.rstrip("\n").splitlines():
+        if line.startswith("# draft ") and len(line.split()) > 2:
+            parsed.append(DraftBlock(line.split()[2], [line]))
+        elif parsed:
+            parsed[-1].lines.append(line)
+        else:
+            parsed.append(DraftBlock(unit[0].name, [line]))
+    for b in parsed:
+        while b.lines and not b.lines[-1].strip():
+            b.lines.pop()
+    return [b for b in parsed if any(line.strip() for line in b.lines)]
+
+
 def review(
     folder: Path,
     sources_root: Path,
-    ask: Callable[[DraftBlock, str], str],
+    ask: Callable[[list[DraftBlock], str], str],
     edit: Callable[[str], str | None],
     say: Callable[[str], None],
 ) -> Accepted:
-    """Show each draft with its sentence; accept, edit or skip it as `ask` answers."""
-    draft = read_draft(folder / DRAFT_FILE)
+    """Show the drafts in the order of the text, each with its sentence and what it needs;
+    accept, edit, reject or skip them as `ask` answers (a, e, r, s; q stops)."""
+    path = folder / DRAFT_FILE
+    draft = read_draft(path)
     _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
-    prefixes = "\n".join(_prefix_lines(draft.path.read_text(encoding="utf-8")).values())
+    prefixes = "\n".join(_prefix_lines(path.read_text(encoding="utf-8")).values())
     total = Accepted()
-    done: set[str] = set()
-    for block in draft.blocks:
-        if block.name in done:
+    for planned in units(draft, text, prefixes):
+        now = {b.name: b for b in read_draft(path).blocks}  # another command may have moved some
+        unit = [now[b.name] for b in planned if b.name in now]
+        if not unit or unit[0].name != planned[0].name:
             continue
-        sentence = _sentence_of(block, text, prefixes)
-        answer = ask(block, sentence)
+        answer = ask(unit, _sentence_of(unit[0], text, prefixes))
         if answer == "q":
             break
         if answer == "s":
+            skip(folder, sources_root, unit)
             continue
-        chosen = block
+        if answer == "r":
+            gone = reject(folder, sources_root, [b.name for b in unit])
+            for name, along in gone.items():
+                if along and name not in {b.name for b in unit}:
+                    say(f"also rejected {name} (it needs {along})")
+            continue
+        chosen = unit
         if answer == "e":
-            changed = edit(block.text)
+            changed = edit("\n".join(b.text for b in unit))
             if changed is None or not changed.strip():
-                say(f"{block.name}: left as drafted (no edit saved)")
+                say(f"{unit[0].name}: left as drafted (no edit saved)")
                 continue
-            chosen = DraftBlock(block.name, changed.rstrip("\n").splitlines())
-            parse_block(chosen, prefixes)
-        result = accept(folder, sources_root, [block.name], edited={block.name: chosen})
-        for name in result.facts + result.entities:
-            done.add(name)
+            chosen = split_edited(changed, unit)
+            for b in chosen:
+                parse_block(b, prefixes)
+        result = accept(
+            folder, sources_root, [b.name for b in chosen], edited={b.name: b for b in chosen}
+        )
         total.facts += result.facts
         total.entities += result.entities
         total.needed += result.needed
+        total.already += result.already
         for line in result.needed:
             say(f"also accepted {line}")
+        for name in result.already:
+            say(f"{name}: in facts.ttl already (an earlier accept was cut short); out of draft.ttl")
     return total
 
 
