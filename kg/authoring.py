@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from kg import evidence, registry, resources
 from kg.derive import derive
+from kg.editing import locked
 from kg.errors import EvidenceError, InputError
 from kg.namespaces import (
     DERIVED_GRAPH,
@@ -251,16 +252,22 @@ def new_source(
         raise InputError(f"language {meta.language!r}: not a language tag (BCP 47), e.g. 'en'")
     known = mentions(text, registry.load(root), parse_turtle(resources.ontology_file())).mentions
     skeleton = facts_skeleton(slug, meta, text, known)  # raises on a bad date or URL, first
-    folder.mkdir(parents=True)
-    try:
-        shutil.copyfile(text_file, folder / TEXT_FILE)
-        if (folder / TEXT_FILE).read_bytes() != data:
-            raise InputError(f"{text_file}: changed while it was copied")
-        (folder / FACTS_FILE).write_text(skeleton, encoding="utf-8")
-        load_source(folder)  # the skeleton must parse and declare the source
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+    with locked(root):  # another kg new of the same slug waits, then finds it
+        if folder.exists():
+            raise InputError(f"{folder}: source {slug!r} exists already")
+        folder.mkdir()
+        try:
+            shutil.copyfile(text_file, folder / TEXT_FILE)
+            if (folder / TEXT_FILE).read_bytes() != data:
+                raise InputError(f"{text_file}: changed while it was copied")
+            (folder / FACTS_FILE).write_text(skeleton, encoding="utf-8")
+            load_source(folder)  # the skeleton must parse and declare the source
+        except OSError as exc:  # a full disk: nothing is left of the new source
+            shutil.rmtree(folder, ignore_errors=True)
+            raise InputError(f"{folder}: not registered: {exc.strerror}") from exc
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
     return folder
 
 

@@ -95,7 +95,10 @@ def replace_files(contents: list[tuple[Path, str]]) -> None:
     ready: list[tuple[Path, Path]] = []
     try:
         for path, content in contents:
-            ready.append((_prepare(path, content), _target(path)))
+            try:
+                ready.append((_prepare(path, content), _target(path)))
+            except OSError as exc:  # name the file written, not its temporary copy
+                raise OSError(exc.errno, f"not written: {exc.strerror}", str(path)) from exc
     except BaseException:
         for tmp, _ in ready:
             tmp.unlink(missing_ok=True)
@@ -115,9 +118,11 @@ def append_line(path: Path, line: str) -> None:
             if written != len(data):
                 raise OSError(28, "No space left on device", str(path))
             os.fsync(fd)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, size)  # no half line is left
+            if isinstance(exc, OSError):
+                raise OSError(exc.errno, f"not written: {exc.strerror}", str(path)) from exc
             raise
     finally:
         os.close(fd)

@@ -119,7 +119,20 @@ def _open_commit(rev: str, repo: Path) -> Built:
     data = _git(repo, "archive", "--format=tar", sha, "sources", "ontology")
     with tempfile.TemporaryDirectory(prefix="kg-diff-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(tmp, filter="data")
+            try:
+                tar.extractall(tmp, filter="data")
+            except tarfile.FilterError as exc:  # a link out of the tree, a device, …
+                info = exc.tarinfo
+                why = (
+                    f"a link to {info.linkname}, outside the commit's files"
+                    if info.linkname
+                    else "not a plain file or folder"
+                )
+                raise InputError(
+                    f"commit {sha[:12]}: {info.name} is {why}; nothing was read"
+                ) from None
+            except tarfile.TarError as exc:
+                raise InputError(f"commit {sha[:12]}: git archive gave {exc}") from None
         built = build(Path(tmp) / "sources", Path(tmp) / "ontology" / "scs-kg.ttl")
         built.dataset  # noqa: B018  (made now: the sources' folder goes when this block ends)
         built.origin = f"the build of commit {sha[:12]}"

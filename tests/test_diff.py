@@ -153,3 +153,28 @@ def test_diff_of_an_unknown_build_is_one_line(tmp_path: Path) -> None:
     assert code == 2
     lines = output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {tmp_path}: neither a build folder")
+
+
+def test_diff_of_a_commit_linking_a_text_out_of_the_tree_reads_nothing(tmp_path: Path) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copytree(resources.data_root() / "ontology", repo / "ontology")
+    shutil.copytree(resources.sources_dir(), repo / "sources")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "one source")
+    text = next((repo / "sources").glob("*/text.txt"))
+    text.unlink()
+    text.symlink_to("/etc/passwd")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "the text is a link")
+    result = runner.invoke(app, ["diff", "HEAD~1", "HEAD", "--repo", str(repo)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: commit ")
+    assert f"sources/{text.parent.name}/text.txt is a link to /etc/passwd" in lines[0]
+    assert lines[0].endswith("nothing was read")
+    assert "root:" not in result.output

@@ -134,7 +134,7 @@ def test_review_accepts_edits_and_skips_interactively(drafted: Path, tmp_path: P
     editor = tmp_path / "editor.sh"
     editor.write_text(
         "#!/bin/sh\nsed -i 's/^fact:establishment-united-states-china$/"
-        "fact:establishment-hotline/' \"$1\"\n"
+        'fact:establishment-hotline/\' "$1"\n'
     )
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     env = {**os.environ, "EDITOR": str(editor), "VISUAL": str(editor)}

@@ -70,7 +70,12 @@ def render_draft(
     taken = {str(s)[len(ns) :] for s in facts.subjects() if str(s).startswith(ns)}
     title = source_title(facts, text)
     reuse = _same_times(draft, facts, ns)
-    content = turtle.render(slug, title, draft, taken, order, reuse)
+    used = frozenset(
+        registry.normalize(n.text)
+        for g in (facts, entities)
+        for n in registry.names(g, metonyms=False)
+    )
+    content = turtle.render(slug, title, draft, taken, order, reuse, used)
     if skip_known and taken:
         known = evaluate.views(facts, text, ontology)
         drafted = evaluate.views(_parse(content), text, ontology)
@@ -87,7 +92,7 @@ def render_draft(
             draft.proposals = _without_dependents(
                 [p for p in draft.proposals if not p.existing], draft.proposals
             )
-            content = turtle.render(slug, title, draft, taken, order, reuse)
+            content = turtle.render(slug, title, draft, taken, order, reuse, used)
     return content, len(draft.proposals), len(draft.new_entities)
 
 

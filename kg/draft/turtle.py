@@ -130,13 +130,44 @@ def assign_names(
     return names
 
 
-def proposal_block(p: Proposal, names: dict[int, str], text: str, order: list[str]) -> Block:
+def unique_labels(
+    proposals: list[Proposal], used: set[str] | frozenset[str] = frozenset()
+) -> dict[int, Literal]:
+    """Return a new label for each proposal whose label another fact (or an entity, or an
+    earlier proposal) has already: the label numbered, "… (2)", so no two nodes share a name."""
+    from kg.registry import normalize
+
+    taken = set(used)
+    out: dict[int, Literal] = {}
+    for p in proposals:
+        for prop, value in p.values:
+            if prop != "rdfs:label" or not isinstance(value, Literal):
+                continue
+            label, n = str(value), 2
+            while normalize(label) in taken:
+                label = f"{value} ({n})"
+                n += 1
+            if label != str(value):
+                out[id(p)] = Literal(label, lang=value.language, datatype=value.datatype)
+            taken.add(normalize(label))
+    return out
+
+
+def proposal_block(
+    p: Proposal,
+    names: dict[int, str],
+    text: str,
+    order: list[str],
+    labels: dict[int, Literal] | None = None,
+) -> Block:
     """Render one proposal (with its participation nodes) as a commented block."""
     name = names[id(p)]
     quote = text[p.quote.begin : p.quote.end]
     grouped: dict[str, list[str]] = {}
     for prop, value in p.values:
         grouped.setdefault(prop, [])
+        if prop == "rdfs:label" and labels and id(p) in labels:
+            value = labels[id(p)]
         rendered = _n3(value, names)
         if rendered not in grouped[prop]:
             grouped[prop].append(rendered)
@@ -197,11 +228,18 @@ def entity_block(e: NewEntity, text: str) -> Block:
 
 
 def blocks(
-    draft: Draft, taken: set[str], order: dict[str, list[str]], reuse: frozenset[str] = frozenset()
+    draft: Draft,
+    taken: set[str],
+    order: dict[str, list[str]],
+    reuse: frozenset[str] = frozenset(),
+    used_labels: frozenset[str] = frozenset(),
 ) -> list[tuple[str, list[Block]]]:
-    """Return the draft's blocks grouped in sections, in a fixed order."""
+    """Return the draft's blocks grouped in sections, in a fixed order (`used_labels`: the
+    names, normalized, that the facts file and the registry give already)."""
     names = assign_names(draft, taken, reuse)
     text = draft.text.text
+    in_order = sorted(draft.proposals, key=lambda p: (p.quote.begin, p.quote.end, names[id(p)]))
+    labels = unique_labels(in_order, used_labels)
     sections: list[tuple[str, list[Block]]] = []
     for title, classes in SECTIONS:
         chosen = [p for p in draft.proposals if p.cls in classes]
@@ -209,7 +247,7 @@ def blocks(
         rendered = []
         for p in chosen:
             key = "Event" if p.cls in EVENT_CLASSES else AS_TEMPLATE.get(p.cls, p.cls)
-            rendered.append(proposal_block(p, names, text, order.get(key, [])))
+            rendered.append(proposal_block(p, names, text, order.get(key, []), labels))
         if rendered:
             sections.append((title, rendered))
     all_times: list[TimeNode] = []
@@ -235,10 +273,11 @@ def render(
     taken: set[str],
     order: dict[str, list[str]],
     reuse: frozenset[str] = frozenset(),
+    used_labels: frozenset[str] = frozenset(),
 ) -> str:
     """Return the whole draft file: header, marker, prefixes and sections."""
     body: list[str] = ["", *prefixes(slug), ""]
-    for section, items in blocks(draft, taken, order, reuse):
+    for section, items in blocks(draft, taken, order, reuse, used_labels):
         body += [f"# --- {section} ---", ""]
         for block in items:
             body += [*block.lines, ""]

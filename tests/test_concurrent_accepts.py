@@ -1,0 +1,64 @@
+"""Two hands at once: accepts of different drafts run together (real processes) lose nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.authoring import check_source
+from kg.draft import DRAFT_FILE, write_draft
+from kg.draft.decisions import read as read_decisions
+from kg.draft.review import read_draft
+
+from .conftest import SLUG
+from .draft_fixtures import undrafted
+
+TRIALS = 20
+
+
+def _independent(root: Path) -> list[str]:
+    """Drafts that need no other draft (roles, memberships, metonyms)."""
+    names = [b.name for b in read_draft(root / SLUG / DRAFT_FILE).blocks]
+    wanted = ("fact:role-", "fact:membership-", "fact:metonym-")
+    return [n for n in names if n.startswith(wanted)]
+
+
+@pytest.mark.slow
+def test_concurrent_accepts_of_different_drafts_never_lose_a_fact(tmp_path: Path) -> None:
+    template = undrafted(tmp_path / "template")
+    write_draft(template / SLUG, template)
+    names = _independent(template)
+    assert len(names) >= 8
+    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")}
+    for trial in range(TRIALS):
+        root = tmp_path / f"trial-{trial}"
+        shutil.copytree(template, root)
+        count = 2 + trial % 3  # 2, 3 or 4 processes at once
+        chosen = [names[(trial + k * 3) % len(names)] for k in range(count)]
+        assert len(set(chosen)) == count
+        command = [sys.executable, "-m", "kg", "draft", SLUG, "--sources", str(root), "--accept"]
+        running = [
+            subprocess.Popen(
+                [*command, name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+            )
+            for name in chosen
+        ]
+        outputs = [p.communicate(timeout=120) for p in running]
+        for p, (out, err) in zip(running, outputs, strict=True):
+            assert p.returncode == 0, err.decode()
+            assert b"accepted fact:" in out
+        facts = (root / SLUG / "facts.ttl").read_text(encoding="utf-8")
+        for name in chosen:
+            assert facts.count(f"\n{name}\n") == 1, f"trial {trial}: {name} lost or doubled"
+        left = {b.name for b in read_draft(root / SLUG / DRAFT_FILE).blocks}
+        assert not left & set(chosen)
+        assert len(left) == len(read_draft(template / SLUG / DRAFT_FILE).blocks) - count
+        decided = [d["proposal"] for d in read_decisions(root / SLUG)]
+        assert sorted(decided) == sorted(chosen)
+        assert not [p for p in (root / SLUG).iterdir() if p.name.startswith(".")]
+    assert check_source(root / SLUG, root) == []
