@@ -87,6 +87,8 @@ def test_accepting_a_fact_with_a_proposed_entity_adds_the_entity_to_the_registry
     assert result.entities == ["ent:chinese-military"]
     registry_text = (drafted / "entities.ttl").read_text(encoding="utf-8")
     assert "ent:chinese-military\n    a          kg:MilitaryOrganization ;" in registry_text
+    added = registry_text[len(without) :]
+    assert not re.search(r"(?m)^# (draft|drafted:|why:) ", added)  # no drafting comment
     assert check_source(drafted / SLUG, drafted) == []
 
 

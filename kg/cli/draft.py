@@ -153,6 +153,9 @@ def eval_draft(
     results = [evaluate_folder(f, root, ontology) for f in tuned]
     held_results = [evaluate_folder(f, root, ontology) for f in held]
     text = report(results, held_results)
+    from kg.draft.decisions import precision_report
+
+    text += precision_report([*tuned, *held])  # empty where no analyst decided yet
     typer.echo(text, nl=False)
     if out is not None:
         out.write_text(text, encoding="utf-8")

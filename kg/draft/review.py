@@ -366,9 +366,11 @@ def reject(folder: Path, sources_root: Path, names: list[str]) -> dict[str, str]
         gone = rejection(draft, wanted)
         _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
         prefixes = "\n".join(_prefix_lines(draft.path.read_text(encoding="utf-8")).values())
+        named = [draft.find(n) for n in names]
+        along = [b for b in draft.blocks if b.name in gone and b not in named]
         decisions = [
             decide(b, "reject", text, prefixes, gone[b.name])
-            for b in draft.blocks
+            for b in [*named, *along]
             if b.name in gone
         ]
         replace_files([(draft.path, _draft_content(draft, set(gone)))])
