@@ -131,3 +131,30 @@ def test_cache_prune_and_clear_on_a_read_only_disk(
     seed: Path, tmp_path: Path, command: list[str]
 ) -> None:
     assert "Read-only file system" in _run(seed, tmp_path, "ro", command)
+
+
+def test_a_write_that_fails_midway_leaves_every_file_and_no_litter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a mount (any user): the disk fills while facts.ttl's new copy is written."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    root = undrafted(tmp_path / "sources")
+    write_draft(root / SLUG, root)
+    before = {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = CliRunner().invoke(
+        app, ["draft", SLUG, "--sources", str(root), "--accept", "fact:role-pete-hegseth"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {root / SLUG / 'facts.ttl'}: not written: No space left on device\n"
+    )
+    after = {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    assert after == before
