@@ -62,3 +62,32 @@ def test_concurrent_accepts_of_different_drafts_never_lose_a_fact(tmp_path: Path
         assert sorted(decided) == sorted(chosen)
         assert not [p for p in (root / SLUG).iterdir() if p.name.startswith(".")]
     assert check_source(root / SLUG, root) == []
+
+
+def test_two_kg_new_of_one_slug_at_once_register_it_once(tmp_path: Path) -> None:
+    from kg import resources
+
+    root = tmp_path / "sources"
+    shutil.copytree(resources.sources_dir(), root)
+    text = tmp_path / "article.txt"
+    text.write_text("FICTIONAL: Manila and Hanoi held invented talks.\n", encoding="utf-8")
+    env = {**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "kg", "new", str(text), "--slug", "fictional-talks"]
+    running = [
+        subprocess.Popen(
+            [*command, "--sources", str(root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in range(3)
+    ]
+    results = [(p, *p.communicate(timeout=120)) for p in running]
+    codes = sorted(p.returncode for p, _, _ in results)
+    assert codes == [0, 2, 2]
+    for p, _out, err in results:
+        if p.returncode == 2:
+            assert err.decode().startswith("error: ") and "exists already" in err.decode()
+            assert len(err.decode().strip().splitlines()) == 1
+    assert check_source(root / "fictional-talks", root) == []
+    assert not [p for p in root.iterdir() if p.name.startswith(".")]
