@@ -278,14 +278,6 @@ def plan(articles: list[Article], root: Path, given: Given, index: Index) -> Pla
         more = f" (and {len(exact) - 1} more)" if len(exact) > 1 else ""
         raise InputError(f"{exact[0]}: refused{more}")
     result.stories = stories([p.article.origin for p in result.planned], pairs)
-    near = [p for p in result.planned if p.overlaps]
-    if near and not given.allow_duplicate:
-        raise InputError(
-            f"{near[0].article.origin}: the same story as {near[0].overlaps[0].other}"
-            + (f" (and {len(near) - 1} more)" if len(near) > 1 else "")
-            + ": pass --allow-duplicate to register it anyway, or --skip-duplicates to leave "
-            "it out"
-        )
     return result
 
 
@@ -445,6 +437,14 @@ def run(inputs: list[str], root: Path, given: Given, say: Callable[[str], None])
         say("one story: " + ", ".join(story))
     for line in result.skipped:
         say(line)
+    near = [p for p in result.planned if p.overlaps]
+    if near and not given.allow_duplicate:
+        raise InputError(
+            f"{near[0].article.origin}: the same story as {near[0].overlaps[0].other}"
+            + (f" (and {len(near) - 1} more)" if len(near) > 1 else "")
+            + ": pass --allow-duplicate to register it anyway, or --skip-duplicates to leave "
+            "it out"
+        )
     with progress("registering", len(result.planned)) as tick:
         folders = write(result, root, given, tick)
     for item, folder in zip(result.planned, folders, strict=True):

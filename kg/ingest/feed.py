@@ -33,7 +33,7 @@ def check_feed_bytes(data: bytes, where: str) -> None:
     """Refuse entity declarations (and internal DTD subsets) and feeds with too many items."""
     if _ENTITY.search(data) or _DOCTYPE_SUBSET.search(data):
         raise InputError(
-            f"{where}: the feed declares XML entities (a DOCTYPE with an internal subset): "
+            f"{where}: the file declares XML entities (a DOCTYPE with an internal subset): "
             "refused, entities are never expanded"
         )
     for count, _ in enumerate(_ITEM.finditer(data), start=1):
@@ -71,7 +71,7 @@ def read_feed(data: bytes, where: str, slug_hint: str) -> list[Item]:
         link = link if isinstance(link, str) and re.match(r"https?://", link) else None
         found = Found(
             title=title,
-            author=clean((entry.get("author_detail") or {}).get("name") or entry.get("author")),
+            author=_author(entry.get("author")),
             publisher=publisher,
             published=_date(entry.get("published_parsed") or entry.get("updated_parsed"))
             or iso_date(entry.get("published")),
@@ -85,6 +85,14 @@ def read_feed(data: bytes, where: str, slug_hint: str) -> list[Item]:
     if not items:
         raise InputError(f"{where}: the feed has no item with a title or text")
     return items
+
+
+def _author(value: Any) -> str | None:
+    """An item's author: RSS writes `email (Name)`, of which the name is kept."""
+    if not isinstance(value, str):
+        return None
+    named = re.fullmatch(r"\s*\S+@\S+\s+\((.+)\)\s*", value)
+    return clean(named.group(1) if named else value)
 
 
 def _date(value: Any) -> str | None:

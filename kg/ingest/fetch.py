@@ -14,6 +14,7 @@ from kg.errors import InputError
 from kg.ingest.formats import MAX_ANY, _mb
 
 TIMEOUT = 30.0  # seconds for the whole fetch
+LIMIT = MAX_ANY  # bytes
 MAX_REDIRECTS = 5
 USER_AGENT = "scs-kg (kg new)"
 
@@ -54,8 +55,10 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch(url: str, *, limit: int = MAX_ANY, timeout: float = TIMEOUT) -> Fetched:
+def fetch(url: str, *, limit: int | None = None, timeout: float | None = None) -> Fetched:
     """Fetch an http(s) address within the limits, or raise InputError naming it."""
+    limit = LIMIT if limit is None else limit
+    timeout = TIMEOUT if timeout is None else timeout
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         raise InputError(f"{url}: only http and https addresses are fetched")

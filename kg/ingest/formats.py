@@ -43,6 +43,7 @@ _PROLOG = re.compile(
     rb"(?:\xef\xbb\xbf)?(?:\s+|<\?[^>]{0,2000}\?>|<!--.{0,4000}?-->|<!doctype[^>\[]{0,2000}>)*",
     re.IGNORECASE | re.DOTALL,
 )
+_DTD_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]{0,2000}\[|<!ENTITY", re.IGNORECASE)
 _FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:rss|feed|rdf)[\s>:]", re.IGNORECASE)
 _HTML_START = re.compile(rb"<(?:html|head|body|meta|title)[\s>/]", re.IGNORECASE)
 _HTML_DOCTYPE = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
@@ -87,6 +88,11 @@ def sniff(head: bytes, where: str) -> str:
             raise InputError(f"{where}: {what}: archives are not opened; unpack it first")
     if head.lstrip()[:5] == b"%PDF-":
         return PDF
+    if _DTD_SUBSET.search(head):
+        raise InputError(
+            f"{where}: the file declares XML entities (a DOCTYPE with an internal subset): "
+            "refused, entities are never expanded"
+        )
     prolog = _PROLOG.match(head)
     rest = head[prolog.end() if prolog else 0 :]
     if _FEED_ROOT.match(rest):

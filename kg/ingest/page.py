@@ -60,13 +60,17 @@ def read_page(data: bytes, where: str, slug_hint: str) -> Article:
         saved.group(1).decode("ascii", "replace") if saved else None
     )
     title = clean(getattr(doc, "title", None))
+    publisher = clean(getattr(doc, "sitename", None))
+    host = (getattr(doc, "hostname", None) or "").lower().removeprefix("www.")
+    if publisher and publisher.lower().removeprefix("www.") == host:
+        publisher = None  # trafilatura's fallback, the address's host: not a publisher's name
     lines = body.split("\n")
     if title and " ".join(lines[0].split()) != title:
         lines.insert(0, title)
     found = Found(
         title=title,
         author=clean(getattr(doc, "author", None)),
-        publisher=clean(getattr(doc, "sitename", None)),
+        publisher=publisher,
         published=iso_date(getattr(doc, "date", None)),
         url=url if url and re.match(r"https?://", url) else None,
         language=language,
