@@ -87,8 +87,9 @@ def new(
         slug, title, publisher, published, url, retrieved, license, language,
         allow_duplicate, skip_duplicates,
     )  # fmt: skip
-    for folder in run(inputs, _root(sources), given, say):
+    for folder, line in run(inputs, _root(sources), given, say):
         typer.echo(str(folder / "facts.ttl"))
+        say(line)
 
 
 @errors

@@ -420,8 +420,11 @@ def describe(article: Article) -> str:
     return f"{article.kind}" + (f" ({', '.join(said)})" if said else "")
 
 
-def run(inputs: list[str], root: Path, given: Given, say: Callable[[str], None]) -> list[Path]:
-    """Register the articles of every input (files, folders, addresses) as new sources."""
+def run(
+    inputs: list[str], root: Path, given: Given, say: Callable[[str], None]
+) -> list[tuple[Path, str]]:
+    """Register the articles of every input (files, folders, addresses) as new sources; return
+    each source's folder and the line that says what was registered."""
     from kg.progress import progress
     from kg.registry import REGISTRY_FILE
 
@@ -447,6 +450,7 @@ def run(inputs: list[str], root: Path, given: Given, say: Callable[[str], None])
         )
     with progress("registering", len(result.planned)) as tick:
         folders = write(result, root, given, tick)
+    done = []
     for item, folder in zip(result.planned, folders, strict=True):
         a = item.article
         how = (
@@ -454,5 +458,5 @@ def run(inputs: list[str], root: Path, given: Given, say: Callable[[str], None])
             if a.kind == TEXT
             else f"text extracted from {a.origin}, a {describe(a)}"
         )
-        say(f"registered {folder.name}: {how}; fill in {folder / 'facts.ttl'}")
-    return folders
+        done.append((folder, f"registered {folder.name}: {how}; fill in {folder / 'facts.ttl'}"))
+    return done
