@@ -26,6 +26,8 @@ PAV = "http://purl.org/pav/"
 
 
 class _Handler(BaseHTTPRequestHandler):
+    seen: list[str] = []  # noqa: RUF012 (the paths asked for, shared by every request)
+
     def log_message(self, *_args: object) -> None:
         pass
 
@@ -45,6 +47,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self) -> None:
+        self.seen.append(self.path)
         if self.path == "/article":
             self._send(PAGE.read_bytes())
         elif self.path == "/moved":
@@ -152,3 +155,21 @@ def test_a_fetch_out_of_bounds_is_refused_in_one_line_and_nothing_is_written(
 def test_an_address_of_another_scheme_is_not_fetched(sources_copy: Path) -> None:
     code, output = _new(sources_copy, "file:///etc/hostname")
     assert code == 2 and "only http and https addresses are fetched" in output
+
+
+def test_a_saved_feed_naming_an_external_dtd_fetches_nothing(
+    server: str, sources_copy: Path, tmp_path: Path
+) -> None:
+    _Handler.seen.clear()
+    feed = tmp_path / "old.rss"
+    feed.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss SYSTEM "{server}/dtd">\n'
+        '<rss version="0.91"><channel><title>The Karvos Gazette</title>'
+        "<item><title>FICTIONAL: a harbour reopens</title><link>https://gazette.example/1</link>"
+        "<description>The invented harbour of Karvos reopened on Monday.</description></item>"
+        "</channel></rss>\n",
+        encoding="utf-8",
+    )
+    code, output = _new(sources_copy, str(feed))
+    assert code == 0, output
+    assert _Handler.seen == []  # the DTD was not asked for

@@ -184,7 +184,16 @@ def test_a_feed_of_20_items_gives_20_sources_with_their_metadata(
         assert _value(facts, slug, DCT + "creator") == Literal(author)
         assert _value(facts, slug, DCT + "issued").datatype == URIRef(XSD + "date")
         by_title[str(_value(facts, slug, DCT + "title"))] = (folder, facts)
-        assert (folder / "original.xml").read_bytes() == feed.read_bytes()
+        # the item's own element is kept, and the feed it came in is named with its digest
+        element = (folder / "original.xml").read_bytes()
+        assert element in feed.read_bytes() and element.startswith((b"<item>", b"<entry>"))
+        assert str(_value(facts, slug, DCT + "title")).encode() in element
+        original = URIRef(f"{SRC[slug]}#original")
+        container = facts.value(original, URIRef(SCHEMA + "isPartOf"))
+        assert facts.value(container, URIRef(SCHEMA + "name")) == Literal(name)
+        assert facts.value(container, URIRef(SCHEMA + "sha256")) == Literal(
+            hashlib.sha256(feed.read_bytes()).hexdigest()
+        )
     paras = story(first + 3)
     folder, facts = by_title[paras[0]]
     assert (folder / "text.txt").read_text(encoding="utf-8") == "\n\n".join(paras) + "\n"
@@ -268,3 +277,24 @@ def test_a_folder_of_50_mixed_files_is_registered_in_one_command_with_a_progress
     result = runner.invoke(app, ["validate", "--sources", str(sources_copy)])
     assert result.exit_code == 0, result.output
     assert "conforms: 51 source(s)" in result.output
+
+
+def test_what_a_page_does_not_state_is_not_invented(tmp_path: Path, sources_copy: Path) -> None:
+    paras = story(4)
+    body = "".join(f"<p>{p}</p>" for p in paras[1:])
+    page = tmp_path / "bare.html"
+    page.write_text(
+        f"<html><head><title>{paras[0]}</title>"
+        '<link rel="canonical" href="javascript:alert(1)"></head>'
+        f"<body><nav><a href='/'>Home</a></nav><article><h1>{paras[0]}</h1>{body}</article>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    code, output = _new(sources_copy, str(page))
+    assert code == 0, output
+    facts = parse_turtle(sources_copy / "bare" / "facts.ttl")
+    for prop in ("issued", "creator", "publisher", "language"):
+        assert _value(facts, "bare", DCT + prop) is None, prop
+    assert _value(facts, "bare", SCHEMA + "url") is None
+    assert _value(facts, "bare", DCT + "title") == Literal(paras[0])
+    assert (sources_copy / "bare" / "text.txt").read_text("utf-8") == "\n\n".join(paras) + "\n"

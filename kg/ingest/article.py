@@ -37,6 +37,7 @@ class Article:
     retrieved: str | None = None  # when fetched from an address: the date-time, UTC
     fetched_url: str | None = None
     text_bytes: bytes | None = None  # a text file's bytes, copied byte-exact
+    container: tuple[str, str] | None = None  # the feed an item came in: its name and SHA-256
 
 
 def paragraphs(lines: list[str]) -> str:

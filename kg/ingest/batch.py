@@ -230,8 +230,9 @@ def plan(articles: list[Article], root: Path, given: Given, index: Index) -> Pla
 
     if given.slug is not None and len(articles) != 1:
         raise InputError(f"--slug {given.slug!r}: the inputs hold {len(articles)} articles")
-    if given.title is not None and len(articles) != 1:
-        raise InputError(f"--title: the inputs hold {len(articles)} articles, not one")
+    for option, value in (("--title", given.title), ("--url", given.url)):
+        if value is not None and len(articles) != 1:
+            raise InputError(f"{option}: the inputs hold {len(articles)} articles, not one")
     if given.language and not re.fullmatch(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*", given.language):
         raise InputError(f"language {given.language!r}: not a language tag (BCP 47), e.g. 'en'")
     result = Plan()
@@ -293,12 +294,32 @@ def metadata(item: Planned, given: Given) -> object:
     return Metadata(
         title=given.title or found.title,
         publisher=given.publisher or found.publisher,
-        published=given.published or found.published,
-        url=given.url or found.url or a.fetched_url,
+        published=given.published or _valid_date(found.published),
+        url=given.url or _valid_url(found.url) or _valid_url(a.fetched_url),
         retrieved=given.retrieved or a.retrieved,
         license=given.license,
         language=language,
     )
+
+
+def _valid_date(value: str | None) -> str | None:
+    """A date the file states, if it is a real date (else it is not known: never an error)."""
+    from kg.authoring import date_literal
+
+    try:
+        return value if value and date_literal(value, "date") is not None else None
+    except InputError:
+        return None
+
+
+def _valid_url(value: str | None) -> str | None:
+    """An address the file states, if it is an absolute http(s) IRI."""
+    from kg.authoring import iri_of
+
+    try:
+        return value if value and iri_of(value, "URL") is not None else None
+    except InputError:
+        return None
 
 
 def original_block(item: Planned, text_digest: str) -> str:
@@ -332,14 +353,19 @@ def original_block(item: Planned, text_digest: str) -> str:
         ("schema:encodingFormat", Literal(media).n3()),
         ("schema:sha256", Literal(hashlib.sha256(a.original).hexdigest()).n3()),
     ]
-    if a.found.created:
+    if _valid_date(a.found.created):
         from kg.authoring import _n3, date_literal
 
-        file_rows.append(("dct:created", _n3(date_literal(a.found.created, "file date"))))
+        created = date_literal(str(a.found.created), "file date")
+        file_rows.append(("dct:created", _n3(created)))
+    if a.container is not None:
+        name, digest = a.container
+        feed = f"[ a schema:DataFeed ; schema:name {Literal(name).n3()} ; schema:sha256 "
+        file_rows.append(("schema:isPartOf", feed + f"{Literal(digest).n3()} ]"))
     if a.found.identifier:
         file_rows.append(("dct:identifier", Literal(a.found.identifier).n3()))
-    if a.fetched_url:
-        file_rows.append(("schema:contentUrl", iri_of(a.fetched_url, "address").n3()))
+    if _valid_url(a.fetched_url):
+        file_rows.append(("schema:contentUrl", iri_of(str(a.fetched_url), "address").n3()))
     lines += ["", original.n3(), _rows(file_rows) + " ."]
     return "\n".join(lines) + "\n"
 

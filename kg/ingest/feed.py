@@ -6,11 +6,14 @@ no "billion laughs"); so is one of more than MAX_ITEMS items, counted on the byt
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kg.errors import InputError
 from kg.ingest.article import Article, Found, clean, iso_date, language_tag, paragraphs
@@ -19,6 +22,7 @@ from kg.ingest.formats import FEED, MAX_ITEMS
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 _ITEM = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]", re.IGNORECASE)
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 
 
 @dataclass
@@ -41,6 +45,20 @@ def check_feed_bytes(data: bytes, where: str) -> None:
             raise InputError(f"{where}: more than {MAX_ITEMS} items in one feed: refused")
 
 
+def item_spans(data: bytes) -> list[tuple[int, int]] | None:
+    """Where each item's element starts and ends in the feed's bytes, in order (one pass over
+    the start tags, one over the end tags), or None if they do not pair up."""
+    starts = [m.start() for m in _ITEM.finditer(data)]
+    ends = [m.end() for m in _ITEM_END.finditer(data)]
+    if len(starts) != len(ends):
+        return None
+    limits = [*starts[1:], len(data)]
+    for start, end, limit in zip(starts, ends, limits, strict=True):
+        if not start < end <= limit:
+            return None
+    return list(zip(starts, ends, strict=True))
+
+
 def read_feed(data: bytes, where: str, slug_hint: str) -> list[Item]:
     """Return the feed's items, each an article with the feed's title as its publisher."""
     import feedparser
@@ -53,6 +71,10 @@ def read_feed(data: bytes, where: str, slug_hint: str) -> list[Item]:
     meta = parsed.feed
     publisher = clean(meta.get("title"))
     language = language_tag(meta.get("language"))
+    spans = item_spans(data)
+    if spans is not None and len(spans) != len(parsed.entries):
+        spans = None
+    container = (Path(urlsplit(where).path).name or where, hashlib.sha256(data).hexdigest())
     items: list[Item] = []
     for number, entry in enumerate(parsed.entries, start=1):
         here = f"{where}#{number}"
@@ -80,7 +102,10 @@ def read_feed(data: bytes, where: str, slug_hint: str) -> list[Item]:
             identifier=clean(entry.get("id"), 2000),
         )
         hint = title or f"{slug_hint}-item-{number}"
-        article = Article(here, FEED, paragraphs(lines), found, data, hint)
+        # the item's own element is its original; the feed it came in is named with its digest
+        original = data[slice(*spans[number - 1])] if spans is not None else data
+        article = Article(here, FEED, paragraphs(lines), found, original, hint)
+        article.container = container
         items.append(Item(article, link))
     if not items:
         raise InputError(f"{where}: the feed has no item with a title or text")

@@ -119,6 +119,11 @@ def read_pdf(data: bytes, where: str, slug_hint: str) -> Article:
     return Article(where, PDF, paragraphs(lines), found, data, slug_hint)
 
 
+def _hyphenated(line: str) -> bool:
+    """Whether a line ends in a word cut by a hyphen (`co-`)."""
+    return len(line) >= 2 and line[-1] == "-" and line[-2].isalpha()
+
+
 def _pdf_date(value: Any) -> str | None:
     """A PDF date (`D:YYYYMMDDHHmmSS...`) as an ISO date."""
     found = re.match(r"D?:?(\d{4})(\d{2})?(\d{2})?", str(value or ""))
@@ -145,17 +150,23 @@ def _paragraphs(reader: Any) -> list[str]:
         if not chunks and plain.strip():  # no positions: one line each
             lines += [(number, 0.0, 0.0, t) for t in plain.split("\n")]
             continue
+        same: list[str] = []  # the chunks of the line being read, joined when it ends
         for y, size, text in chunks:
             parts = text.split("\n")
-            if lines and lines[-1][0] == number and abs(lines[-1][1] - y) < 1.0:
-                page_, y0, size0, before = lines[-1]
-                lines[-1] = (page_, y0, max(size0, size), before + parts[0])
-                parts = parts[1:]
-            lines += [(number, y, size, part) for part in parts]
+            if same and lines[-1][0] == number and abs(lines[-1][1] - y) < 1.0:
+                same.append(parts.pop(0))
+                lines[-1] = (number, lines[-1][1], max(lines[-1][2], size), "")
+            for part in parts:
+                if same:
+                    lines[-1] = (*lines[-1][:3], "".join(same))
+                lines.append((number, y, size, ""))
+                same = [part]
+        if same:
+            lines[-1] = (*lines[-1][:3], "".join(same))
     gaps = [a[1] - b[1] for a, b in itertools.pairwise(lines) if a[0] == b[0] and a[1] > b[1]]
     usual = statistics.median(gaps) if gaps else 0.0
     out: list[str] = []
-    current = ""
+    current: list[str] = []  # the paragraph's lines so far (joined once: no quadratic path)
     previous: tuple[int, float, float, str] | None = None
     for line in lines:
         words = " ".join(line[3].split())
@@ -166,15 +177,16 @@ def _paragraphs(reader: Any) -> list[str]:
             or abs(line[2] - previous[2]) > 1.0
         )
         if new and current:
-            out.append(current)
-            current = ""
+            out.append("".join(current))
+            current = []
         if not current:
-            current = words
-        elif re.search(r"\w-$", current) and words[:1].islower():
-            current = current[:-1] + words  # hyphenated at the line's end
+            current.append(words)
+        elif _hyphenated(current[-1]) and words[:1].islower():
+            current[-1] = current[-1][:-1]  # hyphenated at the line's end: joined again
+            current.append(words)
         else:
-            current += " " + words
+            current.append(" " + words)
         previous = line
     if current:
-        out.append(current)
+        out.append("".join(current))
     return out
