@@ -68,6 +68,39 @@ def _pdf_with(action: str) -> Callable[[Path], None]:
     return make
 
 
+def _pdf_of_contents(contents: bytes) -> bytes:
+    """A one-page PDF written by hand whose page contents are `contents`, compressed."""
+    import zlib
+
+    packed = zlib.compress(contents, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+    out.write(trailer % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def _pdf_bomb(path: Path) -> None:
+    line = b"BT /F1 12 Tf 72 700 Td (FICTIONAL words) Tj ET\n"
+    path.write_bytes(_pdf_of_contents(line * (2 * 2**20 // len(line))))  # 2 MiB in 7 KB
+
+
 def _many_items(path: Path) -> None:
     item = b"<item><title>FICTIONAL</title><description>x</description></item>"
     path.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
@@ -104,6 +137,7 @@ HOSTILE = [
     ("script.pdf", _pdf_with("js"), "the PDF carries JavaScript"),
     ("escaped.pdf", _pdf_with("escaped"), "the PDF carries JavaScript"),
     ("locked.pdf", _pdf_with("encrypt"), "the PDF is encrypted"),
+    ("bomb.pdf", _pdf_bomb, "times the file's size (a decompression bomb)"),
     ("huge.rss", _many_items, "more than 1000 items in one feed"),
     ("laughs.rss", _billion_laughs, "the file declares XML entities"),
     ("picture.png", _binary, "not a web page, PDF, RSS/Atom feed or text"),
@@ -143,5 +177,20 @@ def test_one_hostile_file_in_a_folder_refuses_the_folder(
     assert result.output.strip().splitlines() == [
         f"error: {folder / 'c-laughs.rss'}: the file declares XML entities (a DOCTYPE with an "
         "internal subset): refused, entities are never expanded"
+    ]
+    assert _snapshot(sources_copy) == before
+
+
+def test_a_pdf_with_more_text_than_any_article_is_refused(
+    tmp_path: Path, sources_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kg.ingest.pdf.MAX_TEXT", 500)  # the fixture article has about 1,000
+    path = tmp_path / "long.pdf"
+    path.write_bytes(make_pdf(paragraphs()))
+    before = _snapshot(sources_copy)
+    result = runner.invoke(app, ["new", str(path), "--sources", str(sources_copy)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"error: {path}: more than 500 characters of text, or more than 60 s to read them: refused"
     ]
     assert _snapshot(sources_copy) == before

@@ -10,11 +10,17 @@ import io
 import itertools
 import re
 import statistics
+import time
 from typing import Any
 
 from kg.errors import InputError
 from kg.ingest.article import Article, Found, clean, iso_date, language_tag, paragraphs
 from kg.ingest.formats import MAX_PAGES, PDF
+
+MAX_CONTENT = 16 * 2**20  # bytes of page contents, decompressed
+MAX_RATIO = 100  # decompressed page contents / the file's size
+MAX_TEXT = 2_000_000  # characters of text (a long report has a few hundred thousand)
+MAX_SECONDS = 60.0
 
 # A PDF name token; `#xx` escapes spell any byte (`/J#61vaScript` is `/JavaScript`).
 _NAME = re.compile(rb"/[^\s/<>\[\]()%{}]{1,127}")
@@ -96,7 +102,8 @@ def read_pdf(data: bytes, where: str, slug_hint: str) -> Article:
             raise InputError(f"{where}: more than {MAX_PAGES} pages: refused")
         if object_javascript(reader):
             raise InputError(f"{where}: the PDF carries JavaScript: refused (save a plain copy)")
-        lines = _paragraphs(reader)
+        check_contents(reader, len(data), where)
+        lines = _paragraphs(reader, where)
         info: Any = reader.metadata or {}
         root: Any = reader.trailer["/Root"].get_object()
         lang = root.get("/Lang")
@@ -132,21 +139,54 @@ def _pdf_date(value: Any) -> str | None:
     return iso_date("-".join(p for p in found.groups() if p))
 
 
-def _paragraphs(reader: Any) -> list[str]:
+def check_contents(reader: Any, size: int, where: str) -> None:
+    """Refuse page contents that decompress past MAX_CONTENT bytes, or to more than
+    MAX_RATIO times the file's size (a decompression bomb), before any text is read."""
+    total = 0
+    for page in reader.pages:
+        contents = page.get_contents()
+        total += len(contents.get_data()) if contents is not None else 0
+        if total > MAX_CONTENT:
+            raise InputError(
+                f"{where}: the PDF's pages decompress to more than {MAX_CONTENT // 2**20} MiB: "
+                "refused"
+            )
+    if total > 2**20 and total > MAX_RATIO * size:
+        raise InputError(
+            f"{where}: the PDF's pages decompress to {total // size} times the file's size "
+            "(a decompression bomb): refused"
+        )
+
+
+class _TooLong(Exception):
+    """Raised from inside pypdf's text extraction to stop it."""
+
+
+def _paragraphs(reader: Any, where: str) -> list[str]:
     """The text of every page as paragraphs: lines are grouped by their height on the page; a
     wider gap than usual, or a change of font size, starts a paragraph; a word hyphenated at
     the end of a line is joined again."""
     lines: list[tuple[int, float, float, str]] = []  # page, y, font size, text
+    budget = {"chars": MAX_TEXT, "until": time.monotonic() + MAX_SECONDS}
 
     for number, page in enumerate(reader.pages):
         chunks: list[tuple[float, float, str]] = []
 
         def visit(text: str, cm: Any, tm: Any, _font: Any, size: float) -> None:
+            budget["chars"] -= len(text)
+            if budget["chars"] < 0 or time.monotonic() > budget["until"]:
+                raise _TooLong
             if text.strip():
                 scale = abs(cm[3]) or 1.0
                 chunks.append((tm[5] * cm[3] + cm[5], (size or 0) * scale, text))  # noqa: B023
 
-        plain = page.extract_text(visitor_text=visit)
+        try:
+            plain = page.extract_text(visitor_text=visit)
+        except _TooLong:
+            raise InputError(
+                f"{where}: more than {MAX_TEXT:,} characters of text, or more than "
+                f"{MAX_SECONDS:g} s to read them: refused"
+            ) from None
         if not chunks and plain.strip():  # no positions: one line each
             lines += [(number, 0.0, 0.0, t) for t in plain.split("\n")]
             continue
