@@ -48,6 +48,12 @@ def _nested_html(path: Path) -> None:
     )  # fmt: skip
 
 
+def _wide_html(path: Path) -> None:
+    path.write_text(
+        "<!DOCTYPE html><html><body>" + "<p>FICTIONAL</p>" * 40_000 + "</body></html>", "utf-8"
+    )
+
+
 def _pdf_with(action: str) -> Callable[[Path], None]:
     def make(path: Path) -> None:
         from pypdf import PdfReader, PdfWriter
@@ -134,6 +140,7 @@ HOSTILE = [
     ("bomb.zip", _zip_bomb, "a zip archive: archives are not opened"),
     ("page.html.gz", _gzip_page, "a gzip-compressed file: archives are not opened"),
     ("deep.html", _nested_html, "HTML nested deeper than 200 elements"),
+    ("wide.html", _wide_html, "more than 30,000 HTML elements"),
     ("script.pdf", _pdf_with("js"), "the PDF carries JavaScript"),
     ("escaped.pdf", _pdf_with("escaped"), "the PDF carries JavaScript"),
     ("locked.pdf", _pdf_with("encrypt"), "the PDF is encrypted"),

@@ -17,6 +17,7 @@ PAGE, PDF, FEED, TEXT = "page", "pdf", "feed", "text"
 MAX_BYTES = {PAGE: 16 * 2**20, FEED: 16 * 2**20, TEXT: 16 * 2**20, PDF: 64 * 2**20}
 MAX_ANY = max(MAX_BYTES.values())
 MAX_DEPTH = 200  # HTML elements nested deeper than this (libxml2 stops silently at 256)
+MAX_ELEMENTS = 30_000  # HTML elements of one page (extraction time grows faster than their count)
 MAX_ITEMS = 1000  # items of one feed
 MAX_PAGES = 2000  # pages of one PDF
 

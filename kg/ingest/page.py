@@ -7,7 +7,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.ingest.article import Article, Found, clean, iso_date, language_tag, paragraphs
-from kg.ingest.formats import MAX_DEPTH, PAGE
+from kg.ingest.formats import MAX_DEPTH, MAX_ELEMENTS, PAGE
 
 # The mark a browser leaves in a saved page: <!-- saved from url=(0042)https://... -->
 _SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(https?://[^\s>]{1,2000}?)\s*-->")
@@ -25,14 +25,22 @@ def load_tree(data: bytes | str, where: str) -> Any:
 
 
 def check_depth(tree: Any, where: str) -> None:
-    """Raise InputError if elements nest deeper than MAX_DEPTH (the parser would cut it)."""
+    """Raise InputError if elements nest deeper than MAX_DEPTH (the parser would cut it), or
+    if there are more than MAX_ELEMENTS of them (extraction slows down faster than they grow)."""
     todo = [(tree, 1)]
+    count = 0
     while todo:
         element, depth = todo.pop()
+        count += 1
         if depth > MAX_DEPTH:
             raise InputError(
                 f"{where}: HTML nested deeper than {MAX_DEPTH} elements: refused (a page's "
                 "article is never that deep; the parser would cut it)"
+            )
+        if count > MAX_ELEMENTS:
+            raise InputError(
+                f"{where}: more than {MAX_ELEMENTS:,} HTML elements: refused (a news page has "
+                "a few thousand)"
             )
         todo.extend((child, depth + 1) for child in element)
 
