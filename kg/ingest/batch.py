@@ -23,7 +23,17 @@ from rdflib.namespace import RDF
 from kg.errors import InputError
 from kg.ingest.article import Article, clean
 from kg.ingest.duplicates import Index, Overlap, shingles, stories
-from kg.ingest.formats import FEED, MEDIA_TYPES, PAGE, PDF, TEXT, read_input, sniff
+from kg.ingest.formats import (
+    FEED,
+    MEDIA_TYPES,
+    PAGE,
+    PDF,
+    TEXT,
+    check_size,
+    check_utf8,
+    read_input,
+    sniff,
+)
 from kg.namespaces import KG, SRC
 
 SLUG_LENGTH = 60
@@ -98,6 +108,9 @@ def read_one(value: str) -> list[Article]:
     if is_address(value):
         got = fetch(value)
         kind = sniff(got.data[:8192], value)
+        check_size(len(got.data), kind, value)
+        if kind == TEXT:
+            check_utf8(got.data, value)
         hint = Path(urlsplit(got.final_url).path).stem or urlsplit(got.final_url).hostname or ""
         articles = _extract(kind, got.data, value, hint)
         retrieved = datetime.now(UTC).replace(microsecond=0).isoformat()
