@@ -456,7 +456,8 @@ def describe(article: Article) -> str:
         )
         if v
     ]
-    return f"{article.kind}" + (f" ({', '.join(said)})" if said else "")
+    kind = {PAGE: "saved page", PDF: "PDF", FEED: "feed item"}.get(article.kind, article.kind)
+    return kind + (f" ({', '.join(said)})" if said else "")
 
 
 def run(
