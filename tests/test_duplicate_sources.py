@@ -108,3 +108,17 @@ def test_different_stories_are_not_flagged() -> None:
     trimmed = "\n\n".join(syndicated()[2][1])
     (found,) = index.near(shingles(trimmed))
     assert found.other == "wire" and found.contained > 0.95 and 0.5 < found.jaccard < 0.9
+
+
+def test_the_sources_index_and_the_run_index_count_the_same_overlaps() -> None:
+    texts = {str(seed): "\n\n".join(story(seed)) for seed in range(60, 90)}  # 77: the wire's
+    bulk, one_by_one = Index(), Index()
+    for name, text in texts.items():
+        bulk.add(name, text, bulk=True)
+        one_by_one.add(name, text)
+    bulk.freeze()
+    for _head, paras in syndicated():
+        grams = shingles("\n\n".join(paras))
+        found = bulk.near(grams)
+        assert found == one_by_one.near(grams)
+        assert [o.other for o in found] == ["77"]

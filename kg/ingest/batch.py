@@ -232,8 +232,9 @@ def existing_index(root: Path, tick: Callable[[], None] = lambda: None) -> Index
     index = Index()
     for folder in discover(root):
         _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
-        index.add(f"source {folder.name!r}", text)
+        index.add(f"source {folder.name!r}", text, bulk=True)
         tick()
+    index.freeze()
     return index
 
 
