@@ -298,3 +298,30 @@ def test_what_a_page_does_not_state_is_not_invented(tmp_path: Path, sources_copy
     assert _value(facts, "bare", SCHEMA + "url") is None
     assert _value(facts, "bare", DCT + "title") == Literal(paras[0])
     assert (sources_copy / "bare" / "text.txt").read_text("utf-8") == "\n\n".join(paras) + "\n"
+
+
+def test_boilerplate_inside_the_article_element_is_left_out(
+    tmp_path: Path, sources_copy: Path
+) -> None:
+    paras = paragraphs()
+    first = "".join(f"<p>{p}</p>" for p in paras[1:4])
+    rest = "".join(f"<p>{p}</p>" for p in paras[4:])
+    page = tmp_path / "inside.html"
+    page.write_text(
+        f'<!DOCTYPE html><html lang="en"><head><title>{paras[0]}</title></head><body>'
+        f"<main><article><h1>{paras[0]}</h1>"
+        '<div class="share-buttons"><a href="#">Share on Twitter</a> <a href="#">Email</a></div>'
+        f"{first}"
+        '<div class="newsletter-signup"><p>Sign up for our daily briefing newsletter.</p>'
+        '<form><input type="email"><button>Subscribe</button></form></div>'
+        f"{rest}"
+        '<div class="tags">Topics: <a href="/t/reef">Reef</a></div>'
+        '<section class="comments"><h3>Comments (2)</h3><p>Great article, thanks!</p></section>'
+        "</article><aside><h2>Most read</h2><ol><li><a href='/1'>Invented bakery opens</a></li>"
+        "</ol></aside></main></body></html>",
+        encoding="utf-8",
+    )
+    code, output = _new(sources_copy, str(page))
+    assert code == 0, output
+    text = (sources_copy / "inside" / "text.txt").read_text(encoding="utf-8")
+    assert text == ARTICLE.read_text(encoding="utf-8")
