@@ -122,3 +122,23 @@ def test_the_sources_index_and_the_run_index_count_the_same_overlaps() -> None:
         found = bulk.near(grams)
         assert found == one_by_one.near(grams)
         assert [o.other for o in found] == ["77"]
+
+
+def test_a_folder_registered_again_with_new_files_needs_skip_duplicates(
+    tmp_path: Path, sources_copy: Path
+) -> None:
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    for seed in (1, 2):
+        (saved / f"page-{seed}.html").write_text(page_html(story(seed)), encoding="utf-8")
+    assert _new(sources_copy, str(saved))[0] == 0
+    (saved / "page-3.html").write_text(page_html(story(3)), encoding="utf-8")
+    code, output = _new(sources_copy, str(saved))
+    assert code == 2
+    assert output.strip().splitlines() == [
+        f"error: {saved / 'page-1.html'}: the same text as source 'page-1' (white space aside): "
+        "refused (and 1 more); --skip-duplicates leaves them out"
+    ]
+    code, output = _new(sources_copy, str(saved), "--skip-duplicates")
+    assert code == 0, output
+    assert sorted(f.name for f in discover(sources_copy))[:3] == ["page-1", "page-2", "page-3"]

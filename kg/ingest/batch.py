@@ -291,7 +291,8 @@ def plan(articles: list[Article], root: Path, given: Given, index: Index) -> Pla
         result.planned.append(Planned(slug, article, overlaps))
     if exact:
         more = f" (and {len(exact) - 1} more)" if len(exact) > 1 else ""
-        raise InputError(f"{exact[0]}: refused{more}")
+        hint = "; --skip-duplicates leaves them out" if len(articles) > 1 else ""
+        raise InputError(f"{exact[0]}: refused{more}{hint}")
     result.stories = stories([p.article.origin for p in result.planned], pairs)
     return result
 
