@@ -200,25 +200,36 @@ def test_a_feed_of_20_items_gives_20_sources_with_their_metadata(
     assert _value(facts, folder.name, SCHEMA + "url") == URIRef(f"{link}{first + 3}")
 
 
+@pytest.mark.parametrize(
+    ("page_url", "given"),
+    [
+        ("https://ledger.example/news/story-1000", "folder"),  # found by its address
+        ("https://mirror.example/elsewhere", "folder"),  # by its name, among the inputs
+        ("https://mirror.example/elsewhere", "feed"),  # by its name, beside the feed given
+    ],
+)
 def test_a_feed_item_is_read_from_its_page_saved_beside_the_feed(
-    tmp_path: Path, sources_copy: Path
+    tmp_path: Path, sources_copy: Path, page_url: str, given: str
 ) -> None:
     saved = tmp_path / "saved"
     saved.mkdir()
     (saved / "ledger.rss").write_text(make_rss(2), encoding="utf-8")
     longer = [*story(1000), "A last paragraph that only the full page carries, in this fiction."]
-    page = page_html(longer, url="https://ledger.example/news/story-1000", site="")
+    page = page_html(longer, url=page_url, site="")
     (saved / "story-1000.html").write_text(page, encoding="utf-8")
-    code, output = _new(sources_copy, str(saved))  # the page is read once, for its item
+    code, output = _new(sources_copy, str(saved if given == "folder" else saved / "ledger.rss"))
     assert code == 0, output
     texts = {f.name: (f / "text.txt").read_text(encoding="utf-8") for f in discover(sources_copy)}
     full = [t for t in texts.values() if "only the full page carries" in t]
-    assert len(full) == 1
+    assert len(full) == 1  # the page is read once, for its item
     assert len(texts) == 1 + 2  # the packaged source, and the feed's two items
     folder = next(f for f in discover(sources_copy) if "only the full page" in texts[f.name])
     facts = parse_turtle(folder / "facts.ttl")
     assert _value(facts, folder.name, DCT + "publisher") == Literal("The Ysmere Ledger")
-    assert (folder / "original.html").is_file()
+    assert _value(facts, folder.name, DCT + "issued") == Literal(
+        "2026-03-10", datatype=URIRef(XSD + "date")
+    )  # the page's own date wins over the item's
+    assert (folder / "original.html").read_text(encoding="utf-8") == page
 
 
 def test_reading_saved_files_opens_no_connection(

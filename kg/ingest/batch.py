@@ -167,10 +167,11 @@ def _key(url: str | None) -> str | None:
 
 def _pages_for_items(articles: list[Article]) -> list[Article]:
     pages = {_key(a.found.url): a for a in articles if a.kind == PAGE and a.found.url}
+    by_path = {a.origin: a for a in articles if a.kind == PAGE}
     chosen: dict[int, Article] = {}  # id of a feed item -> the page read in its place
     for item in articles:
         if item.kind == FEED and item.found.url:
-            page = pages.get(_key(item.found.url)) or _beside(item)
+            page = pages.get(_key(item.found.url)) or _beside(item, by_path)
             if page is not None and all(page is not p for p in chosen.values()):
                 chosen[id(item)] = page
     used = {id(p) for p in chosen.values()}
@@ -194,8 +195,9 @@ def _pages_for_items(articles: list[Article]) -> list[Article]:
     return out
 
 
-def _beside(item: Article) -> Article | None:
-    """The page an item links to, saved beside its feed as the link's last path segment."""
+def _beside(item: Article, read: dict[str, Article]) -> Article | None:
+    """The page an item links to, saved beside its feed as the link's last path segment (the
+    article already `read` from it if it is among the inputs)."""
     feed_file = Path(item.origin.rsplit("#", 1)[0])
     segment = Path(urlsplit(item.found.url or "").path).name
     if not segment or not feed_file.is_file():
@@ -203,6 +205,8 @@ def _beside(item: Article) -> Article | None:
     stem = Path(segment).stem
     for name in dict.fromkeys([segment, f"{segment}.html", f"{stem}.html", f"{stem}.htm"]):
         candidate = feed_file.parent / name
+        if str(candidate) in read:
+            return read[str(candidate)]
         if re.fullmatch(r"[\w.-]+", name) and candidate.is_file():
             kind, data = read_input(candidate)
             if kind == PAGE:
