@@ -19,6 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
+from kg.authoring import slug_of
 from kg.cli import app
 from kg.namespaces import KG, SRC
 from kg.sources import discover, parse_turtle
@@ -336,3 +337,23 @@ def test_boilerplate_inside_the_article_element_is_left_out(
     assert code == 0, output
     text = (sources_copy / "inside" / "text.txt").read_text(encoding="utf-8")
     assert text == ARTICLE.read_text(encoding="utf-8")
+
+
+def test_the_kind_is_told_from_the_bytes_not_the_name(tmp_path: Path, sources_copy: Path) -> None:
+    misnamed = tmp_path / "misnamed.txt"
+    misnamed.write_bytes(make_pdf(story(21)))
+    feed = tmp_path / "feed.html"
+    feed.write_text(make_rss(1, first_seed=22), encoding="utf-8")
+    fragment = tmp_path / "fragment.html"  # saved without <html>: its name says "page"
+    fragment.write_text(
+        "<div><h1>" + story(23)[0] + "</h1>" + "".join(f"<p>{p}</p>" for p in story(23)[1:])
+        + "</div>", encoding="utf-8",
+    )  # fmt: skip
+    code, output = _new(sources_copy, str(misnamed), str(feed), str(fragment))
+    assert code == 0, output
+    assert (sources_copy / "misnamed" / "original.pdf").is_file()
+    item = sources_copy / slug_of(story(22)[0])
+    assert (item / "original.xml").read_bytes().startswith(b"<item>")
+    assert (sources_copy / "fragment" / "original.html").is_file()
+    text = (sources_copy / "fragment" / "text.txt").read_text(encoding="utf-8")
+    assert text == "\n\n".join(story(23)) + "\n"

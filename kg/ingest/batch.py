@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rdflib import Graph, Literal, URIRef
@@ -35,6 +36,9 @@ from kg.ingest.formats import (
     sniff,
 )
 from kg.namespaces import KG, SRC
+
+if TYPE_CHECKING:
+    from kg.authoring import Metadata
 
 SLUG_LENGTH = 60
 _MARKER = "\n# --- Facts"
@@ -304,7 +308,7 @@ def plan(articles: list[Article], root: Path, given: Given, index: Index) -> Pla
 # --------------------------------------------------------------------------- writing
 
 
-def metadata(item: Planned, given: Given) -> object:
+def metadata(item: Planned, given: Given) -> Metadata:
     """The source's metadata: what the analyst gave, else what the file says."""
     from kg.authoring import Metadata
 
@@ -411,7 +415,7 @@ def write(
         data = a.text_bytes if a.text_bytes is not None else a.text.encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()
         known = mentions(a.text, entities, ontology).mentions
-        skeleton = facts_skeleton(item.slug, metadata(item, given), a.text, known)  # type: ignore[arg-type]
+        skeleton = facts_skeleton(item.slug, metadata(item, given), a.text, known)
         block = original_block(item, digest)
         at = skeleton.find(_MARKER)
         skeleton = skeleton[:at] + block + skeleton[at:] if at >= 0 else skeleton + block

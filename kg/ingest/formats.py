@@ -47,6 +47,7 @@ _PROLOG = re.compile(
 _DTD_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]{0,2000}\[|<!ENTITY", re.IGNORECASE)
 _FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:rss|feed|rdf)[\s>:]", re.IGNORECASE)
 _HTML_START = re.compile(rb"<(?:html|head|body|meta|title)[\s>/]", re.IGNORECASE)
+_PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _HTML_DOCTYPE = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
 
 
@@ -100,6 +101,8 @@ def sniff(head: bytes, where: str) -> str:
         return FEED
     if _HTML_DOCTYPE.search(head[:2048]) or _HTML_START.match(rest):
         return PAGE
+    if where.lower().endswith(_PAGE_SUFFIXES) and rest.startswith(b"<"):
+        return PAGE  # a page saved without <html>: its name says what the bytes suggest
     if head.lstrip().startswith((b"<?xml", b"\xef\xbb\xbf<?xml")):
         raise InputError(f"{where}: XML but not an RSS or Atom feed")
     if b"\x00" in head:
