@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -41,6 +42,7 @@ def bench_ingest(pages: int = 500) -> dict[str, Any]:
         sources = Path(tmp) / "sources"
         shutil.copytree(resources.sources_dir(), sources)
         env = {**os.environ, "KG_CACHE_DIR": str(Path(tmp) / "cache")}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
             [str(KG), "new", str(folder), "--sources", str(sources)],
@@ -50,6 +52,8 @@ def bench_ingest(pages: int = 500) -> dict[str, Any]:
             check=False,
         )
         took = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         if done.returncode != 0:
             raise SystemExit(f"kg new failed: {done.stderr.strip().splitlines()[-1:]}")
         registered = sum(1 for p in sources.glob("*/facts.ttl")) - 1
@@ -59,6 +63,8 @@ def bench_ingest(pages: int = 500) -> dict[str, Any]:
         "ingest_bytes": size,
         "ingest_s": took,
         "ingest_ms_per_page": took * 1000 / pages,
+        "ingest_cpu_s": cpu,
+        "ingest_load": os.getloadavg()[0],
     }
 
 
@@ -71,7 +77,8 @@ def markdown(res: dict[str, Any]) -> list[str]:
         f"({res['ingest_bytes'] / 1e6:.1f} MB, boilerplate around each article), a new process "
         f"from start to end: {res['ingest_s']:.1f} s ({res['ingest_ms_per_page']:.0f} ms a "
         "page: extraction, duplicate checks against the sources and the pages before it, "
-        "facts files written).",
+        f"facts files written), {res.get('ingest_cpu_s', float('nan')):.1f} s of CPU (load "
+        f"average {res.get('ingest_load', float('nan')):.1f} at the end).",
         "",
     ]
 
