@@ -201,3 +201,24 @@ def test_a_pdf_with_more_text_than_any_article_is_refused(
         f"error: {path}: more than 500 characters of text, or more than 60 s to read them: refused"
     ]
     assert _snapshot(sources_copy) == before
+
+
+def test_a_file_over_the_limit_is_refused_before_a_byte_is_read(
+    tmp_path: Path, sources_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "huge.html"
+    _huge_page(path)
+    opened: list[str] = []
+    real_open = Path.open
+
+    def spy(self: Path, *args: object, **kwargs: object) -> object:
+        if self == path:
+            opened.append(str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", spy)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    result = runner.invoke(app, ["new", str(path), "--sources", str(sources_copy)])
+    assert result.exit_code == 2
+    assert "100.0 MiB, larger than the limit of 64.0 MiB" in result.output
+    assert opened == []
