@@ -142,3 +142,15 @@ def test_a_folder_registered_again_with_new_files_needs_skip_duplicates(
     code, output = _new(sources_copy, str(saved), "--skip-duplicates")
     assert code == 0, output
     assert sorted(f.name for f in discover(sources_copy))[:3] == ["page-1", "page-2", "page-3"]
+
+
+def test_the_same_story_in_chinese_is_found_by_its_characters() -> None:
+    body = (
+        "这是为测试编造的故事。虚构的维洛里亚海岸警卫队与阿斯特拉纳王国周二同意开通直通电话，"
+        "此前双方在虚构的珊瑚礁附近发生了一周的紧张对峙。双方官员下月将再次会面。"
+    )  # FICTIONAL: invented states, the fixture article's story
+    index = Index()
+    index.add("wire", "虚构港口签署协议\n\n" + body)
+    (found,) = index.near(shingles("海岸警卫队同意开通热线\n\n" + body))
+    assert found.other == "wire" and found.jaccard > 0.6
+    assert index.near(shingles("虚构的渔船今天回港，船员们平安无事，港口官员表示欢迎。")) == []

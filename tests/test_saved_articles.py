@@ -357,3 +357,29 @@ def test_the_kind_is_told_from_the_bytes_not_the_name(tmp_path: Path, sources_co
     assert (sources_copy / "fragment" / "original.html").is_file()
     text = (sources_copy / "fragment" / "text.txt").read_text(encoding="utf-8")
     assert text == "\n\n".join(story(23)) + "\n"
+
+
+def test_a_feed_in_another_script_gets_slugs_from_its_name(
+    tmp_path: Path, sources_copy: Path
+) -> None:
+    feed = tmp_path / "harbour-daily.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>虚构港口日报</title><language>zh-CN</language>"  # FICTIONAL "harbour daily"
+        "<item><title>虚构的港口重新开放</title>"
+        "<description>&lt;p&gt;这是为测试编造的故事。&lt;/p&gt;</description></item>"
+        "<item><title>虚构的渔船回港</title>"
+        "<description>&lt;p&gt;这也是编造的。&lt;/p&gt;</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    code, output = _new(sources_copy, str(feed))
+    assert code == 0, output
+    first = sources_copy / "harbour-daily-item-1"
+    text = (first / "text.txt").read_text("utf-8")
+    assert text == "虚构的港口重新开放\n\n这是为测试编造的故事。\n"
+    facts = parse_turtle(first / "facts.ttl")
+    slug = first.name
+    assert _value(facts, slug, DCT + "title") == Literal("虚构的港口重新开放", lang="zh-CN")
+    assert _value(facts, slug, DCT + "publisher") == Literal("虚构港口日报")
+    assert (sources_copy / "harbour-daily-item-2").is_dir()

@@ -24,7 +24,10 @@ from kg.ingest.article import normalised
 SHINGLE = 5
 JACCARD = 0.5
 CONTAINED = 0.8
-_WORD = re.compile(r"\w+")
+# A word: a run of letters and digits; in the scripts written without spaces (Chinese, Japanese
+# kana, Korean syllables), each character.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_WORD = re.compile(f"[^\\W{_UNSPACED}]+|[{_UNSPACED}]")
 _MULTIPLIER = 0x9E3779B97F4A7C15  # mixes the words' hashes into the shingle's (mod 2**64)
 
 
@@ -34,8 +37,8 @@ def text_key(text: str) -> str:
 
 
 def shingles(text: str) -> Any:
-    """The text's word 5-grams (lower-cased words), each as a 64-bit hash kept in memory only:
-    a sorted numpy array without repeats."""
+    """The text's word 5-grams (lower-cased words; characters in Chinese, Japanese and Korean),
+    each as a 64-bit hash kept in memory only: a sorted numpy array without repeats."""
     import numpy as np
 
     words = _WORD.findall(text.lower())

@@ -101,7 +101,8 @@ def read_feed(data: bytes, where: str, slug_hint: str) -> list[Item]:
             language=language_tag(entry.get("language")) or language,
             identifier=clean(entry.get("id"), 2000),
         )
-        hint = title or f"{slug_hint}-item-{number}"
+        # a slug is made of ASCII words: a title without any names the item by its number
+        hint = title if title and re.search(r"[A-Za-z0-9]", title) else f"{slug_hint}-item-{number}"
         # the item's own element is its original; the feed it came in is named with its digest
         original = data[slice(*spans[number - 1])] if spans is not None else data
         article = Article(here, FEED, paragraphs(lines), found, original, hint)
