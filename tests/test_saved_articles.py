@@ -383,3 +383,25 @@ def test_a_feed_in_another_script_gets_slugs_from_its_name(
     assert _value(facts, slug, DCT + "title") == Literal("虚构的港口重新开放", lang="zh-CN")
     assert _value(facts, slug, DCT + "publisher") == Literal("虚构港口日报")
     assert (sources_copy / "harbour-daily-item-2").is_dir()
+
+
+def test_a_pdf_of_short_paragraphs_keeps_them_apart_and_ignores_a_file_name_title(
+    tmp_path: Path, sources_copy: Path
+) -> None:
+    from fpdf import FPDF
+
+    paras = story(5)[:3]  # a title and a sentence of one line each, then a long paragraph
+    pdf = FPDF()
+    pdf.set_title("Microsoft Word - draft3.docx")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for p in paras:
+        pdf.multi_cell(0, 6, p)
+        pdf.ln(4)
+    path = tmp_path / "short.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    code, output = _new(sources_copy, str(path))
+    assert code == 0, output
+    assert (sources_copy / "short" / "text.txt").read_text("utf-8") == "\n\n".join(paras) + "\n"
+    facts = parse_turtle(sources_copy / "short" / "facts.ttl")
+    assert _value(facts, "short", DCT + "title") == Literal(paras[0])  # the first line

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import statistics
 import time
 from typing import Any
 
@@ -25,6 +24,9 @@ MAX_SECONDS = 60.0
 # A PDF name token; `#xx` escapes spell any byte (`/J#61vaScript` is `/JavaScript`).
 _NAME = re.compile(rb"/[^\s/<>\[\]()%{}]{1,127}")
 _SCRIPT_NAMES = {b"/JavaScript", b"/JS"}
+_FILE_NAME_TITLE = re.compile(
+    r"^(?:Microsoft (?:Word|PowerPoint) - |untitled\b)|\.(?:docx?|odt|rtf|pdf|html?|txt)$", re.I
+)
 
 
 def _unescape(name: bytes) -> bytes:
@@ -115,6 +117,8 @@ def read_pdf(data: bytes, where: str, slug_hint: str) -> Article:
     if not any(line.strip() for line in lines):
         raise InputError(f"{where}: no text in the PDF (a scan needs OCR first)")
     title = clean(info.get("/Title"))
+    if title and _FILE_NAME_TITLE.search(title):
+        title = None  # a file name a word processor wrote, not the article's title
     if title and " ".join(lines[0].split()) != title:
         lines.insert(0, title)
     found = Found(
@@ -164,8 +168,8 @@ class _TooLong(Exception):
 
 def _paragraphs(reader: Any, where: str) -> list[str]:
     """The text of every page as paragraphs: lines are grouped by their height on the page; a
-    wider gap than usual, or a change of font size, starts a paragraph; a word hyphenated at
-    the end of a line is joined again."""
+    gap wider than the usual spacing of lines (or than 2.2 times the font size), or a change of
+    font size, starts a paragraph; a word hyphenated at the end of a line is joined again."""
     lines: list[tuple[int, float, float, str]] = []  # page, y, font size, text
     budget = {"chars": MAX_TEXT, "until": time.monotonic() + MAX_SECONDS}
 
@@ -204,7 +208,7 @@ def _paragraphs(reader: Any, where: str) -> list[str]:
         if same:
             lines[-1] = (*lines[-1][:3], "".join(same))
     gaps = [a[1] - b[1] for a, b in itertools.pairwise(lines) if a[0] == b[0] and a[1] > b[1]]
-    usual = statistics.median(gaps) if gaps else 0.0
+    usual = sorted(gaps)[len(gaps) // 4] if gaps else 0.0  # the spacing of lines within one
     out: list[str] = []
     current: list[str] = []  # the paragraph's lines so far (joined once: no quadratic path)
     previous: tuple[int, float, float, str] | None = None
@@ -212,8 +216,10 @@ def _paragraphs(reader: Any, where: str) -> list[str]:
         words = " ".join(line[3].split())
         if not words:
             continue
+        gap = previous[1] - line[1] if previous is not None and line[0] == previous[0] else 0.0
         new = previous is None or (
-            (line[0] == previous[0] and previous[1] - line[1] > usual * 1.3 and usual > 0)
+            (usual > 0 and gap > usual * 1.3)
+            or gap > 2.2 * line[2] > 0  # wider than any line spacing: paragraphs of one line
             or abs(line[2] - previous[2]) > 1.0
         )
         if new and current:
