@@ -130,6 +130,13 @@ def read_pdf(data: bytes, where: str, slug_hint: str) -> Article:
     return Article(where, PDF, paragraphs(lines), found, data, slug_hint)
 
 
+def _ends_paragraph(line: str, full: int) -> bool:
+    """Whether the last line of a page ends its paragraph: a sentence's end, short of the
+    page's usual line (its median length), as a paragraph's last line is."""
+    words = line.strip()
+    return bool(words) and words[-1] in '.!?:"”’)' and len(words) < 0.85 * full
+
+
 def _hyphenated(line: str) -> bool:
     """Whether a line ends in a word cut by a hyphen (`co-`)."""
     return len(line) >= 2 and line[-1] == "-" and line[-2].isalpha()
@@ -209,6 +216,10 @@ def _paragraphs(reader: Any, where: str) -> list[str]:
             lines[-1] = (*lines[-1][:3], "".join(same))
     gaps = [a[1] - b[1] for a, b in itertools.pairwise(lines) if a[0] == b[0] and a[1] > b[1]]
     usual = sorted(gaps)[len(gaps) // 4] if gaps else 0.0  # the spacing of lines within one
+    by_page: dict[int, list[int]] = {}
+    for line in lines:
+        by_page.setdefault(line[0], []).append(len(line[3].strip()))
+    width = {page: sorted(sizes)[len(sizes) // 2] for page, sizes in by_page.items()}
     out: list[str] = []
     current: list[str] = []  # the paragraph's lines so far (joined once: no quadratic path)
     previous: tuple[int, float, float, str] | None = None
@@ -221,6 +232,7 @@ def _paragraphs(reader: Any, where: str) -> list[str]:
             (usual > 0 and gap > usual * 1.3)
             or gap > 2.2 * line[2] > 0  # wider than any line spacing: paragraphs of one line
             or abs(line[2] - previous[2]) > 1.0
+            or (line[0] != previous[0] and _ends_paragraph(previous[3], width[previous[0]]))
         )
         if new and current:
             out.append("".join(current))
