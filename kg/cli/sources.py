@@ -44,8 +44,9 @@ def new(
     inputs: Annotated[
         list[str],
         typer.Argument(
+            metavar="INPUT",
             help="Saved articles: web pages (HTML), PDFs, RSS/Atom feeds, UTF-8 texts (copied "
-            "byte-exact), folders of them, or http(s) addresses (the only thing fetched)."
+            "byte-exact), folders of them, or http(s) addresses (the only thing fetched).",
         ),
     ],
     slug: Annotated[
