@@ -107,6 +107,10 @@ def _pdf_bomb(path: Path) -> None:
     path.write_bytes(_pdf_of_contents(line * (2 * 2**20 // len(line))))  # 2 MiB in 7 KB
 
 
+def _broken_pdf(path: Path) -> None:
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n%%EOF\n")
+
+
 def _many_items(path: Path) -> None:
     item = b"<item><title>FICTIONAL</title><description>x</description></item>"
     path.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
@@ -145,6 +149,7 @@ HOSTILE = [
     ("escaped.pdf", _pdf_with("escaped"), "the PDF carries JavaScript"),
     ("locked.pdf", _pdf_with("encrypt"), "the PDF is encrypted"),
     ("bomb.pdf", _pdf_bomb, "times the file's size (a decompression bomb)"),
+    ("broken.pdf", _broken_pdf, "not a PDF that can be read"),
     ("huge.rss", _many_items, "more than 1000 items in one feed"),
     ("laughs.rss", _billion_laughs, "the file declares XML entities"),
     ("picture.png", _binary, "not a web page, PDF, RSS/Atom feed or text"),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 # Characters no XML export can carry (kg.sources refuses them in a text): dropped from
@@ -75,3 +79,31 @@ def clean(value: str | None, limit: int = 500) -> str | None:
         return None
     one = " ".join(_NOT_XML.sub(" ", str(value)).split())
     return one[:limit] or None
+
+
+_LIBRARIES = (
+    "trafilatura",
+    "htmldate",
+    "courlan",
+    "justext",
+    "pypdf",
+    "feedparser",
+    "charset_normalizer",
+)
+
+
+@contextmanager
+def quiet_libraries() -> Iterator[None]:
+    """Keep the extractors' log records and warnings off stderr while files are read: what
+    is wrong with a file is said once, in kg's own line."""
+    loggers = [logging.getLogger(name) for name in _LIBRARIES]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

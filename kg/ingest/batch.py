@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.errors import InputError
-from kg.ingest.article import Article, clean
+from kg.ingest.article import Article, clean, quiet_libraries
 from kg.ingest.duplicates import Index, Overlap, shingles, stories
 from kg.ingest.formats import (
     FEED,
@@ -154,10 +154,11 @@ def read_all(inputs: list[str], tick: Callable[[], None] = lambda: None) -> list
     feed, named as the link's last segment) is read from that page, the feed's words filling
     in what the page does not say."""
     articles: list[Article] = []
-    for value in inputs:
-        articles += read_one(value)
-        tick()
-    return _pages_for_items(articles)
+    with quiet_libraries():
+        for value in inputs:
+            articles += read_one(value)
+            tick()
+        return _pages_for_items(articles)
 
 
 def _key(url: str | None) -> str | None:
