@@ -227,3 +227,17 @@ def test_a_file_over_the_limit_is_refused_before_a_byte_is_read(
     assert result.exit_code == 2
     assert "100.0 MiB, larger than the limit of 64.0 MiB" in result.output
     assert opened == []
+
+
+def test_javascript_is_found_in_the_document_structure_too(tmp_path: Path) -> None:
+    """The byte scan misses names inside compressed object streams; the walk over the catalog,
+    pages, annotations and form fields does not depend on how the file is stored."""
+    from pypdf import PdfReader
+
+    from kg.ingest.pdf import object_javascript
+
+    _pdf_with("js")(tmp_path / "script.pdf")
+    assert object_javascript(PdfReader(tmp_path / "script.pdf"))
+    clean = tmp_path / "clean.pdf"
+    clean.write_bytes(make_pdf(paragraphs()))  # fpdf2 writes an /OpenAction: a view, not a script
+    assert not object_javascript(PdfReader(clean))
