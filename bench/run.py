@@ -8,7 +8,8 @@ pyoxigraph running the same text and serializing its own TSV (N-Triples for CONS
 rdflib (with a time cap), every catalog query from the command line (`kg query NAME --format
 csv` in a new process, first call and repeated calls answered from the cache), the corpus view
 (bench/views.py: about 5,000 nodes, timed in Python and opened in Chromium), `kg --help`
-start-up and the peak resident memory of a process that loads the store and runs the catalog.
+start-up, registering 500 saved pages (bench/ingest.py) and the peak resident memory of a
+process that loads the store and runs the catalog.
 It writes
 bench/results.json and bench/results.md with the ratios and which targets are met.
 
@@ -415,6 +416,10 @@ def bench_common(repeat: int) -> dict[str, Any]:
         subprocess.run([str(KG), "--help"], capture_output=True, check=True)
         times.append(time.perf_counter() - start)
     res["help_ms"] = statistics.median(times) * 1000
+    from bench.ingest import bench_ingest
+
+    _say("registering 500 saved pages (`kg new FOLDER`)")
+    res.update(bench_ingest(500))
     from bench.views import bench_views
 
     _say("the corpus view: build, project, page, then opened in Chromium")
@@ -509,6 +514,9 @@ def markdown(res: dict[str, Any]) -> str:
         )
     common = res["common"]
     lines += ["", f"`kg --help`: {common['help_ms']:.0f} ms.", "", *view_lines(common), ""]
+    from bench import ingest
+
+    lines += ingest.markdown(common)
     from bench import cold_build
 
     lines += cold_build.markdown(res["sizes"])

@@ -69,18 +69,21 @@ def test_two_kg_new_of_one_slug_at_once_register_it_once(tmp_path: Path) -> None
 
     root = tmp_path / "sources"
     shutil.copytree(resources.sources_dir(), root)
-    text = tmp_path / "article.txt"
-    text.write_text("FICTIONAL: Manila and Hanoi held invented talks.\n", encoding="utf-8")
+    texts = []
+    for n, place in enumerate(("Manila", "Hanoi", "Jakarta")):  # three texts, one slug
+        text = tmp_path / f"article-{n}.txt"
+        text.write_text(f"FICTIONAL: {place} held invented talks.\n", encoding="utf-8")
+        texts.append(text)
     env = {**os.environ, "KG_CACHE_DIR": str(tmp_path / "cache")}
-    command = [sys.executable, "-m", "kg", "new", str(text), "--slug", "fictional-talks"]
+    command = [sys.executable, "-m", "kg", "new", "--slug", "fictional-talks"]
     running = [
         subprocess.Popen(
-            [*command, "--sources", str(root)],
+            [*command, str(text), "--sources", str(root)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
         )
-        for _ in range(3)
+        for text in texts
     ]
     results = [(p, *p.communicate(timeout=120)) for p in running]
     codes = sorted(p.returncode for p, _, _ in results)

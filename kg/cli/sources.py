@@ -41,12 +41,20 @@ def _folder(source: str, sources: Path | None) -> Path:
 
 @errors
 def new(
-    text: Annotated[Path, typer.Argument(help="The article's text, UTF-8; copied byte-exact.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT",
+            help="Saved articles: web pages (HTML), PDFs, RSS/Atom feeds, UTF-8 texts (copied "
+            "byte-exact), folders of them, or http(s) addresses (the only thing fetched).",
+        ),
+    ],
     slug: Annotated[
         str | None, typer.Option("--slug", help="The source's slug (default: from the file name).")
     ] = None,
     title: Annotated[
-        str | None, typer.Option("--title", help="Title (default: the text's first line).")
+        str | None,
+        typer.Option("--title", help="Title (default: the file's, or the text's first line)."),
     ] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", help="Publisher.")] = None,
     published: Annotated[
@@ -59,16 +67,30 @@ def new(
     license: Annotated[
         str | None, typer.Option("--license", help="License: an IRI, or words.")
     ] = None,
-    language: Annotated[str, typer.Option("--language", help="Language tag.")] = "en",
+    language: Annotated[
+        str | None,
+        typer.Option("--language", help="Language tag (default: the file's; en for a text)."),
+    ] = None,
+    allow_duplicate: Annotated[
+        bool,
+        typer.Option("--allow-duplicate", help="Register a near-duplicate (the same story)."),
+    ] = False,
+    skip_duplicates: Annotated[
+        bool,
+        typer.Option("--skip-duplicates", help="Leave out duplicates and near-duplicates."),
+    ] = False,
     sources: SourcesOption = None,
 ) -> None:
-    """Register a text as a new source and write its facts file to fill in."""
-    from kg.authoring import Metadata, new_source
+    """Register saved articles as new sources and write each one's facts file to fill in."""
+    from kg.ingest.batch import Given, run
 
-    meta = Metadata(title, publisher, published, url, retrieved, license, language)
-    folder = new_source(text, _root(sources), slug, meta)
-    typer.echo(str(folder / "facts.ttl"))
-    say(f"registered {folder.name}: text copied byte-exact; fill in {folder / 'facts.ttl'}")
+    given = Given(
+        slug, title, publisher, published, url, retrieved, license, language,
+        allow_duplicate, skip_duplicates,
+    )  # fmt: skip
+    for folder, line in run(inputs, _root(sources), given, say):
+        typer.echo(str(folder / "facts.ttl"))
+        say(line)
 
 
 @errors
