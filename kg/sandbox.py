@@ -30,6 +30,9 @@ MAX_DEPTH = 64
 MAX_TOKENS = 4000
 """The most tokens a query may have outside its `VALUES` data (the catalog's longest: 123)."""
 
+MAX_QUERY_BYTES = 1 << 20
+"""The longest query text read from a file, standard input or a request body (1 MiB)."""
+
 TOKENS = re.compile(
     r"#[^\n]*"  # a comment
     r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''  # long strings
@@ -143,10 +146,10 @@ def check(text: str, *, allow_service: bool = False) -> Shape:
     return found
 
 
-def check_timeout(timeout: float | None) -> float | None:
+def check_timeout(timeout: float | None, option: str = "--timeout") -> float | None:
     """Return a --timeout that is a positive finite number of seconds, or None."""
     if timeout is None:
         return None
     if not math.isfinite(timeout) or timeout <= 0:
-        raise InputError(f"--timeout {timeout:g}: want a positive number of seconds")
+        raise InputError(f"{option} {timeout:g}: want a positive number of seconds")
     return timeout

@@ -514,16 +514,37 @@ def serve(
             "--timeout", help="Stop a query after this many seconds; it is answered with 503."
         ),
     ] = SERVE_TIMEOUT,
+    idle_timeout: Annotated[
+        float,
+        typer.Option(
+            "--idle-timeout",
+            help="Close a connection that has not sent a whole request within this many seconds.",
+        ),
+    ] = 20.0,
+    max_queries: Annotated[
+        int | None,
+        typer.Option(
+            "--max-queries",
+            help="Queries run at once (default: one per processor, at least 2); others wait "
+            "within their --timeout.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the workbench page and a read-only SPARQL endpoint on 127.0.0.1; Ctrl-C stops.
 
     http://127.0.0.1:PORT/ is the query page (the catalog with forms, an editor that knows the
     project's prefixes, entity pages); /query is the SPARQL 1.1 Protocol endpoint for other
-    tools. Each query runs in a forked process, ended after --timeout seconds (the engine
-    cannot be interrupted inside a query); nothing is written, unless --store is given.
+    tools. Each query runs in a forked process, ended --timeout seconds after its request
+    arrived (the engine cannot be interrupted inside a query), waiting for a free slot counted;
+    nothing is written, unless --store is given.
     """
+    from kg.sandbox import check_timeout
     from kg.serve import make_server, parse_port, run
 
     number = parse_port(port)  # before loading anything
+    check_timeout(idle_timeout, "--idle-timeout")
+    if max_queries is not None and not 1 <= max_queries <= 256:
+        raise InputError(f"--max-queries {max_queries}: want an integer from 1 to 256")
     graph = _open(data, ENGINES.default, store, None, timeout)
-    run(make_server(graph, number, verbose), say)
+    server = make_server(graph, number, verbose, idle_timeout=idle_timeout, max_queries=max_queries)
+    run(server, say)

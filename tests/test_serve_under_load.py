@@ -1,0 +1,78 @@
+"""`kg serve` under load: 40 clients at once on the loopback interface, none refused or reset,
+and every query timeout answered within its time (issue 21, item 3). Marked slow."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from kg.api import KnowledgeGraph
+from kg.serve import Server, make_server
+
+pytestmark = pytest.mark.slow
+
+CLIENTS = 40
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+QUICK = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(scope="module")
+def server(out_dir: Path) -> Iterator[Server]:
+    """The workbench over the article's build with a 3 s query timeout, on a free port."""
+    httpd = make_server(KnowledgeGraph.open(out_dir, timeout=3.0), 0)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    try:
+        yield httpd
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(10)
+
+
+def fetch(port: int, path: str) -> tuple[int | str, float]:
+    """One GET on a new connection: its status (or the error's name) and how long it took."""
+    started = time.monotonic()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        resp.read()
+        conn.close()
+        return resp.status, time.monotonic() - started
+    except OSError as exc:
+        return type(exc).__name__, time.monotonic() - started
+
+
+def burst(port: int, paths: list[str]) -> list[tuple[int | str, float]]:
+    """Every path fetched by CLIENTS clients at once."""
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        return list(pool.map(lambda p: fetch(port, p), paths))
+
+
+def test_forty_clients_at_once_are_all_answered(server: Server) -> None:
+    port = server.server_address[1]
+    quick = "/query?" + urllib.parse.urlencode({"query": QUICK})
+    paths = ["/api/catalog", "/", quick, "/static/app.js", "/api/choices?type=entity"] * 40
+    answers = burst(port, paths)
+    assert Counter(status for status, _t in answers) == Counter({200: 200})
+
+
+def test_forty_runaway_queries_are_each_answered_within_their_timeout(server: Server) -> None:
+    """40 queries that would run for minutes, with 2 query slots: each is answered 503 within
+    its 3 s from arrival (plus a margin for a shared machine), and the server goes on."""
+    port = server.server_address[1]
+    slow = "/query?" + urllib.parse.urlencode({"query": SLOW})
+    answers = burst(port, [slow] * CLIENTS)
+    assert Counter(status for status, _t in answers) == Counter({503: CLIENTS})
+    assert max(t for _s, t in answers) < 3.0 + 4.0, sorted(t for _s, t in answers)
+    quick = "/query?" + urllib.parse.urlencode({"query": QUICK})
+    assert fetch(port, quick)[0] == 200
