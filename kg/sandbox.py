@@ -18,6 +18,7 @@ semantics), and neither engine fetches them (see `kg.store`).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -60,6 +61,21 @@ def expand_escapes(text: str) -> str:
         return chr(code) if code <= 0x10FFFF else m.group(0)
 
     return _ESCAPE.sub(one, text) if "\\u" in text or "\\U" in text else text
+
+
+VOLATILE = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+"""SPARQL's functions whose value changes from one run to the next."""
+
+
+def volatile(text: str) -> bool:
+    """Whether the query calls a function whose value changes between runs (`NOW()`,
+    `RAND()`, `UUID()`, `STRUUID()`, `BNODE()`): its answer is never replayed from the cache.
+
+    Read from the tokens, after `\\u` escapes are expanded: such a name inside a string, an
+    IRI, a comment, a variable or a prefixed name (`ex:now()`) is not a call.
+    """
+    toks = tokens(expand_escapes(text))
+    return any(tok.upper() in VOLATILE and nxt == "(" for tok, nxt in itertools.pairwise(toks))
 
 
 @dataclass(frozen=True)
