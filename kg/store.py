@@ -15,6 +15,7 @@ import contextlib
 import contextvars
 import functools
 import multiprocessing
+import pickle
 import re
 import signal
 import time
@@ -527,6 +528,8 @@ def deadline(until: float | None) -> Iterator[None]:
 
 
 _STOPS = {signal.SIGTERM, signal.SIGINT}
+MAX_ANSWER_BYTES = 1 << 30
+"""The largest answer a query's forked process may hand back (pickled): 1 GiB."""
 
 
 def _child(conn: Any, func: Callable[[], Result]) -> None:
@@ -580,7 +583,17 @@ def run_with_timeout(func: Callable[[], Result], timeout: float | None) -> Resul
     try:
         if not parent.poll(max(end - time.monotonic(), 0.0)):
             raise QueryTimeout(message or "query stopped at its deadline")
-        status, payload = parent.recv()
+        try:  # the length comes first: a longer answer is refused before it is read
+            status, payload = pickle.loads(parent.recv_bytes(MAX_ANSWER_BYTES))
+        except OSError:
+            raise KgError(
+                f"the query's answer is over {MAX_ANSWER_BYTES >> 20} MiB: narrow it (LIMIT)"
+            ) from None
+        except EOFError:  # killed (out of memory) or crashed before it answered
+            proc.join(1)
+            raise KgError(
+                f"the query's process ended without an answer (exit status {proc.exitcode})"
+            ) from None
         proc.join(1)  # the child has answered and is exiting: let it end by itself
     finally:
         parent.close()

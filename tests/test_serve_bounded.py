@@ -382,3 +382,63 @@ def test_any_request_gets_a_well_formed_answer_or_a_closed_connection(
         assert 100 <= status < 600 and status != 500, raw[:300]
         if b"text/plain" in head and method != "HEAD":
             assert answer.count(b"\n") == 1, raw[:300]
+
+
+# --- the query's forked process: what it hands back is bounded too ----------------------------
+
+
+def test_an_answer_too_large_to_hand_back_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg import store
+    from kg.errors import KgError
+
+    monkeypatch.setattr(store, "MAX_ANSWER_BYTES", 1 << 20)
+    with pytest.raises(KgError, match=r"^the query's answer is over 1 MiB: narrow it \(LIMIT\)$"):
+        store.run_with_timeout(lambda: "x" * (2 << 20), 10)  # type: ignore[arg-type,return-value]
+    assert store.run_with_timeout(lambda: "x" * 10, 10) == "x" * 10  # type: ignore[arg-type,comparison-overlap]
+
+
+def test_a_query_process_that_dies_is_one_line() -> None:
+    import os
+
+    from kg import store
+    from kg.errors import KgError
+
+    with pytest.raises(
+        KgError, match=r"^the query's process ended without an answer \(exit status 3\)$"
+    ):
+        store.run_with_timeout(lambda: os._exit(3), 10)
+
+
+def test_a_deadline_shortens_the_timeout_and_a_passed_one_runs_nothing(tmp_path: Path) -> None:
+    from kg import store
+
+    started = time.monotonic()
+    with store.deadline(started + 0.5), pytest.raises(store.QueryTimeout):
+        store.run_with_timeout(lambda: time.sleep(30), 30)  # type: ignore[arg-type,return-value]
+    assert time.monotonic() - started < 5
+    mark = tmp_path / "ran"
+    with store.deadline(time.monotonic() - 1), pytest.raises(store.QueryTimeout):
+        store.run_with_timeout(lambda: mark.write_text("ran"), 30)  # type: ignore[arg-type,return-value]
+    time.sleep(0.2)
+    assert not mark.exists()  # no process was started
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--idle-timeout", "0"], "error: --idle-timeout 0: want a positive number of seconds\n"),
+        (
+            ["--idle-timeout", "nan"],
+            "error: --idle-timeout nan: want a positive number of seconds\n",
+        ),
+        (["--max-queries", "0"], "error: --max-queries 0: want an integer from 1 to 256\n"),
+        (["--max-queries", "1000"], "error: --max-queries 1000: want an integer from 1 to 256\n"),
+    ],
+)
+def test_bad_serve_bounds_are_one_line(args: list[str], line: str) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--port", "65000", *args])
+    assert (result.exit_code, result.stderr) == (2, line)
