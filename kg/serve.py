@@ -53,6 +53,7 @@ IDLE_TIMEOUT = 20.0
 """Seconds a connection may take to send a whole request (or stay idle between requests)."""
 BACKLOG = 128  # connections the system queues while every handler is busy
 MAX_CONNECTIONS = 64  # connections answered at once; more wait in the backlog
+MAX_ANSWER = 64 << 20  # bytes a query's process hands back (about 150,000 rows), else 400
 _QUERYING = {"/query", "/api/run", "/entity"}  # the routes that run forked queries
 MAX_LABELS = 5000  # labels are looked up for at most this many IRIs of one answer
 _STATIC = {
@@ -593,7 +594,8 @@ class Server(http.server.ThreadingHTTPServer):
     Bounded everywhere: `BACKLOG` connections wait in the system's queue while
     `MAX_CONNECTIONS` are answered, each request must arrive whole within `idle_timeout`
     seconds, and at most `max_queries` queries run at once (each in its forked process); a
-    request waits for a query slot only as long as its timeout, which runs from its arrival.
+    request waits for a query slot only as long as its timeout, which runs from its arrival,
+    and a query's process hands back at most `MAX_ANSWER` bytes.
     """
 
     daemon_threads = True
@@ -630,7 +632,7 @@ class Server(http.server.ThreadingHTTPServer):
                 f"the server is busy: the query did not start within its --timeout of {timeout:g} s"
             )
         try:
-            with deadline(until):
+            with deadline(until, max_answer=MAX_ANSWER):
                 yield
         finally:
             self._queries.release()

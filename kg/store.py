@@ -511,19 +511,27 @@ def with_values(text: str, bindings: Bindings) -> str:
 
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+_MAX_ANSWER: contextvars.ContextVar[int | None] = contextvars.ContextVar("max_answer", default=None)
+
+
+class AnswerTooLarge(InputError):
+    """A query's answer over the size its forked process may hand back."""
 
 
 @contextlib.contextmanager
-def deadline(until: float | None) -> Iterator[None]:
-    """Within this block every query of this thread ends by `until` (`time.monotonic()`).
+def deadline(until: float | None, *, max_answer: int | None = None) -> Iterator[None]:
+    """Within this block every query of this thread ends by `until` (`time.monotonic()`), and
+    hands back at most `max_answer` bytes (pickled) if given, else `MAX_ANSWER_BYTES`.
 
     `kg serve` sets it when a request arrives, so the request's whole time (waiting for a
     query slot included) stays within its timeout, however busy the server is.
     """
     token = _DEADLINE.set(until)
+    size = _MAX_ANSWER.set(max_answer)
     try:
         yield
     finally:
+        _MAX_ANSWER.reset(size)
         _DEADLINE.reset(token)
 
 
@@ -583,11 +591,12 @@ def run_with_timeout(func: Callable[[], Result], timeout: float | None) -> Resul
     try:
         if not parent.poll(max(end - time.monotonic(), 0.0)):
             raise QueryTimeout(message or "query stopped at its deadline")
+        most = _MAX_ANSWER.get() or MAX_ANSWER_BYTES
         try:  # the length comes first: a longer answer is refused before it is read
-            status, payload = pickle.loads(parent.recv_bytes(MAX_ANSWER_BYTES))
+            status, payload = pickle.loads(parent.recv_bytes(most))
         except OSError:
-            raise KgError(
-                f"the query's answer is over {MAX_ANSWER_BYTES >> 20} MiB: narrow it (LIMIT)"
+            raise AnswerTooLarge(
+                f"the query's answer is over {most / (1 << 20):g} MiB: narrow it (LIMIT)"
             ) from None
         except EOFError:  # killed (out of memory) or crashed before it answered
             proc.join(1)

@@ -397,6 +397,28 @@ def test_an_answer_too_large_to_hand_back_is_one_line(monkeypatch: pytest.Monkey
     assert store.run_with_timeout(lambda: "x" * 10, 10) == "x" * 10  # type: ignore[arg-type,comparison-overlap]
 
 
+def test_an_answer_over_the_servers_size_is_400_and_the_server_goes_on(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.serve
+
+    monkeypatch.setattr(kg.serve, "MAX_ANSWER", 256 << 10)
+    port = server.server_address[1]
+    q = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }")
+    raw, _closed = exchange(
+        port, request(port, f"GET /query?query={q} HTTP/1.1\nConnection: close")
+    )
+    assert responses(raw)[0][::2] == (
+        400,
+        b"the query's answer is over 0.25 MiB: narrow it (LIMIT)\n",
+    )
+    q = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+    raw, _closed = exchange(
+        port, request(port, f"GET /query?query={q} HTTP/1.1\nConnection: close")
+    )
+    assert statuses(raw) == [200]
+
+
 def test_a_query_process_that_dies_is_one_line() -> None:
     import os
 
