@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 import urllib.parse
@@ -292,8 +293,13 @@ def test_queued_queries_are_answered_within_their_timeout(out_dir: Path) -> None
 METHODS = st.sampled_from(
     ["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "G\x00T", ""]
 )
-PATHS = st.sampled_from(
-    ["/", "/query", "/api/run", "/api/catalog", "/api/choices", "/entity", "/static/app.js", "/x"]
+PRINTABLE = st.characters(min_codepoint=33, max_codepoint=126)
+PATHS = st.one_of(
+    st.sampled_from(
+        ["/", "/query", "/api/run", "/api/catalog", "/api/choices", "/entity", "/static/app.js"]
+    ),
+    st.text(PRINTABLE, max_size=30).map(lambda t: "/" + t),
+    st.text(PRINTABLE, max_size=30),
 )
 QUERIES = st.sampled_from(
     [
@@ -324,6 +330,11 @@ HEADERS = st.lists(
             "X-Long: " + "a" * 70000,
             "Bad header line",
         ]
+    )
+    | st.builds(
+        "{}: {}".format,
+        st.text(PRINTABLE, min_size=1, max_size=20),
+        st.text(st.characters(min_codepoint=1, max_codepoint=255, exclude_characters="\r\n")),
     ),
     max_size=4,
 )
@@ -332,8 +343,12 @@ BODIES = st.binary(max_size=64)
 
 @pytest.fixture(scope="module")
 def quick_server(out_dir: Path) -> Iterator[Server]:
-    """A server that drops a partial request after half a second (many examples are partial)."""
+    """A server that drops a partial request after half a second (many examples are partial);
+    `failures` lists what escaped a request's handling (http.server would log it)."""
     with serving(out_dir, timeout=30, idle_timeout=0.5) as httpd:
+        failures: list[str] = []
+        httpd.failures = failures  # type: ignore[attr-defined]
+        httpd.handle_error = lambda _r, _a: failures.append(repr(sys.exc_info()[1]))  # type: ignore[method-assign]
         yield httpd
 
 
@@ -378,6 +393,7 @@ def test_any_request_gets_a_well_formed_answer_or_a_closed_connection(
     assert closed, "the connection was left open"
     assert time.monotonic() - started < server.idle_timeout + 5
     assert b"Traceback" not in raw
+    assert server.failures == []  # type: ignore[attr-defined]
     for status, head, answer in responses(raw, method == "HEAD"):  # each framed by its length
         assert 100 <= status < 600 and status != 500, raw[:300]
         if b"text/plain" in head and method != "HEAD":
