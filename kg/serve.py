@@ -313,7 +313,6 @@ class _Reader(io.RawIOBase):
     def __init__(self, sock: socket.socket, seconds: float) -> None:
         super().__init__()
         self.sock = sock
-        self.seconds = seconds
         self.until = time.monotonic() + seconds
 
     def readable(self) -> bool:

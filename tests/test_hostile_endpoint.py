@@ -418,7 +418,7 @@ def endless(conn: socket.socket) -> None:
         conn.sendall(block)
 
 
-@pytest.mark.parametrize("command", ["sparql", "push"])
+@pytest.mark.parametrize("command", ["sparql", "query", "push"])
 def test_an_endless_answer_stops_at_the_size_limit(
     command: str,
     raw_server: Callable[[Callable[[socket.socket], None]], str],
@@ -429,6 +429,9 @@ def test_an_endless_answer_stops_at_the_size_limit(
     if command == "sparql":  # the option
         args = ["sparql", SELECT, "--endpoint", f"{base}/query", "--max-response", "2M"]
         limit = "2,097,152"
+    elif command == "query":
+        args = ["query", "cq2-allies", "--endpoint", f"{base}/query", "--max-response", "1K"]
+        limit = "1,024"
     else:  # the environment variable
         monkeypatch.setenv("KG_MAX_RESPONSE", "3MiB")
         args = ["push", "--endpoint", f"{base}/store", "--data", str(out_dir)]
