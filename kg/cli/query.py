@@ -383,7 +383,9 @@ def sparql(
 
     The project's prefixes (kg ent fact src nif prov time rdfs rdf owl skos dct xsd ...) need
     no PREFIX line; a query's own declarations win. A repeated query over an unchanged build
-    is answered from the cache (not with --allow-update, --allow-service or --endpoint).
+    is answered from the cache (not with --allow-update, --allow-service or --endpoint, nor
+    a query calling NOW(), RAND(), UUID(), STRUUID() or BNODE()). A query file or standard
+    input is read no further than 1 MiB.
     """
     text = _query_text(file, text)
     slot = None
@@ -559,7 +561,9 @@ def serve(
     timeout: Annotated[
         float,
         typer.Option(
-            "--timeout", help="Stop a query after this many seconds; it is answered with 503."
+            "--timeout",
+            help="Stop a query this many seconds after its request arrived (waiting for a free "
+            "query slot counted); it is answered with 503.",
         ),
     ] = SERVE_TIMEOUT,
     idle_timeout: Annotated[
