@@ -10,6 +10,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,10 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 QUICK = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-@pytest.fixture(scope="module")
-def server(out_dir: Path) -> Iterator[Server]:
-    """The workbench over the article's build with a 3 s query timeout, on a free port."""
-    httpd = make_server(KnowledgeGraph.open(out_dir, timeout=3.0), 0)
+@contextmanager
+def serving(out_dir: Path, timeout: float) -> Iterator[Server]:
+    """The workbench over the article's build with this query timeout, on a free port."""
+    httpd = make_server(KnowledgeGraph.open(out_dir, timeout=timeout), 0)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
     thread.start()
     try:
@@ -58,21 +59,25 @@ def burst(port: int, paths: list[str]) -> list[tuple[int | str, float]]:
         return list(pool.map(lambda p: fetch(port, p), paths))
 
 
-def test_forty_clients_at_once_are_all_answered(server: Server) -> None:
-    port = server.server_address[1]
-    quick = "/query?" + urllib.parse.urlencode({"query": QUICK})
-    paths = ["/api/catalog", "/", quick, "/static/app.js", "/api/choices?type=entity"] * 40
-    answers = burst(port, paths)
+def test_forty_clients_at_once_are_all_answered(out_dir: Path) -> None:
+    """200 requests from 40 clients at once, 40 of them queries (the default 60 s timeout):
+    every one answered 200, none refused or reset."""
+    with serving(out_dir, 60.0) as server:
+        port = server.server_address[1]
+        quick = "/query?" + urllib.parse.urlencode({"query": QUICK})
+        paths = ["/api/catalog", "/", quick, "/static/app.js", "/api/choices?type=entity"] * 40
+        answers = burst(port, paths)
     assert Counter(status for status, _t in answers) == Counter({200: 200})
 
 
-def test_forty_runaway_queries_are_each_answered_within_their_timeout(server: Server) -> None:
-    """40 queries that would run for minutes, with 2 query slots: each is answered 503 within
-    its 3 s from arrival (plus a margin for a shared machine), and the server goes on."""
-    port = server.server_address[1]
-    slow = "/query?" + urllib.parse.urlencode({"query": SLOW})
-    answers = burst(port, [slow] * CLIENTS)
-    assert Counter(status for status, _t in answers) == Counter({503: CLIENTS})
-    assert max(t for _s, t in answers) < 3.0 + 4.0, sorted(t for _s, t in answers)
-    quick = "/query?" + urllib.parse.urlencode({"query": QUICK})
-    assert fetch(port, quick)[0] == 200
+def test_forty_runaway_queries_are_each_answered_within_their_timeout(out_dir: Path) -> None:
+    """40 queries that would run for minutes: each is answered 503 within its 3 s from arrival
+    (plus a margin for a shared machine), waiting for a slot included, and the server goes on."""
+    with serving(out_dir, 3.0) as server:
+        port = server.server_address[1]
+        slow = "/query?" + urllib.parse.urlencode({"query": SLOW})
+        answers = burst(port, [slow] * CLIENTS)
+        assert Counter(status for status, _t in answers) == Counter({503: CLIENTS})
+        assert max(t for _s, t in answers) < 3.0 + 4.0, sorted(t for _s, t in answers)
+        quick = "/query?" + urllib.parse.urlencode({"query": QUICK})
+        assert fetch(port, quick)[0] == 200
