@@ -31,14 +31,18 @@ def table_width(wide: bool) -> int | None:
     return None if wide else shutil.get_terminal_size((100, 24)).columns
 
 
-def slot(data: Path | None, engine: str, store: Path | None, *parts: str) -> AnswerSlot | None:
-    """Where the answer of a command over a build file is kept, or None (no build file).
-
-    Without a build file (the graph is built in memory, or the run reports a missing file)
-    nothing is kept.
+def slot(
+    data: Path | None, engine: str, store: Path | None, *parts: str, query: str
+) -> AnswerSlot | None:
+    """Where the answer of `query` over a build file is kept, or None: nothing is kept without
+    a build file (the graph is built in memory, or the run reports a missing file), nor for a
+    query that calls a function whose value changes between runs (`NOW()`, `RAND()` ...).
     """
     from kg.cache import answer_slot
+    from kg.sandbox import volatile
 
+    if volatile(query):
+        return None
     path = data if data is not None else DEFAULT_DATA
     file = path / DUMP_FILE if path.is_dir() else path
     if not file.is_file():
@@ -65,7 +69,8 @@ def catalog_slot(
     if text is None or pairs is None:
         return None, None
     width = table_width(wide) if fmt == "table" else None
-    return slot(data, engine, store, "query", name, text, fmt, f"{width}", *pairs), text
+    found = slot(data, engine, store, "query", name, text, fmt, f"{width}", *pairs, query=text)
+    return found, text
 
 
 def write_stored(found: AnswerSlot | None) -> bool:

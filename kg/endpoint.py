@@ -9,10 +9,14 @@ graphs (`https://w3id.org/scs-kg/graph/...`) found on the server, or those the c
 
 Every request is a form-encoded POST (`query=...`; Virtuoso 7.2 never answers a direct
 `application/sparql-query` POST) with a total deadline (60 s unless `--timeout`), even against
-a server that trickles its answer. Credentials come from the environment, go only to the
-endpoint's own origin, and a URL carrying them is refused; a redirect that would turn the
-POST or PUT into a GET is an error. Answers in the forms real servers send are read:
-Virtuoso's ASK (a `__ASK_RETVAL` binding) and its `typed-literal` values.
+a server that trickles its answer, and a size limit on the answer (256 MiB unless
+`--max-response` or `KG_MAX_RESPONSE`), even against a server that never ends it. `kg sparql
+--endpoint`, `kg query --endpoint` and `kg push` share this one client (`http`), so whatever a
+server sends (a bad status line, endless headers, a bad chunk) is one line in every command.
+Credentials come from the environment, go only to the endpoint's own origin, and a URL
+carrying them is refused; a redirect that would turn the POST or PUT into a GET is an error.
+Answers in the forms real servers send are read: Virtuoso's ASK (a `__ASK_RETVAL` binding)
+and its `typed-literal` values.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from http.client import HTTPException, IncompleteRead
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.errors import InputError
@@ -49,6 +54,9 @@ if TYPE_CHECKING:
     from kg.build import Built
 
 DEFAULT_DEADLINE = 60.0  # seconds for one whole request when no --timeout is given
+DEFAULT_MAX_RESPONSE = 256 << 20  # bytes of one answer when neither option nor variable says
+MAX_RESPONSE_VARIABLE = "KG_MAX_RESPONSE"
+_SIZE = re.compile(r"(\d{1,15})\s*([kmg]?)(?:i?b)?", re.IGNORECASE)
 MAX_REDIRECTS = 5
 PROJECT_GRAPHS = str(GRAPH)
 SOURCE_GRAPHS = PROJECT_GRAPHS + "source/"
@@ -117,6 +125,34 @@ def check_timeout(timeout: float | None) -> float:
     return float(timeout)
 
 
+def parse_size(text: str, option: str = "--max-response") -> int:
+    """Bytes from text such as `1048576`, `512K`, `256M`, `1GiB`; else a one-line InputError."""
+    m = _SIZE.fullmatch(text.strip())
+    if not m or int(m.group(1)) <= 0:
+        raise InputError(
+            f"{option} {text!r}: want a positive number of bytes (suffix K, M or G allowed)"
+        )
+    return int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[m.group(2).lower()]
+
+
+def max_response(limit: int | str | None = None) -> int:
+    """The most bytes one answer may have: `limit`, else $KG_MAX_RESPONSE, else 256 MiB."""
+    if isinstance(limit, int):
+        if limit <= 0:
+            raise InputError(f"--max-response {limit}: want a positive number of bytes")
+        return limit
+    if limit is not None:
+        return parse_size(limit)
+    value = os.environ.get(MAX_RESPONSE_VARIABLE)
+    if value:
+        return parse_size(value, MAX_RESPONSE_VARIABLE)
+    return DEFAULT_MAX_RESPONSE
+
+
+class ResponseTooLarge(OSError):
+    """An answer longer than the size limit (turned into one EndpointError line)."""
+
+
 # --- HTTP ------------------------------------------------------------------------------
 
 
@@ -173,8 +209,10 @@ def _send(
     headers: dict[str, str],
     deadline: float,
     with_credentials: bool,
+    limit: int,
 ) -> tuple[bytes, str]:
-    """One exchange, the body read in pieces until it ends or the deadline passes."""
+    """One exchange, the body read in pieces until it ends, the deadline passes or it grows
+    over `limit` bytes."""
     req = urllib.request.Request(url, data=body, method=method)
     for name, value in headers.items():
         req.add_header(name, value)
@@ -185,12 +223,16 @@ def _send(
     remaining = max(deadline - time.monotonic(), 0.001)
     with _opener(url, with_credentials).open(req, timeout=remaining) as resp:
         chunks = []
+        size = 0
         while True:
             if time.monotonic() > deadline:
                 raise TimeoutError("deadline passed")
             chunk = resp.read1(65536)
             if not chunk:
                 break
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLarge(limit)
             chunks.append(chunk)
         return b"".join(chunks), resp.headers.get("Content-Type", "")
 
@@ -202,15 +244,18 @@ def http(
     content_type: str,
     accept: str,
     timeout: float | None = None,
+    limit: int | str | None = None,
 ) -> tuple[bytes, str]:
     """Send one request; return the body and content type, or raise a one-line EndpointError.
 
-    The whole exchange, redirects included, ends within `timeout` seconds (60 by default).
+    The whole exchange, redirects included, ends within `timeout` seconds (60 by default);
+    an answer over `limit` bytes (see `max_response`) is an error, read no further.
     A 307/308 redirect is followed with the same method and body, with credentials only to
     the original origin; a 301/302/303 (which turns a POST or PUT into a GET) is an error.
     """
     check_url(url)
     seconds = check_timeout(timeout)
+    most = max_response(limit)
     deadline = time.monotonic() + seconds
     headers = {"Content-Type": content_type, "Accept": accept}
     origin = _origin(url)
@@ -220,12 +265,21 @@ def http(
         for _hop in range(MAX_REDIRECTS + 1):
             try:
                 same = _origin(current) == origin
-                return _send(method, current, body, headers, deadline, same)
+                return _send(method, current, body, headers, deadline, same, most)
             except urllib.error.HTTPError as exc:
                 target = _redirect(exc, method, current)
                 if target is None:
                     raise _http_error(exc, current) from None
                 current = target
+            except ResponseTooLarge:
+                raise EndpointError(
+                    f"{redact(current)}: answer over the size limit of {most:,} bytes, read no "
+                    f"further (--max-response or {MAX_RESPONSE_VARIABLE} sets it)"
+                ) from None
+            except HTTPException as exc:  # what the server sent is not HTTP
+                raise EndpointError(
+                    f"{redact(current)}: not a valid HTTP answer ({_what(exc)})"
+                ) from None
             except (urllib.error.URLError, OSError, ValueError) as exc:
                 reason = getattr(exc, "reason", exc)
                 if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
@@ -237,6 +291,21 @@ def http(
         raise EndpointError(f"{redact(url)}: more than {MAX_REDIRECTS} redirects")
 
     return _within(seconds, redact(url), exchange)
+
+
+def _what(exc: HTTPException) -> str:
+    """What was wrong with an HTTP answer, in a few words (never the server's whole line)."""
+    names = {
+        "BadStatusLine": "bad status line",
+        "LineTooLong": "a line too long",
+        "IncompleteRead": "the body ended early or a chunk is malformed",
+        "RemoteDisconnected": "the server closed the connection without answering",
+    }
+    said = names.get(type(exc).__name__)
+    detail = "" if isinstance(exc, IncompleteRead) else _first(exc)[:80]
+    if said is None:
+        return detail or type(exc).__name__
+    return f"{said}: {detail!r}" if detail and detail != type(exc).__name__ else said
 
 
 def _redirect(exc: urllib.error.HTTPError, method: str, current: str) -> str | None:
@@ -377,11 +446,17 @@ class RemoteEngine(Engine):
     name = "endpoint"
 
     def __init__(
-        self, url: str, timeout: float | None = None, graphs: Sequence[str] | None = None
+        self,
+        url: str,
+        timeout: float | None = None,
+        graphs: Sequence[str] | None = None,
+        *,
+        limit: int | str | None = None,
     ) -> None:
         self.url = check_url(url)
         check_timeout(timeout)
         self.timeout = timeout
+        self.limit = max_response(limit)  # bytes of one answer
         self._graphs = sorted(graphs) if graphs is not None else None
 
     def graphs(self) -> list[str]:
@@ -407,7 +482,7 @@ class RemoteEngine(Engine):
 
     def _post(self, form: dict[str, str | list[str]], accept: str = _ACCEPT_RESULTS) -> Result:
         body = urllib.parse.urlencode(form, doseq=True).encode("ascii")
-        data, ctype = http("POST", self.url, body, _FORM, accept, timeout=self.timeout)
+        data, ctype = http("POST", self.url, body, _FORM, accept, self.timeout, self.limit)
         return read_answer(self.url, data, ctype)
 
     def run(
@@ -428,7 +503,7 @@ class RemoteEngine(Engine):
     def update(self, text: str) -> None:
         """POST a SPARQL Update (form-encoded) to the endpoint URL."""
         body = urllib.parse.urlencode({"update": text}).encode("utf-8")
-        http("POST", self.url, body, _FORM, "*/*", timeout=self.timeout)
+        http("POST", self.url, body, _FORM, "*/*", self.timeout, self.limit)
         self._graphs = None  # an update may add or drop graphs
 
 
@@ -471,6 +546,7 @@ def push(
     *,
     prune: bool = False,
     query_url: str | None = None,
+    limit: int | str | None = None,
 ) -> PushReport:
     """Replace every graph of a build on a Graph Store Protocol endpoint with PUT (idempotent).
 
@@ -482,6 +558,7 @@ def push(
 
     check_url(url)
     check_timeout(timeout)
+    most = max_response(limit)
     if prune and not query_url:
         raise InputError("--prune needs --query-endpoint (the SPARQL query URL that lists graphs)")
     if query_url:
@@ -494,16 +571,18 @@ def push(
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         assert body is not None
         try:
-            http("PUT", _graph_target(url, name), body, "application/n-triples", "*/*", timeout)
+            http(
+                "PUT", _graph_target(url, name), body, "application/n-triples", "*/*", timeout, most
+            )
         except EndpointError as exc:
             raise EndpointError(_partial(str(exc), report, len(names))) from None
         report.replaced.append((name, len(triples)))
     if prune:
         assert query_url is not None
-        on_server = RemoteEngine(query_url, timeout).server_graphs()
+        on_server = RemoteEngine(query_url, timeout, limit=most).server_graphs()
         for name in sorted(set(on_server) - set(graphs)):
             try:
-                http("DELETE", _graph_target(url, name), None, "text/plain", "*/*", timeout)
+                http("DELETE", _graph_target(url, name), None, "text/plain", "*/*", timeout, most)
             except EndpointError as exc:
                 raise EndpointError(_partial(str(exc), report, len(names))) from None
             report.removed.append(name)

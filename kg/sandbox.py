@@ -18,6 +18,7 @@ semantics), and neither engine fetches them (see `kg.store`).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ MAX_DEPTH = 64
 
 MAX_TOKENS = 4000
 """The most tokens a query may have outside its `VALUES` data (the catalog's longest: 123)."""
+
+MAX_QUERY_BYTES = 1 << 20
+"""The longest query text read from a file, standard input or a request body (1 MiB)."""
 
 TOKENS = re.compile(
     r"#[^\n]*"  # a comment
@@ -57,6 +61,21 @@ def expand_escapes(text: str) -> str:
         return chr(code) if code <= 0x10FFFF else m.group(0)
 
     return _ESCAPE.sub(one, text) if "\\u" in text or "\\U" in text else text
+
+
+VOLATILE = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE"})
+"""SPARQL's functions whose value changes from one run to the next."""
+
+
+def volatile(text: str) -> bool:
+    """Whether the query calls a function whose value changes between runs (`NOW()`,
+    `RAND()`, `UUID()`, `STRUUID()`, `BNODE()`): its answer is never replayed from the cache.
+
+    Read from the tokens, after `\\u` escapes are expanded: such a name inside a string, an
+    IRI, a comment, a variable or a prefixed name (`ex:now()`) is not a call.
+    """
+    toks = tokens(expand_escapes(text))
+    return any(tok.upper() in VOLATILE and nxt == "(" for tok, nxt in itertools.pairwise(toks))
 
 
 @dataclass(frozen=True)
@@ -143,10 +162,10 @@ def check(text: str, *, allow_service: bool = False) -> Shape:
     return found
 
 
-def check_timeout(timeout: float | None) -> float | None:
+def check_timeout(timeout: float | None, option: str = "--timeout") -> float | None:
     """Return a --timeout that is a positive finite number of seconds, or None."""
     if timeout is None:
         return None
     if not math.isfinite(timeout) or timeout <= 0:
-        raise InputError(f"--timeout {timeout:g}: want a positive number of seconds")
+        raise InputError(f"{option} {timeout:g}: want a positive number of seconds")
     return timeout

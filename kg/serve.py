@@ -18,14 +18,18 @@ What a user sends is never pasted into HTML or SPARQL: parameters are bound as R
 
 from __future__ import annotations
 
+import contextlib
 import html
 import http.server
+import io
 import json
+import os
 import re
 import socket
 import threading
+import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -37,13 +41,20 @@ from kg import catalog, prefixes
 from kg.api import KnowledgeGraph
 from kg.errors import InputError, KgError
 from kg.results import Result, short, write
-from kg.store import QueryDataset, QueryTimeout, is_update
+from kg.sandbox import MAX_QUERY_BYTES
+from kg.store import QueryDataset, QueryTimeout, deadline, is_update
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-MAX_BODY = 1 << 20  # a query of more than 1 MiB is refused
+MAX_BODY = MAX_QUERY_BYTES  # a request body (a query) of more than 1 MiB is refused
+IDLE_TIMEOUT = 20.0
+"""Seconds a connection may take to send a whole request (or stay idle between requests)."""
+BACKLOG = 128  # connections the system queues while every handler is busy
+MAX_CONNECTIONS = 64  # connections answered at once; more wait in the backlog
+MAX_ANSWER = 64 << 20  # bytes a query's process hands back (about 150,000 rows), else 400
+_QUERYING = {"/query", "/api/run", "/entity"}  # the routes that run forked queries
 MAX_LABELS = 5000  # labels are looked up for at most this many IRIs of one answer
 _STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
@@ -291,6 +302,32 @@ def _cell(term: Node | None, labels: dict[str, str]) -> dict[str, str] | None:
     return cell
 
 
+class _Reader(io.RawIOBase):
+    """A connection's reading side with a deadline: each request must arrive whole in time.
+
+    A socket timeout alone bounds one read, so a client sending a byte now and then would
+    hold its connection forever; here every read waits only for what is left of the time the
+    request may take (`until`, set when the server starts waiting for the request).
+    """
+
+    def __init__(self, sock: socket.socket, seconds: float) -> None:
+        super().__init__()
+        self.sock = sock
+        self.until = time.monotonic() + seconds
+
+    def readable(self) -> bool:
+        """A reading side."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Read what the client sent, within what is left of the request's time."""
+        left = self.until - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self.sock.settimeout(left)
+        return self.sock.recv_into(buffer)
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     """Answers the workbench's routes; everything else is 404, every error one line."""
 
@@ -299,6 +336,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "scs-kg"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    _reader: _Reader
+    _unread = False  # the request carries a body that was not read: close after answering
+
+    def setup(self) -> None:
+        """Read the connection through a deadline; writes time out after the idle timeout."""
+        super().setup()
+        self.connection.settimeout(self.server.idle_timeout)
+        self._reader = _Reader(self.connection, self.server.idle_timeout)
+        self.rfile = io.BufferedReader(self._reader, 65536)
+
+    def handle_one_request(self) -> None:
+        """Answer one request; it (and the wait for it) must arrive within the idle timeout."""
+        self._reader.until = time.monotonic() + self.server.idle_timeout
+        self._unread = False
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers; an HTTP/0.9 request (no headers) is refused."""
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(400, "HTTP/0.9 is not served: send HTTP/1.0 or HTTP/1.1")
+            return False
+        return True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Log requests only when the server is verbose."""
@@ -307,9 +368,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # --- plumbing ----------------------------------------------------------------------
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The errors http.server finds itself (a bad request line, header or method): one line
+        of text, and the connection closed."""
+        self.log_error("code %d, message %s", code, message)
+        self._unread = True  # what follows on this connection cannot be trusted
+        if self.request_version == "HTTP/0.9":  # not parsed: answer with a status line too
+            self.request_version = self.protocol_version
+        if not self.command and getattr(self, "raw_requestline", b"").startswith(b"HEAD "):
+            self.command = "HEAD"  # a HEAD whose line was refused still gets no body
+        try:
+            short_message, _long = self.responses[http.HTTPStatus(code)]
+        except (KeyError, ValueError):
+            short_message = "error"
+        self._error(code, message or short_message, as_json=False)
+
     def _send(
         self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
     ) -> None:
+        self.connection.settimeout(self.server.idle_timeout)  # a client that never reads
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -319,6 +396,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         for key, value in (extra or {}).items():
             self.send_header(key, value)
+        if self._unread:  # an unread body would be read as the next request: never
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -340,19 +419,46 @@ class Handler(http.server.BaseHTTPRequestHandler):
         port = self.server.server_address[1]
         return host in {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
 
+    def _length(self) -> int:
+        """The length of the request's body (0: none); a body framed any other way is refused.
+
+        The connection is closed after any refusal, so that nothing of the body is read as
+        the next request.
+        """
+        coding = self.headers.get_all("Transfer-Encoding") or []
+        lengths = self.headers.get_all("Content-Length") or []
+        if coding or lengths:
+            self._unread = True
+        if coding and lengths:
+            raise Refused(400, "both Transfer-Encoding and Content-Length: refused")
+        if coding:
+            if ",".join(coding).strip().lower() == "chunked":
+                raise Refused(411, "a chunked request body is not read: send Content-Length")
+            raise Refused(501, f"Transfer-Encoding {','.join(coding)[:40]!r} is not supported")
+        if len(set(lengths)) > 1:
+            raise Refused(400, "more than one Content-Length: refused")
+        text = lengths[0].strip() if lengths else "0"
+        if not re.fullmatch(r"\d{1,19}", text):
+            raise Refused(400, "bad Content-Length")
+        length = int(text)
+        if length > MAX_BODY:
+            raise Refused(413, f"request body over {MAX_BODY} bytes")
+        if length == 0:
+            self._unread = False
+        return length
+
     def _fields(self) -> tuple[dict[str, str], str | None]:
         """The request's fields (query string and form body) and a direct SPARQL body."""
         url = urllib.parse.urlsplit(self.path)
         pairs = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
         direct = None
+        length = self._length()
         if self.command == "POST":
-            try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                raise Refused(400, "bad Content-Length") from None
-            if length < 0 or length > MAX_BODY:
-                raise Refused(413, f"request body over {MAX_BODY} bytes")
-            body = self.rfile.read(length).decode("utf-8", "replace")
+            raw = self.rfile.read(length)
+            if len(raw) < length:
+                raise Refused(400, "the request body ended early")
+            self._unread = False
+            body = raw.decode("utf-8", "replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype == "application/x-www-form-urlencoded":
                 pairs += urllib.parse.parse_qsl(body, keep_blank_values=True)
@@ -362,6 +468,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 raise Refused(403, "this server is read-only: SPARQL Update is refused")
             else:
                 raise Refused(415, f"unsupported content type {ctype or 'none'!r}")
+        elif length:
+            raise Refused(400, f"a {self.command} request carries no body")
         # the protocol's dataset: each of these may be given many times
         self.graphs = {
             name: [v for k, v in pairs if k == name]
@@ -382,31 +490,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._route()
 
     def _route(self) -> None:
+        arrived = time.monotonic()
         path = urllib.parse.urlsplit(self.path).path
         as_json = path.startswith("/api/")
-        if not self._host_ok():
-            self._error(403, "wrong Host header: use http://127.0.0.1:PORT/", as_json)
-            return
         try:
+            if not self._host_ok():
+                self._length()  # a body is not read: the connection is closed
+                raise Refused(403, "wrong Host header: use http://127.0.0.1:PORT/")
             fields, direct = self._fields()
-            if path in _STATIC and self.command != "POST":
-                name, ctype = _STATIC[path]
-                self._send(200, _asset(name), ctype)
-            elif path == "/query":
-                self._protocol(fields, direct)
-            elif path == "/api/catalog":
-                self._json(200, self.server.workbench.catalog())
-            elif path == "/api/choices":
-                self._json(200, self.server.workbench.choices(fields.get("type", "")))
-            elif path == "/api/run":
-                self._api_run(fields)
-            elif path == "/entity":
-                page = self.server.workbench.entity_page(fields.get("iri", ""))
-                self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
-            elif path in ("/update", "/store"):
-                raise Refused(403, "this server is read-only")
+            if path in _QUERYING:
+                with self.server.query_slot(arrived):
+                    self._answer(path, fields, direct)
             else:
-                raise Refused(404, f"no such page: {path}")
+                self._answer(path, fields, direct)
         except Refused as exc:
             self._error(exc.status, str(exc), as_json)
         except InputError as exc:
@@ -415,8 +511,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._error(503, str(exc), as_json)
         except KgError as exc:
             self._error(500, str(exc), as_json)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            self.close_connection = True
+
+    def _answer(self, path: str, fields: dict[str, str], direct: str | None) -> None:
+        if path in _STATIC and self.command != "POST":
+            name, ctype = _STATIC[path]
+            self._send(200, _asset(name), ctype)
+        elif path == "/query":
+            self._protocol(fields, direct)
+        elif path == "/api/catalog":
+            self._json(200, self.server.workbench.catalog())
+        elif path == "/api/choices":
+            self._json(200, self.server.workbench.choices(fields.get("type", "")))
+        elif path == "/api/run":
+            self._api_run(fields)
+        elif path == "/entity":
+            page = self.server.workbench.entity_page(fields.get("iri", ""))
+            self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
+        elif path in ("/update", "/store"):
+            raise Refused(403, "this server is read-only")
+        else:
+            raise Refused(404, f"no such page: {path}")
 
     def _api_run(self, fields: dict[str, str]) -> None:
         bench = self.server.workbench
@@ -472,15 +588,77 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 class Server(http.server.ThreadingHTTPServer):
-    """The workbench's HTTP server on the loopback interface."""
+    """The workbench's HTTP server on the loopback interface.
+
+    Bounded everywhere: `BACKLOG` connections wait in the system's queue while
+    `MAX_CONNECTIONS` are answered, each request must arrive whole within `idle_timeout`
+    seconds, and at most `max_queries` queries run at once (each in its forked process); a
+    request waits for a query slot only as long as its timeout, which runs from its arrival,
+    and a query's process hands back at most `MAX_ANSWER` bytes.
+    """
 
     daemon_threads = True
     allow_reuse_address = False  # a port in use is an error, not shared
+    request_queue_size = BACKLOG
 
-    def __init__(self, workbench: Workbench, port: int, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        workbench: Workbench,
+        port: int,
+        verbose: bool = False,
+        *,
+        idle_timeout: float = IDLE_TIMEOUT,
+        max_queries: int | None = None,
+    ) -> None:
         self.workbench = workbench
         self.verbose = verbose
+        self.idle_timeout = idle_timeout
+        self.max_queries = max_queries or default_max_queries()
+        self._queries = threading.BoundedSemaphore(self.max_queries)
+        self._connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self._stopping = threading.Event()
         super().__init__(("127.0.0.1", port), Handler)
+
+    @contextlib.contextmanager
+    def query_slot(self, arrived: float) -> Iterator[None]:
+        """Hold one of the query slots, waited for no longer than the request's timeout; every
+        query run meanwhile ends by the request's deadline (`arrived` + the timeout)."""
+        timeout = self.workbench.graph.timeout
+        until = arrived + timeout if timeout else None
+        wait = None if until is None else max(until - time.monotonic(), 0.0)
+        if not self._queries.acquire(timeout=wait):
+            raise QueryTimeout(
+                f"the server is busy: the query did not start within its --timeout of {timeout:g} s"
+            )
+        try:
+            with deadline(until, max_answer=MAX_ANSWER):
+                yield
+        finally:
+            self._queries.release()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Answer the connection in a thread once fewer than MAX_CONNECTIONS are answered."""
+        while not self._connections.acquire(timeout=0.2):
+            if self._stopping.is_set():
+                self.shutdown_request(request)
+                return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._connections.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Answer one connection, then free its place."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
+
+    def shutdown(self) -> None:
+        """Stop serving (a connection waiting for a place is closed)."""
+        self._stopping.set()
+        super().shutdown()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """An unexpected failure while answering: one line on stderr, the server goes on."""
@@ -494,6 +672,11 @@ class Server(http.server.ThreadingHTTPServer):
     def url(self) -> str:
         """The workbench page's URL (with the port the system gave, for port 0)."""
         return f"http://127.0.0.1:{self.server_address[1]}/"
+
+
+def default_max_queries() -> int:
+    """How many queries run at once by default: one per processor, at least 2."""
+    return max(2, os.cpu_count() or 2)
 
 
 def run(server: Server, say: Callable[[str], None]) -> None:
@@ -520,10 +703,19 @@ def run(server: Server, say: Callable[[str], None]) -> None:
         server.server_close()
 
 
-def make_server(graph: KnowledgeGraph, port: int, verbose: bool = False) -> Server:
+def make_server(
+    graph: KnowledgeGraph,
+    port: int,
+    verbose: bool = False,
+    *,
+    idle_timeout: float = IDLE_TIMEOUT,
+    max_queries: int | None = None,
+) -> Server:
     """Bind the workbench to 127.0.0.1:PORT (0: any free port); a failure is one InputError."""
     try:
-        return Server(Workbench(graph), port, verbose)
+        return Server(
+            Workbench(graph), port, verbose, idle_timeout=idle_timeout, max_queries=max_queries
+        )
     except OSError as exc:
         why = exc.strerror or str(exc)
         if isinstance(exc, socket.gaierror):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import http.server
+import socket
 import threading
 import time
 import urllib.parse
@@ -326,3 +327,138 @@ def test_push_help_states_the_prune_default() -> None:
     assert code == 0
     text = " ".join(out.split())
     assert "--prune" in text and "Default: they are left on the server" in text
+
+
+# --- what a server sends that is not HTTP, or never ends (issue 21, item 9) ---------------------
+
+
+@pytest.fixture
+def raw_server() -> Iterator[Callable[[Callable[[socket.socket], None]], str]]:
+    """Start tiny socket servers that answer every connection with `reply(conn)` (after
+    reading what the client sent); returns the base URL; all stopped afterwards."""
+    started: list[socket.socket] = []
+
+    def start(reply: Callable[[socket.socket], None]) -> str:
+        listener = socket.create_server(("127.0.0.1", 0))
+        started.append(listener)
+
+        def answer(conn: socket.socket) -> None:
+            with conn:
+                try:
+                    conn.settimeout(5)
+                    conn.recv(1 << 20)
+                    reply(conn)
+                except OSError:
+                    pass  # the client hung up, as it should
+
+        def accept() -> None:
+            while True:
+                try:
+                    conn, _addr = listener.accept()
+                except OSError:
+                    return
+                threading.Thread(target=answer, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=accept, daemon=True).start()
+        return f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+    yield start
+    for listener in started:
+        listener.close()
+
+
+def sending(data: bytes) -> Callable[[socket.socket], None]:
+    """A reply of these very bytes."""
+    return lambda conn: conn.sendall(data)
+
+
+NOT_HTTP = {
+    "bad-status": (b"HTTP/1.1 abc\r\n\r\n", "bad status line: 'HTTP/1.1 abc'"),
+    "garbage": (b"\x00\x01garbage\r\n\r\n", "bad status line"),
+    "long-header": (
+        b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n",
+        "a line too long",
+    ),
+    "150-headers": (
+        b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(150)) + b"\r\n",
+        "got more than 100 headers",
+    ),
+    "bad-chunk-size": (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n",
+        "the body ended early or a chunk is malformed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NOT_HTTP))
+@pytest.mark.parametrize("command", ["sparql", "push"])
+def test_an_answer_that_is_not_http_is_one_line_in_every_command(
+    case: str,
+    command: str,
+    raw_server: Callable[[Callable[[socket.socket], None]], str],
+    out_dir: Path,
+) -> None:
+    data, said = NOT_HTTP[case]
+    base = raw_server(sending(data))
+    if command == "sparql":
+        code, out, err = run("sparql", SELECT, "--endpoint", f"{base}/query")
+    else:
+        code, out, err = run("push", "--endpoint", f"{base}/store", "--data", str(out_dir))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {base}/") and err.count("\n") == 1, err
+    assert f"not a valid HTTP answer ({said}" in err
+    assert "Traceback" not in err
+
+
+def endless(conn: socket.socket) -> None:
+    """An answer whose body never ends (as fast as the client reads)."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n")
+    block = b" " * 65536
+    while True:
+        conn.sendall(block)
+
+
+@pytest.mark.parametrize("command", ["sparql", "query", "push"])
+def test_an_endless_answer_stops_at_the_size_limit(
+    command: str,
+    raw_server: Callable[[Callable[[socket.socket], None]], str],
+    out_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    base = raw_server(endless)
+    if command == "sparql":  # the option
+        args = ["sparql", SELECT, "--endpoint", f"{base}/query", "--max-response", "2M"]
+        limit = "2,097,152"
+    elif command == "query":
+        args = ["query", "cq2-allies", "--endpoint", f"{base}/query", "--max-response", "1K"]
+        limit = "1,024"
+    else:  # the environment variable
+        monkeypatch.setenv("KG_MAX_RESPONSE", "3MiB")
+        args = ["push", "--endpoint", f"{base}/store", "--data", str(out_dir)]
+        limit = "3,145,728"
+    code, out, err = run(*args)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1, err
+    assert f"answer over the size limit of {limit} bytes, read no further" in err
+
+
+def test_the_default_size_limit_is_256_mib(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KG_MAX_RESPONSE", raising=False)
+    assert endpoint.max_response() == 256 << 20
+    assert endpoint.max_response("64K") == 65536
+    monkeypatch.setenv("KG_MAX_RESPONSE", "1g")
+    assert endpoint.max_response() == 1 << 30
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "lots", "1T", "1.5M"])
+def test_a_bad_size_limit_is_one_line(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _out, err = run(
+        "sparql", SELECT, "--endpoint", "http://127.0.0.1:9/q", "--max-response", value
+    )
+    assert code == 2 and err == (
+        f"error: --max-response {value!r}: want a positive number of bytes (suffix K, M or G "
+        "allowed)\n"
+    )
+    monkeypatch.setenv("KG_MAX_RESPONSE", value)
+    code, _out, err = run("sparql", SELECT, "--endpoint", "http://127.0.0.1:9/q")
+    assert code == 2 and err.startswith(f"error: KG_MAX_RESPONSE {value!r}: ")

@@ -321,3 +321,34 @@ def test_an_iri_parameter_comes_back_unchanged_or_is_refused(
     sent = with_values(ECHO, {"value": term})
     assert len(tokens(sent)) == len(tokens(with_values(ECHO, {"value": URIRef("http://x/")})))
     assert [s["value"] for s in ox.Store().query(sent)] == [ox.NamedNode(str(term))]  # type: ignore[union-attr]
+
+
+# --- issue 21 item 9: a query file or standard input is read no further than 1 MiB ---------
+
+
+def test_a_query_over_1_mib_is_refused_unread(out_dir: Path, tmp_path: Path) -> None:
+    from kg.sandbox import MAX_QUERY_BYTES
+
+    over = f"over {MAX_QUERY_BYTES:,} bytes (1 MiB) is refused, read no further"
+    refused(kg("sparql", "--file", "/dev/zero", "-d", str(out_dir)), f"/dev/zero: a query {over}")
+    at_limit = "ASK {} #" + "x" * (MAX_QUERY_BYTES - 9) + "\n"
+    assert len(at_limit.encode()) == MAX_QUERY_BYTES
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "sparql", "-d", str(out_dir), "-f", "csv"],
+        input=at_limit,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout.splitlines()) == (0, ["_askResult", "true"]), done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "sparql", "-", "-d", str(out_dir)],
+        input=at_limit + "#",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    refused(done, f"standard input: a query {over}")
+    folder = tmp_path / "folder.rq"
+    folder.mkdir()
+    refused(cli("sparql", "--file", str(folder), "-d", str(out_dir)), "a folder, not a query file")

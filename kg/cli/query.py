@@ -53,6 +53,15 @@ TimeoutOption = Annotated[
     float | None,
     typer.Option("--timeout", help="Stop the query after this many seconds (an endpoint's: 60 s)."),
 ]
+MaxResponseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--max-response",
+        help="With --endpoint: the most bytes one answer may have (e.g. 64M; default: "
+        "$KG_MAX_RESPONSE, else 256M).",
+        metavar="SIZE",
+    ),
+]
 ServiceOption = Annotated[
     bool,
     typer.Option(
@@ -99,13 +108,18 @@ def _open(
     endpoint: str | None,
     timeout: float | None,
     allow_service: bool = False,
+    max_response: str | None = None,
 ) -> KnowledgeGraph:
     from kg.api import KnowledgeGraph
     from kg.sandbox import check_timeout
 
     check_timeout(timeout)  # before anything is loaded or built
     if endpoint:
-        return KnowledgeGraph.open(endpoint=endpoint, timeout=timeout)
+        from kg.endpoint import RemoteEngine
+
+        return KnowledgeGraph(RemoteEngine(endpoint, timeout, limit=max_response), timeout)
+    if max_response is not None:
+        raise InputError("--max-response bounds an --endpoint's answers: give --endpoint")
     return KnowledgeGraph.from_built(
         load_graph(data),
         engine=engine,
@@ -300,6 +314,7 @@ def query(
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     timeout: TimeoutOption = None,
+    max_response: MaxResponseOption = None,
     wide: WideOption = False,
     show_help: Annotated[
         bool, typer.Option("--help", help="Show this help; with NAME, that query's parameters.")
@@ -332,7 +347,7 @@ def query(
         _emit(query_help(query_def))
         return
     values = parse_assignments(param or [])
-    graph = _open(data, engine, store, endpoint, timeout)
+    graph = _open(data, engine, store, endpoint, timeout, max_response=max_response)
     result = graph.query(query_def.name, values)
     answer = write(result, fmt, width=_width(wide))
     _emit(answer)
@@ -361,56 +376,78 @@ def sparql(
         ),
     ] = False,
     allow_service: ServiceOption = False,
+    max_response: MaxResponseOption = None,
     wide: WideOption = False,
 ) -> None:
     """Run ad-hoc SPARQL from an argument, a file or standard input.
 
     The project's prefixes (kg ent fact src nif prov time rdfs rdf owl skos dct xsd ...) need
     no PREFIX line; a query's own declarations win. A repeated query over an unchanged build
-    is answered from the cache (not with --allow-update, --allow-service or --endpoint).
+    is answered from the cache (not with --allow-update, --allow-service or --endpoint, nor
+    a query calling NOW(), RAND(), UUID(), STRUUID() or BNODE()). A query file or standard
+    input is read no further than 1 MiB.
     """
-    if file is None and (text is None or text == "-"):
-        if sys.stdin.isatty():
-            raise InputError("no query: give it as an argument, with --file, or on stdin")
-        text = sys.stdin.read()
-    slot = given = None
+    text = _query_text(file, text)
+    slot = None
     if not (endpoint or allow_update or allow_service):
         from kg.answers import slot as answer_slot
         from kg.answers import write_stored
         from kg.sandbox import check_timeout
 
         check_timeout(timeout)
-        given = _file_text(file) if file is not None else text
         width = _width(wide) if fmt == "table" else None
-        if given is not None:
-            slot = answer_slot(data, engine, store, "sparql", given, fmt, f"{width}")
+        slot = answer_slot(data, engine, store, "sparql", text, fmt, f"{width}", query=text)
         if write_stored(slot):
             return
     from kg.results import write
-    from kg.sources import read_utf8
 
-    if file is not None:
-        _data, text = read_utf8(file, "no such file")
-    assert text is not None
     if not text.strip():
         raise InputError("empty query")
-    graph = _open(data, engine, store, endpoint, timeout, allow_service)
+    graph = _open(data, engine, store, endpoint, timeout, allow_service, max_response)
     result = graph.sparql(text, allow_update=allow_update)
     if result is None:
         say(f"update done at {endpoint}" if endpoint else graph.engine.update_note())
         return
     answer = write(result, fmt, width=_width(wide))
     _emit(answer)
-    if slot is not None and text == given:  # the text the key holds ran
+    if slot is not None:
         slot.store(answer)
 
 
-def _file_text(file: Path) -> str | None:
-    """A query file's text as `read_utf8` reads it (None if unreadable: the run says why)."""
+def _query_text(file: Path | None, text: str | None) -> str:
+    """The query: the argument, else the file's or standard input's text, read no further than
+    `MAX_QUERY_BYTES` (a longer one, such as /dev/zero, is refused in one line)."""
+    from kg.sandbox import MAX_QUERY_BYTES
+
+    if file is None and text is not None and text != "-":
+        return text
+    if file is None:
+        if sys.stdin.isatty():
+            raise InputError("no query: give it as an argument, with --file, or on stdin")
+        where = "standard input"
+        stream = getattr(sys.stdin, "buffer", None)
+        data = stream.read(MAX_QUERY_BYTES + 1) if stream is not None else None
+        if data is None:  # a text stream only (as in tests): count its characters' bytes
+            data = sys.stdin.read(MAX_QUERY_BYTES + 1).encode("utf-8")
+    else:
+        where = str(file)
+        try:
+            with file.open("rb") as handle:
+                data = handle.read(MAX_QUERY_BYTES + 1)
+        except FileNotFoundError:
+            raise InputError(f"{file}: no such file") from None
+        except IsADirectoryError:
+            raise InputError(f"{file}: a folder, not a query file") from None
+        except OSError as exc:
+            raise InputError(f"{file}: {exc.strerror or exc}") from None
+    if len(data) > MAX_QUERY_BYTES:
+        raise InputError(
+            f"{where}: a query over {MAX_QUERY_BYTES:,} bytes (1 MiB) is refused, read no further"
+        )
     try:
-        return file.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: not UTF-8 at byte {exc.start}") from None
 
 
 @errors
@@ -483,11 +520,24 @@ def push(
             help="The server's SPARQL query URL, which --prune asks for the graphs it holds.",
         ),
     ] = None,
+    max_response: Annotated[
+        str | None,
+        typer.Option(
+            "--max-response",
+            help="The most bytes one answer may have (e.g. 1M; default: $KG_MAX_RESPONSE, "
+            "else 256M).",
+            metavar="SIZE",
+        ),
+    ] = None,
 ) -> None:
     """Replace every graph of the build with Graph Store Protocol PUT (pushing twice is a no-op)."""
+    from kg.endpoint import max_response as limit
     from kg.endpoint import push as run_push
 
-    report = run_push(load_graph(data), endpoint, timeout, prune=prune, query_url=query_endpoint)
+    most = limit(max_response)  # a bad size is refused before the graph is loaded
+    report = run_push(
+        load_graph(data), endpoint, timeout, prune=prune, query_url=query_endpoint, limit=most
+    )
     for name, count in report.replaced:
         say(f"PUT {name or '(default graph)'}: {count} triples")
     for name in report.removed:
@@ -511,19 +561,42 @@ def serve(
     timeout: Annotated[
         float,
         typer.Option(
-            "--timeout", help="Stop a query after this many seconds; it is answered with 503."
+            "--timeout",
+            help="Stop a query this many seconds after its request arrived (waiting for a free "
+            "query slot counted); it is answered with 503.",
         ),
     ] = SERVE_TIMEOUT,
+    idle_timeout: Annotated[
+        float,
+        typer.Option(
+            "--idle-timeout",
+            help="Close a connection that has not sent a whole request within this many seconds.",
+        ),
+    ] = 20.0,
+    max_queries: Annotated[
+        int | None,
+        typer.Option(
+            "--max-queries",
+            help="Queries run at once (default: one per processor, at least 2); others wait "
+            "within their --timeout.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the workbench page and a read-only SPARQL endpoint on 127.0.0.1; Ctrl-C stops.
 
     http://127.0.0.1:PORT/ is the query page (the catalog with forms, an editor that knows the
     project's prefixes, entity pages); /query is the SPARQL 1.1 Protocol endpoint for other
-    tools. Each query runs in a forked process, ended after --timeout seconds (the engine
-    cannot be interrupted inside a query); nothing is written, unless --store is given.
+    tools. Each query runs in a forked process, ended --timeout seconds after its request
+    arrived (the engine cannot be interrupted inside a query), waiting for a free slot counted;
+    nothing is written, unless --store is given.
     """
+    from kg.sandbox import check_timeout
     from kg.serve import make_server, parse_port, run
 
     number = parse_port(port)  # before loading anything
+    check_timeout(idle_timeout, "--idle-timeout")
+    if max_queries is not None and not 1 <= max_queries <= 256:
+        raise InputError(f"--max-queries {max_queries}: want an integer from 1 to 256")
     graph = _open(data, ENGINES.default, store, None, timeout)
-    run(make_server(graph, number, verbose), say)
+    server = make_server(graph, number, verbose, idle_timeout=idle_timeout, max_queries=max_queries)
+    run(server, say)
