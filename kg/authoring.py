@@ -239,7 +239,7 @@ def new_source(
     root = sources_root or resources.sources_dir()
     data, text = read_text(text_file)
     slug = slug if slug is not None else slug_of(text_file.stem)
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise InputError(f"slug {slug!r}: use lower-case ASCII words joined by '-'")
     if not (root / registry.REGISTRY_FILE).is_file():
         raise InputError(f"{root}: not a sources folder (no {registry.REGISTRY_FILE})")
