@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from kg import evidence, resources, turtle
+from kg import authoring, evidence, resources, turtle
+from kg.authoring import LineFinder
 from kg.errors import EvidenceError
 from kg.evidence import Span, covering, locate, sentences
 
@@ -221,3 +222,88 @@ def test_a_2mb_one_line_article_goes_through_every_stage(shape: str, tmp_path: P
     kg("build", "--sources", str(sources), "--out", str(tmp_path / "out"))
     nt = (tmp_path / "out" / "scs-kg.nt").read_text(encoding="utf-8")
     assert nt.count("#isString>") == 1 and "ontology#evidence>" in nt
+
+
+# --- a facts file's every problem finds its line in one reading of the file --------------------
+
+
+def _line_by_definition(finder: LineFinder, node: URIRef, subject_only: bool) -> int:
+    """The line search as it was (the whole file read again for every problem): the reference."""
+    patterns = finder._patterns(node)
+    used = 0
+    for number, code in enumerate(finder.lines, start=1):
+        if not subject_only and code.lstrip().startswith("#"):
+            continue
+        for pattern in patterns:
+            hit = pattern.search(code)
+            if hit is not None and hit.start() == 0:
+                return number
+            if hit is not None and not subject_only:
+                used = used or number
+    return used
+
+
+def _facts_files() -> list[Path]:
+    found = sorted(resources.sources_dir().glob("*/facts.ttl"))
+    found += sorted((ROOT / "tests" / "fixtures").rglob("*.ttl"))
+    return [p for p in found if p.name != "shapes.ttl"]
+
+
+def test_lines_of_terms_are_those_of_the_definition() -> None:
+    from kg.sources import parse_turtle
+
+    checked = 0
+    for path in _facts_files():
+        try:
+            graph = parse_turtle(path)
+        except Exception:  # a fixture that is malformed on purpose
+            continue
+        finder = LineFinder(path, graph)
+        nodes = {t for triple in graph for t in triple if isinstance(t, URIRef)}
+        for node in sorted(nodes):
+            assert finder.line(node) == _line_by_definition(finder, node, False), (path, node)
+            assert finder.subject_line(node) == _line_by_definition(finder, node, True)
+            checked += 1
+    assert checked > 500
+
+
+_LINE_PIECES = [
+    "kg:a", "kg:a.b", "ent:x", "<urn:x>", "<urn:x", ">", "x", " ", ".", ":", "-", "#", "/",
+    "<", "kg:", "a:b", ";", "ent:x.", "ex:kg:a", "\tkg:a",
+]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(lines=st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=8).map("".join), max_size=6))
+def test_lines_of_terms_on_any_line_are_those_of_the_definition(
+    lines: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.mktemp("lines") / "facts.ttl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    graph = Graph()
+    graph.bind("kg", "urn:kg#")
+    graph.bind("ent", "urn:ent/")
+    finder = LineFinder(path, graph)
+    for node in ["urn:kg#a", "urn:kg#a.b", "urn:ent/x", "urn:x", "urn:kg#", "urn:ent/x."]:
+        term = URIRef(node)
+        assert finder.line(term) == _line_by_definition(finder, term, False), (lines, node)
+        assert finder.subject_line(term) == _line_by_definition(finder, term, True)
+
+
+def test_many_problems_read_the_facts_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "facts.ttl"
+    path.write_text(
+        "@prefix kg: <urn:kg#> .\n" + "".join(f"kg:f{i} kg:p kg:o{i} .\n" for i in range(2000)),
+        encoding="utf-8",
+    )
+    graph = Graph().parse(path)
+    finder = LineFinder(path, graph)
+    read = []
+    real = authoring._spellings_in
+    monkeypatch.setattr(authoring, "_spellings_in", lambda *a: read.append(1) or real(*a))
+    for i in range(0, 2000, 7):
+        assert finder.line(URIRef(f"urn:kg#f{i}")) == i + 2
+        assert finder.line(URIRef(f"urn:kg#o{i}")) == i + 2
+    assert len(read) == len(finder.lines) == 2002  # each line once (the last one empty)
