@@ -218,7 +218,7 @@ def declare(text: str, sources: Callable[[], set[str]] | None = None) -> tuple[s
             continue
         slug = prefix_source(prefix)
         if slugs is None:
-            slugs = sources() if sources is not None and slug is not None else set()
+            slugs = sources() if sources is not None else set()
         if slug is not None and slug in slugs:
             lines.append(f"PREFIX {prefix}: <{FACT}{slug}/>")
             continue
