@@ -335,6 +335,7 @@ _CODE = (
     "derive.py",
     "evidence.py",
     "sources.py",
+    "turtle.py",
     "namespaces.py",
     "cache.py",
     "timeline.py",
