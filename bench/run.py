@@ -8,10 +8,11 @@ pyoxigraph running the same text and serializing its own TSV (N-Triples for CONS
 rdflib (with a time cap), every catalog query from the command line (`kg query NAME --format
 csv` in a new process, first call and repeated calls answered from the cache), the corpus view
 (bench/views.py: about 5,000 nodes, timed in Python and opened in Chromium), `kg --help`
-start-up, registering 500 saved pages (bench/ingest.py) and the peak resident memory of a
-process that loads the store and runs the catalog.
-It writes
-bench/results.json and bench/results.md with the ratios and which targets are met.
+start-up, registering 500 saved pages (bench/ingest.py), the peak resident memory of a
+process that loads the store and runs the catalog, and `kg new`, `kg check` and `kg build` on
+an article of 1, 2 and 4 MB on one line (bench/long_lines.py: each stage's time at 4 MB over
+its time at 1 MB, linear when about 4).
+It writes bench/results.json and bench/results.md with the ratios and which targets are met.
 
 The machine is shared and has 2 cores: timings are noisy, hence medians.
 """
@@ -446,7 +447,9 @@ def verdicts(res: dict[str, Any]) -> list[dict[str, Any]]:
             )  # fmt: skip
     sizes = res["sizes"]
     if not sizes:
-        return out
+        from bench import long_lines
+
+        return out + long_lines.verdicts(res)
     top = sizes[-1]
     worst = max(top["queries"], key=lambda r: r["kg_ms"])
     worst_ratio = max(top["queries"], key=lambda r: r["vs_raw"])
@@ -473,9 +476,9 @@ def verdicts(res: dict[str, Any]) -> list[dict[str, Any]]:
         add("`kg build` after editing one source (warm cache, every export written)",
             top["kg_build_one_s"], TARGETS["kg_build_one_s"],
             top["kg_build_one_s"] <= TARGETS["kg_build_one_s"], "s")  # fmt: skip
-    from bench import cold_build
+    from bench import cold_build, long_lines
 
-    return out + cli_verdicts(top) + cold_build.verdicts(sizes)
+    return out + cli_verdicts(top) + cold_build.verdicts(sizes) + long_lines.verdicts(res)
 
 
 def markdown(res: dict[str, Any]) -> str:
@@ -520,6 +523,9 @@ def markdown(res: dict[str, Any]) -> str:
     from bench import cold_build
 
     lines += cold_build.markdown(res["sizes"])
+    from bench import long_lines
+
+    lines += long_lines.markdown(res)
     if res["sizes"]:
         top = res["sizes"][-1]
         lines += [
@@ -611,6 +617,9 @@ def main() -> None:
         "common": bench_common(args.repeat),
         "sizes": [],
     }
+    from bench.long_lines import bench_long_lines
+
+    res["long_lines"] = bench_long_lines()
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         for size in sizes:
             res["sizes"].append(bench_size(size, Path(tmp), args.repeat, args.rdflib_cap))

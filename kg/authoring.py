@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -240,7 +241,7 @@ def new_source(
     root = sources_root or resources.sources_dir()
     data, text = read_text(text_file)
     slug = slug if slug is not None else slug_of(text_file.stem)
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise InputError(f"slug {slug!r}: use lower-case ASCII words joined by '-'")
     if not (root / registry.REGISTRY_FILE).is_file():
         raise InputError(f"{root}: not a sources folder (no {registry.REGISTRY_FILE})")
@@ -393,6 +394,7 @@ class LineFinder:
         self.path = path
         self.lines = path.read_text(encoding="utf-8").split("\n")  # LF only, as editors count
         self.namespaces = [(p, str(ns)) for p, ns in graph.namespaces()]
+        self._written: dict[str, list[int]] | None = None  # see `_where_written`
 
     def spellings(self, node: Node) -> list[str]:
         """Return the ways the file may write a node: `<IRI>` and every prefixed name."""
@@ -417,30 +419,40 @@ class LineFinder:
         """Return the 1-based line where `node` starts a line as a subject; 0 if nowhere."""
         if not isinstance(node, URIRef):
             return 0
-        patterns = self._patterns(node)
-        for number, code in enumerate(self.lines, start=1):
-            if any(hit.start() == 0 for p in patterns for hit in [p.search(code)] if hit):
-                return number
-        return 0
+        starts = [self._where_written().get(s, [0, 0])[0] for s in self.spellings(node)]
+        return min((n for n in starts if n), default=0)
 
     def line(self, node: Node, prop: Node | None = None) -> int:
         """Return the 1-based line where `node` starts a line as a subject (at `prop` if given),
         else where it is first used; 0 if it is not written."""
         if not isinstance(node, URIRef):
             return 0
-        patterns = self._patterns(node)
-        used = 0
-        for number, code in enumerate(self.lines, start=1):
-            if code.lstrip().startswith("#"):
-                continue
-            for pattern in patterns:
-                hit = pattern.search(code)
-                if hit is None:
+        found = [self._where_written().get(s, [0, 0]) for s in self.spellings(node)]
+        subject = min((start for start, _used in found if start), default=0)
+        if subject:
+            return self._property_line(subject, prop) if prop is not None else subject
+        return min((used for _start, used in found if used), default=0)
+
+    def _where_written(self) -> dict[str, list[int]]:
+        """Every spelling of a term the file writes: [first line it starts, first line it is on].
+
+        Read once, so that a file's every problem costs little however many it has. A spelling
+        is what `_patterns` finds: `<IRI>`, or `prefix:local` of a bound prefix (cut at any `.`
+        of its local part, the first 16 only), not inside a longer name; comment lines do not
+        count.
+        """
+        if self._written is None:
+            written: dict[str, list[int]] = {}
+            prefixes = sorted({p + ":" for p, _ns in self.namespaces})
+            for number, code in enumerate(self.lines, start=1):
+                if code.lstrip().startswith("#"):
                     continue
-                if hit.start() == 0:  # a subject starts its line
-                    return self._property_line(number, prop) if prop is not None else number
-                used = used or number
-        return used
+                for at, spelling in _spellings_in(code, prefixes):
+                    first = written.setdefault(spelling, [0, number])
+                    if at == 0 and not first[0]:
+                        first[0] = number
+            self._written = written
+        return self._written
 
     def _property_line(self, subject_line: int, prop: Node) -> int:
         """Return the line of `prop` in the statement that starts at `subject_line`."""
@@ -454,6 +466,41 @@ class LineFinder:
             if any(p.search(code) for p in patterns):
                 return number
         return subject_line
+
+
+_BEFORE_NAME = re.compile(r"[\w:/#<-]")  # what may not come before a term (`_patterns`)
+_AFTER_NAME = re.compile(r"[\w\-:]")  # what may not come after one
+_LOCAL_RUN = re.compile(r"[\w\-.]*")
+_IRI_SPELLING = re.compile(r"<[^<>]*>")
+_DOTS = 16  # the `.` of a local part a name may end before, at most (`_spellings_in`)
+
+
+def _spellings_in(code: str, prefixes: list[str]) -> Iterator[tuple[int, str]]:
+    """Each (column, spelling) of a term on a line that `LineFinder._patterns` would find."""
+
+    def free(at: int, end: int) -> bool:
+        before = at == 0 or not _BEFORE_NAME.match(code, at - 1)
+        return before and (end == len(code) or not _AFTER_NAME.match(code, end))
+
+    for m in _IRI_SPELLING.finditer(code):
+        if free(m.start(), m.end()):
+            yield m.start(), m.group()
+    for prefix in prefixes:
+        at = code.find(prefix)
+        while at != -1:
+            if at == 0 or not _BEFORE_NAME.match(code, at - 1):
+                local = at + len(prefix)
+                found = _LOCAL_RUN.match(code, local)
+                run = found.end() if found else local
+                ends: list[int] = []
+                dot = code.find(".", local, run)
+                while dot != -1 and len(ends) < _DOTS:
+                    ends.append(dot)
+                    dot = code.find(".", dot + 1, run)
+                for end in (*ends, run):
+                    if free(at, end):
+                        yield at, code[at:end]
+            at = code.find(prefix, at + 1)
 
 
 def check_source(folder: Path, sources_root: Path | None = None) -> list[Problem]:

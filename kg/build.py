@@ -30,7 +30,7 @@ from kg.namespaces import (
     source_graph,
 )
 from kg.parallel import ordered, workers_for
-from kg.prefixes import new_dataset, prefixed_graph, with_sources
+from kg.prefixes import new_dataset, prefixed_graph, source_prefix, with_sources
 from kg.progress import progress
 from kg.sources import (
     REGISTRY_FILE,
@@ -135,7 +135,7 @@ class Built:
         """Return an empty dataset with the prefixes the built dataset has bound."""
         ds = new_dataset()
         for unit in self.units:
-            ds.bind(unit.slug, FACT[unit.slug + "/"], override=True, replace=True)
+            ds.bind(source_prefix(unit.slug), FACT[unit.slug + "/"], override=True, replace=True)
         return ds
 
     @property
@@ -335,6 +335,7 @@ _CODE = (
     "derive.py",
     "evidence.py",
     "sources.py",
+    "turtle.py",
     "namespaces.py",
     "cache.py",
     "timeline.py",

@@ -29,6 +29,7 @@ from rdflib.namespace import XSD
 from kg import resources
 from kg.errors import InputError
 from kg.namespaces import ENT, FACT, KG, PREFIXES
+from kg.prefixes import prefix_source
 
 # Parameter types: what a value may look like and what RDF term it becomes.
 TYPES = {
@@ -191,7 +192,9 @@ def expand_iri(value: str, what: str) -> URIRef:
     elif sep and prefix == "fact":
         text = str(FACT) + local
     elif sep and prefix not in _SCHEMES and re.fullmatch(r"[a-z0-9][a-z0-9-]*", prefix):
-        text = f"{FACT}{prefix}/{local}"  # a source's own prefix: `<slug>:local`
+        text = f"{FACT}{prefix}/{local}"  # a source's slug: `<slug>:local`
+    elif sep and prefix.startswith("s_") and (slug := prefix_source(prefix)) is not None:
+        text = f"{FACT}{slug}/{local}"  # a source's own prefix (`s_2024-11-05-talks:local`)
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or _BAD_IRI.search(text):
         raise InputError(f"{what}: {value!r} is not an IRI")
     import pyoxigraph as ox

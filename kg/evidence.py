@@ -5,6 +5,7 @@ Offsets are Python string indices, which count Unicode code points, as NIF and R
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ from kg.errors import EvidenceError
 # a capital letter or an opening quote; abbreviations such as "U.S." do not end one.
 _END = re.compile(r"[.!?][”’\"']?(?=\s+[“\"'A-Z])")
 _ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Adm|Gen|Sen|Rep|St|No)\.)$")
+# How far back from a sentence end `_ABBREVIATION` looks: its longest word (`Mrs.`) and two
+# letters with periods fit, and a longer run of them (`U.S.A.`) matches within it too (`\b` at
+# the window's start sees the character before it). Looking back a bounded way keeps the
+# splitter linear in a line's length, however long the line and however many ends it has.
+_LOOKBACK = 16
 
 
 @dataclass(frozen=True)
@@ -30,20 +36,28 @@ class Span:
 
 
 def sentences(text: str) -> list[Span]:
-    """Split a text into sentence spans: lines first, then sentence ends outside quotations."""
+    """Split a text into sentence spans: lines first, then sentence ends outside quotations.
+
+    Linear in the text's length: each character is looked at a bounded number of times.
+    """
     spans: list[Span] = []
     for line in re.finditer(r"[^\n]+", text):
         start = line.start()
         body = line.group()
         cut = 0
+        seen = opened = closed = 0  # the quotation marks of body[cut:seen]
         for end in _END.finditer(body):
             stop = end.end()
-            if _ABBREVIATION.search(body[:stop]) and not body[:stop].endswith("”"):
+            if body[stop - 1] != "”" and _ABBREVIATION.search(body, max(0, stop - _LOOKBACK), stop):
                 continue
-            if body[cut:stop].count("“") > body[cut:stop].count("”"):
+            opened += body.count("“", seen, stop)
+            closed += body.count("”", seen, stop)
+            seen = stop
+            if opened > closed:
                 continue  # inside a quotation: the quoted words stay one sentence
             spans.append(_strip(text, start + cut, start + stop))
             cut = stop
+            opened = closed = 0
         if body[cut:].strip():
             spans.append(_strip(text, start + cut, line.end()))
     return spans
@@ -82,15 +96,31 @@ def splits_character(text: str, at: int) -> str | None:
     return None
 
 
+_LISTED = 10  # the occurrences of a quote a message lists at most
+_SHOWN = 200  # the characters of a quote a message shows at most
+
+
+def _shown(quote: str) -> str:
+    """A quote as a message shows it: its repr, a long one cut after `_SHOWN` characters."""
+    if len(quote) <= _SHOWN:
+        return repr(quote)
+    return f"{quote[:_SHOWN]!r}… ({len(quote):,} characters)"
+
+
+def _offsets(found: list[int]) -> str:
+    """The offsets of a quote's occurrences for a message: the first `_LISTED`, then `…`."""
+    return ", ".join(map(str, found[:_LISTED])) + (", …" if len(found) > _LISTED else "")
+
+
 def _not_found(text: str, quote: str, fact: str, source: str) -> EvidenceError:
     for form in ("NFC", "NFD", "NFKC"):
         if unicodedata.normalize(form, quote) in unicodedata.normalize(form, text):
             return EvidenceError(
-                f"{fact}: quote not found in source {source}: {quote!r} looks the same as words "
-                f"of the text but differs in Unicode normalization (they match as {form}); "
+                f"{fact}: quote not found in source {source}: {_shown(quote)} looks the same as "
+                f"words of the text but differs in Unicode normalization (they match as {form}); "
                 "copy the characters exactly as the text has them"
             )
-    return EvidenceError(f"{fact}: quote not found in source {source}: {quote!r}")
+    return EvidenceError(f"{fact}: quote not found in source {source}: {_shown(quote)}")
 
 
 def _whole(text: str, span: Span, quote: str, fact: str) -> Span:
@@ -98,7 +128,7 @@ def _whole(text: str, span: Span, quote: str, fact: str) -> Span:
         why = splits_character(text, at)
         if why:
             raise EvidenceError(
-                f"{fact}: quote {quote!r} {edge} inside a character (at offset {at}, {why}); "
+                f"{fact}: quote {_shown(quote)} {edge} inside a character (at offset {at}, {why}); "
                 "take the whole character"
             )
     return span
@@ -111,28 +141,46 @@ def locate(text: str, quote: str, *, fact: str, source: str, start: int | None =
     """
     if not quote:
         raise EvidenceError(f"{fact}: empty quote")
-    found: list[int] = []  # every occurrence, overlapping ones too
+    # its occurrences, overlapping ones too, up to one more than a message lists: each search
+    # is linear in the text, and a few of them keep `locate` so however often the quote occurs
+    found: list[int] = []
     at = text.find(quote)
-    while at != -1:
+    while at != -1 and len(found) <= _LISTED:
         found.append(at)
         at = text.find(quote, at + 1)
     if start is not None:
         if start < 0 or text[start : start + len(quote)] != quote:
-            where = f"; it occurs at {', '.join(map(str, found))}" if found else ""
+            where = f"; it occurs at {_offsets(found)}" if found else ""
             raise EvidenceError(
-                f"{fact}: quote {quote!r} is not at offset {start} of source {source}{where}"
+                f"{fact}: quote {_shown(quote)} is not at offset {start} of source {source}{where}"
             )
         return _whole(text, Span(start, start + len(quote)), quote, fact)
     if not found:
         raise _not_found(text, quote, fact, source)
     if len(found) > 1:
+        times = f"{len(found)} times" if len(found) <= _LISTED else f"more than {_LISTED} times"
         raise EvidenceError(
-            f"{fact}: quote {quote!r} occurs {len(found)} times in source {source} "
-            f"(at {', '.join(map(str, found))}); lengthen it or give kg:quoteStart"
+            f"{fact}: quote {_shown(quote)} occurs {times} in source {source} "
+            f"(at {_offsets(found)}); lengthen it or give kg:quoteStart"
         )
     return _whole(text, Span(found[0], found[0] + len(quote)), quote, fact)
 
 
 def covering(spans: list[Span], inner: Span) -> list[Span]:
-    """Return the spans (sentences) that overlap `inner`."""
-    return [s for s in spans if s.begin < inner.end and inner.begin < s.end]
+    """Return the spans (sentences) that overlap `inner`.
+
+    `spans` are in text order and do not overlap, as `sentences` gives them: those that overlap
+    are found by bisection, so a text's every quote or mention costs little however many
+    sentences it has.
+    """
+    first = bisect.bisect_right(spans, inner.begin, key=_end)  # the first to end after it begins
+    last = bisect.bisect_left(spans, inner.end, lo=first, key=_begin)  # the first to begin after
+    return spans[first:last]
+
+
+def _begin(span: Span) -> int:
+    return span.begin
+
+
+def _end(span: Span) -> int:
+    return span.end

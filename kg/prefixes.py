@@ -2,7 +2,9 @@
 
 One place turns an IRI into a short name (`curie`, `short_iri`; `slug` for a file or IRI path,
 `local_name` for a label of last resort) and makes "the project's prefixes plus one per source"
-(`with_sources`), for every table, page, diff and file the project writes.
+(`with_sources`), for every table, page, diff and file the project writes. A source's prefix is
+made from its slug by `source_prefix` alone (and read back by `prefix_source`): the slug itself
+when that is a prefix in every syntax, else `s_` and the slug (`s_2024-11-05-manila-talks`).
 
 The project's prefixes are also declared for every ad-hoc query where it does not declare them.
 
@@ -34,7 +36,14 @@ MAIN = ("kg", "ent", "fact", "src", "nif", "prov", "time", "rdfs", "rdf", "owl",
 _ALL = {**PREFIXES, "fact": str(FACT)}
 KNOWN: dict[str, str] = {p: _ALL[p] for p in (*MAIN, "xsd", *_ALL)}
 _PNAME = re.compile(r"^(?P<prefix>[A-Za-z_][\w.-]*)?:")
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+# A prefix every syntax reads: Turtle, TriG and SPARQL (PN_PREFIX), XML 1.0 of any edition
+# (NCName): ASCII, a letter first, no `.` last.
+_PLAIN_PREFIX = re.compile(r"[A-Za-z](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_MADE = "s_"  # what starts a prefix made from a slug that is no prefix itself
+_KEPT = re.compile(r"[A-Za-z0-9-]")  # the characters of a slug a made prefix keeps as they are
+_ESCAPE = re.compile(r"_([0-9a-f]+)_")
+# Prefixes a source may not take: XML's own, and the project's (a source would rebind them).
+_RESERVED = frozenset({"xml", "xmlns", "fact", *PREFIXES})
 _SYNTAX_LINE = re.compile(r"^(SPARQL syntax error: line )(\d+)( .*)$", re.S)
 
 
@@ -76,8 +85,8 @@ def curie(iri: str, names: Mapping[str, str] | None = None, *, strict: bool = Tr
         return f"{found[0]}:{found[1]}"
     if found is None and iri.startswith(str(FACT)):
         slug, _, local = iri[len(str(FACT)) :].partition("/")
-        if local and _local_ok(local):
-            return f"{slug}:{local}"
+        if slug and local and _local_ok(local):
+            return f"{source_prefix(slug)}:{local}"
     return None
 
 
@@ -107,6 +116,30 @@ def local_name(iri: str) -> str:
     return text
 
 
+def source_prefix(slug: str) -> str:
+    """Return the prefix of a source's facts (`FACT<slug>/`): valid in every syntax, one per slug.
+
+    The slug itself when it is a prefix in Turtle, TriG, SPARQL and XML alike and not one the
+    project or XML holds (`manila-talks`); else `s_` and the slug, any character but ASCII
+    letters, digits and `-` written `_<hex>_` (`2024-11-05-talks` → `s_2024-11-05-talks`,
+    `xml` → `s_xml`, `a.b.` → `s_a_2e_b_2e_`). Two slugs never share a prefix.
+    """
+    if _PLAIN_PREFIX.fullmatch(slug) and not slug.startswith(_MADE) and slug not in _RESERVED:
+        return slug
+    return _MADE + "".join(ch if _KEPT.match(ch) else f"_{ord(ch):x}_" for ch in slug)
+
+
+def prefix_source(prefix: str) -> str | None:
+    """Return the slug whose facts' prefix `source_prefix` makes `prefix`, or None if none."""
+    if not prefix.startswith(_MADE):
+        return prefix if source_prefix(prefix) == prefix else None
+    try:
+        slug = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), prefix[len(_MADE) :])
+    except (ValueError, OverflowError):
+        return None
+    return slug if source_prefix(slug) == prefix else None
+
+
 def _local_ok(local: str) -> bool:
     return all(ch.isalnum() or ch in "-_." for ch in local)
 
@@ -115,13 +148,14 @@ def _local_ok(local: str) -> bool:
 
 
 def with_sources(slugs: Iterable[str], names: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Return the project's prefixes (or `names`) and one per source, `<slug>:`, sorted by prefix.
+    """Return the project's prefixes (or `names`) and one per source, sorted by prefix.
 
-    A source's prefix names its facts (`<fact/slug/>`), and wins over one of `names` it shares.
+    A source's prefix (`source_prefix`) names its facts (`<fact/slug/>`), and wins over one of
+    `names` it shares.
     """
     found = dict(names or PREFIXES)
     for name in slugs:
-        found[name] = f"{FACT}{name}/"
+        found[source_prefix(name)] = f"{FACT}{name}/"
     return dict(sorted(found.items()))
 
 
@@ -182,14 +216,16 @@ def declare(text: str, sources: Callable[[], set[str]] | None = None) -> tuple[s
         if prefix in KNOWN:
             lines.append(f"PREFIX {prefix}: <{KNOWN[prefix]}>")
             continue
+        slug = prefix_source(prefix)
         if slugs is None:
-            slugs = sources() if sources is not None and _SLUG.fullmatch(prefix) else set()
-        if prefix in slugs:
-            lines.append(f"PREFIX {prefix}: <{FACT}{prefix}/>")
+            slugs = sources() if sources is not None else set()
+        if slug is not None and slug in slugs:
+            lines.append(f"PREFIX {prefix}: <{FACT}{slug}/>")
             continue
+        theirs = ", ".join(sorted(source_prefix(s) for s in slugs))
         raise InputError(
             f"unknown prefix {prefix + ':'!r}: declare it with PREFIX, or use one of "
-            f"{' '.join(KNOWN)}" + (f" or a source's ({', '.join(sorted(slugs))})" if slugs else "")
+            f"{' '.join(KNOWN)}" + (f" or a source's ({theirs})" if slugs else "")
         )
     return " ".join(lines) + "\n" + text, 1
 

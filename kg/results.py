@@ -20,7 +20,7 @@ from rdflib.term import Node
 from kg import jsonld
 from kg.errors import InputError, KgError
 from kg.namespaces import FACT, PREFIXES
-from kg.prefixes import prefixed_graph, short_iri, with_sources
+from kg.prefixes import prefixed_graph, short_iri, source_prefix, with_sources
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "json-ld")
@@ -452,7 +452,8 @@ def write_graph(result: Result, fmt: str, names: dict[str, str] | None = None) -
         for term in triple
         if isinstance(term, URIRef) and str(term).startswith(FACT)
     }
-    names = with_sources(slugs - given.keys(), given)  # the prefixes given come first
+    fresh = {s for s in slugs if source_prefix(s) not in given}
+    names = with_sources(fresh, given)  # the prefixes given come first
     g = prefixed_graph(names)
     for triple in result.triples:
         g.add(triple)

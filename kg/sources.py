@@ -45,9 +45,12 @@ def parse_turtle(path: Path) -> Graph:
     """Parse a Turtle file, or raise InputError naming the file and line.
 
     An ill-typed literal (`"abc"^^xsd:integer`) is kept as it is, without rdflib's logged
-    traceback: the checks and the shapes report it, with its line.
+    traceback: the checks and the shapes report it, with its line. rdflib's parser reads it,
+    with its long string literals read in linear time (`kg.turtle`).
     """
     import logging
+
+    from kg import turtle
 
     if not path.is_file():
         raise InputError(f"{path}: file not found")
@@ -56,7 +59,8 @@ def parse_turtle(path: Path) -> Graph:
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)
     try:
-        graph.parse(path, format="turtle")
+        turtle.register()
+        graph.parse(path, format=turtle.FORMAT)
     except Exception as exc:  # rdflib raises BadSyntax and a few others
         line = getattr(exc, "lines", None)
         why = getattr(exc, "_why", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
