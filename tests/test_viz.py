@@ -322,7 +322,7 @@ def test_cli_views_writes_every_view_byte_identically(tmp_path: Path) -> None:
     assert runner.invoke(app, [*args, "--out", str(first)]).exit_code == 0
     assert runner.invoke(app, [*args, "--out", str(second)]).exit_code == 0
     names = sorted(p.name for p in first.iterdir())
-    stems = ["actors", "all", "claims", "ego-pete-hegseth", "ego-scarborough-shoal"]
+    stems = ["actors", "all", "claims", "ego-pete-hegseth", "ego-scarborough-shoal", "timeline"]
     views = sorted(f"{s}.{f}" for s in stems for f in ("gexf", "graphml", "html"))
     assert names == sorted([".kg-views.json", *views])  # the views and what wrote them
     for name in names:

@@ -104,12 +104,13 @@ def _vis_assets() -> tuple[str, str]:
 
 
 @cache
-def _templates() -> tuple[str, str, str]:
-    """Return the page's own HTML template, stylesheet and script."""
+def _templates() -> tuple[str, str, str, str]:
+    """Return the page's own HTML template, stylesheet and script, and the script every view
+    page shares (its state in the URL, its exports)."""
     base = resources.files("kg.viz").joinpath("templates")
     return tuple(  # type: ignore[return-value]
         base.joinpath(name).read_text(encoding="utf-8")
-        for name in ("page.html", "page.css", "page.js")
+        for name in ("page.html", "page.css", "page.js", "share.js")
     )
 
 
@@ -328,7 +329,7 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the page for a view: one self-contained HTML document."""
     script, style = _vis_assets()
-    template, app_css, app_js = _templates()
+    template, app_css, app_js, share_js = _templates()
     content = page_data(g, title)
     data = _json_for_script(compact(content) if content["positioned"] else content)
     values = {
@@ -338,7 +339,7 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
         "VIS_JS": script,
         "DATA": data,
         "APP_CSS": app_css,
-        "APP_JS": app_js,
+        "APP_JS": share_js + app_js,  # one script: what every view shares, then this page's own
     }
     # One pass over the template: a value is never searched for tokens again.
     page = re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], template)

@@ -123,6 +123,7 @@
     placeIsolated();
     network.fit({ animation: false });
     legible();
+    restore();
     state.stabilized = true;
     status.textContent = "layout settled";
     document.body.setAttribute("data-kg-state", "settled");
@@ -136,7 +137,145 @@
     network.on("stabilizationIterationsDone", settled);
     network.once("stabilized", settled);
   }
-  if (data.nodes.length === 0) { settled(); }
+  // The view's state lives in the URL's hash (filters, selection, zoom, the facts table), so
+  // that a view can be shared and reopened as it was; restored once the layout has settled.
+  var S = window.kgShare, saved = S.readState(), restoring = true;
+  var FILTERS = [["hc", "#kg-legend", "data-class"], ["hq", "#kg-edge-legend", "data-quad"],
+                 ["ht", "#kg-types", "data-type"], ["hs", "#kg-sources", "data-source"],
+                 ["hst", "#kg-statuses", "data-status"]];
+  function save() {
+    if (restoring) { return; }
+    var out = {}, view = state.viewMoved ? network.getViewPosition() : null;
+    FILTERS.forEach(function (f) {
+      out[f[0]] = Array.prototype.map.call(
+        document.querySelectorAll(f[1] + " input[" + f[2] + "]:not(:checked)"),
+        function (box) { return box.getAttribute(f[2]); }).sort();
+    });
+    out.sel = state.selected || null;
+    out.x = view ? view.x.toFixed(2) : null;
+    out.y = view ? view.y.toFixed(2) : null;
+    out.z = view ? network.getScale().toPrecision(6) : null;
+    out.t = table.hidden ? null : "1";
+    out.tf = tableFilter.value || null;
+    S.writeState(out);
+  }
+  state.save = save;
+  function restore() {
+    FILTERS.forEach(function (f) {
+      var off = {};
+      S.list(saved, f[0]).forEach(function (k) { off[k] = true; });
+      document.querySelectorAll(f[1] + " input[" + f[2] + "]").forEach(function (box) {
+        if (off[box.getAttribute(f[2])] && box.checked) {
+          box.checked = false;
+          box.dispatchEvent(new Event("change"));
+        }
+      });
+    });
+    var filterText = S.value(saved, "tf");
+    if (filterText) { tableFilter.value = filterText; }
+    if (S.value(saved, "t") === "1") { tableToggle.click(); }
+    var sel = S.value(saved, "sel") || "";
+    var id = sel.slice(2);
+    if (sel.indexOf("n:") === 0 && byId[id]) {
+      network.selectNodes([id]); show("node", byId[id]); markRows(id);
+    } else if (sel.indexOf("e:") === 0 && edgeById[id]) {
+      network.selectEdges([id]); show("edge", edgeById[id]); markRows(null, id);
+    }
+    var x = parseFloat(S.value(saved, "x")), y = parseFloat(S.value(saved, "y"));
+    var z = parseFloat(S.value(saved, "z"));
+    if (isFinite(x) && isFinite(y) && z > 0) {
+      network.moveTo({ position: { x: x, y: y }, scale: z, animation: false });
+      state.viewMoved = true;
+    }
+    restoring = false;
+    save();
+  }
+  network.on("zoom", function () { state.viewMoved = true; save(); });
+  network.on("dragEnd", function () { state.viewMoved = true; save(); });
+  document.getElementById("kg-panel").addEventListener("change", save);
+
+  // Exports: the drawing as PNG (the canvas, on white) and SVG (the same drawing as vectors), the
+  // facts table as CSV; each handed over as a blob download.
+  function png(done) {
+    var canvas = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = canvas.width; out.height = canvas.height;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(canvas, 0, 0);
+    out.toBlob(done, "image/png");
+  }
+  var POLYGONS = {
+    triangle: [[0, -1.15], [1, 0.6], [-1, 0.6]], diamond: [[0, -1.2], [1.2, 0], [0, 1.2], [-1.2, 0]],
+    hexagon: [[-0.5, -0.87], [0.5, -0.87], [1, 0], [0.5, 0.87], [-0.5, 0.87], [-1, 0]],
+    square: [[-1, -1], [1, -1], [1, 1], [-1, 1]],
+    star: [[0, -1.2], [0.3, -0.4], [1.15, -0.4], [0.45, 0.15], [0.7, 1], [0, 0.5], [-0.7, 1],
+           [-0.45, 0.15], [-1.15, -0.4], [-0.3, -0.4]]
+  };
+  function svg() {
+    var box = container.getBoundingClientRect();
+    var root = S.svgRoot(Math.round(box.width), Math.round(box.height));
+    var scale = network.getScale(), pos = network.getPositions();
+    var shownNodes = {};
+    nodes.get({ filter: function (n) { return !n.hidden; } }).forEach(function (n) { shownNodes[n.id] = n; });
+    var edgeLayer = S.svgEl("g", { "class": "edges" }), nodeLayer = S.svgEl("g", { "class": "nodes" });
+    root.appendChild(edgeLayer); root.appendChild(nodeLayer);
+    edges.get({ filter: function (e) { return !e.hidden; } }).forEach(function (e) {
+      if (!shownNodes[e.from] || !shownNodes[e.to]) { return; }
+      var a = network.canvasToDOM(pos[e.from]), b = network.canvasToDOM(pos[e.to]);
+      var g = S.svgEl("g", { "class": "edge" });
+      var line = S.svgEl("line", { x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: b.x.toFixed(1),
+        y2: b.y.toFixed(1), stroke: e.color.color, "stroke-width": Math.max(0.5, 1.2 * scale).toFixed(2) });
+      if (e.dashes) { line.setAttribute("stroke-dasharray", "5 5"); }
+      g.appendChild(line);
+      if (e.label) {
+        g.appendChild(S.svgEl("text", { x: ((a.x + b.x) / 2).toFixed(1), y: ((a.y + b.y) / 2).toFixed(1),
+          "font-size": Math.max(6, (state.fontSizes ? state.fontSizes.edge : 10) * scale).toFixed(1),
+          "font-family": "sans-serif", fill: "#444444", "text-anchor": "middle" }, e.label));
+      }
+      edgeLayer.appendChild(g);
+    });
+    Object.keys(shownNodes).sort().forEach(function (id) {
+      var n = shownNodes[id], p = network.canvasToDOM(pos[id]), r = (n.size || 16) * scale;
+      var g = S.svgEl("g", { "class": "node" }), paint = { fill: n.color.background, stroke: "#333333" };
+      g.appendChild(S.svgEl("title", {}, byId[id].full));
+      var pts = POLYGONS[n.shape];
+      if (pts) {
+        paint.points = pts.map(function (q) { return (p.x + q[0] * r).toFixed(1) + "," + (p.y + q[1] * r).toFixed(1); }).join(" ");
+        g.appendChild(S.svgEl("polygon", paint));
+      } else {
+        paint.cx = p.x.toFixed(1); paint.cy = p.y.toFixed(1); paint.r = r.toFixed(1);
+        g.appendChild(S.svgEl("circle", paint));
+      }
+      var size = (state.fontSizes ? state.fontSizes.node : 14) * scale;
+      if (size >= 3) {
+        g.appendChild(S.svgEl("text", { x: p.x.toFixed(1), y: (p.y + r + size).toFixed(1),
+          "font-size": size.toFixed(1), "font-family": "sans-serif", fill: "#222222",
+          "text-anchor": "middle" }, n.label));
+      }
+      nodeLayer.appendChild(g);
+    });
+    return root;
+  }
+  state.svg = function () { return S.serialise(svg()); };
+  function tableRows() {
+    var q = tableFilter.value.trim().toLowerCase();
+    return facts.filter(function (f) {
+      return !q || [f.relation, f.who, f.whom, f.type, f.quote, f.sourceTitle].join(" ").toLowerCase().indexOf(q) >= 0;
+    }).map(function (f) {
+      return [f.relation, f.who, f.whom, f.type, f.edge.cameo, f.quote, f.sourceTitle, f.edge.fact];
+    });
+  }
+  document.getElementById("kg-export-png").addEventListener("click", function () {
+    png(function (blob) { if (blob) { S.download(S.stem() + ".png", blob); } });
+  });
+  document.getElementById("kg-export-svg").addEventListener("click", function () {
+    S.download(S.stem() + ".svg", new Blob([state.svg()], { type: "image/svg+xml" }));
+  });
+  document.getElementById("kg-export-csv").addEventListener("click", function () {
+    var header = ["kind", "who", "whom", "type", "CAMEO", "quote", "source", "fact"];
+    S.download(S.stem() + ".csv", new Blob([S.csv(header, tableRows())], { type: "text/csv;charset=utf-8" }));
+  });
 
   // Details panel.
   var details = document.getElementById("kg-details");
@@ -199,6 +338,7 @@
   network.on("click", function (p) {
     if (p.nodes.length) { show("node", byId[p.nodes[0]]); markRows(p.nodes[0]); }
     else if (p.edges.length) { show("edge", edgeById[p.edges[0]]); markRows(null, p.edges[0]); }
+    else if (state.selected) { markRows(null, null); }
   });
 
   // The facts table: one row per edge, sortable and filterable, linked both ways with the graph.
@@ -262,6 +402,8 @@
     state.labelledEdges = ids.length;
   }
   function markRows(nodeId, edgeId) {
+    state.selected = nodeId !== null && nodeId !== undefined ? "n:" + nodeId : edgeId ? "e:" + edgeId : null;
+    save();
     labelAround(nodeId, edgeId);
     var first = null;
     Object.keys(rowsByEdge).forEach(function (id) {
@@ -285,13 +427,14 @@
       renderTable();
     });
   });
-  tableFilter.addEventListener("input", renderTable);
+  tableFilter.addEventListener("input", function () { renderTable(); save(); });
   var tableToggle = document.getElementById("kg-table-toggle");
   tableToggle.addEventListener("click", function () {
     table.hidden = !table.hidden;
     tableToggle.setAttribute("aria-expanded", table.hidden ? "false" : "true");
     if (!table.hidden && !tbody.childElementCount) { renderTable(); }
     network.redraw();
+    save();
   });
 
   // Legend with class filters.
@@ -428,4 +571,5 @@
   }
   state.find = find;
   form.addEventListener("submit", function (ev) { ev.preventDefault(); find(input.value); });
+  if (data.nodes.length === 0) { settled(); }  // after every part of the page is set up
 })();
