@@ -104,16 +104,25 @@
       if (b.width > 0 && b.height > 0) {
         var x = (b.left - outer.left).toFixed(1), y = (b.top - outer.top).toFixed(1);
         var attrs = { x: x, y: y, width: b.width.toFixed(1), height: b.height.toFixed(1), fill: "none" };
-        var border = parseFloat(cs.borderLeftWidth) || parseFloat(cs.borderTopWidth) || 0;
         if (opaque(cs.backgroundColor)) { attrs.fill = cs.backgroundColor; }
-        if (border > 0 && cs.borderLeftStyle !== "none" && opaque(cs.borderLeftColor)) {
-          attrs.stroke = cs.borderLeftColor; attrs["stroke-width"] = border;
-        } else if (border > 0 && cs.borderTopStyle !== "none" && opaque(cs.borderTopColor)) {
-          attrs.stroke = cs.borderTopColor; attrs["stroke-width"] = border;
-        }
+        // Each border side drawn: all four alike as the rectangle's stroke, else as lines.
+        var sides = ["Top", "Right", "Bottom", "Left"].map(function (side) {
+          var w = parseFloat(cs["border" + side + "Width"]) || 0, c = cs["border" + side + "Color"];
+          return w > 0 && cs["border" + side + "Style"] !== "none" && opaque(c) ? [w, c] : null;
+        });
+        var same = sides.every(function (d) { return d && d[0] === sides[0][0] && d[1] === sides[0][1]; });
+        if (same) { attrs.stroke = sides[0][1]; attrs["stroke-width"] = sides[0][0]; }
         if (attrs.fill !== "none" || attrs.stroke) {
           if (parseFloat(cs.borderTopLeftRadius)) { attrs.rx = parseFloat(cs.borderTopLeftRadius); }
           parent.appendChild(svgEl("rect", attrs));
+        }
+        if (!same) {
+          var l = b.left - outer.left, t = b.top - outer.top, r = l + b.width, btm = t + b.height;
+          [[l, t, r, t], [r, t, r, btm], [l, btm, r, btm], [l, t, l, btm]].forEach(function (q, i) {
+            if (!sides[i]) { return; }
+            parent.appendChild(svgEl("line", { x1: q[0].toFixed(1), y1: q[1].toFixed(1), x2: q[2].toFixed(1),
+              y2: q[3].toFixed(1), stroke: sides[i][1], "stroke-width": sides[i][0] }));
+          });
         }
         if (cs.overflow !== "visible" && node !== box) {
           var id = "c" + (clips += 1), clip = svgEl("clipPath", { id: id });

@@ -129,9 +129,7 @@
   function refilter() {
     shown.refresh();
     regroup();
-    state.hiddenKeys = Object.keys(hiddenKeys).filter(function (k) { return hiddenKeys[k]; }).sort();
-    state.hiddenSources = Object.keys(hiddenSources).filter(function (k) { return hiddenSources[k]; }).sort();
-    state.shownItems = shown.length;
+    counted();
   }
   var legend = document.getElementById("kg-legend");
   data.legend.forEach(function (c) {
@@ -199,7 +197,12 @@
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 
-  refilter();
+  function counted() {
+    state.hiddenKeys = Object.keys(hiddenKeys).filter(function (k) { return hiddenKeys[k]; }).sort();
+    state.hiddenSources = Object.keys(hiddenSources).filter(function (k) { return hiddenSources[k]; }).sort();
+    state.shownItems = shown.length;
+  }
+  counted();  // the view was built with the saved filters: nothing to draw again
   var first = S.value(saved, "sel");
   if (first && byId[first]) { select(first); }
   function settled() {
