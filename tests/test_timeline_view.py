@@ -112,3 +112,16 @@ def test_the_corpus_timeline_in_every_format(dataset: Dataset, tmp_path: Path) -
     assert back.nodes[seizure]["time_start"] == "2012-01-01"
     assert back.nodes[seizure]["time_precision"] == "year"
     assert write_view(g, tmp_path / "timeline.gexf", "gexf").is_file()
+
+
+def test_the_readme_shows_the_timeline_screenshots_at_1400_by_900() -> None:
+    import struct
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shots = re.findall(r"!\[[^\]]*\]\((docs/timeline[^)]*\.png)\)", readme)
+    assert shots == ["docs/timeline-article.png", "docs/timeline-corpus.png"]
+    for shot in shots:
+        head = (root / shot).read_bytes()[:24]
+        assert head[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", head[16:24]) == (1400, 900), shot
