@@ -118,6 +118,12 @@ VIEWS = Table(
             "Timeline of events and statements",
             page="kg.viz.timeline:write_timeline",
         ),
+        View(
+            "map",
+            "kg.viz.map:project_map",
+            "Map of places, claims and events",
+            page="kg.viz.map:write_map",
+        ),
         View("ego", "kg.viz.projection:project_all", "Around", focus=True),
     ],
     "unknown view {name!r} (choose one of: {names})",
