@@ -1,10 +1,13 @@
-"""Write the README's screenshots of the timeline view (1400x900, Debian's Chromium, offline).
+"""Write the README's screenshots of the timeline and map views (1400x900, Debian's Chromium,
+offline).
 
     .venv/bin/python scripts/screenshots.py
 
 docs/timeline-article.png is the packaged article's timeline; docs/timeline-corpus.png the
 timeline of a synthetic corpus of 28k triples (bench/generate.py: made-up names and years),
-which shows the view with many dated facts.
+which shows the view with many dated facts. docs/map-article.png is the packaged article's map
+(no place has a point yet: the list says so); docs/map-fixture.png the map of the test fixture
+tests/fixtures/viz/map.trig, whose places, states and points are fictional.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from playwright.sync_api import sync_playwright
 
 from bench.generate import generate, parse_size
 from kg.build import build
+from kg.graph import open as open_graph
 from kg.viz import write_view
 from kg.viz.projection import project
 
@@ -57,6 +61,11 @@ def main() -> None:
         corpus = build(work / "corpus", cache=work / "cache-c").dataset
         page = write_view(project(corpus, "timeline"), work / "corpus.html", "html")
         shoot(page, DOCS / "timeline-corpus.png", "kgTimeline.select(kgTimeline.data.items[3].id)")
+        page = write_view(project(article, "map"), work / "map-article.html", "html")
+        shoot(page, DOCS / "map-article.png")
+        fixture = open_graph(ROOT / "tests" / "fixtures" / "viz" / "map.trig").dataset
+        page = write_view(project(fixture, "map"), work / "map-fixture.html", "html")
+        shoot(page, DOCS / "map-fixture.png", "kgMap.select(kgMap.data.places[0].id)")
 
 
 if __name__ == "__main__":

@@ -194,3 +194,13 @@ def test_the_map_reopens_from_its_url_and_exports_its_drawing(
     assert len(rows) == 1 + 4 and rows[0][:4] == ["place", "class", "longitude", "latitude"]
     assert_clean(again)
     page.context.close()
+
+
+def test_the_readme_shows_the_map_screenshots_at_1400_by_900() -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shots = re.findall(r"!\[[^\]]*\]\((docs/map[^)]*\.png)\)", readme)
+    assert shots == ["docs/map-article.png", "docs/map-fixture.png"]
+    for shot in shots:
+        head = (root / shot).read_bytes()[:24]
+        assert struct.unpack(">II", head[16:24]) == (1400, 900), shot
