@@ -126,3 +126,30 @@ def test_grouping_by_source_and_filtering_a_kind(
     assert page.locator("#kg-timeline .vis-item.vis-range").count() == 4
     assert_clean(opened)
     page.context.close()
+
+
+@pytest.mark.parametrize("view", ["timeline", "map"])
+def test_hostile_labels_in_the_timeline_and_map_stay_text(
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
+    view: str,
+) -> None:
+    """The hostile fixture of the graph views: no dialog, no request, no element from the data."""
+    hostile = Path(__file__).resolve().parent / "fixtures" / "viz" / "hostile.trig"
+    g = project(open_graph(hostile).dataset, view)
+    opened = open_view(browser, write_view(g, tmp_path / f"{view}.html", "html"))
+    page = opened.page
+    text = page.inner_text("body")
+    shown = {
+        "timeline": '<iframe src="https://example.org/"></iframe> meeting',
+        "map": "@@TITLE@@ <svg onload=alert(9)>",
+    }
+    assert shown[view] in text
+    for node in page.locator("#kg-undated li, #kg-unplaced li").all():
+        node.click()
+    counts = page.evaluate(
+        "['img', 'iframe', 'a', 'b', 'script'].map(t => document.getElementsByTagName(t).length)"
+    )
+    assert counts == [0, 0, 0, 0, 3]  # the data, the library or basemap, the page's script
+    assert_clean(opened)
+    page.context.close()
