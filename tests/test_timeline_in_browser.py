@@ -124,6 +124,10 @@ def test_grouping_by_source_and_filtering_a_kind(
     page.locator('#kg-legend input[data-key="q3"]').uncheck()  # verbal conflict statements
     assert page.evaluate("kgTimeline.shownItems") == 4
     assert page.locator("#kg-timeline .vis-item.vis-range").count() == 4
+    assert page.inner_text("#kg-undated-count") == "(3)"  # none of the undated is q3
+    page.locator('#kg-legend input[data-key="q1"]').uncheck()  # the undated "timeless" is q1
+    assert page.text_content("#kg-undated-count") == "(2 of 3)"
+    assert page.locator("#kg-undated li:not([hidden])").count() == 2
     assert_clean(opened)
     page.context.close()
 

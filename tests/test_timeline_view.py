@@ -125,3 +125,37 @@ def test_the_readme_shows_the_timeline_screenshots_at_1400_by_900() -> None:
         head = (root / shot).read_bytes()[:24]
         assert head[:8] == b"\x89PNG\r\n\x1a\n"
         assert struct.unpack(">II", head[16:24]) == (1400, 900), shot
+
+
+def test_an_instant_is_drawn_as_its_day_and_a_bad_value_dates_nothing() -> None:
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import TIME, XSD
+
+    from kg.viz.projection import Projector
+    from kg.viz.timeline import span_of
+
+    g = Graph()
+    stamp, bad, early = URIRef("urn:t:stamp"), URIRef("urn:t:bad"), URIRef("urn:t:early")
+    g.add(
+        (
+            stamp,
+            TIME.inXSDDateTimeStamp,
+            Literal("2024-02-29T23:30:00+08:00", datatype=XSD.dateTimeStamp),
+        )
+    )
+    g.add((bad, TIME.inXSDDate, Literal("2023-02-30", datatype=XSD.string)))
+    description = BNode()
+    g.add((bad, TIME.hasDateTimeDescription, description))
+    g.add((description, TIME.month, Literal("--13", datatype=XSD.gMonth)))
+    g.add((description, TIME.year, Literal("9999", datatype=XSD.gYear)))
+    g.add((early, TIME.inXSDgYear, Literal("0001", datatype=XSD.gYear)))
+    p = Projector(g)
+    found = span_of(p, stamp)
+    assert found is not None and (str(found.start), str(found.end), found.precision) == (
+        "2024-02-29",
+        "2024-03-01",
+        "day",
+    )
+    assert span_of(p, bad) is None  # 30 February, month 13 of 9999 (and its year has no end)
+    early_span = span_of(p, early)
+    assert early_span is not None and str(early_span.start) == "0001-01-01"

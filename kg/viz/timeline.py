@@ -40,6 +40,7 @@ VENDOR = "vendor/vis-timeline-8.5.4"
 # Precision of a span, narrowest first: the narrowest a fact's time gives is the one drawn.
 PRECISIONS = ("day", "week", "month", "year", "range")
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
+_STAMPS = (TIME.inXSDDateTimeStamp, TIME.inXSDDateTime)  # an instant: drawn as its day
 # The actors a fact is grouped under: a statement's speaker (and on whose behalf), an event's
 # participants; its other ends (targets, addressees) are shown in its details.
 _STATEMENT_ACTORS = (KG.speaker, KG.onBehalfOf)
@@ -87,7 +88,7 @@ def _calendar(value: Node | None, prop: URIRef) -> Span | None:
         return None
     text = str(value).strip()
     try:
-        if prop == TIME.inXSDDate:
+        if prop in (TIME.inXSDDate, *_STAMPS):
             found = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
             return _span(dt.date(*map(int, found.groups())), "day") if found else None
         if prop == TIME.inXSDgYearMonth:
@@ -120,7 +121,7 @@ def _described(p: Projector, description: Node) -> Span | None:
 
 
 def _instant(p: Projector, node: Node) -> Span | None:
-    for prop in (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear):
+    for prop in (TIME.inXSDDate, *_STAMPS, TIME.inXSDgYearMonth, TIME.inXSDgYear):
         for value in p.objs(node, prop):
             if (found := _calendar(value, prop)) is not None:
                 return found
@@ -133,7 +134,7 @@ def _instant(p: Projector, node: Node) -> Span | None:
 def span_of(p: Projector, time: Node) -> Span | None:
     """Return the most precise span a time node gives, or None if it gives no calendar date."""
     found: list[Span] = []
-    for prop in (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear):
+    for prop in (TIME.inXSDDate, *_STAMPS, TIME.inXSDgYearMonth, TIME.inXSDgYear):
         found += [s for v in p.objs(time, prop) if (s := _calendar(v, prop)) is not None]
     for description in p.objs(time, TIME.hasDateTimeDescription):
         if (s := _described(p, description)) is not None:

@@ -158,8 +158,7 @@
     timeline.fit({ animation: false }); state.windowSet = false; save();
   });
 
-  // What has no date: listed apart, with its count.
-  document.getElementById("kg-undated-count").textContent = "(" + data.undated.length + ")";
+  // What has no date: listed apart, with its count (of those the filters keep).
   var list = document.getElementById("kg-undated"), undatedRows = [];
   data.undated.forEach(function (i) {
     var li = el("li");
@@ -198,6 +197,15 @@
   });
 
   function counted() {
+    var left = 0;
+    undatedRows.forEach(function (li) {
+      var keep = visible(byId[li.getAttribute("data-id")]);
+      li.hidden = !keep;
+      left += keep ? 1 : 0;
+    });
+    document.getElementById("kg-undated-count").textContent = "(" +
+      (left === data.undated.length ? left : left + " of " + data.undated.length) + ")";
+    state.shownUndated = left;
     state.hiddenKeys = Object.keys(hiddenKeys).filter(function (k) { return hiddenKeys[k]; }).sort();
     state.hiddenSources = Object.keys(hiddenSources).filter(function (k) { return hiddenSources[k]; }).sort();
     state.shownItems = shown.length;
