@@ -79,6 +79,12 @@ def test_one_item_per_dated_fact_and_the_undated_counted_apart(
         ".map(t => document.getElementsByTagName(t).length)"
     )
     assert counts == [0, 0, 0, 0, 0, 3]
+    # the tooltip of the hostile item is text: no element in it, no vis-timeline tooltip (HTML)
+    page.locator("#kg-timeline .vis-item", has_text="appeal on a day").hover()
+    page.wait_for_selector(".kg-tip", state="visible")
+    assert page.inner_text(".kg-tip").startswith("<script>alert(2)</script> appeal on a day")
+    assert page.evaluate("document.querySelector('.kg-tip').childElementCount") == 0
+    assert page.locator(".vis-tooltip").count() == 0
     screenshot(opened, "timeline")
     assert_clean(opened)
     page.context.close()

@@ -213,6 +213,9 @@ def test_the_timeline_exports_its_drawing_and_its_facts(
     by_iri = {r[-1]: r for r in rows[1:]}
     assert by_iri[TL + "seizure"][:3] == ["2012-01-01", "2013-01-01", "year"]
     assert by_iri[TL + "timeless"][:3] == ["", "", ""]
+    # a cell a spreadsheet would run as a formula is prefixed; a negative number is kept
+    made = page.evaluate("kgShare.csv(['x'], [['=1+1'], ['-2.5'], ['-x'], ['@a'], ['a\"b']])")
+    assert made == '"x"\r\n"\'=1+1"\r\n"-2.5"\r\n"\'-x"\r\n"\'@a"\r\n"a""b"\r\n'
     assert_clean(opened)
     page.context.close()
 

@@ -54,7 +54,7 @@
   function csv(header, rows) {
     function cell(v) {
       var s = String(v === undefined || v === null ? "" : v);
-      if (/^[=+\-@\t\r]/.test(s)) { s = "'" + s; }
+      if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) { s = "'" + s; }
       return '"' + s.replace(/"/g, '""') + '"';
     }
     return [header].concat(rows).map(function (r) { return r.map(cell).join(","); }).join("\r\n") + "\r\n";

@@ -33,8 +33,7 @@
   var items = new vis.DataSet(data.items.map(function (i) {
     return { id: i.id, start: day(i.start), end: day(i.end), type: "range", group: groupOf(i),
              text: i.label, className: i.kind === "Statement" ? "kg-statement" : "kg-event",
-             style: "background-color: " + i.color + "; border-color: " + i.color + ";",
-             title: i.full + "\n" + (i.when ? i.when + " \u2014 " : "") + i.start + " \u2026 " + i.end };
+             style: "background-color: " + i.color + "; border-color: " + i.color + ";" };
   }));
   var groups = new vis.DataSet();
   function regroup() {
@@ -56,7 +55,7 @@
     stack: true, orientation: "top", verticalScroll: true, horizontalScroll: false,
     zoomKey: "", showCurrentTime: false, selectable: true, multiselect: false,
     margin: { item: { horizontal: 2, vertical: 4 } }, height: "100%",
-    groupOrder: "order", tooltip: { followMouse: true, overflowMethod: "cap" },
+    groupOrder: "order", showTooltips: false,  // its tooltip parses HTML: ours below is text
     // Labels are set as text: never parsed as HTML.
     template: function (item) { return el("span", item.text); },
     groupTemplate: function (group) { return group ? el("span", group.text) : el("span", ""); }
@@ -124,6 +123,18 @@
   state.select = function (id) { select(id); save(); };
   timeline.on("select", function (p) { select(p.items.length ? p.items[0] : null); save(); });
   timeline.on("rangechanged", function (p) { if (p.byUser) { state.windowSet = true; save(); } });
+  // The tooltip of an item: its label, time and span, as text.
+  var tip = el("div", null, "kg-tip");
+  tip.hidden = true;
+  document.body.appendChild(tip);
+  timeline.on("itemover", function (p) {
+    var i = byId[p.item];
+    if (!i) { return; }
+    tip.textContent = i.full + "\n" + (i.when ? i.when + " \u2014 " : "") + i.start + " \u2026 " + i.end;
+    tip.style.left = (p.event.clientX + 12) + "px"; tip.style.top = (p.event.clientY + 12) + "px";
+    tip.hidden = false;
+  });
+  timeline.on("itemout", function () { tip.hidden = true; });
 
   // Legend: what each colour means, each a filter.
   function refilter() {
