@@ -262,3 +262,42 @@ def test_the_hash_holds_only_what_the_page_reads(
     assert page.evaluate("document.getElementsByTagName('img').length") == 0
     assert_clean(opened)
     page.context.close()
+
+
+def test_a_time_range_filters_a_graph_view_and_is_kept_in_its_url(
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The graph views carry each event's and statement's span (as the timeline draws it): a
+    range hides what lies outside it, undated facts apart; the URL keeps the range."""
+    g = project(open_graph(FIXTURE).dataset, "all")
+    path = write_view(g, tmp_path / "all.html", "html")
+    opened = open_view(browser, path)
+    page = opened.page
+    shown = """() => kgGraph.nodeData.get({filter: n => !n.hidden}).map(n => n.id)
+                      .filter(id => id.startsWith('https://w3id.org/scs-kg/fact/tl/')).sort()"""
+    facts = ["appeal", "december", "patrol", "resolved", "ruling", "seizure", "talks", "timeless"]
+    assert page.evaluate(shown) == sorted(TL + f for f in [*facts, "week"])
+    page.fill("#kg-time-from", "2016-01-01")
+    page.fill("#kg-time-to", "2016-07-12")  # the day of the appeal: included
+    assert page.evaluate(shown) == [
+        TL + f for f in ("appeal", "december", "ruling", "timeless", "week")
+    ]
+    page.locator("#kg-time-undated").uncheck()
+    assert page.evaluate(shown) == [TL + "appeal", TL + "ruling"]
+    # an edge of a fact outside the range is hidden with it
+    hidden_edges = page.evaluate(
+        "kgGraph.edgeData.get({filter: e => e.hidden}).map(e => kgGraph.data.edges"
+        ".find(d => d.id === e.id).fact).filter(f => f.startsWith('https://w3id.org/scs-kg/fact/tl/'))"
+    )
+    assert TL + "seizure" in hidden_edges and TL + "ruling" not in hidden_edges
+    fragment = _fragment(page)
+    assert "t0=2016-01-01" in fragment and "t1=2016-07-12" in fragment and "nd=1" in fragment
+    assert_clean(opened)
+    page.context.close()
+    again = open_view(browser, path, fragment)
+    assert again.page.evaluate(shown) == [TL + "appeal", TL + "ruling"]
+    assert again.page.input_value("#kg-time-from") == "2016-01-01"
+    assert not again.page.locator("#kg-time-undated").is_checked()
+    assert_clean(again)
+    again.page.context.close()

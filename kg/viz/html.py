@@ -156,6 +156,8 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "sourceTitle": str(d.get("source_title", "")),
                 "focus": n == g.graph.get("focus"),
                 "status": str(d.get("status", "")),
+                "start": str(d.get("time_start", "")),  # a dated fact: its span (end excluded)
+                "end": str(d.get("time_end", "")),
                 **({"x": at[n][0], "y": at[n][1]} if large else {}),
             }
         )
@@ -183,6 +185,9 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "quote": str(d.get("quote", "")),
                 "source": str(d.get("source", "")),
                 "sourceTitle": str(d.get("source_title", "")),
+                "start": str(d.get("time_start", "")),
+                "end": str(d.get("time_end", "")),
+                "timed": bool(d.get("timed", False)),  # its fact is an event or a statement
             }
         )
     legend = [
@@ -260,6 +265,8 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         ],
         "options": options,
         "positioned": large,
+        "timed": sum(1 for e in edges if e["timed"])
+        + sum(1 for n in nodes if n["group"] in ("Event", "Statement")),
     }
 
 
@@ -274,8 +281,24 @@ def _types(edge: dict[str, Any]) -> list[str]:
 # title, an edge's fact when it is the edge's subject, its quote and source when they are its
 # fact node's); an edge's ends are numbers, the index of the node. A 5,000-node page is about
 # half the size and opens faster.
-_NODE_DEFAULTS = {"wikidata": "", "quote": "", "source": "", "status": "", "focus": False}
-_EDGE_DEFAULTS = {"statementType": "", "symmetric": False, "quad": 0, "cameo": ""}
+_NODE_DEFAULTS = {
+    "wikidata": "",
+    "quote": "",
+    "source": "",
+    "status": "",
+    "focus": False,
+    "start": "",
+    "end": "",
+}
+_EDGE_DEFAULTS = {
+    "statementType": "",
+    "symmetric": False,
+    "quad": 0,
+    "cameo": "",
+    "start": "",
+    "end": "",
+    "timed": False,
+}
 
 
 def _source_titles(item: dict[str, Any], titles: dict[str, str]) -> str:

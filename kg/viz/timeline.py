@@ -178,14 +178,9 @@ def project_timeline(p: Projector, g: nx.MultiDiGraph) -> None:
             if (prop, actor) in own:
                 involved.append(actor)
         d["actors"] = " ".join(sorted({str(a) for a in involved}))
-        for time in p.objs(fact, TIME.hasTime):
+        for time in p.objs(fact, TIME.hasTime):  # (its span: set by add_nodes)
             words = [str(w) for w in p.objs(time, KG.relativeTime)]
             d["time_label"] = words[0] if words else p.label(time)
-            span = span_of(p, time)
-            if span is not None:
-                d["time_start"] = span.start.isoformat()
-                d["time_end"] = span.end.isoformat()
-                d["time_precision"] = span.precision
             break
     p.add_nodes(g, {a: c for a, c in actors.items() if str(a) not in g})
     p.add_edges(g, edges)

@@ -16,13 +16,14 @@
     }
     data.nodes.forEach(function (n) {
       var c = legend[n.cls];
-      fill(n, { wikidata: "", quote: "", source: "", status: "", focus: false,
+      fill(n, { wikidata: "", quote: "", source: "", status: "", focus: false, start: "", end: "",
                 full: n.label, iri: n.id, clsLabel: c.label, color: c.color, shape: c.shape });
       if (n.sourceTitle === undefined) { n.sourceTitle = sourceTitle(n); }
     });
     data.edges.forEach(function (e) {
       e.from = data.nodes[e.from].id; e.to = data.nodes[e.to].id;
-      fill(e, { statementType: "", symmetric: false, quad: 0, cameo: "", fact: e.from });
+      fill(e, { statementType: "", symmetric: false, quad: 0, cameo: "", fact: e.from, start: "", end: "",
+                timed: false });
       var own = e.fact === e.from ? data.nodes[ids[e.from]] : null;
       fill(e, { label: e.relation, color: quads[e.quad],
                 quote: own ? own.quote : "", source: own ? own.source : "" });
@@ -155,6 +156,9 @@
     out.x = view ? view.x.toFixed(2) : null;
     out.y = view ? view.y.toFixed(2) : null;
     out.z = view ? network.getScale().toPrecision(6) : null;
+    out.t0 = range.from || null;
+    out.t1 = range.to || null;
+    out.nd = range.undated ? null : "1";
     out.t = table.hidden ? null : "1";
     out.tf = tableFilter.value || null;
     S.writeState(out);
@@ -171,6 +175,12 @@
         }
       });
     });
+    var t0 = S.value(saved, "t0"), t1 = S.value(saved, "t1");
+    if (t0 || t1 || S.value(saved, "nd") === "1") {
+      timeFrom.value = t0 || ""; timeTo.value = t1 || "";
+      timeUndated.checked = S.value(saved, "nd") !== "1";
+      applyTime();
+    }
     var filterText = S.value(saved, "tf");
     if (filterText) { tableFilter.value = filterText; }
     if (S.value(saved, "t") === "1") { tableToggle.click(); }
@@ -449,9 +459,7 @@
     label.appendChild(el("span", c.label + " (" + c.count + ")"));
     box.addEventListener("change", function () {
       hidden[c.cls] = !box.checked;
-      var updates = data.nodes.filter(function (n) { return n.cls === c.cls; })
-        .map(function (n) { return { id: n.id, hidden: !box.checked }; });
-      nodes.update(updates);
+      applyNodeFilters();
       state.hiddenClasses = Object.keys(hidden).filter(function (k) { return hidden[k]; }).sort();
     });
     legend.appendChild(label);
@@ -459,7 +467,28 @@
   // Edge legend: every colour explained, each a filter (statement QuadClass); source filters.
   var edgeLegend = document.getElementById("kg-edge-legend");
   var hiddenQuads = {}, hiddenSources = {}, hiddenTypes = {};
+  // The time filter: a dated event or statement (node or edge) is shown when its span meets
+  // [from, to] (days, both included); an undated one when "undated" is checked.
+  var range = { from: "", to: "", undated: true };
+  function inTime(item, timed) {
+    if (!timed) { return true; }
+    if (!item.start) { return range.undated; }
+    var after = "";
+    if (range.to) {
+      var d = new Date(range.to + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() + 1);
+      after = d.toISOString().slice(0, 10);
+    }
+    return (!range.from || item.end > range.from) && (!after || item.start < after);
+  }
+  function nodeVisible(n) {
+    return !hidden[n.cls] && !(n.status && hiddenStatus[n.status]) &&
+      inTime(n, n.group === "Event" || n.group === "Statement");
+  }
+  function applyNodeFilters() {
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !nodeVisible(n) }; }));
+  }
   function edgeVisible(e) {
+    if (!inTime(e, e.timed)) { return false; }
     if (hiddenQuads[e.quad]) { return false; }
     var types = e.statementType ? e.statementType.split(", ") : [];
     if (types.length && types.every(function (t) { return hiddenTypes[t]; })) { return false; }
@@ -526,13 +555,31 @@
     label.appendChild(box); label.appendChild(el("span", st + " (" + count + ")"));
     box.addEventListener("change", function () {
       hiddenStatus[st] = !box.checked;
-      nodes.update(data.nodes.filter(function (n) { return n.status === st; }).map(function (n) {
-        return { id: n.id, hidden: !box.checked || !!hidden[n.cls] };
-      }));
+      applyNodeFilters();
       state.hiddenStatuses = Object.keys(hiddenStatus).filter(function (k) { return hiddenStatus[k]; }).sort();
     });
     statusBox.appendChild(label);
   });
+  // Time: from, to, and whether undated events and statements are shown.
+  var timeFrom = document.getElementById("kg-time-from"), timeTo = document.getElementById("kg-time-to");
+  var timeUndated = document.getElementById("kg-time-undated");
+  if (!data.timed) {
+    document.getElementById("kg-time").hidden = true;
+    document.getElementById("kg-time-heading").hidden = true;
+  }
+  function applyTime() {
+    var ok = /^\d{4}-\d{2}-\d{2}$/;
+    range.from = ok.test(timeFrom.value) ? timeFrom.value : "";
+    range.to = ok.test(timeTo.value) ? timeTo.value : "";
+    range.undated = timeUndated.checked;
+    applyNodeFilters();
+    applyEdgeFilters();
+    state.timeRange = [range.from, range.to, range.undated];
+    state.shownNodes = nodes.get({ filter: function (n) { return !n.hidden; } }).length;
+    state.shownEdges = edges.get({ filter: function (e) { return !e.hidden; } }).length;
+  }
+  state.applyTime = applyTime;
+  [timeFrom, timeTo, timeUndated].forEach(function (input) { input.addEventListener("change", applyTime); });
   // On a narrow window the panel folds away; the button opens and closes it.
   var toggle = document.getElementById("kg-panel-toggle");
   toggle.addEventListener("click", function () {
