@@ -198,11 +198,10 @@ class Projector:
             from kg.viz.timeline import span_of
 
             found = None
-            for time in self.objs(fact, TIME.hasTime):
+            for time in sorted(self.objs(fact, TIME.hasTime), key=str)[:1]:  # at most one
                 got = span_of(self, time)
                 if got is not None:
                     found = (got.start.isoformat(), got.end.isoformat(), got.precision)
-                break
             self._spans[fact] = found
         return self._spans[fact]
 

@@ -100,14 +100,19 @@ def _calendar(value: Node | None, prop: URIRef) -> Span | None:
         return None
 
 
+def _one(p: Projector, node: Node, prop: URIRef) -> Node | None:
+    """One value of a property (the least, so that the same graph gives the same answer)."""
+    return min(p.objs(node, prop), key=str, default=None)
+
+
 def _described(p: Projector, description: Node) -> Span | None:
     """The span a `time:DateTimeDescription` gives, only with a year (a month alone is no date)."""
-    year = _year(next(iter(p.objs(description, TIME.year)), None))
+    year = _year(_one(p, description, TIME.year))
     if not year:
         return None
-    month = _number(next(iter(p.objs(description, TIME.month)), None), r"-{0,2}(\d{1,2})")
-    day = _number(next(iter(p.objs(description, TIME.day)), None), r"-{0,3}(\d{1,2})")
-    week = _number(next(iter(p.objs(description, TIME.week)), None), r"(\d{1,2})")
+    month = _number(_one(p, description, TIME.month), r"-{0,2}(\d{1,2})")
+    day = _number(_one(p, description, TIME.day), r"-{0,3}(\d{1,2})")
+    week = _number(_one(p, description, TIME.week), r"(\d{1,2})")
     try:
         if month and day:
             return _span(dt.date(year, month, day), "day")
@@ -122,10 +127,10 @@ def _described(p: Projector, description: Node) -> Span | None:
 
 def _instant(p: Projector, node: Node) -> Span | None:
     for prop in (TIME.inXSDDate, *_STAMPS, TIME.inXSDgYearMonth, TIME.inXSDgYear):
-        for value in p.objs(node, prop):
+        for value in sorted(p.objs(node, prop), key=str):
             if (found := _calendar(value, prop)) is not None:
                 return found
-    for description in p.objs(node, TIME.inDateTime):
+    for description in sorted(p.objs(node, TIME.inDateTime), key=str):
         if (found := _described(p, description)) is not None:
             return found
     return None
@@ -139,8 +144,10 @@ def span_of(p: Projector, time: Node) -> Span | None:
     for description in p.objs(time, TIME.hasDateTimeDescription):
         if (s := _described(p, description)) is not None:
             found.append(s)
-    begin = next((s for b in p.objs(time, TIME.hasBeginning) if (s := _instant(p, b))), None)
-    end = next((s for e in p.objs(time, TIME.hasEnd) if (s := _instant(p, e))), None)
+    begins = sorted(p.objs(time, TIME.hasBeginning), key=str)
+    ends = sorted(p.objs(time, TIME.hasEnd), key=str)
+    begin = next((s for b in begins if (s := _instant(p, b))), None)
+    end = next((s for e in ends if (s := _instant(p, e))), None)
     if begin is not None and end is not None and begin.start < end.end:
         found.append(Span(begin.start, end.end, "range"))
     if not found:
@@ -178,10 +185,9 @@ def project_timeline(p: Projector, g: nx.MultiDiGraph) -> None:
             if (prop, actor) in own:
                 involved.append(actor)
         d["actors"] = " ".join(sorted({str(a) for a in involved}))
-        for time in p.objs(fact, TIME.hasTime):  # (its span: set by add_nodes)
-            words = [str(w) for w in p.objs(time, KG.relativeTime)]
+        for time in sorted(p.objs(fact, TIME.hasTime), key=str)[:1]:  # its span: add_nodes
+            words = sorted(str(w) for w in p.objs(time, KG.relativeTime))
             d["time_label"] = words[0] if words else p.label(time)
-            break
     p.add_nodes(g, {a: c for a, c in actors.items() if str(a) not in g})
     p.add_edges(g, edges)
 
