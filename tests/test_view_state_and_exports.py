@@ -70,6 +70,9 @@ def test_a_graph_view_reopened_from_its_url_has_the_same_filters_selection_and_z
     assert _fragment(page) == ""  # nothing chosen yet: a plain URL
     page.locator('#kg-legend input[data-class="Statement"]').uncheck()
     page.locator('#kg-edge-legend input[data-quad="0"]').uncheck()
+    page.click("#kg-table-toggle")
+    page.fill("#kg-table-filter", "claimant")
+    rows = page.locator("#kg-table-body tr").count()
     page.fill("#kg-search", "Scarborough")
     page.press("#kg-search", "Enter")
     box = page.locator("#kg-network").bounding_box()
@@ -105,6 +108,8 @@ def test_a_graph_view_reopened_from_its_url_has_the_same_filters_selection_and_z
     assert after["at"]["y"] == pytest.approx(before["at"]["y"], abs=0.05)
     assert not page.locator('#kg-legend input[data-class="Statement"]').is_checked()
     assert g.nodes[str(ENT["scarborough-shoal"])]["label"] in page.inner_text("#kg-details")
+    assert page.is_visible("#kg-table") and page.input_value("#kg-table-filter") == "claimant"
+    assert page.locator("#kg-table-body tr").count() == rows > 0
     assert _fragment(page) == fragment  # reopening does not change the state
     assert_clean(again)
     page.context.close()
