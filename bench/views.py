@@ -1,6 +1,7 @@
 """The views at corpus scale: the `all` view of a multi-source synthetic corpus of about 5,000
 nodes, built through the real `kg build` path, timed in Python (projection and page) and in
-Debian's Chromium (how long the page takes to open and to settle).
+Debian's Chromium (how long the page takes to open and to settle); then the timeline of the
+same corpus (every event and statement, the dated ones drawn), opened the same way.
 
 "Opens" is the time from the start of navigation to the network's first drawing, "settles" the
 time until it has drawn the settled layout (physics stopped, or off because the positions came
@@ -90,8 +91,9 @@ VIEW_TRIPLES = "280k"
 OPEN_S, SETTLE_S = 2.0, 10.0  # the targets (issue 13)
 
 
-def corpus_view(work: Path, triples: str = VIEW_TRIPLES) -> tuple[Any, float]:
-    """Generate and build the corpus; return its `all` view and the seconds to project it."""
+def corpus_view(work: Path, triples: str = VIEW_TRIPLES) -> tuple[Any, float, Any]:
+    """Generate and build the corpus; return its `all` view, the seconds to project it, and
+    the built dataset (for the timeline)."""
     from bench.generate import generate, parse_size
     from kg.build import build
     from kg.viz.projection import project
@@ -100,7 +102,25 @@ def corpus_view(work: Path, triples: str = VIEW_TRIPLES) -> tuple[Any, float]:
     dataset = build(work / "corpus", cache=work / "cache").dataset
     start = time.perf_counter()
     view = project(dataset, "all")
-    return view, time.perf_counter() - start
+    return view, time.perf_counter() - start, dataset
+
+
+# What each page reports as drawn: the graph views' `kgGraph`, the timeline's `kgTimeline`
+# (its `drawnMs`, from the start of navigation to vis-timeline's first drawing of the items).
+_PROBES = {
+    "graph": (
+        "window.kgGraph && kgGraph.settledMs !== undefined",
+        """() => ({open_ms: kgGraph.drawnMs, settle_ms: kgGraph.settledMs,
+                   drawn: kgGraph.network.body.nodeIndices.length,
+                   physics: kgGraph.network.physics.physicsEnabled})""",
+    ),
+    "timeline": (
+        "window.kgTimeline && kgTimeline.drawnMs !== undefined",
+        """() => ({open_ms: kgTimeline.drawnMs,
+                   drawn: document.querySelectorAll('#kg-timeline .vis-item').length,
+                   items: Object.keys(kgTimeline.timeline.itemSet.items).length})""",
+    ),
+}
 
 
 def browser_missing() -> str | None:
@@ -114,9 +134,12 @@ def browser_missing() -> str | None:
     return None
 
 
-def browser_times(page_file: Path, runs: int, shot: Path | None = None) -> list[dict[str, float]]:
+def browser_times(
+    page_file: Path, runs: int, shot: Path | None = None, kind: str = "graph"
+) -> list[dict[str, float]]:
     """Open the page `runs` times in headless Chromium (network blocked); return each run's
-    opening and settling times in ms, and the drawn node count."""
+    opening (and for a graph view settling) times in ms, and what it drew."""
+    ready, probe = _PROBES[kind]
     from playwright.sync_api import sync_playwright
 
     times = []
@@ -135,16 +158,8 @@ def browser_times(page_file: Path, runs: int, shot: Path | None = None) -> list[
                 )
                 page = context.new_page()
                 page.goto(page_file.resolve().as_uri())
-                page.wait_for_function(
-                    "window.kgGraph && kgGraph.settledMs !== undefined", timeout=600_000
-                )
-                times.append(
-                    page.evaluate(
-                        """() => ({open_ms: kgGraph.drawnMs, settle_ms: kgGraph.settledMs,
-                                   drawn: kgGraph.network.body.nodeIndices.length,
-                                   physics: kgGraph.network.physics.physicsEnabled})"""
-                    )
-                )
+                page.wait_for_function(ready, timeout=600_000)
+                times.append(page.evaluate(probe))
                 if shot is not None and i == 0:
                     page.screenshot(path=str(shot))
                 context.close()
@@ -160,7 +175,7 @@ def bench_views(runs: int = 3, triples: str = VIEW_TRIPLES, shot: Path | None = 
     res: dict[str, Any] = {"view_triples": triples}
     with tempfile.TemporaryDirectory(prefix="kg-bench-view-") as tmp:
         work = Path(tmp)
-        view, project_s = corpus_view(work, triples)
+        view, project_s, dataset = corpus_view(work, triples)
         start = time.perf_counter()
         page = write_view(view, work / "all.html", "html")
         res["view_nodes"] = view.number_of_nodes()
@@ -179,6 +194,32 @@ def bench_views(runs: int = 3, triples: str = VIEW_TRIPLES, shot: Path | None = 
         res["view_runs"] = runs_
         res["view_open_ms"] = statistics.median(r["open_ms"] for r in runs_)
         res["view_settle_ms"] = statistics.median(r["settle_ms"] for r in runs_)
+        res.update(bench_timeline(dataset, work, runs, shot))
+    return res
+
+
+def bench_timeline(dataset: Any, work: Path, runs: int, shot: Path | None = None) -> dict:
+    """Measure the corpus's timeline: its items, Python time, and opening in Chromium."""
+    from kg.viz import write_view
+    from kg.viz.projection import project
+    from kg.viz.timeline import page_data
+
+    start = time.perf_counter()
+    view = project(dataset, "timeline")
+    res: dict[str, Any] = {"timeline_project_s": time.perf_counter() - start}
+    start = time.perf_counter()
+    page = write_view(view, work / "timeline.html", "html")
+    res["timeline_page_s"] = time.perf_counter() - start
+    res["timeline_page_bytes"] = page.stat().st_size
+    data = page_data(view, "")
+    res["timeline_dated"], res["timeline_undated"] = len(data["items"]), len(data["undated"])
+    res["timeline_groups"] = len({i["actors"][0] if i["actors"] else "" for i in data["items"]})
+    res["timeline_load_before"] = os.getloadavg()[0]
+    tl_shot = shot.with_name(shot.stem + "-timeline" + shot.suffix) if shot else None
+    runs_ = browser_times(page, runs, tl_shot, kind="timeline")
+    res["timeline_load_after"] = os.getloadavg()[0]
+    res["timeline_runs"] = runs_
+    res["timeline_open_ms"] = statistics.median(r["open_ms"] for r in runs_)
     return res
 
 

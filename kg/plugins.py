@@ -36,9 +36,11 @@ class Plugin:
 
 @dataclass(frozen=True)
 class View(Plugin):
-    """A view of the graph; `focus`: it is drawn around one entity (`--focus`)."""
+    """A view of the graph; `focus`: it is drawn around one entity (`--focus`); `page`: the
+    function that writes its HTML page (`module:attribute`)."""
 
     focus: bool = False
+    page: str = "kg.viz.html:write_html"
 
 
 class Table:
@@ -109,6 +111,18 @@ VIEWS = Table(
         View("actors", "kg.viz.projection:project_actors", "Actor network"),
         View(
             "claims", "kg.viz.projection:project_claims", "Territorial claims and their contesters"
+        ),
+        View(
+            "timeline",
+            "kg.viz.timeline:project_timeline",
+            "Timeline of events and statements",
+            page="kg.viz.timeline:write_timeline",
+        ),
+        View(
+            "map",
+            "kg.viz.map:project_map",
+            "Map of places, claims and events",
+            page="kg.viz.map:write_map",
         ),
         View("ego", "kg.viz.projection:project_all", "Around", focus=True),
     ],

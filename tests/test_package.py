@@ -31,6 +31,15 @@ def test_the_installed_wheel_builds_from_another_directory(tmp_path: Path) -> No
         "kg/_data/sources/us-china-military-channels/text.txt",
         "kg/draft/rules/statements.toml",
         "kg/draft/rules/templates.toml",
+        # what the timeline and map pages inline: nothing is fetched at run time
+        "kg/viz/vendor/vis-timeline-8.5.4/vis-timeline-graph2d.min.js",
+        "kg/viz/vendor/vis-timeline-8.5.4/vis-timeline-graph2d.min.css",
+        "kg/viz/vendor/vis-timeline-8.5.4/LICENSE.md",
+        "kg/viz/vendor/natural-earth/south-china-sea-50m.json",
+        "kg/viz/vendor/natural-earth/LICENSE.world-atlas.txt",
+        "kg/viz/templates/share.js",
+        "kg/viz/templates/timeline.js",
+        "kg/viz/templates/map.js",
     ):
         assert needed in names
     assert "kg/viz/layout.py" in names and "kg/viz/bench.py" not in names  # benchmarks: bench/

@@ -48,7 +48,11 @@ def test_an_engine_row_is_an_engine_class_of_that_name() -> None:
     ("table", "name", "message"),
     [
         (plugins.ENGINES, "virtuoso", "--engine 'virtuoso': want oxigraph or rdflib"),
-        (plugins.VIEWS, "map", "unknown view 'map' (choose one of: all, actors, claims, ego)"),
+        (
+            plugins.VIEWS,
+            "globe",
+            "unknown view 'globe' (choose one of: all, actors, claims, timeline, map, ego)",
+        ),
         (plugins.VIEW_FORMATS, "pdf", "unknown format 'pdf' (choose one of: html, graphml, gexf)"),
     ],
 )
@@ -63,12 +67,15 @@ def test_an_unknown_name_is_one_line_listing_the_rows(
 def test_help_and_completion_come_from_the_tables() -> None:
     viz_help = runner.invoke(app, ["viz", "--help"], terminal_width=200).output
     assert f"The view: {plugins.VIEWS.spoken()}." in viz_help
-    assert plugins.VIEWS.spoken() == "all, actors, claims or ego"
+    assert plugins.VIEWS.spoken() == "all, actors, claims, timeline, map or ego"
     assert "Output format: html, graphml or gexf." in viz_help
     sparql_help = runner.invoke(app, ["sparql", "--help"], terminal_width=200).output
     assert "Embedded engine: oxigraph (default) or rdflib." in sparql_help
     views_help = runner.invoke(app, ["views", "--help"], terminal_width=200).output
-    assert "Write every view (all, actors, claims and one ego view per --focus)" in views_help
+    assert (
+        "Write every view (all, actors, claims, timeline, map and one ego view per --focus)"
+        in views_help
+    )
     assert plugins.VIEWS.complete("a") == [
         ("all", "Actors, claims and events"),
         ("actors", "Actor network"),

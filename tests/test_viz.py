@@ -184,7 +184,7 @@ def test_projection_works_on_a_facts_file_without_derived_edges(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("view", "focus", "depth", "message"),
     [
-        ("map", None, 1, "unknown view 'map'"),
+        ("globe", None, 1, "unknown view 'globe'"),
         ("ego", None, 1, "needs --focus"),
         ("ego", "nobody-at-all", 1, "unknown entity 'nobody-at-all'"),
         ("ego", "China", -1, "--depth must be 0 or more"),
@@ -322,7 +322,15 @@ def test_cli_views_writes_every_view_byte_identically(tmp_path: Path) -> None:
     assert runner.invoke(app, [*args, "--out", str(first)]).exit_code == 0
     assert runner.invoke(app, [*args, "--out", str(second)]).exit_code == 0
     names = sorted(p.name for p in first.iterdir())
-    stems = ["actors", "all", "claims", "ego-pete-hegseth", "ego-scarborough-shoal"]
+    stems = [
+        "actors",
+        "all",
+        "claims",
+        "ego-pete-hegseth",
+        "ego-scarborough-shoal",
+        "map",
+        "timeline",
+    ]
     views = sorted(f"{s}.{f}" for s in stems for f in ("gexf", "graphml", "html"))
     assert names == sorted([".kg-views.json", *views])  # the views and what wrote them
     for name in names:
@@ -344,7 +352,7 @@ def test_cli_reads_a_users_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["viz", "map"], "unknown view 'map'"),
+        (["viz", "globe"], "unknown view 'globe'"),
         (["viz", "all", "--format", "pdf"], "unknown format 'pdf'"),
         (["viz", "ego", "--focus", "nobody-at-all"], "unknown entity 'nobody-at-all'"),
         (["viz", "all", "--focus", "china"], "--focus applies to the ego view only"),

@@ -86,8 +86,9 @@ class Opened:
     dialogs: list[str] = field(default_factory=list)
 
 
-def open_view(browser: Any, path: Path) -> Opened:
-    """Open a page from file:// with the network blocked, and wait until the layout settles."""
+def open_view(browser: Any, path: Path, fragment: str = "") -> Opened:
+    """Open a page from file:// (with a `#fragment`: a view's state) with the network blocked,
+    and wait until the layout settles."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     opened = Opened(page)
@@ -116,7 +117,7 @@ def open_view(browser: Any, path: Path) -> Opened:
     )
     page.on("requestfailed", lambda r: opened.errors.append(f"request failed: {r.url}"))
     context.route("**/*", on_route)
-    page.goto(path.resolve().as_uri())
+    page.goto(path.resolve().as_uri() + fragment)
     page.wait_for_selector("body[data-kg-state=settled]", state="attached", timeout=90_000)
     return opened
 

@@ -5,6 +5,7 @@ The views and the formats are the rows of `kg.plugins.VIEWS` and `kg.plugins.VIE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,14 @@ def write_view(g: nx.MultiDiGraph, path: Path, fmt: str) -> Path:
 
 
 def write_page(g: nx.MultiDiGraph, path: Path) -> Path:
-    """Write a view as its self-contained HTML page, headed by its title."""
-    from kg.viz.html import write_html
+    """Write a view as its self-contained HTML page (the view's own kind of page), headed by its
+    title."""
+    import importlib
 
-    return write_html(g, path, title_for(g))
+    row = VIEWS.rows.get(str(g.graph.get("view", "all")))
+    target = row.page if row is not None else "kg.viz.html:write_html"
+    module, _, attr = target.partition(":")
+    writer: Callable[[nx.MultiDiGraph, Path, str], Path] = getattr(
+        importlib.import_module(module), attr
+    )
+    return writer(g, path, title_for(g))

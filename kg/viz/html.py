@@ -104,12 +104,13 @@ def _vis_assets() -> tuple[str, str]:
 
 
 @cache
-def _templates() -> tuple[str, str, str]:
-    """Return the page's own HTML template, stylesheet and script."""
+def _templates() -> tuple[str, str, str, str]:
+    """Return the page's own HTML template, stylesheet and script, and the script every view
+    page shares (its state in the URL, its exports)."""
     base = resources.files("kg.viz").joinpath("templates")
     return tuple(  # type: ignore[return-value]
         base.joinpath(name).read_text(encoding="utf-8")
-        for name in ("page.html", "page.css", "page.js")
+        for name in ("page.html", "page.css", "page.js", "share.js")
     )
 
 
@@ -155,6 +156,8 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "sourceTitle": str(d.get("source_title", "")),
                 "focus": n == g.graph.get("focus"),
                 "status": str(d.get("status", "")),
+                "start": str(d.get("time_start", "")),  # a dated fact: its span (end excluded)
+                "end": str(d.get("time_end", "")),
                 **({"x": at[n][0], "y": at[n][1]} if large else {}),
             }
         )
@@ -182,6 +185,9 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "quote": str(d.get("quote", "")),
                 "source": str(d.get("source", "")),
                 "sourceTitle": str(d.get("source_title", "")),
+                "start": str(d.get("time_start", "")),
+                "end": str(d.get("time_end", "")),
+                "timed": bool(d.get("timed", False)),  # its fact is an event or a statement
             }
         )
     legend = [
@@ -259,6 +265,8 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         ],
         "options": options,
         "positioned": large,
+        "timed": sum(1 for e in edges if e["timed"])
+        + sum(1 for n in nodes if n["group"] in ("Event", "Statement")),
     }
 
 
@@ -273,8 +281,24 @@ def _types(edge: dict[str, Any]) -> list[str]:
 # title, an edge's fact when it is the edge's subject, its quote and source when they are its
 # fact node's); an edge's ends are numbers, the index of the node. A 5,000-node page is about
 # half the size and opens faster.
-_NODE_DEFAULTS = {"wikidata": "", "quote": "", "source": "", "status": "", "focus": False}
-_EDGE_DEFAULTS = {"statementType": "", "symmetric": False, "quad": 0, "cameo": ""}
+_NODE_DEFAULTS = {
+    "wikidata": "",
+    "quote": "",
+    "source": "",
+    "status": "",
+    "focus": False,
+    "start": "",
+    "end": "",
+}
+_EDGE_DEFAULTS = {
+    "statementType": "",
+    "symmetric": False,
+    "quad": 0,
+    "cameo": "",
+    "start": "",
+    "end": "",
+    "timed": False,
+}
 
 
 def _source_titles(item: dict[str, Any], titles: dict[str, str]) -> str:
@@ -328,7 +352,7 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the page for a view: one self-contained HTML document."""
     script, style = _vis_assets()
-    template, app_css, app_js = _templates()
+    template, app_css, app_js, share_js = _templates()
     content = page_data(g, title)
     data = _json_for_script(compact(content) if content["positioned"] else content)
     values = {
@@ -338,7 +362,7 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
         "VIS_JS": script,
         "DATA": data,
         "APP_CSS": app_css,
-        "APP_JS": app_js,
+        "APP_JS": share_js + app_js,  # one script: what every view shares, then this page's own
     }
     # One pass over the template: a value is never searched for tokens again.
     page = re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], template)

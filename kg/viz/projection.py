@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME
 from rdflib.term import Node
 
 from kg.errors import InputError
@@ -137,6 +137,7 @@ class Projector:
     _index: dict[Node, dict[Node, list[Node]]] = field(default_factory=dict)
     _relations: dict[URIRef, str] = field(default_factory=dict)
     _derived: list[tuple[Node, URIRef, Node, Node]] | None = None
+    _spans: dict[Node, tuple[str, str, str] | None] = field(default_factory=dict)
 
     # --- reading the graph ---
 
@@ -189,6 +190,20 @@ class Projector:
         found = Evidence("\n".join(quotes), " ".join(sources), "; ".join(titles))
         self._evidence[fact] = found
         return found
+
+    def span(self, fact: Node) -> tuple[str, str, str] | None:
+        """Return a fact's time as (first day, day after the last, precision), if it is dated
+        (`kg.viz.timeline.span_of`: OWL-Time read as the timeline draws it)."""
+        if fact not in self._spans:
+            from kg.viz.timeline import span_of
+
+            found = None
+            for time in sorted(self.objs(fact, TIME.hasTime), key=str)[:1]:  # at most one
+                got = span_of(self, time)
+                if got is not None:
+                    found = (got.start.isoformat(), got.end.isoformat(), got.precision)
+            self._spans[fact] = found
+        return self._spans[fact]
 
     def statement_types(self, stmt: URIRef) -> tuple[str, str, int]:
         """Return a statement's type labels, CAMEO codes and highest GDELT quad class."""
@@ -281,6 +296,7 @@ class Projector:
             wikidata = sorted(str(x) for x in self.objs(node, OWL.sameAs))
             wikidata = [w for w in wikidata if w.startswith(WIKIDATA)]
             status = ", ".join(sorted(self.label(x) for x in self.objs(node, KG.status)))
+            span = self.span(node)
             g.add_node(
                 str(node),
                 iri=str(node),
@@ -292,6 +308,11 @@ class Projector:
                 source=ev.source,
                 source_title=ev.source_title,
                 **({"status": status} if status else {}),  # events: planned, past ...
+                **(
+                    {"time_start": span[0], "time_end": span[1], "time_precision": span[2]}
+                    if span is not None
+                    else {}
+                ),
             )
 
     def add_edges(self, g: nx.MultiDiGraph, edges: Iterable[Edge]) -> None:
@@ -301,6 +322,7 @@ class Projector:
         for i, k in enumerate(sorted(unique)):
             e = unique[k]
             ev = self.evidence(URIRef(e.fact)) if e.fact else Evidence()
+            span = self.span(URIRef(e.fact)) if e.fact else None
             g.add_edge(
                 e.source,
                 e.target,
@@ -315,7 +337,14 @@ class Projector:
                 quote=ev.quote,
                 source=ev.source,
                 source_title=ev.source_title,
+                **({"time_start": span[0], "time_end": span[1]} if span is not None else {}),
+                timed=bool(e.fact) and self._timed(URIRef(e.fact)),
             )
+
+    def _timed(self, fact: URIRef) -> bool:
+        """Whether a fact is an event or a statement: what can have a time."""
+        cls = self.node_class(fact)
+        return cls is not None and _GROUP[cls] in ("Event", "Statement")
 
     def direct(self, predicates: list[URIRef]) -> Iterator[Edge]:
         """Yield the direct edges as Edge records (a symmetric pair once, in IRI order)."""

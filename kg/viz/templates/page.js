@@ -16,13 +16,14 @@
     }
     data.nodes.forEach(function (n) {
       var c = legend[n.cls];
-      fill(n, { wikidata: "", quote: "", source: "", status: "", focus: false,
+      fill(n, { wikidata: "", quote: "", source: "", status: "", focus: false, start: "", end: "",
                 full: n.label, iri: n.id, clsLabel: c.label, color: c.color, shape: c.shape });
       if (n.sourceTitle === undefined) { n.sourceTitle = sourceTitle(n); }
     });
     data.edges.forEach(function (e) {
       e.from = data.nodes[e.from].id; e.to = data.nodes[e.to].id;
-      fill(e, { statementType: "", symmetric: false, quad: 0, cameo: "", fact: e.from });
+      fill(e, { statementType: "", symmetric: false, quad: 0, cameo: "", fact: e.from, start: "", end: "",
+                timed: false });
       var own = e.fact === e.from ? data.nodes[ids[e.from]] : null;
       fill(e, { label: e.relation, color: quads[e.quad],
                 quote: own ? own.quote : "", source: own ? own.source : "" });
@@ -123,6 +124,7 @@
     placeIsolated();
     network.fit({ animation: false });
     legible();
+    restore();
     state.stabilized = true;
     status.textContent = "layout settled";
     document.body.setAttribute("data-kg-state", "settled");
@@ -136,7 +138,154 @@
     network.on("stabilizationIterationsDone", settled);
     network.once("stabilized", settled);
   }
-  if (data.nodes.length === 0) { settled(); }
+  // The view's state lives in the URL's hash (filters, selection, zoom, the facts table), so
+  // that a view can be shared and reopened as it was; restored once the layout has settled.
+  var S = window.kgShare, saved = S.readState(), restoring = true;
+  var FILTERS = [["hc", "#kg-legend", "data-class"], ["hq", "#kg-edge-legend", "data-quad"],
+                 ["ht", "#kg-types", "data-type"], ["hs", "#kg-sources", "data-source"],
+                 ["hst", "#kg-statuses", "data-status"]];
+  function save() {
+    if (restoring) { return; }
+    var out = {}, view = state.viewMoved ? network.getViewPosition() : null;
+    FILTERS.forEach(function (f) {
+      out[f[0]] = Array.prototype.map.call(
+        document.querySelectorAll(f[1] + " input[" + f[2] + "]:not(:checked)"),
+        function (box) { return box.getAttribute(f[2]); }).sort();
+    });
+    out.sel = state.selected || null;
+    out.x = view ? view.x.toFixed(2) : null;
+    out.y = view ? view.y.toFixed(2) : null;
+    out.z = view ? network.getScale().toPrecision(6) : null;
+    out.t0 = range.from || null;
+    out.t1 = range.to || null;
+    out.nd = range.undated ? null : "1";
+    out.t = table.hidden ? null : "1";
+    out.tf = tableFilter.value || null;
+    S.writeState(out);
+  }
+  state.save = save;
+  function restore() {
+    FILTERS.forEach(function (f) {
+      var off = {};
+      S.list(saved, f[0]).forEach(function (k) { off[k] = true; });
+      document.querySelectorAll(f[1] + " input[" + f[2] + "]").forEach(function (box) {
+        if (off[box.getAttribute(f[2])] && box.checked) {
+          box.checked = false;
+          box.dispatchEvent(new Event("change"));
+        }
+      });
+    });
+    var t0 = S.value(saved, "t0"), t1 = S.value(saved, "t1");
+    if (t0 || t1 || S.value(saved, "nd") === "1") {
+      timeFrom.value = t0 || ""; timeTo.value = t1 || "";
+      timeUndated.checked = S.value(saved, "nd") !== "1";
+      applyTime();
+    }
+    var filterText = S.value(saved, "tf");
+    if (filterText) { tableFilter.value = filterText; }
+    if (S.value(saved, "t") === "1") { tableToggle.click(); }
+    var sel = S.value(saved, "sel") || "";
+    var id = sel.slice(2);
+    if (sel.indexOf("n:") === 0 && byId[id]) {
+      network.selectNodes([id]); show("node", byId[id]); markRows(id);
+    } else if (sel.indexOf("e:") === 0 && edgeById[id]) {
+      network.selectEdges([id]); show("edge", edgeById[id]); markRows(null, id);
+    }
+    var x = parseFloat(S.value(saved, "x")), y = parseFloat(S.value(saved, "y"));
+    var z = parseFloat(S.value(saved, "z"));
+    if (isFinite(x) && isFinite(y) && z > 0) {
+      network.moveTo({ position: { x: x, y: y }, scale: z, animation: false });
+      state.viewMoved = true;
+    }
+    restoring = false;
+    save();
+  }
+  network.on("zoom", function () { state.viewMoved = true; save(); });
+  network.on("dragEnd", function () { state.viewMoved = true; save(); });
+  document.getElementById("kg-panel").addEventListener("change", save);
+
+  // Exports: the drawing as PNG (the canvas, on white) and SVG (the same drawing as vectors), the
+  // facts table as CSV; each handed over as a blob download.
+  function png(done) {
+    var canvas = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = canvas.width; out.height = canvas.height;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(canvas, 0, 0);
+    out.toBlob(done, "image/png");
+  }
+  var POLYGONS = {
+    triangle: [[0, -1.15], [1, 0.6], [-1, 0.6]], diamond: [[0, -1.2], [1.2, 0], [0, 1.2], [-1.2, 0]],
+    hexagon: [[-0.5, -0.87], [0.5, -0.87], [1, 0], [0.5, 0.87], [-0.5, 0.87], [-1, 0]],
+    square: [[-1, -1], [1, -1], [1, 1], [-1, 1]],
+    star: [[0, -1.2], [0.3, -0.4], [1.15, -0.4], [0.45, 0.15], [0.7, 1], [0, 0.5], [-0.7, 1],
+           [-0.45, 0.15], [-1.15, -0.4], [-0.3, -0.4]]
+  };
+  function svg() {
+    var box = container.getBoundingClientRect();
+    var root = S.svgRoot(Math.round(box.width), Math.round(box.height));
+    var scale = network.getScale(), pos = network.getPositions();
+    var shownNodes = {};
+    nodes.get({ filter: function (n) { return !n.hidden; } }).forEach(function (n) { shownNodes[n.id] = n; });
+    var edgeLayer = S.svgEl("g", { "class": "edges" }), nodeLayer = S.svgEl("g", { "class": "nodes" });
+    root.appendChild(edgeLayer); root.appendChild(nodeLayer);
+    edges.get({ filter: function (e) { return !e.hidden; } }).forEach(function (e) {
+      if (!shownNodes[e.from] || !shownNodes[e.to]) { return; }
+      var a = network.canvasToDOM(pos[e.from]), b = network.canvasToDOM(pos[e.to]);
+      var g = S.svgEl("g", { "class": "edge" });
+      var line = S.svgEl("line", { x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: b.x.toFixed(1),
+        y2: b.y.toFixed(1), stroke: e.color.color, "stroke-width": Math.max(0.5, 1.2 * scale).toFixed(2) });
+      if (e.dashes) { line.setAttribute("stroke-dasharray", "5 5"); }
+      g.appendChild(line);
+      if (e.label) {
+        g.appendChild(S.svgEl("text", { x: ((a.x + b.x) / 2).toFixed(1), y: ((a.y + b.y) / 2).toFixed(1),
+          "font-size": Math.max(6, (state.fontSizes ? state.fontSizes.edge : 10) * scale).toFixed(1),
+          "font-family": "sans-serif", fill: "#444444", "text-anchor": "middle" }, e.label));
+      }
+      edgeLayer.appendChild(g);
+    });
+    Object.keys(shownNodes).sort().forEach(function (id) {
+      var n = shownNodes[id], p = network.canvasToDOM(pos[id]), r = (n.size || 16) * scale;
+      var g = S.svgEl("g", { "class": "node" }), paint = { fill: n.color.background, stroke: "#333333" };
+      g.appendChild(S.svgEl("title", {}, byId[id].full));
+      var pts = POLYGONS[n.shape];
+      if (pts) {
+        paint.points = pts.map(function (q) { return (p.x + q[0] * r).toFixed(1) + "," + (p.y + q[1] * r).toFixed(1); }).join(" ");
+        g.appendChild(S.svgEl("polygon", paint));
+      } else {
+        paint.cx = p.x.toFixed(1); paint.cy = p.y.toFixed(1); paint.r = r.toFixed(1);
+        g.appendChild(S.svgEl("circle", paint));
+      }
+      var size = (state.fontSizes ? state.fontSizes.node : 14) * scale;
+      if (size >= 3) {
+        g.appendChild(S.svgEl("text", { x: p.x.toFixed(1), y: (p.y + r + size).toFixed(1),
+          "font-size": size.toFixed(1), "font-family": "sans-serif", fill: "#222222",
+          "text-anchor": "middle" }, n.label));
+      }
+      nodeLayer.appendChild(g);
+    });
+    return root;
+  }
+  state.svg = function () { return S.serialise(svg()); };
+  function tableRows() {
+    var q = tableFilter.value.trim().toLowerCase();
+    return facts.filter(function (f) {
+      return !q || [f.relation, f.who, f.whom, f.type, f.quote, f.sourceTitle].join(" ").toLowerCase().indexOf(q) >= 0;
+    }).map(function (f) {
+      return [f.relation, f.who, f.whom, f.type, f.edge.cameo, f.quote, f.sourceTitle, f.edge.fact];
+    });
+  }
+  document.getElementById("kg-export-png").addEventListener("click", function () {
+    png(function (blob) { if (blob) { S.download(S.stem() + ".png", blob); } });
+  });
+  document.getElementById("kg-export-svg").addEventListener("click", function () {
+    S.download(S.stem() + ".svg", new Blob([state.svg()], { type: "image/svg+xml" }));
+  });
+  document.getElementById("kg-export-csv").addEventListener("click", function () {
+    var header = ["kind", "who", "whom", "type", "CAMEO", "quote", "source", "fact"];
+    S.download(S.stem() + ".csv", new Blob([S.csv(header, tableRows())], { type: "text/csv;charset=utf-8" }));
+  });
 
   // Details panel.
   var details = document.getElementById("kg-details");
@@ -199,6 +348,7 @@
   network.on("click", function (p) {
     if (p.nodes.length) { show("node", byId[p.nodes[0]]); markRows(p.nodes[0]); }
     else if (p.edges.length) { show("edge", edgeById[p.edges[0]]); markRows(null, p.edges[0]); }
+    else if (state.selected) { markRows(null, null); }
   });
 
   // The facts table: one row per edge, sortable and filterable, linked both ways with the graph.
@@ -262,6 +412,8 @@
     state.labelledEdges = ids.length;
   }
   function markRows(nodeId, edgeId) {
+    state.selected = nodeId !== null && nodeId !== undefined ? "n:" + nodeId : edgeId ? "e:" + edgeId : null;
+    save();
     labelAround(nodeId, edgeId);
     var first = null;
     Object.keys(rowsByEdge).forEach(function (id) {
@@ -285,13 +437,14 @@
       renderTable();
     });
   });
-  tableFilter.addEventListener("input", renderTable);
+  tableFilter.addEventListener("input", function () { renderTable(); save(); });
   var tableToggle = document.getElementById("kg-table-toggle");
   tableToggle.addEventListener("click", function () {
     table.hidden = !table.hidden;
     tableToggle.setAttribute("aria-expanded", table.hidden ? "false" : "true");
     if (!table.hidden && !tbody.childElementCount) { renderTable(); }
     network.redraw();
+    save();
   });
 
   // Legend with class filters.
@@ -306,9 +459,7 @@
     label.appendChild(el("span", c.label + " (" + c.count + ")"));
     box.addEventListener("change", function () {
       hidden[c.cls] = !box.checked;
-      var updates = data.nodes.filter(function (n) { return n.cls === c.cls; })
-        .map(function (n) { return { id: n.id, hidden: !box.checked }; });
-      nodes.update(updates);
+      applyNodeFilters();
       state.hiddenClasses = Object.keys(hidden).filter(function (k) { return hidden[k]; }).sort();
     });
     legend.appendChild(label);
@@ -316,7 +467,28 @@
   // Edge legend: every colour explained, each a filter (statement QuadClass); source filters.
   var edgeLegend = document.getElementById("kg-edge-legend");
   var hiddenQuads = {}, hiddenSources = {}, hiddenTypes = {};
+  // The time filter: a dated event or statement (node or edge) is shown when its span meets
+  // [from, to] (days, both included); an undated one when "undated" is checked.
+  var range = { from: "", to: "", undated: true };
+  function inTime(item, timed) {
+    if (!timed) { return true; }
+    if (!item.start) { return range.undated; }
+    var after = "";
+    if (range.to) {
+      var d = new Date(range.to + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() + 1);
+      after = d.toISOString().slice(0, 10);
+    }
+    return (!range.from || item.end > range.from) && (!after || item.start < after);
+  }
+  function nodeVisible(n) {
+    return !hidden[n.cls] && !(n.status && hiddenStatus[n.status]) &&
+      inTime(n, n.group === "Event" || n.group === "Statement");
+  }
+  function applyNodeFilters() {
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !nodeVisible(n) }; }));
+  }
   function edgeVisible(e) {
+    if (!inTime(e, e.timed)) { return false; }
     if (hiddenQuads[e.quad]) { return false; }
     var types = e.statementType ? e.statementType.split(", ") : [];
     if (types.length && types.every(function (t) { return hiddenTypes[t]; })) { return false; }
@@ -383,13 +555,31 @@
     label.appendChild(box); label.appendChild(el("span", st + " (" + count + ")"));
     box.addEventListener("change", function () {
       hiddenStatus[st] = !box.checked;
-      nodes.update(data.nodes.filter(function (n) { return n.status === st; }).map(function (n) {
-        return { id: n.id, hidden: !box.checked || !!hidden[n.cls] };
-      }));
+      applyNodeFilters();
       state.hiddenStatuses = Object.keys(hiddenStatus).filter(function (k) { return hiddenStatus[k]; }).sort();
     });
     statusBox.appendChild(label);
   });
+  // Time: from, to, and whether undated events and statements are shown.
+  var timeFrom = document.getElementById("kg-time-from"), timeTo = document.getElementById("kg-time-to");
+  var timeUndated = document.getElementById("kg-time-undated");
+  if (!data.timed) {
+    document.getElementById("kg-time").hidden = true;
+    document.getElementById("kg-time-heading").hidden = true;
+  }
+  function applyTime() {
+    var ok = /^\d{4}-\d{2}-\d{2}$/;
+    range.from = ok.test(timeFrom.value) ? timeFrom.value : "";
+    range.to = ok.test(timeTo.value) ? timeTo.value : "";
+    range.undated = timeUndated.checked;
+    applyNodeFilters();
+    applyEdgeFilters();
+    state.timeRange = [range.from, range.to, range.undated];
+    state.shownNodes = nodes.get({ filter: function (n) { return !n.hidden; } }).length;
+    state.shownEdges = edges.get({ filter: function (e) { return !e.hidden; } }).length;
+  }
+  state.applyTime = applyTime;
+  [timeFrom, timeTo, timeUndated].forEach(function (input) { input.addEventListener("change", applyTime); });
   // On a narrow window the panel folds away; the button opens and closes it.
   var toggle = document.getElementById("kg-panel-toggle");
   toggle.addEventListener("click", function () {
@@ -428,4 +618,5 @@
   }
   state.find = find;
   form.addEventListener("submit", function (ev) { ev.preventDefault(); find(input.value); });
+  if (data.nodes.length === 0) { settled(); }  // after every part of the page is set up
 })();
