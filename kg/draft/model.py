@@ -100,8 +100,8 @@ def ask(endpoint: str, messages: list[dict[str, str]], model: str, timeout: floa
     """POST the messages to an OpenAI-compatible chat endpoint and return the answer's text.
 
     Through the project's one HTTP client (`kg.endpoint.http`): the whole exchange ends within
-    `timeout` seconds, an answer over the size limit (`--max-response`'s, 256 MiB unless
-    KG_MAX_RESPONSE says) is read no further, whatever the server sends is one line, and the
+    `timeout` seconds, an answer over the size limit (KG_MAX_RESPONSE, 256 MiB by default)
+    is read no further, whatever the server sends is one line, and the
     SPARQL endpoint's credentials are never sent.
     """
     from kg.endpoint import check_url, http
