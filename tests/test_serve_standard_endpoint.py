@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from kg.api import KnowledgeGraph
 from kg.cli import app
+from kg.errors import InputError
 from kg.serve import make_server, own_page
 from tests.test_serve import _open, get
 from tests.test_viz_browser import browser  # noqa: F401  # the Chromium fixture
@@ -248,10 +249,31 @@ def test_a_malformed_query_is_400_in_one_line_at_the_clis_position(
         assert body == line + "\n"
     status, _ct, body, _h = get(f"{served}/api/run?{urllib.parse.urlencode({'query': BAD})}")
     assert status == 400 and json.loads(body) == {"error": line}
+    # kg sparql --endpoint sends the text with the prefix declared: the server says line 3 too
+    remote = CliRunner().invoke(
+        app, ["sparql", "--endpoint", f"{served}/query", "--file", str(query)]
+    )
+    assert remote.exit_code == 2
+    assert remote.stderr == f"error: {served}/query: HTTP 400: {line}\n"
     # the same text with its prefix declared by the user: the same line, one further down
     declared = "PREFIX kg: <https://w3id.org/scs-kg/ontology#>\n" + BAD
     status, _ct, body, _h = get(f"{served}/query?{urllib.parse.urlencode({'query': declared})}")
     assert status == 400 and body.startswith("SPARQL syntax error: line 4 column ")
+
+
+def test_a_column_on_the_first_line_is_the_users_too(served: str, out_dir: Path) -> None:
+    """The declarations go before the query's first line: its columns are put back."""
+    query = "SELECT ?s WHERE { ?s a kg:State . ?s <not an iri> ?o }"
+    same_length = query.replace("kg:State", "<urn:St>")  # nothing to declare: the engine's own
+    kg = KnowledgeGraph.open(out_dir)
+    with pytest.raises(InputError) as plain:
+        kg.sparql(same_length)
+    with pytest.raises(InputError) as declared:
+        kg.sparql(query)
+    assert str(plain.value).startswith("SPARQL syntax error: line 1 column ")
+    assert str(declared.value) == str(plain.value)
+    status, _ct, body, _h = get(f"{served}/query?{urllib.parse.urlencode({'query': query})}")
+    assert (status, body) == (400, str(plain.value) + "\n")
 
 
 # --- IRIs outside the graph open their own pages -----------------------------------------------
