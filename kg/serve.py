@@ -455,6 +455,11 @@ def _negotiate(accept: str, known: dict[str, str]) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
+def _token(text: str) -> str:
+    """A method or other token from a request, for a message: short, and printable only."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "?", text[:20])
+
+
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -736,7 +741,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self._length()
                 raise Refused(
                     405,
-                    f"{self.command[:20]} is not served at {path}: use {', '.join(allowed)}",
+                    f"{_token(self.command)} is not served at {path}: use {', '.join(allowed)}",
                     {"Allow": ", ".join(allowed)},
                 )
             fields, direct = self._fields()
@@ -799,8 +804,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._result(result, fields.get("format") or self._accepted(result), download=None)
 
     def _preflight(self) -> dict[str, str]:
-        """The headers a CORS preflight to /query is answered with (none elsewhere)."""
-        return PREFLIGHT if self._cors else {}
+        """The headers a CORS preflight to /query is answered with (none elsewhere); a page on
+        a public site asking for this loopback server (Private Network Access) is let in too,
+        as any other origin is."""
+        if not self._cors:
+            return {}
+        asked = self.headers.get("Access-Control-Request-Private-Network", "").lower()
+        return PREFLIGHT | (
+            {"Access-Control-Allow-Private-Network": "true"} if asked == "true" else {}
+        )
 
     def _describe(self) -> None:
         """The endpoint's SPARQL 1.1 Service Description, in Turtle unless `Accept` asks for

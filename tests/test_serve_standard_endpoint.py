@@ -103,6 +103,16 @@ def test_a_preflight_answers_the_methods_and_headers_allowed(served: str) -> Non
     assert headers["Access-Control-Allow-Headers"] == "Content-Type, Accept"
     assert headers["Allow"] == "GET, HEAD, POST, OPTIONS"
     assert "Content-Length" not in headers and "Content-Type" not in headers
+    assert "Access-Control-Allow-Private-Network" not in headers
+    # a public page asking for this loopback server (Chromium's Private Network Access)
+    answer = raw(
+        served,
+        b"OPTIONS /query HTTP/1.1\r\nHost: 127.0.0.1:PORT\r\nOrigin: https://yasgui.example\r\n"
+        b"Access-Control-Request-Method: GET\r\n"
+        b"Access-Control-Request-Private-Network: true\r\nConnection: close\r\n\r\n",
+    )
+    assert answer.startswith(b"HTTP/1.1 204 ")
+    assert b"\r\nAccess-Control-Allow-Private-Network: true\r\n" in answer
     # the page's own routes say what they serve, and share nothing across origins
     answer = raw(served, b"OPTIONS /api/run HTTP/1.1\r\nHost: 127.0.0.1:PORT\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 204 ") and b"\r\nAllow: GET, HEAD, POST, OPTIONS" in answer
@@ -121,6 +131,7 @@ def test_a_preflight_answers_the_methods_and_headers_allowed(served: str) -> Non
         ("POST", "/", "GET, HEAD, OPTIONS"),
         ("DELETE", "/static/app.js", "GET, HEAD, OPTIONS"),
         ("BREW", "/query", "GET, HEAD, POST, OPTIONS"),
+        ("B\x01REW", "/query", "GET, HEAD, POST, OPTIONS"),
     ],
 )
 def test_a_method_a_route_does_not_serve_is_405_with_allow(
@@ -137,7 +148,7 @@ def test_a_method_a_route_does_not_serve_is_405_with_allow(
     headers = dict(line.split(": ", 1) for line in lines[1:])
     assert headers["Allow"] == allow
     assert headers["Connection"] == "close"  # the body was not read: never a next request
-    line = f"{method} is not served at {path}: use {allow}"
+    line = f"{method.replace(chr(1), '?')} is not served at {path}: use {allow}"
     if path.startswith("/api/"):
         assert json.loads(body) == {"error": line}
     else:
