@@ -153,6 +153,9 @@ _OWN_PAGES = (
 )
 
 
+_NOT_IN_IRI = set('<>"{}|^`\\ ')
+
+
 def own_page(iri: str) -> str | None:
     """The web page of an IRI the graph does not describe: Wikidata's for a Wikidata item or
     property, the IRI itself for another http(s) IRI, else None (nothing to open)."""
@@ -160,7 +163,7 @@ def own_page(iri: str) -> str | None:
         m = pattern.fullmatch(iri)
         if m:
             return page + m.group(1)
-    if re.match(r"https?://[^/?#\s]+", iri) and iri.isprintable() and " " not in iri:
+    if re.match(r"https?://[^/?#]", iri) and iri.isprintable() and not _NOT_IN_IRI & set(iri):
         return iri
     return None
 

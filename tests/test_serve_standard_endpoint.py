@@ -297,6 +297,8 @@ def test_wikidata_links_open_wikidata(served: str) -> None:
         == "https://www.wikidata.org/wiki/Property:P31"
     )
     assert own_page("urn:x:y") is None and own_page("https://example.org/a b") is None
+    assert own_page("https://example.org/a>b") is None and own_page("javascript:alert(1)") is None
+    assert own_page("https://example.org/a") == "https://example.org/a"
     query = "SELECT ?s ?w WHERE { ?s owl:sameAs ?w } ORDER BY ?s"
     doc = json.loads(get(f"{served}/api/run?{urllib.parse.urlencode({'query': query})}")[2])
     china = next(r for r in doc["rows"] if r[0]["value"] == "https://w3id.org/scs-kg/id/china")
