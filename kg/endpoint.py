@@ -245,6 +245,8 @@ def http(
     accept: str,
     timeout: float | None = None,
     limit: int | str | None = None,
+    *,
+    credentials: bool = True,
 ) -> tuple[bytes, str]:
     """Send one request; return the body and content type, or raise a one-line EndpointError.
 
@@ -252,6 +254,7 @@ def http(
     an answer over `limit` bytes (see `max_response`) is an error, read no further.
     A 307/308 redirect is followed with the same method and body, with credentials only to
     the original origin; a 301/302/303 (which turns a POST or PUT into a GET) is an error.
+    With `credentials` false (a server that is not the SPARQL endpoint) none are ever sent.
     """
     check_url(url)
     seconds = check_timeout(timeout)
@@ -264,7 +267,7 @@ def http(
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             try:
-                same = _origin(current) == origin
+                same = credentials and _origin(current) == origin
                 return _send(method, current, body, headers, deadline, same, most)
             except urllib.error.HTTPError as exc:
                 target = _redirect(exc, method, current)

@@ -11,10 +11,11 @@ The project's prefixes are also declared for every ad-hoc query where it does no
 `kg sparql 'SELECT ?s WHERE { ?s a kg:State }'` works on every engine: the prefixed names a
 query uses but does not declare are looked up among the project's prefixes (`kg ent fact src nif
 prov time rdfs rdf owl skos dct xsd` and the rest of `kg.namespaces.PREFIXES`) and, for the
-`slug:local` names the tables print for facts, among the graph's sources; their `PREFIX` lines
-are added on one line before the query, so that an engine's line numbers are off by one only
-(`syntax_line` puts them back). A prefix that is neither declared nor known is one line naming it
-and the known ones.
+`slug:local` names the tables print for facts, among the graph's sources; their `PREFIX`
+declarations are put on the query's first line, before its text, so that every engine and
+server (the embedded ones, `kg serve`, a remote `--endpoint`) counts the query's lines as the
+user wrote them; only a column on line 1 moves, and `syntax_line` puts it back. A prefix
+that is neither declared nor known is one line naming it and the known ones.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ _KEPT = re.compile(r"[A-Za-z0-9-]")  # the characters of a slug a made prefix ke
 _ESCAPE = re.compile(r"_([0-9a-f]+)_")
 # Prefixes a source may not take: XML's own, and the project's (a source would rebind them).
 _RESERVED = frozenset({"xml", "xmlns", "fact", *PREFIXES})
-_SYNTAX_LINE = re.compile(r"^(SPARQL syntax error: line )(\d+)( .*)$", re.S)
+_SYNTAX_LINE_1 = re.compile(r"^(SPARQL syntax error: line 1 column )(\d+)(.*)$", re.S)
 
 
 # --- short names of IRIs -----------------------------------------------------------------
@@ -201,7 +202,8 @@ def declared_and_used(text: str) -> tuple[set[str], list[str]]:
 
 
 def declare(text: str, sources: Callable[[], set[str]] | None = None) -> tuple[str, int]:
-    """Return the query with the known prefixes it uses but does not declare, and lines added.
+    """Return the query with the known prefixes it uses but does not declare, and how many
+    characters were put before its first line (its lines stay the user's).
 
     `sources()` lists the slugs of the graph's sources (asked only for a prefix that is not
     one of the project's). An undeclared, unknown prefix raises an InputError naming it.
@@ -227,12 +229,14 @@ def declare(text: str, sources: Callable[[], set[str]] | None = None) -> tuple[s
             f"unknown prefix {prefix + ':'!r}: declare it with PREFIX, or use one of "
             f"{' '.join(KNOWN)}" + (f" or a source's ({theirs})" if slugs else "")
         )
-    return " ".join(lines) + "\n" + text, 1
+    head = " ".join(lines) + " "
+    return head + text, len(head)
 
 
 def syntax_line(message: str, added: int) -> str:
-    """Put back the line number of an engine's syntax error when `added` lines came first."""
-    m = _SYNTAX_LINE.match(message)
+    """Put back the column of an engine's syntax error on line 1 when `added` characters were
+    put before the query (`declare`); the line numbers are the user's already."""
+    m = _SYNTAX_LINE_1.match(message)
     if not added or not m:
         return message
     return f"{m.group(1)}{max(1, int(m.group(2)) - added)}{m.group(3)}"

@@ -40,6 +40,7 @@ from rdflib.term import Node
 from kg import catalog, prefixes
 from kg.api import KnowledgeGraph
 from kg.errors import InputError, KgError
+from kg.namespaces import BASE
 from kg.results import Result, short, write
 from kg.sandbox import MAX_QUERY_BYTES
 from kg.store import QueryDataset, QueryTimeout, deadline, is_update
@@ -85,12 +86,96 @@ _ACCEPT = {
 }
 
 
-class Refused(KgError):
-    """A request the server will not answer: its HTTP status and one line saying why."""
+# Which methods each route serves (any other is 405 with `Allow`); /query also answers CORS.
+_PAGE_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+_ALLOW: dict[str, tuple[str, ...]] = {
+    "/query": _PAGE_METHODS,
+    "/api/catalog": _PAGE_METHODS,
+    "/api/choices": _PAGE_METHODS,
+    "/api/run": _PAGE_METHODS,
+    "/entity": _PAGE_METHODS,
+    **{path: ("GET", "HEAD", "OPTIONS") for path in _STATIC},
+}
+_READ_ONLY = {"/update", "/store"}  # what a writing client asks for: refused whatever the method
+CORS = {"Access-Control-Allow-Origin": "*"}
+"""The header every answer of the read-only /query endpoint carries (errors too), so that a
+page from any origin (a browser-hosted YASGUI) may read it; nothing else is shared so."""
+PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Max-Age": "600",
+}
+"""What an OPTIONS preflight to /query answers besides CORS: the methods and headers allowed."""
 
-    def __init__(self, status: int, message: str) -> None:
+# --- the SPARQL 1.1 Service Description of /query -----------------------------------------
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+_FORMAT_IRIS = {  # https://www.w3.org/ns/formats/ for each format /query answers in
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "nt": "N-Triples",
+    "turtle": "Turtle",
+    "json-ld": "JSON-LD",
+}
+_DESCRIPTION_TYPES = {  # the service description's formats: (media type, pyoxigraph format)
+    "turtle": ("text/turtle; charset=utf-8", "TURTLE"),
+    "xml": ("application/rdf+xml", "RDF_XML"),
+    "json-ld": ("application/ld+json", "JSON_LD"),
+    "nt": ("application/n-triples", "N_TRIPLES"),
+}
+_DESCRIPTION_ACCEPT = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+}
+_DESCRIPTION_PREFIXES = {
+    "sd": SD,
+    "formats": FORMATS,
+    "void": "http://rdfs.org/ns/void#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+}
+
+
+# An IRI outside the graph opens its own page: these on the address people read (https).
+_OWN_PAGES = (
+    (
+        re.compile(r"https?://www\.wikidata\.org/entity/(Q[1-9][0-9]*)"),
+        "https://www.wikidata.org/wiki/",
+    ),
+    (
+        re.compile(r"https?://www\.wikidata\.org/(?:entity|prop/direct)/(P[1-9][0-9]*)"),
+        "https://www.wikidata.org/wiki/Property:",
+    ),
+)
+
+
+_NOT_IN_IRI = set('<>"{}|^`\\ ')
+
+
+def own_page(iri: str) -> str | None:
+    """The web page of an IRI the graph does not describe: Wikidata's for a Wikidata item or
+    property, the IRI itself for another http(s) IRI, else None (nothing to open)."""
+    for pattern, page in _OWN_PAGES:
+        m = pattern.fullmatch(iri)
+        if m:
+            return page + m.group(1)
+    if re.match(r"https?://[^/?#]", iri) and iri.isprintable() and not _NOT_IN_IRI & set(iri):
+        return iri
+    return None
+
+
+class Refused(KgError):
+    """A request the server will not answer: its HTTP status, one line saying why, and the
+    headers that go with it (a 405's `Allow`)."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
 
 
 def parse_port(value: str) -> int:
@@ -111,6 +196,7 @@ class Workbench:
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.graph = graph
         self._lock = threading.Lock()
+        self._sizes: tuple[int, list[tuple[str, int]]] | None = None
 
     # --- the page's API --------------------------------------------------------------
 
@@ -192,6 +278,25 @@ class Workbench:
                 best[str(s)] = key
         return {s: k[2] for s, k in sorted(best.items())}
 
+    def outside(self, iris: list[URIRef]) -> dict[str, str]:
+        """Of these IRIs, those the graph does not describe (never the project's own), with the
+        page each opens instead of an empty entity page (Wikidata's for `owl:sameAs` links)."""
+        pages = {str(i): own_page(str(i)) for i in iris if not str(i).startswith(BASE)}
+        candidates = sorted(URIRef(i) for i, page in pages.items() if page)[:MAX_LABELS]
+        if not candidates:
+            return {}
+        text = (
+            "SELECT DISTINCT ?s WHERE { VALUES ?s { "
+            + " ".join(i.n3() for i in candidates)
+            + " } ?s ?p ?o }"
+        )
+        described = {str(row[0]) for row in self.graph.engine.run(text).rows}
+        return {
+            str(i): page
+            for i in candidates
+            if str(i) not in described and (page := pages[str(i)]) is not None
+        }
+
     def page_result(self, result: Result) -> dict[str, Any]:
         """A result for the page: cells with short names and labels; triples as Turtle."""
         if result.kind == "ask":
@@ -205,11 +310,90 @@ class Workbench:
         rows = result.rows
         iris = sorted({t for row in rows for t in row if isinstance(t, URIRef)})
         labels = self.labels(iris)
+        outside = self.outside(iris)
         return {
             "kind": "select",
             "vars": result.vars,
-            "rows": [[_cell(t, labels) for t in row] for row in rows],
+            "rows": [[_cell(t, labels, outside) for t in row] for row in rows],
         }
+
+    # --- the endpoint's service description ---------------------------------------------
+
+    def graph_sizes(self) -> tuple[int, list[tuple[str, int]]]:
+        """The triples of the default graph (the union) and of each named graph, by name."""
+        with self._lock:
+            if self._sizes is None:
+                engine = self.graph.engine
+                total = engine.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+                named = engine.run(
+                    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                    "GROUP BY ?g ORDER BY ?g"
+                ).rows
+                self._sizes = (
+                    int(str(total)),
+                    [(str(g), int(str(n))) for g, n in named if isinstance(g, URIRef)],
+                )
+            return self._sizes
+
+    def description(self, endpoint: str, fmt: str) -> bytes:
+        """The SPARQL 1.1 Service Description of the endpoint at `endpoint`, written in `fmt`
+        (a key of `_DESCRIPTION_TYPES`): its language, result formats, features and dataset."""
+        import pyoxigraph as ox
+
+        def sd(name: str) -> Any:
+            return ox.NamedNode(SD + name)
+
+        a = ox.NamedNode(_DESCRIPTION_PREFIXES["rdf"] + "type")
+        triples_of = ox.NamedNode(_DESCRIPTION_PREFIXES["void"] + "triples")
+        service = ox.NamedNode(endpoint)
+        dataset, default = ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
+        offered = [*_RESULT_TYPES, *_GRAPH_TYPES]
+        features = ["UnionDefaultGraph"]
+        if self.graph.engine.allow_service:
+            features.append("BasicFederatedQuery")
+
+        def count(n: int) -> Any:
+            return ox.Literal(str(n), datatype=ox.NamedNode(str(XSD.integer)))
+
+        total, named = self.graph_sizes()
+        triples: list[tuple[Any, Any, Any]] = [
+            (service, a, sd("Service")),
+            (service, sd("endpoint"), service),
+            (service, sd("supportedLanguage"), sd("SPARQL11Query")),
+            *[
+                (service, sd("resultFormat"), ox.NamedNode(FORMATS + _FORMAT_IRIS[f]))
+                for f in offered
+            ],
+            *[(service, sd("feature"), sd(f)) for f in features],
+            (
+                service,
+                sd("defaultEntailmentRegime"),
+                ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
+            ),
+            (service, sd("defaultDataset"), dataset),
+            (dataset, a, sd("Dataset")),
+            (dataset, sd("defaultGraph"), default),
+            (default, a, sd("Graph")),
+            (default, triples_of, count(total)),
+        ]
+        for n, (name, size) in enumerate(named, start=1):
+            node, graph = ox.BlankNode(f"namedGraph{n}"), ox.BlankNode(f"graph{n}")
+            triples += [
+                (dataset, sd("namedGraph"), node),
+                (node, a, sd("NamedGraph")),
+                (node, sd("name"), ox.NamedNode(name)),
+                (node, sd("graph"), graph),
+                (graph, a, sd("Graph")),
+                (graph, triples_of, count(size)),
+            ]
+        _ctype, name = _DESCRIPTION_TYPES[fmt]
+        data = ox.serialize(
+            [ox.Triple(*t) for t in triples],
+            format=getattr(ox.RdfFormat, name),
+            prefixes=None if fmt in ("nt", "json-ld") else _DESCRIPTION_PREFIXES,
+        )
+        assert data is not None
+        return data
 
     # --- entity pages ----------------------------------------------------------------
 
@@ -222,6 +406,7 @@ class Workbench:
             | {iri}
         )
         labels = self.labels(terms)
+        outside = self.outside(terms)
         title = labels.get(str(iri), short(iri))
         parts = [
             "<h1>" + _e(title) + "</h1>",
@@ -231,7 +416,7 @@ class Workbench:
         ]
         for _entity, prop, val in profile.rows:
             prop_name = f"<code>{_e(short(prop))}</code>"
-            parts.append(f"<tr><td>{prop_name}</td><td>{_term_html(val, labels)}")
+            parts.append(f"<tr><td>{prop_name}</td><td>{_term_html(val, labels, outside)}")
             parts.append("</td></tr>")
         parts.append("</tbody></table>")
         by_fact: dict[str, list[tuple[Any, ...]]] = {}
@@ -241,13 +426,41 @@ class Workbench:
         for rows in by_fact.values():
             _entity, fact, kind, _prop, quote, source = rows[0]
             via = ", ".join(_e(short(r[3])) for r in rows)
+            said, where = _term_html(fact, labels, outside), _term_html(source, labels, outside)
             parts.append(
-                f"<li><div>{_term_html(fact, labels)} <span class=kind>{_e(short(kind))}</span>"
-                f" in {_term_html(source, labels)} <span class=via>via {via}</span></div>"
+                f"<li><div>{said} <span class=kind>{_e(short(kind))}</span>"
+                f" in {where} <span class=via>via {via}</span></div>"
                 f"<blockquote>{_e(str(quote or ''))}</blockquote></li>"
             )
         parts.append("</ol>")
         return _page(f"scs-kg: {title}", "".join(parts))
+
+
+def _negotiate(accept: str, known: dict[str, str]) -> str | None:
+    """The format of `known` (media type: format) that an `Accept` header prefers, or None.
+
+    Media types are taken by their quality (`q`), then in the order given; a type of quality 0
+    is refused, a wildcard chooses nothing (the caller's default).
+    """
+    ranked = []
+    for n, item in enumerate(accept.split(",")[:64]):
+        mime, *params = (part.strip().lower() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if mime in known and quality > 0:
+            ranked.append((-quality, n, known[mime]))
+    return min(ranked)[2] if ranked else None
+
+
+def _token(text: str) -> str:
+    """A method or other token from a request, for a message: short, and printable only."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "?", text[:20])
 
 
 def _e(text: str) -> str:
@@ -259,7 +472,7 @@ def entity_link(iri: str) -> str:
     return "/entity?" + urllib.parse.urlencode({"iri": iri})
 
 
-def _term_html(term: Node | None, labels: dict[str, str]) -> str:
+def _term_html(term: Node | None, labels: dict[str, str], outside: dict[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -267,6 +480,11 @@ def _term_html(term: Node | None, labels: dict[str, str]) -> str:
         label = labels.get(text)
         name = short(term)
         inner = f"{_e(label)} <code>{_e(name)}</code>" if label else f"<code>{_e(name)}</code>"
+        if text in outside:  # its own page, in a new tab; the workbench's URL not sent
+            return (
+                f'<a class="external" href="{_e(outside[text])}" target="_blank" '
+                f'rel="noopener noreferrer">{inner}</a>'
+            )
         return f'<a href="{_e(entity_link(text))}">{inner}</a>'
     return _e(short(term))
 
@@ -282,14 +500,18 @@ def _page(title: str, body: str) -> str:
     )
 
 
-def _cell(term: Node | None, labels: dict[str, str]) -> dict[str, str] | None:
-    """One result cell for the page's table."""
+def _cell(
+    term: Node | None, labels: dict[str, str], outside: dict[str, str]
+) -> dict[str, str] | None:
+    """One result cell for the page's table (`external`: the page an IRI outside opens)."""
     if term is None:
         return None
     if isinstance(term, URIRef):
         cell = {"type": "uri", "value": str(term), "short": short(term)}
         if str(term) in labels:
             cell["label"] = labels[str(term)]
+        if str(term) in outside:
+            cell["external"] = outside[str(term)]
         return cell
     if isinstance(term, BNode):
         return {"type": "bnode", "value": str(term)}
@@ -338,6 +560,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     _reader: _Reader
     _unread = False  # the request carries a body that was not read: close after answering
+    _cors = False  # the answer is one of /query's: readable from any origin (CORS)
 
     def setup(self) -> None:
         """Read the connection through a deadline; writes time out after the idle timeout."""
@@ -350,7 +573,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """Answer one request; it (and the wait for it) must arrive within the idle timeout."""
         self._reader.until = time.monotonic() + self.server.idle_timeout
         self._unread = False
-        super().handle_one_request()
+        self._cors = False
+        try:
+            super().handle_one_request()
+        except (ConnectionResetError, BrokenPipeError):  # the client went away: nothing to say
+            self.close_connection = True
 
     def parse_request(self) -> bool:
         """Read the request line and headers; an HTTP/0.9 request (no headers) is refused."""
@@ -358,6 +585,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return False
         if self.request_version == "HTTP/0.9":
             self.send_error(400, "HTTP/0.9 is not served: send HTTP/1.0 or HTTP/1.1")
+            return False
+        if not hasattr(self, "do_" + self.command):  # a method no route serves: 405 (or 404)
+            self._route()
             return False
         return True
 
@@ -388,30 +618,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
     ) -> None:
         self.connection.settimeout(self.server.idle_timeout)  # a client that never reads
         self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 204:  # No Content: neither a type nor a length
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
         self.send_header("Content-Security-Policy", CSP)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cache-Control", "no-store")
-        for key, value in (extra or {}).items():
+        for key, value in {**(CORS if self._cors else {}), **(extra or {})}.items():
             self.send_header(key, value)
         if self._unread:  # an unread body would be read as the next request: never
             self.send_header("Connection", "close")
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command != "HEAD" and status != 204:
             self.wfile.write(body)
 
-    def _json(self, status: int, doc: Any) -> None:
+    def _json(self, status: int, doc: Any, extra: dict[str, str] | None = None) -> None:
         body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self._send(status, body, "application/json; charset=utf-8")
+        self._send(status, body, "application/json; charset=utf-8", extra)
 
-    def _error(self, status: int, message: str, as_json: bool) -> None:
+    def _error(
+        self, status: int, message: str, as_json: bool, extra: dict[str, str] | None = None
+    ) -> None:
         line = message.splitlines()[0] if message else "error"
         if as_json:
-            self._json(status, {"error": line})
+            self._json(status, {"error": line}, extra)
         else:
-            self._send(status, (line + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+            body = (line + "\n").encode("utf-8")
+            self._send(status, body, "text/plain; charset=utf-8", extra)
 
     def _host_ok(self) -> bool:
         """Answer only requests addressed to this loopback server (no DNS rebinding)."""
@@ -489,22 +723,40 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """Route a POST."""
         self._route()
 
+    def do_OPTIONS(self) -> None:
+        """Say which methods a route serves (and, for /query, answer a CORS preflight)."""
+        self._route()
+
     def _route(self) -> None:
         arrived = time.monotonic()
         path = urllib.parse.urlsplit(self.path).path
         as_json = path.startswith("/api/")
+        self._cors = path == "/query"
         try:
             if not self._host_ok():
                 self._length()  # a body is not read: the connection is closed
                 raise Refused(403, "wrong Host header: use http://127.0.0.1:PORT/")
+            if path in _READ_ONLY:
+                self._length()
+                raise Refused(403, "this server is read-only")
+            allowed = _ALLOW.get(path)
+            if allowed is not None and self.command not in allowed:
+                self._length()
+                raise Refused(
+                    405,
+                    f"{_token(self.command)} is not served at {path}: use {', '.join(allowed)}",
+                    {"Allow": ", ".join(allowed)},
+                )
             fields, direct = self._fields()
-            if path in _QUERYING:
+            if self.command == "OPTIONS" and allowed is not None:
+                self._send(204, b"", "", {"Allow": ", ".join(allowed)} | self._preflight())
+            elif path in _QUERYING:
                 with self.server.query_slot(arrived):
                     self._answer(path, fields, direct)
             else:
                 self._answer(path, fields, direct)
         except Refused as exc:
-            self._error(exc.status, str(exc), as_json)
+            self._error(exc.status, str(exc), as_json, exc.headers)
         except InputError as exc:
             self._error(400, str(exc), as_json)
         except QueryTimeout as exc:  # the query's process was ended; the server goes on
@@ -529,8 +781,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/entity":
             page = self.server.workbench.entity_page(fields.get("iri", ""))
             self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
-        elif path in ("/update", "/store"):
-            raise Refused(403, "this server is read-only")
         else:
             raise Refused(404, f"no such page: {path}")
 
@@ -548,10 +798,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if "update" in fields:
             raise Refused(403, "this server is read-only: SPARQL Update is refused")
         text = direct if direct is not None else fields.get("query")
+        if text is None and self.command in ("GET", "HEAD"):
+            self._describe()
+            return
         if text is None:
             raise Refused(400, "no query: give the `query` parameter")
         result = self.server.workbench.sparql(text, self._dataset())
         self._result(result, fields.get("format") or self._accepted(result), download=None)
+
+    def _preflight(self) -> dict[str, str]:
+        """The headers a CORS preflight to /query is answered with (none elsewhere); a page on
+        a public site asking for this loopback server (Private Network Access) is let in too,
+        as any other origin is."""
+        if not self._cors:
+            return {}
+        asked = self.headers.get("Access-Control-Request-Private-Network", "").lower()
+        return PREFLIGHT | (
+            {"Access-Control-Allow-Private-Network": "true"} if asked == "true" else {}
+        )
+
+    def _describe(self) -> None:
+        """The endpoint's SPARQL 1.1 Service Description, in Turtle unless `Accept` asks for
+        RDF/XML, JSON-LD or N-Triples."""
+        fmt = _negotiate(self.headers.get("Accept") or "", _DESCRIPTION_ACCEPT) or "turtle"
+        host = (self.headers.get("Host") or "").lower()  # one of the loopback names (_host_ok)
+        body = self.server.workbench.description(f"http://{host}/query", fmt)
+        self._send(200, body, _DESCRIPTION_TYPES[fmt][0], {"Vary": "Accept"})
 
     def _dataset(self) -> QueryDataset | None:
         """The dataset the request names (`default-graph-uri`, `named-graph-uri`), or None."""
@@ -567,12 +839,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _accepted(self, result: Result) -> str:
         """The format the client accepts best for this kind of result (JSON / N-Triples)."""
         offered = _GRAPH_TYPES if result.kind == "graph" else _RESULT_TYPES
-        for item in (self.headers.get("Accept") or "").split(","):
-            mime = item.split(";")[0].strip().lower()
-            fmt = _ACCEPT.get(mime)
-            if fmt in offered:
-                return fmt
-        return "nt" if result.kind == "graph" else "json"
+        known = {mime: fmt for mime, fmt in _ACCEPT.items() if fmt in offered}
+        found = _negotiate(self.headers.get("Accept") or "", known)
+        return found or ("nt" if result.kind == "graph" else "json")
 
     def _result(self, result: Result, fmt: str, download: str | None) -> None:
         offered = _GRAPH_TYPES if result.kind == "graph" else _RESULT_TYPES

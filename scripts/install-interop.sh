@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install what the interoperability tests need: Raptor's `rapper` and Rasqal's `roqet` (Debian
 # raptor2-utils, rasqal-utils), a Java runtime for HermiT (through owlready2), owlready2 itself,
-# Virtuoso 7 (virtuoso-opensource-7-bin), and the npm package rdf-validate-shacl (a second SHACL
-# implementation) in the venv's interop/.
+# Virtuoso 7 (virtuoso-opensource-7-bin), and the npm packages rdf-validate-shacl (a second SHACL
+# implementation) and @zazuko/yasgui (the SPARQL editor, run against `kg serve`) in the venv's
+# interop/.
 # Usage: scripts/install-interop.sh [PYTHON]   (PYTHON defaults to .venv/bin/python)
 # Anything that cannot be installed is reported; the tests then skip, or fail when CI=true.
 set -eu
@@ -42,4 +43,14 @@ if [ ! -d "$SHACL_JS" ] && command -v npm >/dev/null 2>&1; then
     (cd "$NODE_DIR" && npm install --silent --no-audit --no-fund \
         rdf-validate-shacl@0.6 @zazuko/env-node@3 >/dev/null) ||
         echo "install-interop: npm could not install rdf-validate-shacl" >&2
+fi
+
+# YASGUI (the SPARQL editor many endpoints offer), for the test that runs it against `kg serve`
+YASGUI="$NODE_DIR/node_modules/@zazuko/yasgui/build/yasgui.min.js"
+if [ ! -f "$YASGUI" ] && command -v npm >/dev/null 2>&1; then
+    echo "install-interop: installing @zazuko/yasgui (npm) into $NODE_DIR" >&2
+    mkdir -p "$NODE_DIR"
+    (cd "$NODE_DIR" && [ -f package.json ] || echo '{"private": true}' > package.json)
+    (cd "$NODE_DIR" && npm install --silent --no-audit --no-fund @zazuko/yasgui@4.6.2 >/dev/null) ||
+        echo "install-interop: npm could not install @zazuko/yasgui" >&2
 fi

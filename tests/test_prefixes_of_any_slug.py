@@ -95,7 +95,11 @@ def test_names_tables_and_queries_use_the_made_prefix() -> None:
     assert slug not in names
     assert curie(ns + "meeting-1") == "s_2024-11-05-manila-talks:meeting-1"
     text, added = declare("SELECT * { s_2024-11-05-manila-talks:meeting-1 ?p ?o }", lambda: {slug})
-    assert added == 1 and text.startswith(f"PREFIX s_2024-11-05-manila-talks: <{ns}>\n")
+    head = f"PREFIX s_2024-11-05-manila-talks: <{ns}> "  # on the query's first line
+    assert (
+        added == len(head)
+        and text == head + "SELECT * { s_2024-11-05-manila-talks:meeting-1 ?p ?o }"
+    )
     with pytest.raises(InputError, match="s_2024-11-05-manila-talks"):
         declare("SELECT * { s_9lives:x ?p ?o }", lambda: {slug})
     assert expand_iri("s_2024-11-05-manila-talks:meeting-1", "p") == URIRef(ns + "meeting-1")

@@ -586,9 +586,10 @@ def serve(
 
     http://127.0.0.1:PORT/ is the query page (the catalog with forms, an editor that knows the
     project's prefixes, entity pages); /query is the SPARQL 1.1 Protocol endpoint for other
-    tools. Each query runs in a forked process, ended --timeout seconds after its request
-    arrived (the engine cannot be interrupted inside a query), waiting for a free slot counted;
-    nothing is written, unless --store is given.
+    tools (readable from any origin; GET /query alone is its service description). Each query
+    runs in a forked process, ended --timeout seconds after its request arrived (the engine
+    cannot be interrupted inside a query), waiting for a free slot counted; nothing is
+    written, unless --store is given.
     """
     from kg.sandbox import check_timeout
     from kg.serve import make_server, parse_port, run

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,23 +97,32 @@ def prompt(text: str, entities: Graph, ontology: Graph) -> list[dict[str, str]]:
 
 
 def ask(endpoint: str, messages: list[dict[str, str]], model: str, timeout: float) -> str:
-    """POST the messages to an OpenAI-compatible chat endpoint and return the answer's text."""
+    """POST the messages to an OpenAI-compatible chat endpoint and return the answer's text.
+
+    Through the project's one HTTP client (`kg.endpoint.http`): the whole exchange ends within
+    `timeout` seconds, an answer over the size limit (KG_MAX_RESPONSE, 256 MiB by default)
+    is read no further, whatever the server sends is one line, and the
+    SPARQL endpoint's credentials are never sent.
+    """
+    from kg.endpoint import check_url, http
+    from kg.store import EndpointError
+
     url = endpoint.rstrip("/")
     if not url.endswith("/chat/completions"):
         url += "/chat/completions"
     if not re.match(r"https?://", url):
         raise InputError(f"--model-endpoint {endpoint!r}: not an http(s) URL")
+    check_url(url, "--model-endpoint")
     body = json.dumps({"model": model, "messages": messages, "temperature": 0}).encode("utf-8")
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            answer = json.loads(response.read().decode("utf-8"))
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise InputError(f"{url}: the model endpoint did not answer: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{url}: the model endpoint's answer is not JSON") from exc
+        data, _ctype = http(
+            "POST", url, body, "application/json", "application/json", timeout, credentials=False
+        )
+        answer = json.loads(data.decode("utf-8"))
+    except EndpointError as exc:
+        raise InputError(f"the model endpoint did not answer: {exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(f"{url}: the model endpoint's answer is not JSON") from None
     try:
         return str(answer["choices"][0]["message"]["content"])
     except (KeyError, IndexError, TypeError) as exc:

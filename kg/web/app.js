@@ -141,7 +141,11 @@ async function run(fields, what) {
 function cellNode(cell) {
   if (cell === null) return el("span", { class: "unbound" });
   if (cell.type === "uri") {
-    const link = el("a", { href: entityHref(cell.value), title: cell.value });
+    // an IRI the graph does not describe (a Wikidata owl:sameAs) opens its own page, apart
+    const link = cell.external
+      ? el("a", { href: cell.external, title: cell.value, class: "external",
+                  target: "_blank", rel: "noopener noreferrer" })
+      : el("a", { href: entityHref(cell.value), title: cell.value });
     if (cell.label) {
       link.append(el("span", { class: "label", text: cell.label }), " ");
     }
