@@ -155,7 +155,8 @@ def _reconcile(root: Path, ontology: Graph | None) -> list[Matched]:
     known = registry.entities(entities)
     seen: dict[str, list[tuple[str, URIRef, str]]] = {}  # key -> (name, class, slug)
     found: list[Matched] = []
-    writes: list[tuple[Path, str]] = []
+    plans: list[tuple[Path, str, dict[str, str], set[str]]] = []
+    everywhere: dict[str, str] = {}  # a proposal that is a registry entity, for every draft
     for folder, text, entries in every:
         renamed: dict[str, str] = {}
         for e in entries:
@@ -178,6 +179,7 @@ def _reconcile(root: Path, ontology: Graph | None) -> list[Matched]:
             if len(holders) == 1:
                 entity = short_iri(str(next(iter(holders))))
                 renamed[e.name] = entity
+                everywhere[e.name] = entity
                 found.append(Matched(folder.name, e.name, entity, "the registry"))
                 continue
             if holders:
@@ -196,8 +198,14 @@ def _reconcile(root: Path, ontology: Graph | None) -> list[Matched]:
             if e.cls is not None:
                 for k in keys:
                     seen.setdefault(k, []).append((e.name, e.cls, folder.name))
-        if renamed:
-            new = rewrite(text, set(renamed), renamed)
+        kept = {e.name for e in entries if e.name not in renamed}
+        plans.append((folder, text, renamed, kept))
+    writes: list[tuple[Path, str]] = []
+    for folder, text, renamed, kept in plans:
+        # what another draft proposed, and the registry turned out to hold, is that entity here
+        names = {k: v for k, v in everywhere.items() if k not in kept} | renamed
+        if names:
+            new = rewrite(text, set(renamed), names)
             if new != text:
                 writes.append((folder / DRAFT_FILE, new))
     if writes:
