@@ -49,8 +49,8 @@ def test_draft_all_drafts_only_the_unreviewed_sources(root: Path) -> None:
     assert code == 0, err
     assert out.split() == [str(root / s / DRAFT_FILE) for s in ("gamma", "alpha")]
     assert "drafted 2 source(s)" in err
-    assert "1 with facts already left out" in err
-    assert "1 with a draft.ttl left out (--force redrafts them)" in err
+    assert "left out 1 with facts" in err
+    assert "left out 1 with a draft.ttl (--force redrafts them)" in err
     assert not (root / SLUG / DRAFT_FILE).exists()  # reviewed: never drafted
     assert (root / "beta" / DRAFT_FILE).read_text(encoding="utf-8") == edited
 

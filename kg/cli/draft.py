@@ -131,12 +131,18 @@ def _draft_all(root: Path, *, force: bool, check: bool) -> None:
     for line in result.failed:
         say(f"error: {line}")
     if result.written:
+        from kg.draft.crossref import proposed_entries
+
         _cross_reference(root)
+        entities = sum(
+            len(proposed_entries(path.read_text(encoding="utf-8")))
+            for path, _f, _e in result.written
+        )  # each proposed once across the drafts
     said = [f"drafted {len(result.written)} source(s): {facts} fact(s), {entities} new entities"]
     if result.reviewed:
-        said.append(f"{len(result.reviewed)} with facts already left out")
+        said.append(f"left out {len(result.reviewed)} with facts")
     if result.have_draft:
-        said.append(f"{len(result.have_draft)} with a draft.ttl left out (--force redrafts them)")
+        said.append(f"left out {len(result.have_draft)} with a draft.ttl (--force redrafts them)")
     say("; ".join(said) + ("; review them with kg review" if result.written else ""))
     problems = 0
     if check:
