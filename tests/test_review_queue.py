@@ -13,6 +13,7 @@ from kg.draft import DRAFT_FILE
 from kg.draft.queue import order, pending, unreviewed
 
 from .conftest import SLUG
+from .ingest_fixtures import PAGE
 from .queue_fixtures import corpus, kg
 
 
@@ -33,6 +34,26 @@ def test_a_source_as_kg_new_wrote_it_is_unreviewed_and_one_fact_makes_it_reviewe
         encoding="utf-8",
     )
     assert not unreviewed(root / "alpha")
+
+
+def test_a_saved_page_as_kg_new_registered_it_is_unreviewed(root: Path) -> None:
+    code, _out, err = kg("new", str(PAGE), "--slug", "page", "--sources", str(root))
+    assert code == 0, err
+    assert "#original" in (root / "page" / "facts.ttl").read_text(encoding="utf-8")
+    assert unreviewed(root / "page")
+
+
+def test_a_broken_facts_file_elsewhere_is_named_and_the_rest_drafted(root: Path) -> None:
+    broken = root / "beta" / "facts.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\nfact:x a .\n", encoding="utf-8")
+    assert [f.name for f in order(root)][-2:] == ["beta", SLUG]  # undated, by slug
+    code, out, err = kg("draft", "--all", "--sources", str(root))
+    assert code == 2  # bad input
+    assert out.split() == [str(root / s / DRAFT_FILE) for s in ("gamma", "alpha")]
+    assert f"error: {broken}" in err
+    assert err.strip().splitlines()[-1].startswith("error: 1 source(s) not drafted: ")
+    code, _out, err = kg("review", "alpha", "--sources", str(root), input="q\n")
+    assert code == 0, err
 
 
 def test_sources_are_ordered_by_publication_date_then_slug_undated_last(root: Path) -> None:

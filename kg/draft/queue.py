@@ -44,9 +44,14 @@ def published(facts: Graph, slug: str) -> str:
 
 def order(root: Path) -> list[Path]:
     """Return the source folders by publication date (undated last), then slug."""
+    from kg.errors import InputError
+
     keyed = []
     for folder in discover(root):
-        date = published(parse_turtle(folder / FACTS_FILE), folder.name)
+        try:
+            date = published(parse_turtle(folder / FACTS_FILE), folder.name)
+        except InputError:
+            date = ""  # a facts file being edited: its place is the undated ones'
         keyed.append(((0, date) if date else (1, ""), folder.name, folder))
     return [folder for *_key, folder in sorted(keyed, key=lambda k: (k[0], k[1]))]
 
@@ -65,11 +70,17 @@ def to_draft(root: Path, *, force: bool = False) -> tuple[list[Path], Drafting]:
     """Return the sources `kg draft --all` drafts (unreviewed, and without a draft unless
     `force`), in queue order, and the ones it leaves."""
     from kg.draft import DRAFT_FILE
+    from kg.errors import InputError
 
     chosen: list[Path] = []
     result = Drafting()
     for folder in order(root):
-        if not unreviewed(folder):
+        try:
+            done = not unreviewed(folder)
+        except InputError as exc:
+            result.failed.append(str(exc).splitlines()[0])
+            continue
+        if done:
             result.reviewed.append(folder.name)
         elif (folder / DRAFT_FILE).exists() and not force:
             result.have_draft.append(folder.name)
