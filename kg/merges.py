@@ -130,14 +130,18 @@ def _undo_hunks(text: str, hunks: list[dict[str, Any]], where: Path, *, strict: 
         )
 
     placed: list[tuple[int, dict[str, Any]]] = []
-    for hunk in hunks:
+    shift = 0  # lines added or removed above since the merge: the last hunk's offset
+    for hunk in sorted(hunks, key=lambda h: int(h["at"])):
         at = int(hunk["at"])
-        if fits(at, hunk):
-            placed.append((at, hunk))
+        guess = next((p for p in (at + shift, at) if fits(p, hunk)), None)
+        if guess is not None:
+            placed.append((guess, hunk))
+            shift = guess - at
             continue
         found = [p for p in range(len(lines) + 1) if fits(p, hunk)]
         if len(found) == 1:
             placed.append((found[0], hunk))
+            shift = found[0] - at
         elif strict:
             raise InputError(f"{where}:{at + 1}: changed since the merge; not undone")
     for place, hunk in sorted(placed, key=lambda ph: ph[0], reverse=True):

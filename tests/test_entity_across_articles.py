@@ -234,3 +234,20 @@ def test_an_undo_stops_at_a_line_edited_since_the_merge(accepted: Path) -> None:
 
 def test_the_packaged_article_is_untouched_by_the_queue(drafted: Path) -> None:
     assert not (drafted / SLUG / DRAFT_FILE).exists()
+
+
+def test_an_undo_keeps_what_was_written_since_elsewhere_in_the_files(accepted: Path) -> None:
+    original = _files(accepted)
+    root = str(accepted)
+    assert (
+        kg("registry", "merge", "a-tanabe", "aiko-tanabe", "--reason", "x", "--sources", root)[0]
+        == 0
+    )
+    note = "# a line written after the merge\n"
+    for name in ("entities.ttl", "beta/facts.ttl"):
+        path = accepted / name
+        path.write_text(note + path.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _out, err = kg("registry", "unmerge", "1", "--sources", root)
+    assert code == 0, err
+    for name in ("entities.ttl", "beta/facts.ttl"):
+        assert (accepted / name).read_bytes() == note.encode() + original[name]
