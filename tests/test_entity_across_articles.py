@@ -251,3 +251,35 @@ def test_an_undo_keeps_what_was_written_since_elsewhere_in_the_files(accepted: P
     assert code == 0, err
     for name in ("entities.ttl", "beta/facts.ttl"):
         assert (accepted / name).read_bytes() == note.encode() + original[name]
+
+
+def test_a_merge_and_the_cross_draft_pass_wait_for_the_sources_lock(accepted: Path) -> None:
+    import threading
+
+    from kg.editing import locked
+    from kg.merges import merge
+
+    registry_before = (accepted / "entities.ttl").read_bytes()
+    with (accepted / "entities.ttl").open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\nent:tanabe\n    a kg:Person ;\n    rdfs:label "Aiko Tanabe (minister)"@en .\n'
+        )
+    registry_before = (accepted / "entities.ttl").read_bytes()
+    done: list[str] = []
+    with locked(accepted):  # another command is reading and writing the sources
+        runs = [
+            threading.Thread(
+                target=lambda: done.append(str(merge(accepted, "a-tanabe", "tanabe", "one")[0].id))
+            ),
+            threading.Thread(target=lambda: done.append(f"pass {len(reconcile(accepted))}")),
+        ]
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join(timeout=1.0)
+        assert done == []  # both wait
+        assert (accepted / "entities.ttl").read_bytes() == registry_before
+    for run in runs:
+        run.join(timeout=60)
+    assert sorted(done) == ["1", "pass 0"]
+    assert (accepted / "entities.ttl").read_bytes() != registry_before
