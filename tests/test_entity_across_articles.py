@@ -259,7 +259,6 @@ def test_a_merge_and_the_cross_draft_pass_wait_for_the_sources_lock(accepted: Pa
     from kg.editing import locked
     from kg.merges import merge
 
-    registry_before = (accepted / "entities.ttl").read_bytes()
     with (accepted / "entities.ttl").open("a", encoding="utf-8") as handle:
         handle.write(
             '\nent:tanabe\n    a kg:Person ;\n    rdfs:label "Aiko Tanabe (minister)"@en .\n'
