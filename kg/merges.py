@@ -301,6 +301,14 @@ def _files(root: Path) -> list[tuple[Path, bool]]:
     return out
 
 
+def _read(path: Path) -> str:
+    """Read a file as it is, or raise InputError naming it (not UTF-8)."""
+    try:
+        return read_exact(path)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); nothing merged") from None
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -342,7 +350,7 @@ def _merge(root: Path, kept: URIRef, merged: URIRef, reason: str) -> tuple[Merge
             f"{path}: {_short(kept)} and {_short(merged)} are owl:sameAs different things; "
             "not merged"
         )
-    text = read_exact(path)
+    text = _read(path)
     b_start, b_end = _block(text, merged, graph, path)
     a_start, a_end = _block(text, kept, graph, path)
     lines = [_replace(line, merged, kept) for line in text.splitlines(keepends=True)]
@@ -366,7 +374,7 @@ def _merge(root: Path, kept: URIRef, merged: URIRef, reason: str) -> tuple[Merge
     changes: dict[str, list[dict[str, Any]]] = {}
     writes: list[tuple[Path, str]] = []
     for file, is_draft in _files(root):
-        old = text if file == path else read_exact(file)
+        old = text if file == path else _read(file)
         new = new_registry if file == path else _replace(old, merged, kept)
         if is_draft and new != old and marker_ok(old.replace("\r\n", "\n")):
             ending = "\r\n" if "\r\n" in old else "\n"
@@ -419,7 +427,7 @@ def _undo(root: Path, number: int) -> tuple[Merge, list[Path]]:
             if is_draft:
                 continue
             raise InputError(f"{file}: gone since merge {number}; not undone")
-        old = read_exact(file)
+        old = _read(file)
         sealed = is_draft and marker_ok(old.replace("\r\n", "\n"))
         new = _undo_hunks(old, hunks, file, strict=not is_draft)
         if sealed:

@@ -282,3 +282,16 @@ def test_a_merge_and_the_cross_draft_pass_wait_for_the_sources_lock(accepted: Pa
         run.join(timeout=60)
     assert sorted(done) == ["1", "pass 0"]
     assert (accepted / "entities.ttl").read_bytes() != registry_before
+
+
+def test_a_facts_file_that_is_not_utf8_stops_a_merge_in_one_line(accepted: Path) -> None:
+    facts = accepted / "beta" / "facts.ttl"
+    facts.write_bytes(facts.read_bytes() + b"# \xff\n")
+    original = _files(accepted)
+    code, _out, err = kg(
+        "registry", "merge", "a-tanabe", "aiko-tanabe", "--reason", "x", "--sources",
+        str(accepted),
+    )  # fmt: skip
+    assert code == 2
+    assert err.startswith(f"error: {facts}: not UTF-8 text") and err.count("\n") == 1
+    assert _files(accepted) == original

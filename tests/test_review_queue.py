@@ -151,3 +151,12 @@ def test_review_without_source_says_when_nothing_is_pending(root: Path) -> None:
     assert code == 0
     assert out == ""
     assert "nothing to review" in err
+
+
+def test_a_draft_that_is_not_utf8_is_named_in_one_line(root: Path) -> None:
+    assert kg("draft", "--all", "--sources", str(root))[0] == 0
+    draft = root / "alpha" / DRAFT_FILE
+    draft.write_bytes(draft.read_bytes() + b"\n# \xff\xfe\n")
+    code, _out, err = kg("review", "--sources", str(root), input="q\n")
+    assert code == 2
+    assert err == f"error: {draft}: not UTF-8 text (byte {len(draft.read_bytes()) - 3})\n"

@@ -139,7 +139,10 @@ def _reconcile(root: Path, ontology: Graph | None) -> list[Matched]:
     for folder in order(root):
         path = folder / DRAFT_FILE
         if path.is_file():
-            text = read_exact(path)
+            try:
+                text = read_exact(path)
+            except (OSError, UnicodeDecodeError):
+                continue  # not a draft kg draft wrote: the review of that source says so
             if marker_ok(text.replace("\r\n", "\n")):
                 drafts.append((folder, text))
     if not drafts:
@@ -222,7 +225,10 @@ def proposer(root: Path, name: str, besides: Path) -> Path | None:
         path = folder / DRAFT_FILE
         if folder == besides or not path.is_file():
             continue
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
         if f"# draft {name} " in text and any(e.name == name for e in proposed_entries(text)):
             return folder
     return None

@@ -126,15 +126,19 @@ def count(folder: Path, shown: set[str] | None = None) -> int:
     """Return how many proposals of a source's draft are left to ask about (none shown yet)."""
     from kg.draft import DRAFT_FILE
     from kg.draft.review import _prefix_lines, read_draft, units
+    from kg.errors import InputError
 
     path = folder / DRAFT_FILE
     if not path.is_file():
         return 0
-    draft = read_draft(path)
+    try:
+        draft = read_draft(path)
+        prefixes = "\n".join(_prefix_lines(path.read_text(encoding="utf-8")).values())
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     if not draft.blocks:
         return 0
     _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
-    prefixes = "\n".join(_prefix_lines(path.read_text(encoding="utf-8")).values())
     return sum(1 for u in units(draft, text, prefixes) if u[0].name not in (shown or set()))
 
 
