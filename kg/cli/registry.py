@@ -26,10 +26,12 @@ def register(parent: typer.Typer) -> None:
 @errors
 def merge(
     kept: Annotated[
-        str | None, typer.Argument(help="The entity kept (ent:NAME), which B's mentions become.")
+        str | None,
+        typer.Argument(metavar="A", help="The entity kept (ent:NAME): B's mentions become A."),
     ] = None,
     merged: Annotated[
-        str | None, typer.Argument(help="The entity merged into A (ent:NAME), then retired.")
+        str | None,
+        typer.Argument(metavar="B", help="The entity merged into A (ent:NAME), then retired."),
     ] = None,
     reason: Annotated[
         str, typer.Option("--reason", help="Why the two are one entity (kept in the log).")
