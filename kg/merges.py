@@ -256,7 +256,9 @@ def read_log(root: Path) -> list[Merge]:
     merges: dict[int, Merge] = {}
     for n, entry in _entries(root):
         if entry.get("undo"):
-            done = merges.get(int(entry["undo"]))
+            if not isinstance(entry["undo"], int):
+                raise InputError(f"{root / MERGES_FILE}:{n}: not an undo record")
+            done = merges.get(entry["undo"])
             if done is not None:
                 merges[done.id] = Merge(
                     done.id, done.kept, done.merged, done.reason, done.time, True
