@@ -115,3 +115,42 @@ def near_duplicates(graph: Graph) -> list[NearDuplicate]:
                     continue
                 found.add(NearDuplicate(key, a, b, first_names[a], first_names[b]))
     return sorted(found)
+
+
+def superclasses(ontology: Graph, cls: URIRef) -> set[URIRef]:
+    """Return a class and every class it is a subclass of (rdfs:subClassOf, transitively)."""
+    found = {cls}
+    todo = [cls]
+    while todo:
+        for parent in ontology.objects(todo.pop(), RDFS.subClassOf):
+            if isinstance(parent, URIRef) and parent not in found:
+                found.add(parent)
+                todo.append(parent)
+    return found
+
+
+def compatible(ontology: Graph, first: URIRef, second: URIRef) -> bool:
+    """Say whether two classes can be one entity's: the same, or one a subclass of the other."""
+    return first in superclasses(ontology, second) or second in superclasses(ontology, first)
+
+
+def keys(name: str, titles: frozenset[str] = frozenset()) -> set[str]:
+    """Return the comparison keys of a name: the name normalized, and without a leading title
+    (one of `titles`, normalized: "Foreign Minister Aiko Tanabe" is also "aiko tanabe")."""
+    key = normalize(name)
+    found = {key} if key else set()
+    for title in titles:
+        if title and key.startswith(title + " ") and len(key) > len(title) + 1:
+            found.add(key[len(title) + 1 :])
+    return found
+
+
+def titles(graph: Graph) -> frozenset[str]:
+    """Return the names of the roles (kg:Role entities) a graph gives, normalized."""
+    return frozenset(
+        normalize(str(label))
+        for role in graph.subjects(RDF.type, KG.Role)
+        for prop, _kind in NAME_PROPERTIES[:2]
+        for label in graph.objects(role, prop)
+        if isinstance(label, Literal) and normalize(str(label))
+    )

@@ -9,6 +9,7 @@ from kg.cli import build as build_cmd
 from kg.cli import cache as cache_cmd
 from kg.cli import draft as draft_cmd
 from kg.cli import query as query_cmd
+from kg.cli import registry as registry_cmd
 from kg.cli import sources as sources_cmd
 from kg.cli import viz as viz_cmd
 from kg.cli.common import state
@@ -45,6 +46,7 @@ build_cmd.register(app)
 cache_cmd.register(app)
 draft_cmd.register(app)
 query_cmd.register(app)
+registry_cmd.register(app)
 sources_cmd.register(app)
 viz_cmd.register(app)
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kg.cli.common import SourcesOption, errors, say
 from kg.cli.sources import _folder, _root
 from kg.errors import InputError, ValidationError
+
+if TYPE_CHECKING:
+    from kg.draft.review import DraftBlock
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +24,17 @@ def register(app: typer.Typer) -> None:
 
 @errors
 def draft(
-    source: Annotated[str, typer.Argument(help="A source slug or folder (registered by kg new).")],
+    source: Annotated[
+        str | None, typer.Argument(help="A source slug or folder (registered by kg new).")
+    ] = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Draft every source whose facts.ttl holds no fact yet and that has no "
+            "draft.ttl (with --force: a draft.ttl is replaced).",
+        ),
+    ] = False,
     accept: Annotated[
         list[str] | None,
         typer.Option("--accept", help="Move these drafts (NAME, or NAME,NAME) into facts.ttl."),
@@ -45,6 +58,16 @@ def draft(
     sources: SourcesOption = None,
 ) -> None:
     """Propose facts for a source in draft.ttl (each with its quote, rule and confidence)."""
+    if every:
+        if source is not None or accept or model_endpoint is not None:
+            raise InputError(
+                "--all drafts every unreviewed source: give no SOURCE, --accept "
+                "or --model-endpoint with it"
+            )
+        _draft_all(_root(sources), force=force, check=check)
+        return
+    if source is None:
+        raise InputError("give a SOURCE to draft, or --all")
     folder = _folder(source, sources)
     root = sources or folder.parent
     if accept:
@@ -66,6 +89,7 @@ def draft(
     written = write_draft(folder, root, force=force, endpoint=model_endpoint, model=model)
     for line in written.rejected:
         say(f"rejected {line}")
+    _cross_reference(root)
     typer.echo(str(written.path))
     say(
         f"drafted {written.facts} fact(s) and {written.entities} new entit"
@@ -83,17 +107,80 @@ def draft(
         say(f"{written.path}: ok")
 
 
+def _cross_reference(root: Path) -> None:
+    """Propose each new entity once across the pending drafts (`kg.draft.crossref`)."""
+    from kg.draft.crossref import reconcile
+
+    for matched in reconcile(root):
+        say(matched.line())
+
+
+def _draft_all(root: Path, *, force: bool, check: bool) -> None:
+    """Draft every unreviewed source, in queue order, with a progress bar on a terminal."""
+    from kg.draft.queue import draft_all, to_draft
+    from kg.progress import progress
+
+    chosen, result = to_draft(root, force=force)
+    with progress("drafting", len(chosen)) as tick:
+        result = draft_all(root, force=force, tick=tick, chosen=chosen, result=result)
+    facts = entities = 0
+    for path, n_facts, n_entities in result.written:
+        typer.echo(str(path))
+        facts += n_facts
+        entities += n_entities
+    for line in result.failed:
+        say(f"error: {line}")
+    if result.written:
+        from kg.draft.crossref import proposed_entries
+
+        _cross_reference(root)
+        entities = sum(
+            len(proposed_entries(path.read_text(encoding="utf-8")))
+            for path, _f, _e in result.written
+        )  # each proposed once across the drafts
+    said = [f"drafted {len(result.written)} source(s): {facts} fact(s), {entities} new entities"]
+    if result.reviewed:
+        said.append(f"left out {len(result.reviewed)} with facts")
+    if result.have_draft:
+        said.append(f"left out {len(result.have_draft)} with a draft.ttl (--force redrafts them)")
+    say("; ".join(said) + ("; review them with kg review" if result.written else ""))
+    problems = 0
+    if check:
+        from kg.draft.checking import check_draft
+
+        for path, _f, _e in result.written:
+            found = check_draft(path.parent, root)
+            for problem in found:
+                typer.echo(problem)
+            problems += len(found)
+    if result.failed:
+        raise InputError(f"{len(result.failed)} source(s) not drafted: {result.failed[0]}")
+    if problems:
+        raise ValidationError(f"{root}: {problems} problem(s) in the drafts")
+
+
 @errors
 def review(
-    source: Annotated[str, typer.Argument(help="A source slug or folder with a draft.ttl.")],
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="A source slug or folder with a draft.ttl (default: every pending one)."
+        ),
+    ] = None,
     sources: SourcesOption = None,
 ) -> None:
-    """Go through the drafts in the order of the text: accept, edit, reject or skip each."""
-    from kg.draft.review import DraftBlock
+    """Go through the drafts in the order of the text: accept, edit, reject or skip each.
+
+    With no SOURCE, walk the corpus: the sources with drafts left, by publication date then
+    slug, saying how many proposals and sources are left."""
     from kg.draft.review import review as run_review
 
+    if source is None:
+        _review_all(_root(sources))
+        return
     folder = _folder(source, sources)
     root = sources or folder.parent
+    _cross_reference(root)
 
     shown: list[str] = []
 
@@ -121,6 +208,73 @@ def review(
         f"accepted {len(result.facts)} fact(s) into {folder / 'facts.ttl'} and "
         f"{len(result.entities)} entit{'y' if len(result.entities) == 1 else 'ies'} into "
         f"{root / 'entities.ttl'}"
+    )
+
+
+def _prompt() -> str:
+    """Ask the analyst what to do with the proposal shown (a, e, r, s or q)."""
+    while True:
+        answer = (
+            typer.prompt("[a]ccept, [e]dit, [r]eject, [s]kip, [q]uit", default="s").strip().lower()
+        )
+        if answer[:1] in ("a", "e", "r", "s", "q"):
+            return answer[:1]
+        say("answer a, e, r, s or q")
+
+
+class _Walk:
+    """The questions of one source in the corpus walk, each headed by what is left."""
+
+    def __init__(self, folder: Path, n: int, sources: int, later: int) -> None:
+        self.folder, self.n, self.sources, self.later = folder, n, sources, later
+        self.shown: set[str] = set()
+        self.quit = False
+
+    def ask(self, unit: list[DraftBlock], sentence: str) -> str:
+        """Show a proposal with the counts of what is left, and ask what to do with it."""
+        from kg.draft.queue import count
+
+        here = count(self.folder, self.shown)
+        typer.echo("")
+        typer.echo(
+            f"== {self.folder.name} ({self.n + 1}/{self.sources}): {here} proposal(s) left "
+            f"here, {here + self.later} in {self.sources - self.n} source(s) =="
+        )
+        self.shown.add(unit[0].name)
+        if sentence:
+            typer.echo(f"sentence: {sentence}")
+        typer.echo("\n".join(block.text for block in unit), nl=False)
+        answer = _prompt()
+        self.quit = answer == "q"
+        return answer
+
+
+def _review_all(root: Path) -> None:
+    """Walk the pending proposals of every source, in queue order, with what is left."""
+    import click
+
+    from kg.draft.queue import pending
+    from kg.draft.review import review as run_review
+
+    _cross_reference(root)
+    queue = pending(root)
+    if not queue:
+        say(f"nothing to review: no draft in {root} holds proposals (kg draft --all drafts them)")
+        return
+    total = sum(p.proposals for p in queue)
+    say(f"{total} proposal(s) to review in {len(queue)} source(s)")
+    facts = entities = 0
+    for n, item in enumerate(queue):
+        walk = _Walk(item.folder, n, len(queue), sum(p.proposals for p in queue[n + 1 :]))
+        result = run_review(item.folder, root, walk.ask, click.edit, say)
+        facts += len(result.facts)
+        entities += len(result.entities)
+        if walk.quit:
+            break
+    left = pending(root)
+    say(
+        f"accepted {facts} fact(s) and {entities} entit{'y' if entities == 1 else 'ies'}; "
+        f"left: {sum(p.proposals for p in left)} proposal(s) in {len(left)} source(s)"
     )
 
 

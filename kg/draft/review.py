@@ -244,6 +244,7 @@ def _accept(
     chosen: list[DraftBlock] = []
     result = Accepted()
     along: dict[str, str] = {}
+    elsewhere: dict[str, tuple[Path, DraftFile]] = {}  # entities proposed in other drafts
     todo: list[tuple[str, str | None]] = [(n if ":" in n else f"fact:{n}", None) for n in names]
     defined = {d: b for b in draft.blocks for d in b.defines()}
     while todo:
@@ -262,10 +263,19 @@ def _accept(
                 continue
             if ref in defined:
                 todo.append((defined[ref].name, name))
-            elif ref.startswith("ent:"):
-                raise InputError(
-                    f"{block.name} names {ref}, which is neither in the registry nor proposed"
+            elif ref.startswith("ent:") and ref not in elsewhere:
+                found = _proposed_elsewhere(sources_root, folder, ref)
+                if found is None:
+                    raise InputError(
+                        f"{block.name} names {ref}, which is neither in the registry nor proposed"
+                    )
+                elsewhere[ref] = found
+                other = found[1].find(ref)
+                chosen.append(other)
+                result.needed.append(
+                    f"{ref} (needed by {block.name}; proposed in the draft of {found[0].name})"
                 )
+                along[ref] = block.name
     already = [b for b in chosen if b.name in known]
     for b in already:
         text_in = facts_before if b.name.startswith("fact:") else registry_before
@@ -316,12 +326,38 @@ def _accept(
     if new_registry != registry_before:
         writes.append((registry_path, new_registry))
     writes.append((draft.path, _draft_content(draft, {b.name for b in chosen})))
+    others: dict[Path, tuple[DraftFile, list[str]]] = {}
+    for ref, (other_folder, other_draft) in sorted(elsewhere.items()):
+        others.setdefault(other_folder, (other_draft, []))[1].append(ref)
+    other_decisions = []
+    for other_folder, (other_draft, refs) in sorted(others.items()):
+        writes.append((other_draft.path, _draft_content(other_draft, set(refs))))
+        other_prefixes = "\n".join(
+            _prefix_lines(other_draft.path.read_text(encoding="utf-8")).values()
+        )
+        other_decisions.append(
+            (
+                other_folder,
+                [decide(other_draft.find(r), "accept", "", other_prefixes, along[r]) for r in refs],
+            )
+        )
     replace_files(writes)
     record(folder, decisions)
+    for other_folder, made in other_decisions:
+        record(other_folder, made)
     result.facts = [b.name for b in fact_blocks]
     result.entities = [b.name for b in entity_blocks]
     result.already = [b.name for b in already]
     return result
+
+
+def _proposed_elsewhere(root: Path, folder: Path, name: str) -> tuple[Path, DraftFile] | None:
+    """Return the source folder and draft of another pending source proposing an entity
+    (`kg.draft.crossref` proposes an entity once, in the first draft that names it)."""
+    from kg.draft.crossref import proposer
+
+    other = proposer(root, name, folder)
+    return (other, read_draft(other / DRAFT_FILE)) if other is not None else None
 
 
 def _draft_content(draft: DraftFile, without: set[str]) -> str:
