@@ -39,6 +39,10 @@ def _root(
     ),
 ) -> None:
     state.debug = debug
+    if not debug:  # kg names an ill-typed literal itself, with its file and line
+        import logging
+
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 
 build_cmd.register(app)
