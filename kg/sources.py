@@ -210,6 +210,18 @@ def character_name(ch: str) -> str:
     return f"U+{ord(ch):04X} ({name})"
 
 
+def xml_problem(text: str) -> str | None:
+    """Name the first character of a text that XML cannot carry (a control, U+FFFE/U+FFFF, a
+    surrogate), as `holds U+000C (form feed)`; None if XML can carry every one."""
+    found = _NOT_XML.search(text) or _SURROGATE.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if _SURROGATE.match(char):
+        return f"holds the surrogate \\u{ord(char):04X}"
+    return f"holds {character_name(char)}"
+
+
 def line_col(text: str, index: int) -> tuple[int, int]:
     """Return the line and column (both from 1, lines ending at LF only) of a text offset."""
     line = text.count("\n", 0, index) + 1
