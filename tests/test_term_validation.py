@@ -182,3 +182,32 @@ def test_the_timeline_never_resolves_against_a_date_that_does_not_exist() -> Non
     assert resolve("scheduled for the month", Literal("2024-11-05"), 13) is None
     found = resolve("today", Literal("2024-02-29", datatype=namespace.XSD.date))
     assert found is not None and str(found[1]) == "2024-02-29"
+
+
+def test_check_prints_no_stray_warning_for_an_ill_typed_literal(sources_copy: Path) -> None:
+    """rdflib warns (with a traceback or a `UserWarning` line) about ill-typed literals; kg
+    reports what it refuses itself, so a clean check is its one line."""
+    import os
+    import subprocess
+    import sys
+
+    facts = sources_copy / SLUG / "facts.ttl"
+    _edit(
+        facts,
+        [
+            (
+                SOURCE,
+                f'{SOURCE} rdfs:comment "abc"^^xsd:decimal, "x"^^xsd:integer, "y"^^xsd:boolean ;',
+            )
+        ],
+    )
+    for args in (["check", SLUG], ["build", "--out", str(sources_copy.parent / "out")]):
+        result = subprocess.run(
+            [sys.executable, "-m", "kg", *args, "--sources", str(sources_copy)],
+            capture_output=True,
+            text=True,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"},
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        assert len(result.stderr.splitlines()) == 1, result.stderr
