@@ -179,6 +179,11 @@ class Dump(Built):
         if not self._admitted:
             if self.path.suffix == ".rdf":
                 xmlguard.check(self.path)
+            elif self.path.suffix == ".jsonld":
+                try:
+                    jsonld.check_depth(self.path.read_bytes(), str(self.path))
+                except OSError as exc:
+                    raise InputError(f"{self.path}: {exc.strerror or exc}") from None
             self._admitted = True
 
     def _preflight(self) -> None:

@@ -11,7 +11,10 @@ lets rdflib use: it refuses every fetch, so no path through rdflib's JSON-LD rea
 from __future__ import annotations
 
 import json
+import re
+from array import array
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from typing import Any, NoReturn
 
 from rdflib import Dataset, Graph
@@ -110,3 +113,27 @@ def close_rdflib() -> None:
     import rdflib.plugins.shared.jsonld.context as rdflib_context
 
     rdflib_context.source_to_json = refuse_fetch  # type: ignore[assignment]
+
+
+MAX_DEPTH = 256
+"""The deepest nesting of JSON objects and arrays kg reads: pyoxigraph's JSON-LD parser
+overflows its stack (a crash, not an error) at about 4,000 nested objects."""
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_SIGNS = bytes.maketrans(b"{[}]", b"\x01\x01\xff\xff")
+_NOT_BRACKET = bytes(sorted(set(range(256)) - set(b"{[}]")))
+
+
+def depth(data: bytes) -> int:
+    """The deepest nesting of objects and arrays in JSON text (brackets in strings skipped)."""
+    brackets = _STRING.sub(b"", data).translate(_SIGNS, _NOT_BRACKET)
+    return max(accumulate(array("b", brackets)), default=0)
+
+
+def check_depth(data: bytes, origin: str) -> None:
+    """Refuse, in one line naming `origin`, JSON nested deeper than `MAX_DEPTH`."""
+    found = depth(data)
+    if found > MAX_DEPTH:
+        raise InputError(
+            f"{origin}: JSON nested {found} levels deep: refused (the limit is {MAX_DEPTH})"
+        )

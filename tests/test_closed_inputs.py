@@ -246,3 +246,56 @@ def test_an_inline_context_is_read(tmp_path: Path) -> None:
         '"name": "x"}'
     )
     assert len(open_graph(path).dataset) == len(open_graph(path).store()) == 1
+
+
+# --- nesting: bounded before a parser recurses or goes quadratic -------------------------------
+
+
+def _deep_rdf(levels: int) -> str:
+    return (
+        f'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="{RDF}" xmlns:ex="http://example.org/">\n'
+        + "<rdf:Description><ex:p>" * levels
+        + "x"
+        + "</ex:p></rdf:Description>" * levels
+        + "\n</rdf:RDF>\n"
+    )
+
+
+def _deep_jsonld(levels: int) -> str:
+    inner = '{"http://example.org/p": ' * levels + '"x"' + "}" * levels
+    return f'{{"@id": "http://example.org/a", "http://example.org/p": {inner}}}'
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        # pyoxigraph takes minutes on 100,000 levels of RDF/XML (quadratic in the depth)
+        ("deep.rdf", _deep_rdf(100_000), ["XML elements nested more than 256 deep"]),
+        # pyoxigraph's JSON-LD parser overflows its stack (a segmentation fault) at 5,000
+        ("deep.jsonld", _deep_jsonld(5_000), ["JSON nested 5001 levels deep"]),
+        ("deeper.jsonld", "[" * 100_000 + "]" * 100_000, ["JSON nested 100000 levels deep"]),
+    ],
+)
+@pytest.mark.parametrize("command", [0, 1])
+def test_deep_nesting_is_refused_on_every_engine(
+    name: str, text: str, words: list[str], command: int, tmp_path: Path
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    _refused(_kg(_paths(path, tmp_path)[command], tmp_path), path, *words)
+
+
+def test_nesting_within_the_bound_is_read(tmp_path: Path) -> None:
+    rdf, doc = tmp_path / "nested.rdf", tmp_path / "nested.jsonld"
+    rdf.write_text(_deep_rdf(100), encoding="utf-8")
+    doc.write_text(_deep_jsonld(100), encoding="utf-8")
+    for path, triples in ((rdf, 100), (doc, 101)):  # JSON-LD's outer node adds one
+        assert len(open_graph(path).store()) == triples
+        assert len(open_graph(path).dataset) == triples
+
+
+def test_malformed_xml_anywhere_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.rdf"
+    path.write_text(_rdf("", "a").replace("</ex:p>", "</ex:q>"), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{path}:4: malformed XML: mismatched tag"):
+        xmlguard.check(path)
