@@ -232,8 +232,6 @@ class Dump(Built):
         """Refuse a JSON-LD file that names another document, and let rdflib fetch none."""
         import json
 
-        from kg import jsonld
-
         try:
             doc = json.loads(self.path.read_bytes())
         except RecursionError:
