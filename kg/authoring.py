@@ -524,8 +524,9 @@ def check_source(folder: Path, sources_root: Path | None = None) -> list[Problem
     for entity in sorted(t for t in used if str(t).startswith(str(ENT)) and t not in known):
         message = f"unknown entity ent:{entity[len(ENT) :]}: not in {registry.REGISTRY_FILE}"
         problems.append(Problem(shown, where.line(entity), message))
-    for node, message in source_problems(source):  # what the build refuses, too
-        problems.append(Problem(shown, where.line(node) if node is not None else 0, message))
+    for node, prop, message in source_problems(source):  # what the build refuses, too
+        line = where.line(node, prop) if node is not None else 0
+        problems.append(Problem(shown, line, message))
 
     broken: set[Node] = set()
     for fact, quote in sorted(source.facts.subject_objects(KG.quote)):
@@ -551,7 +552,6 @@ def check_source(folder: Path, sources_root: Path | None = None) -> list[Problem
                     )
                     problems.append(Problem(shown, where.line(fact), message))
 
-    problems += _metadata_problems(source, where)
     problems += _shape_problems(source, broken, ontology, entities, where)
     combined = entities + source.facts
     registry_path = root / registry.REGISTRY_FILE
@@ -564,41 +564,6 @@ def check_source(folder: Path, sources_root: Path | None = None) -> list[Problem
             lines = (in_registry.subject_line(dup.first), in_registry.subject_line(dup.second))
             problems.append(Problem(str(registry_path), max(lines), dup.line()))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))
-
-
-# property, what it is, the datatypes allowed (empty: an http(s) IRI)
-_METADATA: list[tuple[URIRef, str, set[URIRef]]] = [
-    (URIRef(DCT + "issued"), "publication date", {XSD.date, XSD.gYearMonth, XSD.gYear}),
-    (RETRIEVED_ON, "retrieval date", {XSD.date, XSD.dateTime}),
-    (SCHEMA_URL, "URL", set()),
-]
-
-
-def _metadata_problems(source: Source, where: LineFinder) -> list[Problem]:
-    """Check the source's dates and URL: at most one each, well typed."""
-    problems = []
-    for prop, what, datatypes in _METADATA:
-        values = sorted(source.facts.objects(source.iri, prop), key=str)
-        line = where.line(source.iri, prop)
-        name = where.name(prop)
-        if len(values) > 1:
-            problems.append(Problem(str(source.facts_path), line, f"{name}: more than one {what}"))
-        for value in values:
-            if not datatypes:
-                ok = isinstance(value, URIRef) and urlsplit(str(value)).scheme in ("http", "https")
-                expected = "an http(s) IRI"
-            else:
-                ok = (
-                    isinstance(value, Literal)
-                    and value.datatype in datatypes
-                    and not getattr(value, "ill_typed", False)
-                )
-                expected = "a valid " + " or ".join(sorted(where.name(d) for d in datatypes))
-            if not ok:
-                shown = value.n3(source.facts.namespace_manager)
-                message = f"{name}: the {what} {shown} is not {expected}"
-                problems.append(Problem(str(source.facts_path), line, message))
-    return problems
 
 
 def _shape_problems(

@@ -356,6 +356,10 @@ def read_answer(url: str, data: bytes, ctype: str) -> Result:
     media = _media_type(ctype)
     fmt = _GRAPH_TYPES.get(media)
     if fmt is not None:
+        if fmt == "RDF_XML":  # pyoxigraph expands internal entities: refuse them first
+            from kg.xmlguard import check_bytes
+
+            check_bytes(data, redact(url))
         try:
             items = list(ox.parse(data, format=getattr(ox.RdfFormat, fmt)))
         except (SyntaxError, ValueError) as exc:

@@ -26,9 +26,10 @@ from typing import Any
 
 from rdflib import Dataset, URIRef
 
+from kg import jsonld, xmlguard
 from kg.build import Built, Part, build
 from kg.cache import file_state
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.namespaces import DERIVED_GRAPH, GRAPH
 from kg.outfolder import DEFAULT_DATA, DUMP_FILE
 from kg.prefixes import new_dataset, with_sources
@@ -159,6 +160,7 @@ class Dump(Built):
         self.path = path
         self.origin = str(path)
         self._split = False
+        self._admitted = False
 
     def _format(self) -> Any:
         import pyoxigraph as ox
@@ -173,26 +175,84 @@ class Dump(Built):
         """Return a pyoxigraph store with the file's quads (or load them `into` a store)."""
         import pyoxigraph as ox
 
+        self._admit()
         store = ox.Store() if into is None else into
         try:
             store.bulk_load(path=str(self.path), format=self._format())
         except SyntaxError as exc:
-            raise data_error(self.path, exc.msg, exc.lineno) from None
+            raise self._syntax_error(exc) from None
+        except MemoryError:
+            raise too_long(self.path) from None
         except OSError as exc:
             raise InputError(f"{self.path}: {str(exc).splitlines()[0]}") from None
         return store
+
+    def _admit(self) -> None:
+        """Refuse, before any parser reads the file, what a parser would expand or fetch."""
+        if not self._admitted:
+            if self.path.suffix == ".rdf":
+                xmlguard.check(self.path)
+            elif self.path.suffix == ".jsonld":
+                try:
+                    jsonld.check_depth(self.path.read_bytes(), str(self.path))
+                except OSError as exc:
+                    raise InputError(f"{self.path}: {exc.strerror or exc}") from None
+            self._admitted = True
+
+    def _preflight(self) -> None:
+        """Read the file once with pyoxigraph (linear, bounded): rdflib reads only what the
+        default engine reads, and its errors carry pyoxigraph's line."""
+        import pyoxigraph as ox
+
+        try:
+            for _quad in ox.parse(path=str(self.path), format=self._format()):
+                pass
+        except SyntaxError as found:
+            raise self._syntax_error(found) from None
+        except MemoryError:
+            raise too_long(self.path) from None
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{self.path}: {str(exc).splitlines()[0]}") from None
 
     @property
     def dataset(self) -> Dataset:
         """The file parsed by rdflib into a dataset (its default graph the union)."""
         if self._dataset is None:
+            self._admit()
+            if self.path.suffix == ".jsonld":
+                self._closed()
+            self._preflight()
             ds = new_dataset()
             try:
                 ds.parse(self.path, format=RDF_FILES[self.path.suffix][1])
+            except KgError:
+                raise
             except Exception as exc:  # rdflib raises many kinds; pyoxigraph says the line
                 raise self._parse_error(exc) from None
             self._dataset = ds
         return self._dataset
+
+    def _syntax_error(self, exc: SyntaxError) -> InputError:
+        """One line for what pyoxigraph refuses; for JSON-LD, the other document it names."""
+        if self.path.suffix == ".jsonld":
+            try:
+                self._closed()
+            except InputError as named:
+                return named
+        return data_error(self.path, exc.msg or "", exc.lineno)
+
+    def _closed(self) -> None:
+        """Refuse a JSON-LD file that names another document, and let rdflib fetch none."""
+        import json
+
+        try:
+            doc = json.loads(self.path.read_bytes())
+        except RecursionError:
+            raise InputError(f"{self.path}: JSON nested too deep") from None
+        except (ValueError, OSError):
+            return  # not JSON: the parser says where
+        jsonld.check_closed(doc, str(self.path))
+        jsonld.close_rdflib()
 
     def parts(self) -> list[Part]:
         """The file's graphs, one part each (N-Triples), in the order of their names."""
@@ -206,12 +266,15 @@ class Dump(Built):
         from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
         graphs: dict[str, list[Any]] = {}
+        self._admit()
         try:
             for quad in ox.parse(path=str(self.path), format=self._format()):
                 name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
                 graphs.setdefault(name, []).append(quad.triple)
         except SyntaxError as exc:
-            raise data_error(self.path, exc.msg, exc.lineno) from None
+            raise self._syntax_error(exc) from None
+        except MemoryError:
+            raise too_long(self.path) from None
         except (OSError, ValueError) as exc:
             raise InputError(f"{self.path}: {str(exc).splitlines()[0]}") from None
         parts = []
@@ -231,15 +294,10 @@ class Dump(Built):
 
     def _parse_error(self, exc: Exception) -> InputError:
         """One line for a file rdflib cannot parse, with its line as pyoxigraph reports it."""
-        import pyoxigraph as ox
-
         try:
-            for _quad in ox.parse(path=str(self.path), format=self._format()):
-                pass
-        except SyntaxError as found:
-            return data_error(self.path, found.msg, found.lineno)
-        except (OSError, ValueError):
-            pass
+            self._preflight()
+        except InputError as found:
+            return found
         line = getattr(exc, "lines", None)
         why = getattr(exc, "_why", None) or str(exc)
         return data_error(self.path, why, line + 1 if isinstance(line, int) else None)
@@ -252,4 +310,11 @@ def data_error(path: Path, message: str, line: int | None = None) -> InputError:
     if m:
         line, first = line or int(m.group(1)), m.group(2)
     where = f"{path}:{line}" if line else str(path)
+    if "LoadDocumentCallback" in first:  # pyoxigraph has no loader: it fetches nothing either
+        return InputError(f"{where}: {jsonld.REFUSED}")
     return InputError(f"{where}: malformed {RDF_FILES[path.suffix][2]}: {first}")
+
+
+def too_long(path: Path) -> InputError:
+    """One line for a file with a term or line over pyoxigraph's bound (16 MiB)."""
+    return InputError(f"{path}: a term or line over 16 MiB: refused (the parser's bound)")

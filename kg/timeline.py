@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, PROV, TIME, XSD
 from rdflib.term import Node
 
 from kg.namespaces import KG
+from kg.sources import value_problem
 
 HAS_TIME = TIME.hasTime
 DESCRIPTION = TIME.hasDateTimeDescription
@@ -41,6 +42,7 @@ _MONTHS = [
     "november",
     "december",
 ]
+_DATES = {XSD.date, XSD.gYearMonth, XSD.gYear}
 _DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _STEPS = {"this": 0, "last": -1, "next": 1}
 
@@ -48,8 +50,11 @@ _STEPS = {"this": 0, "last": -1, "next": 1}
 def _issued(value: Literal) -> tuple[int, int | None, int | None] | None:
     """Return (year, month, day) of a dct:issued value, as precise as it is, or None."""
     found = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(value).strip())
-    if found is None:
+    if found is None or value.datatype not in (None, *_DATES):
         return None
+    shape = XSD.date if found.group(3) else XSD.gYearMonth if found.group(2) else XSD.gYear
+    if value_problem(DCTERMS.issued, Literal(found.group(), datatype=shape)) is not None:
+        return None  # not a date that exists: `kg check` and the build refuse it
     year, month, day = found.groups()
     return int(year), int(month) if month else None, int(day) if day else None
 
@@ -84,13 +89,20 @@ def resolve(
         return IN_YEAR_MONTH, Literal(f"{y:04d}-{m + 1:02d}", datatype=XSD.gYearMonth)
     named = next((i + 1 for i, name in enumerate(_MONTHS) if re.search(rf"\b{name}\b", text)), None)
     target = month or named
-    if target is None or issued_month is None:
+    if target is None or not 1 <= target <= 12 or issued_month is None:
         return None
     if status == KG.Planned and target < issued_month:
         year += 1
     elif status == KG.Past and target > issued_month:
         year -= 1
     return IN_YEAR_MONTH, Literal(f"{year:04d}-{target:02d}", datatype=XSD.gYearMonth)
+
+
+def _month(value: Node | None) -> int | None:
+    """The number of a valid `time:month` (an xsd:gMonth), else None."""
+    if not isinstance(value, Literal) or value_problem(MONTH, value) is not None:
+        return None
+    return int(str(value)[2:4])
 
 
 def resolved_times(facts: Graph) -> Iterator[tuple[Node, URIRef, Literal, Node]]:
@@ -104,7 +116,7 @@ def resolved_times(facts: Graph) -> Iterator[tuple[Node, URIRef, Literal, Node]]
             continue
         description = facts.value(when, DESCRIPTION)
         month = facts.value(description, MONTH) if description is not None else None
-        number = int(str(month).lstrip("-")) if isinstance(month, Literal) else None
+        number = _month(month)
         found = resolve(str(words), issued, number, facts.value(fact, KG.status))
         if found is not None:
             yield when, found[0], found[1], fact

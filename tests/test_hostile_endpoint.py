@@ -272,6 +272,27 @@ def test_malformed_triples_are_one_line(serve: Callable[[Behaviour], tuple[str, 
     assert "unreadable text/turtle answer" in err and err.count("\n") == 1
 
 
+LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY a "aaaaaaaaaa">\n'
+    + b"".join(
+        f'<!ENTITY {n} "{("&" + p + ";") * 10}">\n'.encode()
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    + b']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description rdf:about="http://example.org/s"><rdf:value>&i;</rdf:value>'
+    b"</rdf:Description></rdf:RDF>\n"
+)
+
+
+def test_an_rdf_xml_answer_declaring_entities_is_refused_unexpanded(
+    serve: Callable[[Behaviour], tuple[str, Any]],
+) -> None:
+    base, _server = serve(answering(LAUGHS, "application/rdf+xml"))
+    code, out, err = run("sparql", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", f"{base}/q")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {base}/q: ") and "entit" in err and err.count("\n") == 1, err
+
+
 def test_virtuoso_answer_forms_are_read(serve: Callable[[Behaviour], tuple[str, Any]]) -> None:
     """Virtuoso's ASK (`__ASK_RETVAL`, "1" or no row) and its `typed-literal`."""
     yes = (

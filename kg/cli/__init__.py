@@ -40,6 +40,12 @@ def _root(
     ),
 ) -> None:
     state.debug = debug
+    if not debug:  # kg names an ill-typed literal itself, with its file and line
+        import logging
+        import warnings
+
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"rdflib(\.|$)")
 
 
 build_cmd.register(app)

@@ -115,11 +115,16 @@ def views(
             safe = re.sub(r"[^A-Za-z0-9_-]+", "-", local) or "x"
             jobs += [(v.name, f"{v.name}-{safe}", entity) for v in VIEWS if v.focus]
     from kg.viz import manifest
+    from kg.viz.formats import check_xml
 
+    projected = [
+        (name, project(graph, view, focus=target, depth=depth)) for view, name, target in jobs
+    ]
+    for _name, g in projected:  # before any file is written
+        check_xml(g, "GraphML and GEXF")
     earlier = manifest.read(out)
     files: dict[str, str] = {}
-    for view, name, target in jobs:
-        g = project(graph, view, focus=target, depth=depth)
+    for name, g in projected:
         for fmt in VIEW_FORMATS.names:
             path = write_view(g, out / f"{name}.{fmt}", fmt)
             files[path.name] = manifest.digest(path)

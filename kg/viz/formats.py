@@ -5,14 +5,39 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.errors import InputError
+
 if TYPE_CHECKING:
     import networkx as nx
+
+
+def check_xml(g: nx.MultiDiGraph, what: str) -> None:
+    """Refuse, in one line naming the node or edge, a view holding text XML cannot carry
+    (the same characters the build refuses in sources: `kg.sources.xml_problem`)."""
+    from kg.sources import xml_problem
+
+    def texts(owner: str, data: dict[str, object]) -> None:
+        for key, value in [(None, owner), *sorted(data.items(), key=lambda kv: str(kv[0]))]:
+            for text in (str(key), value) if key is not None else (value,):
+                why = xml_problem(text) if isinstance(text, str) else None
+                if why is not None:
+                    where = f" {key}" if key is not None else ""
+                    raise InputError(
+                        f"{owner}{where}: {why}, which {what} cannot carry: nothing written"
+                    )
+
+    texts(f"the view {g.graph.get('view', '')}".strip(), dict(g.graph))
+    for node, data in g.nodes(data=True):
+        texts(str(node), data)
+    for u, v, data in g.edges(data=True):
+        texts(f"{u} -> {v}", data)
 
 
 def write_graphml(g: nx.MultiDiGraph, path: Path) -> Path:
     """Write a view as GraphML (directed, parallel edges kept, attributes typed)."""
     import networkx as nx
 
+    check_xml(g, "GraphML")
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml_xml(g, path, encoding="utf-8", prettyprint=True)
     return path
@@ -46,6 +71,7 @@ def write_gexf(g: nx.MultiDiGraph, path: Path) -> Path:
     without the writer's date, so the file is reproducible."""
     from networkx.readwrite.gexf import GEXFWriter
 
+    check_xml(g, "GEXF")
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     meta = writer.xml.find("meta")
