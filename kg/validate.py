@@ -16,7 +16,8 @@ from rdflib.term import Node
 from kg import resources
 from kg.build import Built, add_parts
 from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
-from kg.namespaces import owner
+from kg.errors import InputError
+from kg.namespaces import FACT, SRC, owner
 from kg.parallel import ordered, workers_for
 from kg.prefixes import prefixed_graph
 from kg.progress import progress
@@ -46,11 +47,49 @@ def union(ds: Dataset) -> Graph:
     return g
 
 
-def shacl(data: Graph, shapes_path: Path | None = None) -> list[Violation]:
+ENGINES = ("compiled", "pyshacl")  # the shapes compiled to SPARQL (kg.shacl), or pySHACL
+DEFAULT_ENGINE = "compiled"
+
+
+def shacl(
+    data: Graph, shapes_path: Path | None = None, engine: str = DEFAULT_ENGINE
+) -> list[Violation]:
     """Validate `data` (ontology included) against the shapes; return the violations."""
     shapes = parse_turtle(shapes_path or resources.shapes_file())
-    found = [v for v, _focus, _extra in _shacl_results(data, shapes)]
+    if engine == "pyshacl":
+        found = [v for v, _focus, _extra in _shacl_results(data, shapes)]
+    else:
+        nt = [data.serialize(format="nt", encoding="utf-8")]
+        found = [v for v, _f, _x in _compiled_results(to_oxigraph(data), nt, shapes)]
     return sorted(found, key=_order)
+
+
+def _program(shapes: Graph) -> Any:
+    """The shapes compiled to SPARQL (`kg.shacl`), warning about any left to pySHACL."""
+    from kg.shacl import compiled
+
+    return compiled(shapes, prefixed_graph().namespace_manager)
+
+
+def _compiled_results(
+    store: Any, nt: list[bytes], shapes: Graph | None = None, program: Any = None
+) -> list[tuple[Violation, Any, str]]:
+    """Run the compiled shapes on a pyoxigraph store (loaded from the N-Triples `nt`); return
+    each violation with its focus node (a pyoxigraph term) and what tells results apart."""
+    from kg.shacl import run
+
+    if program is None:
+        assert shapes is not None
+        program = _program(shapes)
+    nm = prefixed_graph().namespace_manager
+    found = []
+    for r in run(program, store, nt):
+        if r.severity != str(SH.Violation):
+            continue
+        violation = Violation(r.check, from_ox(r.focus).n3(nm), r.path, r.message)
+        value = from_ox(r.value).n3() if r.value is not None else ""
+        found.append((violation, r.focus, f"{value} {r.component} {r.shape}"))
+    return found
 
 
 def _order(v: Violation) -> tuple[str, str, str, str]:
@@ -429,29 +468,72 @@ def _cache_of(built: Built, cache: Cache | Path | bool | None) -> Cache | None:
     return open_cache(cache)
 
 
-def validate(built: Built, cache: Cache | Path | bool | None = True) -> list[Violation]:
+def validate(
+    built: Built, cache: Cache | Path | bool | None = True, engine: str = DEFAULT_ENGINE
+) -> list[Violation]:
     """Run the shapes and the violation checks on a build's product, source by source.
 
     `cache`: True for the build's cache, a cache or its folder, or None/False. Each source's
     verdicts are cached by the content validated (`validate_built`); when the sources are not
-    on their own, the whole dataset is validated (`validate_whole`).
+    on their own, the whole dataset is validated (`validate_whole`). `engine`: "compiled" (the
+    shapes as SPARQL queries on pyoxigraph, `kg.shacl`) or "pyshacl".
     """
-    return validate_built(built, _cache_of(built, cache))
+    return validate_built(built, _cache_of(built, cache), engine=engine)
 
 
-def validate_whole(built: Built, cache: Cache | Path | bool | None = None) -> list[Violation]:
-    """Run the shapes on the whole dataset in chunks of graphs (`shacl_dataset`) and the
-    violation checks on its store: the verdicts `validate` gives, without reading sources alone.
+def validate_whole(
+    built: Built, cache: Cache | Path | bool | None = None, engine: str = DEFAULT_ENGINE
+) -> list[Violation]:
+    """Run the shapes on the whole dataset and the violation checks on its store: the verdicts
+    `validate` gives, without reading sources alone.
 
-    `cache`: True for the build's cache, a cache or its folder, or None/False.
+    `cache`: True for the build's cache, a cache or its folder, or None/False. With pySHACL the
+    dataset is validated in chunks of graphs (`shacl_dataset`); compiled, the queries run once
+    on the store of every graph, its verdicts cached by the graph's content.
     """
-    ds = built.dataset
-    found = shacl_dataset(ds, cache=_cache_of(built, cache))
-    with progress("running data checks", 2) as step:
+    if engine == "pyshacl":
+        ds = built.dataset
+        found = shacl_dataset(ds, cache=_cache_of(built, cache))
+        with progress("running data checks", 2) as step:
+            step()
+            found += run_violation_queries(ds)
+            step()
+        return found
+    store_cache = _cache_of(built, cache)
+    shapes_file = resources.shapes_file()
+    shapes = parse_turtle(shapes_file)
+    program = _program(shapes)
+    with progress("validating the whole graph", 3) as step:
+        store = built.store()
         step()
-        found += run_violation_queries(ds)
+        key = _key(CACHE_VERSION, _compiler_identity(), program.digest, shapes_file.read_bytes())
+        key.update(built.fingerprint().encode("ascii"))
+        entry = store_cache.entry("shacl", key.hexdigest(), ".json") if store_cache else None
+        rows = _read_entry(entry, _ROWS_OK)
+        if rows is None:
+            nt = [part.nt() for part in built.parts()]
+            rows = [
+                [v.check, v.focus, v.path, v.message, extra]
+                for v, _focus, extra in _compiled_results(store, nt, program=program)
+            ]
+            if entry is not None:
+                entry.write(json.dumps(rows).encode("utf-8"))
         step()
-    return found
+        unique: dict[tuple[Violation, str], Violation] = {}
+        for row in rows:
+            v = Violation(*row[:4])
+            unique[(v, row[4])] = v
+        result = sorted(unique.values(), key=_order)
+        paths = violation_queries()
+        result += _run_checks(store, paths, built.empty_dataset().namespace_manager)
+        step()
+    return result
+
+
+def _compiler_identity() -> str:
+    from kg.shacl import code_identity
+
+    return code_identity()
 
 
 # --- Validation of a build, source by source, each source's verdicts cached ----------------
@@ -566,10 +648,14 @@ def check_sources(
     checks: list[Path],
     shared: Graph,
     reach: tuple[set[Node], set[Node]],
+    program: Any = None,
 ) -> dict[int, dict[str, Any]]:
     """Validate the sources `todo` (indices into `built.units`), each with the shared graphs;
     return each one's neighbourhood summary (`_neighbourhood`), SHACL verdicts and number of
     rows per per-source check.
+
+    `program`: the compiled shapes (`kg.shacl`), run as queries on a store of each chunk;
+    None: pySHACL validates each chunk.
 
     The sources are read chunk by chunk and let go once validated, so that memory holds one
     chunk per worker (`kg.parallel`), not the corpus. pySHACL gets only the triples whose
@@ -620,6 +706,15 @@ def check_sources(
                 store.remove_graph(ox.NamedNode(str(part.name)))
         return out
 
+    work = one
+    if program is not None:
+        shared_nt = [part.nt() for part in built.shared]
+
+        def compiled(ids: list[int]) -> dict[int, dict[str, Any]]:
+            return _check_compiled(built, ids, program, shared_nt, texts, reach, targets_of)
+
+        work = compiled
+
     # chunks of at most SOURCES_PER_CHUNK, as many as a multiple of the workers (each worker
     # validates its chunks, see `kg.parallel`); a source's verdicts do not depend on its chunk
     workers = workers_for(len(todo))
@@ -629,13 +724,144 @@ def check_sources(
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     found: dict[int, dict[str, Any]] = {}
     with (
-        ordered(one, chunks, workers) as answers,
+        ordered(work, chunks, workers) as answers,
         progress("validating sources", len(chunks)) as step,
     ):
         for verdicts in answers:
             found.update(verdicts)
             step()
     return found
+
+
+def _check_compiled(
+    built: Built,
+    ids: list[int],
+    program: Any,
+    shared_nt: list[bytes],
+    texts: list[tuple[str, str]],
+    reach: tuple[set[Node], set[Node]],
+    targets_of: set[Node],
+) -> dict[int, dict[str, Any]]:
+    """Validate a chunk of sources with the compiled shapes: one store holds the shared graphs
+    and the chunk's sources, the queries run once on it, and each verdict goes to the sources
+    that own its focus node (as `check_sources` does with pySHACL).
+
+    The per-source checks run once on the same store: a row of one of them lies in one source
+    and other sources' triples only remove rows (see PER_SOURCE_CHECKS), so a chunk with no row
+    has none of its sources with one in the union; a chunk's count is kept by each source of it.
+    """
+    import pyoxigraph as ox
+
+    from kg.build import ox_graph_name
+
+    forward = {f"<{p}>".encode() for p in reach[0]}
+    inverse = {f"<{p}>".encode() for p in reach[1]}
+    targets = {f"<{p}>".encode() for p in targets_of}
+    out: dict[int, dict[str, Any]] = {}
+    store = ox.Store()
+    for part, body in zip(built.shared, shared_nt, strict=True):
+        store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox_graph_name(part.name))
+    nt = list(shared_nt)
+    by_focus: dict[bytes, list[int]] = {}
+    for i in ids:
+        unit = built.units[i]
+        bodies = (unit.graph.nt(), unit.derived.nt())
+        owned, out[i] = _neighbourhood_nt(unit.slug, bodies, forward, inverse, targets)
+        out[i].update(shacl=[], checks={})
+        for part, body in zip((unit.graph, unit.derived), bodies, strict=True):
+            store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox_graph_name(part.name))
+            nt.append(body)
+        for node in owned:
+            by_focus.setdefault(node, []).append(i)
+    for v, focus, extra in _compiled_results(store, nt, program=program):
+        for i in by_focus.get(str(focus).encode("utf-8"), []):
+            out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
+    for verdict in out.values():
+        verdict["shacl"].sort()  # the same whatever chunk the source was in
+    for name, text in texts:
+        rows = store.query(text, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        count = len(list(rows))
+        for i in ids:
+            out[i]["checks"][name] = count
+    return out
+
+
+def _neighbourhood_nt(
+    slug: str,
+    bodies: tuple[bytes, ...],
+    forward: set[bytes],
+    inverse: set[bytes],
+    targets_of: set[bytes],
+) -> tuple[set[bytes], dict[str, Any]]:
+    """`_neighbourhood` read from N-Triples text (one triple a line, as rdflib writes): the
+    nodes a source owns (as N-Triples terms, what `str` of a pyoxigraph term gives) and its
+    summary, the same as `_neighbourhood` gives."""
+    owned: set[bytes] = set()
+    described: set[bytes] = set()
+    read: set[bytes] = set()
+    literals: list[bytes] = []  # lines whose inverse-path object is a literal (parsed below)
+    subclass = False
+    sub = f"<{RDFS.subClassOf}>".encode()
+    for body in bodies:
+        for line in body.split(b"\n"):
+            if not line or line.startswith(b"#"):
+                continue
+            s, p, rest = line.split(b" ", 2)
+            o = rest[:-2]  # without " ."
+            owned.add(s)
+            if p in targets_of:
+                owned.add(o)
+            if p in forward:
+                described.add(s)
+                if not o.startswith(b'"'):
+                    read.add(o)
+            if p in inverse:
+                if o.startswith(b'"'):
+                    literals.append(line)
+                else:
+                    described.add(o)
+                read.add(s)
+            if p == sub:
+                subclass = True
+    read |= owned
+    # a node in the source's own namespace is never foreign (`owner`): skipped as bytes
+    own = (f"<{FACT}{slug}/".encode(), f"<{SRC}{slug}#".encode())
+
+    def key(t: bytes) -> str:
+        text = t.decode("utf-8")
+        if text.startswith("<"):
+            return text[:-1]  # `<iri` as `_term_key` writes it
+        if text.startswith("_:"):
+            return text
+        return _literal_key(t)
+
+    def foreign(nodes: set[bytes], extra: list[str] | None = None) -> list[str]:
+        keys = [key(n) for n in nodes if not n.startswith(own)] + (extra or [])
+        return sorted({k for k in keys if k.startswith("_:") or owner(k[1:]) != slug})
+
+    described_literals = [_literal_key(line.split(b" ", 2)[2][:-2]) for line in literals]
+    owned_text = {t for t in owned if not t.startswith(b'"')}
+    owned_text |= {str(_ox_literal(t)).encode("utf-8") for t in owned if t.startswith(b'"')}
+    summary = {
+        "k": foreign(described, described_literals),
+        "r": foreign(read),
+        "subclass": subclass,
+    }
+    return owned_text, summary
+
+
+def _ox_literal(text: bytes) -> Any:
+    """A literal written in N-Triples, as a pyoxigraph term."""
+    import pyoxigraph as ox
+
+    triple = next(iter(ox.parse(b"<a:s> <a:p> " + text + b" .\n", format=ox.RdfFormat.N_TRIPLES)))
+    return triple.object
+
+
+def _literal_key(text: bytes) -> str:
+    """`_term_key` of a literal written in N-Triples (rdflib's n3)."""
+    return from_ox(_ox_literal(text)).n3()
 
 
 def _read_entry(entry: Entry | None, check: Callable[[bytes], bool]) -> Any:
@@ -649,18 +875,23 @@ def validate_built(
     cache: Cache | None = None,
     shapes_path: Path | None = None,
     queries: Path | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> list[Violation]:
     """Validate a build's product source by source, with each source's verdicts cached by the
     content validated (`cache` or None); the result is the same as `validate_whole(built)`."""
+    if engine not in ENGINES:
+        raise InputError(f"--engine {engine}: use one of {', '.join(ENGINES)}")
     shapes_file = shapes_path or resources.shapes_file()
     shapes = parse_turtle(shapes_file)
     reach = shape_reach(shapes)
     if reach is None or len(built.cross.load()):
-        return validate_whole(built, cache)
+        return validate_whole(built, cache, engine)
+    program = _program(shapes) if engine == "compiled" else None
+    engine_id = _pyshacl_version() if program is None else _compiler_identity() + program.digest
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
     checks = violation_queries(queries)
     here = Path(__file__).read_bytes()
-    base = _key(CACHE_VERSION, _pyshacl_version(), shapes_file.read_bytes(), here)
+    base = _key(CACHE_VERSION, engine, engine_id, shapes_file.read_bytes(), here)
     base.update(built.shared_key.encode("ascii"))
     for path in checks:
         base.update(_key(path.name, path.read_bytes()).digest())
@@ -678,12 +909,12 @@ def validate_built(
     todo = [i for i, entry in enumerate(entries) if entry is None]
     # validated first, each source read once; when it turns out that a source is not on its
     # own, the verdicts are dropped (not cached) and the whole dataset is validated instead
-    verdicts = check_sources(built, todo, shapes, checks, shared, reach)
+    verdicts = check_sources(built, todo, shapes, checks, shared, reach, program)
     for i, verdict in verdicts.items():
         entries[i] = verdict
     summaries = [e for e in entries if e is not None]
     if not _on_their_own([u.slug for u in built.units], summaries, shared):
-        return validate_whole(built, cache)
+        return validate_whole(built, cache, engine)
 
     for i in verdicts:
         entry = entries[i]
@@ -697,9 +928,17 @@ def validate_built(
     shared_rows = _read_entry(shared_file, _ROWS_OK)
     if shared_rows is None:
         mine = set(shared.subjects()) | {o for p in targets_of for o in shared.objects(None, p)}
+        if program is None:
+            results = _shacl_results(shared, shapes, inplace=True)
+        else:
+            nt = [part.nt() for part in built.shared]
+            results = [
+                (v, from_ox(focus), extra)
+                for v, focus, extra in _compiled_results(to_oxigraph(shared), nt, program=program)
+            ]
         shared_rows = [
             [v.check, v.focus, v.path, v.message, extra]
-            for v, focus, extra in _shacl_results(shared, shapes, inplace=True)
+            for v, focus, extra in results
             if focus in mine
         ]
         if shared_file is not None:

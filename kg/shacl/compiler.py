@@ -1,0 +1,265 @@
+"""Shapes to queries: each shape with targets becomes SPARQL SELECT queries for its violations.
+
+A shape with targets (`sh:targetClass` through `rdfs:subClassOf*`, `sh:targetNode`,
+`sh:targetSubjectsOf`, `sh:targetObjectsOf`, or a shape that is a class) gives one query per
+constraint component of it and of its property shapes (`kg.shacl.components`). A shape that
+uses something the components do not compile is named in a warning and left to pySHACL, alone
+(`Program.fallback`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, NamespaceManager
+from rdflib.term import Node
+
+from kg.shacl.components import Check, Uncompilable, components_of
+from kg.shacl.paths import path_text, sparql_path
+from kg.shacl.terms import iri
+
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+_DEPTH = 16  # shapes within shapes (sh:or, sh:node, ...) deeper than this are not compiled
+
+
+def describe(g: Graph, node: Node, depth: int = 0) -> str:
+    """A text that identifies a node of the shapes graph by what it says (blank nodes by their
+    content), the same in every run."""
+    if not isinstance(node, BNode):
+        return node.n3()
+    if depth > 24:
+        return "[...]"
+    parts = sorted(f"{p.n3()} {describe(g, o, depth + 1)}" for p, o in g.predicate_objects(node))
+    return "[" + " ; ".join(parts) + "]"
+
+
+@dataclass(eq=False)
+class Shape:
+    """A node or property shape being compiled: what its queries share."""
+
+    sg: Graph
+    node: Node
+    nm: NamespaceManager
+    key: str  # identifies the shape in results (a blank shape by its content)
+    name: str  # the shape named in reports (a blank property shape: its node shape)
+    target: str = ""  # a SPARQL group binding ?this to each focus node ("": none)
+    depth: int = 0
+    path: Node | None = None
+    sparql: str = ""  # the path as a SPARQL property path
+    text: str = ""  # the path as report text
+    zero: bool = False  # the path can be of length zero (`*`, `?`)
+    message: str | None = None
+    severity: URIRef = SH.Violation
+    checks: list[Check] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.path = self.sg.value(self.node, SH.path)
+        if self.path is not None:
+            self.sparql = sparql_path(self.sg, self.path)
+            self.text = path_text(self.sg, self.path, self.nm)
+            self.zero = "*" in self.sparql or "?" in self.sparql.replace("?value", "")
+        messages = sorted(str(m) for m in self.sg.objects(self.node, SH.message))
+        self.message = messages[0] if messages else None
+        severity = self.sg.value(self.node, SH.severity)
+        if isinstance(severity, URIRef):
+            self.severity = severity
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def _check(self, component: URIRef, query: str, keep: Any = None) -> Check:
+        return Check(self, component, query, keep)
+
+    def _focus(self) -> str:
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {self.target} }} }}"
+
+    def value_check(
+        self,
+        component: URIRef,
+        cond: str,
+        keep: Any = None,
+        extra: str = "",
+        distinct_from: str = "",
+    ) -> Check:
+        """A query for the values (`?value`) for which `cond` holds."""
+        del distinct_from  # only tells two checks of one component apart
+        if self.path is None:
+            body = f"{self.target} BIND(?this AS ?value) {extra} FILTER({cond})"
+        elif self.zero:
+            body = f"{self._focus()} ?this {self.sparql} ?value . {extra} FILTER({cond})"
+        else:
+            body = (
+                f"?this {self.sparql} ?value . {extra} FILTER({cond}) "
+                f"FILTER EXISTS {{ {self.target} }}"
+            )
+        return self._check(component, f"SELECT DISTINCT ?this ?value WHERE {{ {body} }}", keep)
+
+    def count_check(
+        self, component: URIRef, cond: str, test: str, at_least_one: bool = False, var: str = "?_v"
+    ) -> Check:
+        """A query for the focus nodes whose number of values (those for which `cond` holds)
+        fails `test` (`< n`, `> n`)."""
+        values = f"?this {self.sparql} {var} ." + (f" FILTER({cond})" if cond else "")
+        if at_least_one:
+            query = (
+                f"SELECT DISTINCT ?this WHERE {{ {self._focus()} "
+                f"FILTER NOT EXISTS {{ {values} }} }}"
+            )
+        elif test.startswith("<"):
+            query = (
+                f"SELECT ?this WHERE {{ {self._focus()} OPTIONAL {{ {values} }} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT {var}) {test})"
+            )
+        else:
+            where = (
+                f"{self._focus()} {values}"
+                if self.zero
+                else f"{values} FILTER EXISTS {{ {self.target} }}"
+            )
+            query = (
+                f"SELECT ?this WHERE {{ {where} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT {var}) {test})"
+            )
+        return self._check(component, query)
+
+    def scan_check(self, component: URIRef, predicate: URIRef, datatype: Node) -> Check:
+        """A check of the datatype of a predicate's values, read from N-Triples; the query
+        tells whether a node is a focus node."""
+        query = f"SELECT ?this WHERE {{ {self.target} }} LIMIT 1"
+        return Check(self, component, query, scan=(str(predicate), str(datatype)))
+
+    def has_check(self, component: URIRef, wanted: str) -> Check:
+        """A query for the focus nodes without the value `wanted`."""
+        if self.path is None:
+            return self.value_check(component, f"!sameTerm(?this, {wanted})")
+        query = (
+            f"SELECT DISTINCT ?this WHERE {{ {self._focus()} "
+            f"FILTER NOT EXISTS {{ ?this {self.sparql} {wanted} }} }}"
+        )
+        return self._check(component, query)
+
+    def conforms_to(self, shape: Node, var: str) -> str:
+        """A SPARQL expression true when `var` conforms to another shape (sh:or, sh:node ...)."""
+        if self.depth >= _DEPTH:
+            raise Uncompilable("shapes nested too deep (or recursive)")
+        if (shape, SH.deactivated, Literal(True)) in self.sg:
+            return "true"
+        if (shape, SH.path, None) in self.sg or (shape, SH.property, None) in self.sg:
+            raise Uncompilable("a property shape inside a logical or qualified constraint")
+        inner = Shape(self.sg, shape, self.nm, self.key, self.name, depth=self.depth + 1)
+        held = [c.holds(var) for c in components_of(inner)]
+        return "(" + " && ".join(held) + ")" if held else "true"
+
+
+def _targets(sg: Graph, node: Node) -> str:
+    """The SPARQL group that binds ?this to each focus node of a shape ("" if it has none)."""
+    if (node, SH.target, None) in sg:
+        raise Uncompilable("sh:target (a SPARQL-based target) is not compiled")
+    groups = []
+    classes = set(sg.objects(node, SH.targetClass))
+    if (node, RDF.type, RDFS.Class) in sg:
+        classes.add(node)  # an implicit class target
+    for c in sorted(classes, key=str):
+        # the class and its subclasses, found once per store (`kg.shacl.engine`)
+        groups.append(f"VALUES ?_class {{ %%VALUES {iri(c)}%% }} ?this {iri(RDF.type)} ?_class .")
+    for n in sorted(sg.objects(node, SH.targetNode), key=str):
+        groups.append(f"VALUES ?this {{ {_term(n)} }}")
+    for p in sorted(sg.objects(node, SH.targetSubjectsOf), key=str):
+        groups.append(f"?this {iri(p)} ?_target .")
+    for p in sorted(sg.objects(node, SH.targetObjectsOf), key=str):
+        groups.append(f"?_target {iri(p)} ?this .")
+    if len(groups) == 1:
+        return groups[0]
+    return " UNION ".join(f"{{ {g} }}" for g in groups)
+
+
+def _term(node: Node) -> str:
+    from kg.shacl.terms import term
+
+    return term(node)
+
+
+def top_shapes(sg: Graph) -> list[Node]:
+    """The shapes with targets (explicit, or a shape that is a class), sorted."""
+    found: set[Node] = set()
+    for p in TARGETS:
+        found.update(sg.subjects(p, None))
+    for kind in (SH.NodeShape, SH.PropertyShape):
+        for s in sg.subjects(RDF.type, kind):
+            if (s, RDF.type, RDFS.Class) in sg:
+                found.add(s)
+    return sorted(found, key=lambda n: describe(sg, n))
+
+
+def _name(sg: Graph, node: Node, nm: NamespaceManager) -> str:
+    """Name a shape in reports; a blank property shape after the node shape that holds it."""
+    if isinstance(node, BNode):
+        parent = sg.value(None, SH.property, node)
+        return parent.n3(nm) if isinstance(parent, URIRef) else "shape"
+    return node.n3(nm)
+
+
+@dataclass
+class Program:
+    """The compiled shapes: checks to run as SPARQL, shapes left to pySHACL (with why)."""
+
+    shapes: Graph
+    checks: list[Check]
+    fallback: list[tuple[Node, str]]
+    keys: dict[Node, str]  # every shape's key (for pySHACL's results on the fallback shapes)
+    names: dict[Node, str]
+    digest: str  # identifies the shapes graph and the compiler's output
+
+
+def compile_shapes(sg: Graph, nm: NamespaceManager) -> Program:
+    """Compile a shapes graph into queries; name each shape that cannot be compiled."""
+    checks: list[Check] = []
+    fallback: list[tuple[Node, str]] = []
+    keys: dict[Node, str] = {}
+    names: dict[Node, str] = {}
+    seen: dict[str, int] = {}
+
+    def key_of(node: Node, parent: str) -> str:
+        if not isinstance(node, BNode):
+            return str(node)
+        text = describe(sg, node)
+        base = f"{parent} {hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
+        seen[base] = seen.get(base, 0) + 1
+        return base if seen[base] == 1 else f"{base}.{seen[base]}"
+
+    for top in top_shapes(sg):
+        if (top, SH.deactivated, Literal(True)) in sg:
+            continue
+        key = key_of(top, "")
+        keys[top], names[top] = key, _name(sg, top, nm)
+        children = sorted(sg.objects(top, SH.property), key=lambda n: describe(sg, n))
+        for child in children:
+            keys[child] = key_of(child, key)
+            names[child] = _name(sg, child, nm)
+        try:
+            found: list[Check] = []
+            target = _targets(sg, top)
+            shape = Shape(sg, top, nm, key, names[top], target=target)
+            for component in components_of(shape):
+                found += component.checks()
+            for child in children:
+                if (child, SH.deactivated, Literal(True)) in sg:
+                    continue
+                if (child, SH.property, None) in sg:
+                    raise Uncompilable("a property shape with property shapes of its own")
+                inner = Shape(sg, child, nm, keys[child], names[child], target=target)
+                if inner.path is None:
+                    raise Uncompilable("a property shape without sh:path")
+                for component in components_of(inner):
+                    found += component.checks()
+            checks += found
+        except Uncompilable as exc:
+            fallback.append((top, str(exc)))
+    digest = hashlib.sha256()
+    for check in checks:
+        digest.update(f"{check.shape.key}\0{check.component}\0{check.query}\n".encode())
+    for node, why in fallback:
+        digest.update(f"fallback {keys[node]} {why}\n".encode())
+    return Program(sg, checks, fallback, keys, names, digest.hexdigest())
