@@ -49,5 +49,6 @@ def compiled(shapes: Graph, nm: NamespaceManager) -> Program:
 
     program = compile_shapes(shapes, nm)
     for node, why in program.fallback:
-        warn(f"shape {node.n3(nm)}: {why}; pySHACL validates this shape")
+        name = node.n3(shapes.namespace_manager)
+        warn(f"shape {name}: {why}; pySHACL validates this shape (slower)")
     return program

@@ -538,7 +538,7 @@ def components_of(shape: Shape) -> list[Component]:
     known = set(DESCRIPTIVE) | {p for k in COMPONENTS for p in k.parameters}
     unknown = sorted(str(p) for p in used - known if str(p).startswith(str(SH)))
     if unknown:
-        raise Uncompilable(f"{URIRef(unknown[0]).n3()} is not compiled")
+        raise Uncompilable(f"sh:{unknown[0][len(str(SH)) :]} is not compiled")
     if (shape.node, SH.qualifiedValueShapesDisjoint, Literal(True)) in shape.sg:
         raise Uncompilable("sh:qualifiedValueShapesDisjoint is not compiled")
     return found

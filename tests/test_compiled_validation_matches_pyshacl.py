@@ -1,0 +1,284 @@
+"""The shapes compiled to SPARQL (kg.shacl) find exactly the violations pySHACL finds: on every
+shape fixture, on the packaged sources, on facts broken in every way the shapes forbid, and on
+a synthetic corpus with faults; a shape the compiler cannot handle is named and left to pySHACL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+
+from kg import resources
+from kg.build import build
+from kg.prefixes import prefixed_graph
+from kg.shacl import compile_shapes, compiled, run
+from kg.shacl.components import COMPONENTS
+from kg.shacl.paths import path_text
+from kg.sources import parse_turtle
+from kg.terms import from_ox
+from kg.validate import shacl, to_oxigraph, union, validate
+from tests.test_shapes import EVIDENCE, FIXTURES, HEADER
+
+NM = prefixed_graph().namespace_manager
+INTEGERS = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long}
+
+Row = tuple[str, str, str | None, str, str]  # focus, path, value, component, severity
+
+
+def _term(t: object) -> str | None:
+    """A term as text; pyoxigraph keeps an integer of a derived type as an xsd:integer, so
+    integers compare by value (the only difference the two engines may show)."""
+    if t is None:
+        return None
+    if isinstance(t, Literal) and t.datatype in INTEGERS and isinstance(t.value, int):
+        return f"integer {t.value}"
+    assert isinstance(t, (URIRef, Literal)) or hasattr(t, "n3")
+    return t.n3()  # type: ignore[attr-defined]
+
+
+def _pyshacl(data: Graph, shapes: Graph) -> set[Row]:
+    from pyshacl import validate as reference
+
+    _ok, report, _text = reference(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    assert isinstance(report, Graph)
+    rows = set()
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        path = report.value(r, SH.resultPath)
+        rows.add(
+            (
+                _term(report.value(r, SH.focusNode)) or "",
+                path_text(report, path, NM) if path is not None else "",
+                _term(report.value(r, SH.value)),
+                str(report.value(r, SH.sourceConstraintComponent)),
+                str(report.value(r, SH.resultSeverity)),
+            )
+        )
+    return rows
+
+
+def _compiled(data: Graph, shapes: Graph) -> set[Row]:
+    program = compile_shapes(shapes, NM)
+    nt = [data.serialize(format="nt", encoding="utf-8")]
+    return {
+        (
+            _term(from_ox(r.focus)) or "",
+            r.path,
+            _term(from_ox(r.value)) if r.value is not None else None,
+            r.component,
+            r.severity,
+        )
+        for r in run(program, to_oxigraph(data), nt)
+    }
+
+
+def _shapes() -> Graph:
+    return parse_turtle(resources.shapes_file())
+
+
+def _data(turtle: str) -> Graph:
+    data = parse_turtle(resources.ontology_file())
+    data.parse(data=HEADER + turtle, format="turtle")
+    return data
+
+
+def test_every_packaged_shape_is_compiled() -> None:
+    program = compile_shapes(_shapes(), NM)
+    assert program.fallback == []
+    assert {c.shape.name for c in program.checks} >= {"kgsh:" + name for name in FIXTURES}, (
+        "a shape without a query"
+    )
+
+
+@pytest.mark.parametrize("shape", sorted(FIXTURES))
+def test_each_shape_fixture_gives_the_same_violations(shape: str) -> None:
+    turtle = FIXTURES[shape]
+    if shape != "FactShape" and turtle.startswith("ex:f ") and turtle.rstrip().endswith("."):
+        turtle = turtle.rstrip()[:-1] + ";" + EVIDENCE
+    data = _data(turtle)
+    expected = _pyshacl(data, _shapes())
+    assert expected, shape
+    assert _compiled(data, _shapes()) == expected
+
+
+# Facts broken in every way the shapes forbid: each constraint component the shapes use, on
+# node and property shapes, through every kind of target and path, with values that pass
+# beside values that fail.
+HOSTILE = """
+ex:f1 a kg:Statement ; kg:speaker ex:a, ex:b ; kg:statementType kg:Appeal, ex:a ;
+    kg:actKind kg:Verbal, ex:weird ; kg:target "A" ; kg:about "literal", ex:a ;
+    kg:quotation "quoted"@en ; kg:label "x"^^xsd:token ; kg:medium ex:a ;
+    kg:subjectMatter 12 ; time:hasTime ex:t1, ex:t2 ; kg:speakingAs ex:a ;
+    kg:sameActAs ex:a ; kg:madeDuring ex:f1 ; kg:evidence ex:ev ;
+    prov:hadPrimarySource src:fixture, src:other .
+ex:f2 a kg:Statement ; kg:speaker ex:a ; kg:statementType kg:Appeal ; kg:actKind kg:Material ;
+    kg:evidence "not a node" ; prov:hadPrimarySource ex:a .
+ex:f3 a kg:Seizure ; kg:participation ex:part1 ; kg:status kg:Past, kg:Planned ;
+    kg:eventObject "a literal" ; prov:atLocation ex:a ; kg:onSidelinesOf ex:a ;
+    kg:unstatedRole ex:a ; kg:providesFor ex:a ; kg:actKind kg:Verbal, kg:Material ;
+    kg:subjectMatter "talks"@en ; time:hasTime ex:t3 ; kg:evidence ex:ev ;
+    prov:hadPrimarySource src:fixture .
+ex:part1 a kg:Participation ; kg:participant ex:p, ex:a ; kg:participantRole ex:a .
+ex:f4 a kg:Event ; kg:evidence ex:ev ; prov:hadPrimarySource src:fixture .
+ex:f5 a kg:Meeting ; kg:evidence ex:ev ; prov:hadPrimarySource src:fixture .
+ex:f6 a kg:Meeting ; kg:onSidelinesOf ex:f5 ; kg:participation ex:part2 ; kg:evidence ex:ev ;
+    prov:hadPrimarySource src:fixture .
+ex:part2 a kg:Participation .
+ex:t1 a time:DateTimeInterval ; time:hasDateTimeDescription ex:d1, ex:d2 ;
+    kg:relativeTime "last week" .
+ex:t2 time:hasDateTimeDescription ex:d3 .
+ex:t3 a time:DateTimeInterval ; kg:relativeTime "hier"@fr, "yesterday"@en .
+ex:d1 time:unitType time:unitDecade ; time:year "2012" ; time:month "--05"^^xsd:gMonth,
+    "--06"^^xsd:gMonth ; time:day "5"^^xsd:integer .
+ex:d2 time:unitType time:unitDay, time:unitMonth .
+ex:d3 time:year "2012"^^xsd:gYear .
+ex:s1 nif:beginIndex "5"^^xsd:nonNegativeInteger ; nif:endIndex "3"^^xsd:nonNegativeInteger ;
+    nif:anchorOf "ab"@en ; nif:referenceContext ex:nocontext, ex:s2 .
+ex:s2 nif:beginIndex "1"^^xsd:integer ; nif:endIndex "-4"^^xsd:integer ;
+    nif:sentence ex:s7 .
+ex:s7 nif:beginIndex "-2"^^xsd:nonNegativeInteger ; nif:endIndex "7"^^xsd:nonNegativeInteger ;
+    nif:anchorOf "a", "b" ; nif:referenceContext <https://w3id.org/scs-kg/source/fixture#char=0,4> .
+ex:s3 nif:beginIndex "x"^^xsd:nonNegativeInteger ; nif:endIndex "2"^^xsd:nonNegativeInteger ;
+    nif:anchorOf "ab" ; nif:referenceContext <https://w3id.org/scs-kg/source/fixture#char=0,4> .
+ex:s4 nif:beginIndex "1"^^xsd:nonNegativeInteger ; nif:endIndex "9"^^xsd:nonNegativeInteger ;
+    nif:anchorOf "abcdefgh" ; nif:sentence ex:s5 ;
+    nif:referenceContext <https://w3id.org/scs-kg/source/fixture#char=0,4> .
+ex:c1 nif:isString "one", "two" ; nif:sourceUrl ex:a .
+ex:s6 nif:beginIndex "0"^^xsd:nonNegativeInteger ; nif:endIndex "1"^^xsd:nonNegativeInteger ;
+    nif:anchorOf "t" ; nif:referenceContext ex:c1 .
+ex:claim a kg:TerritorialClaim ; kg:claimant ex:a, ex:p ; kg:claimedPlace ex:a .
+ex:contest a kg:ClaimContest ; kg:contester ex:p ; kg:contestedClaim ex:a, ex:claim .
+ex:alliance a kg:Alliance ; kg:ally ex:a, ex:b, ex:p .
+ex:cp a kg:Counterpart ; kg:counterpart ex:p .
+ex:rh a kg:RoleHolding ; kg:holder ex:a ; kg:role ex:a, ex:b ; kg:roleIn ex:a, ex:b .
+ex:mem a kg:Membership ; kg:member ex:a ; kg:organization ex:a .
+ex:aff a kg:Affiliation ; kg:affiliate ex:a, ex:b ; kg:affiliatedTo ex:a .
+ex:loc a kg:Location ; kg:locatedPlace ex:a ; kg:containingPlace ex:a .
+ex:mm a kg:MetonymMention ; kg:mentionText "Beijing"@en, "Peking" ; kg:refersTo "China" .
+ex:is a kg:InstrumentState ; kg:instrument ex:a ; kg:instrumentStatus ex:a, ex:b .
+ex:rel a kg:Relationship ; rdfs:label "A–B"@fr ; kg:party ex:a .
+ex:rel2 a kg:Relationship ; rdfs:label "A–B"@en-GB ; kg:party ex:a, ex:b, "C" .
+ex:kind a kg:StatementType ; skos:broadMatch cameo:01, cameo:02 ;
+    skos:closeMatch plover:AGREE, plover:CONSULT, ex:a .
+ex:kind2 a kg:StatementType ; skos:scopeNote "no PLOVER type" .
+src:other a kg:Source ; dct:title <https://example.org/title> ; kg:sha256 "ABC",
+    "0000000000000000000000000000000000000000000000000000000000000000"@en .
+src:third a kg:Source ; dct:title "T1", "T2" ;
+    kg:sha256 "00000000000000000000000000000000000000000000000000000000000000000" .
+ex:nolabel a kg:State ; rdfs:label "Sans étiquette"@fr, "no tag" .
+ex:enlabel a kg:Person ; rdfs:label "Named"@EN .
+"""
+
+
+PREFIXES = """
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix cameo: <https://w3id.org/scs-kg/cameo/> .
+@prefix plover: <https://w3id.org/scs-kg/plover/> .
+"""
+
+
+def _hostile() -> Graph:
+    return _data(PREFIXES + HOSTILE)
+
+
+def test_hostile_facts_give_the_same_violations_of_every_kind() -> None:
+    shapes = _shapes()
+    expected = _pyshacl(_hostile(), shapes)
+    found = _compiled(_hostile(), shapes)
+    assert found == expected, (sorted(expected - found), sorted(found - expected))
+    # the components of node and property shapes (sh:languageIn is used inside a qualified
+    # value shape, where it decides what the qualified counts count)
+    shaped = set(compile_shapes(shapes, NM).keys)
+    used = {str(k.iri) for k in COMPONENTS for s in shaped if (s, k.parameters[0], None) in shapes}
+    seen = {row[3] for row in found}
+    assert used <= seen, sorted(used - seen)  # every kind of constraint the shapes use failed
+
+
+def test_violation_lines_are_the_same_under_both_engines() -> None:
+    data = _hostile()
+    assert shacl(data, engine="compiled") == shacl(data, engine="pyshacl")
+
+
+def test_the_packaged_sources_give_the_same_verdicts() -> None:
+    built = build(cache=None)
+    data = union(built.dataset)
+    assert _compiled(data, _shapes()) == _pyshacl(data, _shapes())
+    assert validate(built, cache=None) == validate(built, cache=None, engine="pyshacl") == []
+
+
+CLOSED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/fixture/> .
+@prefix kg: <https://w3id.org/scs-kg/ontology#> .
+ex:ClosedShape a sh:NodeShape ; sh:targetClass kg:Alliance ; sh:closed true ;
+    sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) ;
+    sh:property [ sh:path kg:ally ] .
+ex:AllyShape a sh:NodeShape ; sh:targetClass kg:Alliance ;
+    sh:property [ sh:path kg:ally ; sh:minCount 3 ] .
+"""
+
+
+def test_a_shape_that_cannot_be_compiled_is_named_and_left_to_pyshacl(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shapes = Graph().parse(data=CLOSED, format="turtle")
+    program = compiled(shapes, NM)
+    assert [str(node) for node, _why in program.fallback] == [
+        "https://example.org/fixture/ClosedShape"
+    ]
+    assert "ex:ClosedShape" in capsys.readouterr().err  # the warning names the shape
+    assert {c.shape.name for c in program.checks} == {"<https://example.org/fixture/AllyShape>"}
+    data = _data("ex:f a kg:Alliance ; kg:ally ex:a, ex:b ; kg:note ex:a .")
+    found = _compiled(data, shapes)
+    assert found == _pyshacl(data, shapes)
+    assert {row[3] for row in found} == {
+        str(SH.ClosedConstraintComponent),
+        str(SH.MinCountConstraintComponent),
+    }
+
+
+@pytest.mark.slow
+def test_a_synthetic_corpus_with_faults_gives_the_same_verdicts(tmp_path: Path) -> None:
+    from bench.generate import generate
+    from tests.test_interop_validate import _break
+
+    generate(tmp_path, 10_000, seed=5)
+    built = build(tmp_path, cache=None)
+    ds = built.dataset
+    _break(ds)
+    data = union(ds)
+    data.parse(data=HEADER + PREFIXES + HOSTILE.replace("ex:", "ex:h"), format="turtle")
+    shapes = _shapes()
+    expected = _pyshacl(data, shapes)
+    assert len(expected) > 50
+    assert _compiled(data, shapes) == expected
+
+
+def test_kg_validate_prints_the_same_report_with_either_engine(sources_copy: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from tests.test_cli import SLUG
+
+    facts = sources_copy / SLUG / "facts.ttl"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(
+        text + "\nfact:orphan a kg:Statement ; kg:statementType kg:Appeal ;"
+        ' kg:quote "He urged ASEAN" .\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    outputs = []
+    for engine in ("compiled", "pyshacl"):
+        result = runner.invoke(
+            app, ["validate", "--sources", str(sources_copy), "--engine", engine]
+        )
+        assert result.exit_code == 1, result.output
+        assert "orphan> kg:speaker" in result.output
+        outputs.append(result.output)
+    assert outputs[0] == outputs[1]
+    ok = runner.invoke(app, ["validate", "--engine", "pyshacl"])
+    assert ok.exit_code == 0 and ok.output.startswith("conforms:")
