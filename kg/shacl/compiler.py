@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH, NamespaceManager
 from rdflib.term import Node
 
 from kg.shacl.components import Check, Uncompilable, components_of
-from kg.shacl.paths import path_text, sparql_path
+from kg.shacl.paths import may_be_empty, path_text, sparql_path
 from kg.shacl.terms import iri
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
@@ -46,6 +46,7 @@ class Shape:
     key: str  # identifies the shape in results (a blank shape by its content)
     name: str  # the shape named in reports (a blank property shape: its node shape)
     target: str = ""  # a SPARQL group binding ?this to each focus node ("": none)
+    top: str = ""  # the key of the shape with the targets (its checks are screened together)
     depth: int = 0
     path: Node | None = None
     sparql: str = ""  # the path as a SPARQL property path
@@ -60,7 +61,7 @@ class Shape:
         if self.path is not None:
             self.sparql = sparql_path(self.sg, self.path)
             self.text = path_text(self.sg, self.path, self.nm)
-            self.zero = "*" in self.sparql or "?" in self.sparql.replace("?value", "")
+            self.zero = may_be_empty(self.sg, self.path)
         messages = sorted(str(m) for m in self.sg.objects(self.node, SH.message))
         self.message = messages[0] if messages else None
         severity = self.sg.value(self.node, SH.severity)
@@ -69,8 +70,10 @@ class Shape:
 
     # --- queries ---------------------------------------------------------------------------
 
-    def _check(self, component: URIRef, query: str, keep: Any = None) -> Check:
-        return Check(self, component, query, keep)
+    def _check(
+        self, component: URIRef, query: str, keep: Any = None, screen: str | None = None
+    ) -> Check:
+        return Check(self, component, query, keep, screen=screen)
 
     def _focus(self) -> str:
         return f"{{ SELECT DISTINCT ?this WHERE {{ {self.target} }} }}"
@@ -87,6 +90,11 @@ class Shape:
         del distinct_from  # only tells two checks of one component apart
         if self.path is None:
             body = f"{self.target} BIND(?this AS ?value) {extra} FILTER({cond})"
+            screen = f"EXISTS {{ BIND(?this AS ?value) {extra} FILTER({cond}) }}"
+        else:
+            screen = f"EXISTS {{ ?this {self.sparql} ?value . {extra} FILTER({cond}) }}"
+        if self.path is None:
+            pass  # the body above
         elif self.zero:
             body = f"{self._focus()} ?this {self.sparql} ?value . {extra} FILTER({cond})"
         else:
@@ -94,7 +102,8 @@ class Shape:
                 f"?this {self.sparql} ?value . {extra} FILTER({cond}) "
                 f"FILTER EXISTS {{ {self.target} }}"
             )
-        return self._check(component, f"SELECT DISTINCT ?this ?value WHERE {{ {body} }}", keep)
+        query = f"SELECT DISTINCT ?this ?value WHERE {{ {body} }}"
+        return self._check(component, query, keep, None if keep is not None else screen)
 
     def count_check(
         self, component: URIRef, cond: str, test: str, at_least_one: bool = False, var: str = "?_v"
@@ -122,7 +131,22 @@ class Shape:
                 f"SELECT ?this WHERE {{ {where} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT {var}) {test})"
             )
-        return self._check(component, query)
+        return self._check(component, query, screen=self._count_screen(cond, test, var))
+
+    def _count_screen(self, cond: str, test: str, var: str) -> str | None:
+        """A per-focus expression for a count test of 1 or 2 (None: the query alone)."""
+        op, n = test.split()
+        wanted = {"<": int(n) - 1, ">": int(n)}[op] + 1  # values that make (or break) it
+        if wanted not in (1, 2, 3) or (op == "<" and wanted > 2):
+            return None
+        names = ["?_a", "?_b", "?_c"][:wanted]
+        tests = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1 :]]
+        if cond:
+            tests += [f"({cond.replace(var, a)})" for a in names]
+        where = f"?this {self.sparql} {', '.join(names)} ."
+        if tests:
+            where += f" FILTER({' && '.join(tests)})"
+        return f"{'NOT ' if op == '<' else ''}EXISTS {{ {where} }}"
 
     def scan_check(self, component: URIRef, predicate: URIRef, datatype: Node) -> Check:
         """A check of the datatype of a predicate's values, read from N-Triples; the query
@@ -134,11 +158,9 @@ class Shape:
         """A query for the focus nodes without the value `wanted`."""
         if self.path is None:
             return self.value_check(component, f"!sameTerm(?this, {wanted})")
-        query = (
-            f"SELECT DISTINCT ?this WHERE {{ {self._focus()} "
-            f"FILTER NOT EXISTS {{ ?this {self.sparql} {wanted} }} }}"
-        )
-        return self._check(component, query)
+        missing = f"NOT EXISTS {{ ?this {self.sparql} {wanted} }}"
+        query = f"SELECT DISTINCT ?this WHERE {{ {self._focus()} FILTER {missing} }}"
+        return self._check(component, query, screen=missing)
 
     def conforms_to(self, shape: Node, var: str) -> str:
         """A SPARQL expression true when `var` conforms to another shape (sh:or, sh:node ...)."""
@@ -241,7 +263,7 @@ def compile_shapes(sg: Graph, nm: NamespaceManager) -> Program:
         try:
             found: list[Check] = []
             target = _targets(sg, top)
-            shape = Shape(sg, top, nm, key, names[top], target=target)
+            shape = Shape(sg, top, nm, key, names[top], target=target, top=key)
             for component in components_of(shape):
                 found += component.checks()
             for child in children:
@@ -249,7 +271,7 @@ def compile_shapes(sg: Graph, nm: NamespaceManager) -> Program:
                     continue
                 if (child, SH.property, None) in sg:
                     raise Uncompilable("a property shape with property shapes of its own")
-                inner = Shape(sg, child, nm, keys[child], names[child], target=target)
+                inner = Shape(sg, child, nm, keys[child], names[child], target=target, top=key)
                 if inner.path is None:
                     raise Uncompilable("a property shape without sh:path")
                 for component in components_of(inner):

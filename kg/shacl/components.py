@@ -49,6 +49,9 @@ class Check:
     query: str
     keep: Callable[[Any], bool] | None = field(default=None, compare=False)  # a value test
     scan: tuple[str, str] | None = None  # (predicate, datatype): read from N-Triples instead
+    # an expression true for a focus node (?this) with a violation: the checks of a shape are
+    # screened together, in one pass over its focus nodes, and run only if one has any
+    screen: str | None = None
 
 
 class Component:

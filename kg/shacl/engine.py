@@ -50,7 +50,10 @@ def run(program: Program, store: Any, nt: Sequence[bytes] = ()) -> list[Result]:
         members = classes[match.group(2)]
         return (", " if match.group(1) == "CLASS" else " ").join(members)
 
+    skip = _screened(program, store, with_classes)
     for check in program.checks:
+        if check in skip:
+            continue
         shape = check.shape
         query = _MARK.sub(with_classes, check.query)
         if check.scan is not None:
@@ -83,10 +86,29 @@ def run(program: Program, store: Any, nt: Sequence[bytes] = ()) -> list[Result]:
 _MARK = re.compile(r"%%(CLASS|VALUES) (<[^>]*>)%%")
 
 
+def _screened(program: Program, store: Any, with_classes: Any) -> set[Check]:
+    """The checks that need not run: each shape's screens are run together, in one pass over
+    its focus nodes, and when no focus node fails any, its screened checks are skipped."""
+    groups: dict[str, list[Check]] = {}
+    for check in program.checks:
+        if check.screen is not None:
+            groups.setdefault(check.shape.top, []).append(check)
+    skip: set[Check] = set()
+    for checks in groups.values():
+        test = " || ".join(c.screen for c in checks if c.screen is not None)
+        focus = f"{{ SELECT DISTINCT ?this WHERE {{ {checks[0].shape.target} }} }}"
+        query = f"SELECT ?this WHERE {{ {focus} FILTER({test}) }} LIMIT 1"
+        answer = store.query(_MARK.sub(with_classes, query), use_default_graph_as_union=True)
+        if not any(True for _row in answer):
+            skip.update(checks)
+    return skip
+
+
 def _subclasses(program: Program, store: Any) -> dict[str, list[str]]:
     """Each class the queries name, with its subclasses in the store (rdfs:subClassOf*), as
     SPARQL text."""
-    named = sorted({m.group(2) for c in program.checks for m in _MARK.finditer(c.query)})
+    texts = [c.query + (c.screen or "") for c in program.checks]
+    named = sorted({m.group(2) for text in texts for m in _MARK.finditer(text)})
     found: dict[str, set[str]] = {c: {c} for c in named}
     if named:
         query = (

@@ -39,6 +39,22 @@ def sparql_path(g: Graph, path: Node, depth: int = 0) -> str:
     raise Uncompilable("a property path of an unknown kind")
 
 
+def may_be_empty(g: Graph, path: Node, depth: int = 0) -> bool:
+    """Whether a path has a part that can be of length zero (`*`, `?`): then it reaches the
+    focus node itself, and its queries start from the focus nodes."""
+    if depth > 32 or not isinstance(path, BNode):
+        return False
+    if any((path, kind, None) in g for kind in (SH.zeroOrMorePath, SH.zeroOrOnePath)):
+        return True
+    inner = [g.value(path, SH.inversePath), g.value(path, SH.oneOrMorePath)]
+    alternatives = g.value(path, SH.alternativePath)
+    if alternatives is not None:
+        inner += list(Collection(g, alternatives))
+    if (path, RDF.first, None) in g:
+        inner += list(Collection(g, path))
+    return any(may_be_empty(g, p, depth + 1) for p in inner if p is not None)
+
+
 def path_text(g: Graph, path: Node, nm: NamespaceManager) -> str:
     """Write a SHACL property path as in SPARQL with prefixes (`a|^b`, `a/b`), the same in every
     run (a blank node's label would not be)."""
