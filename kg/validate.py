@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -760,7 +762,9 @@ def _check_compiled(
     out: dict[int, dict[str, Any]] = {}
     store = ox.Store()
     for part, body in zip(built.shared, shared_nt, strict=True):
-        store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox_graph_name(part.name))
+        store.load(
+            body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox_graph_name(part.name), lenient=True
+        )
     nt = list(shared_nt)
     by_focus: dict[bytes, list[int]] = {}
     for i in ids:
@@ -769,7 +773,9 @@ def _check_compiled(
         owned, out[i] = _neighbourhood_nt(unit.slug, bodies, forward, inverse, targets)
         out[i].update(shacl=[], checks={})
         for part, body in zip((unit.graph, unit.derived), bodies, strict=True):
-            store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox_graph_name(part.name))
+            store.load(
+                body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox_graph_name(part.name), lenient=True
+            )
             nt.append(body)
         for node in owned:
             by_focus.setdefault(node, []).append(i)
@@ -797,33 +803,31 @@ def _neighbourhood_nt(
     """`_neighbourhood` read from N-Triples text (one triple a line, as rdflib writes): the
     nodes a source owns (as N-Triples terms, what `str` of a pyoxigraph term gives) and its
     summary, the same as `_neighbourhood` gives."""
+
+    # the whole text is searched by regular expressions (one pass each, in C), not line by line
+    def pairs(predicates: set[bytes], body: bytes) -> list[tuple[bytes, bytes]]:
+        return _lines_of(frozenset(predicates)).findall(body) if predicates else []
+
     owned: set[bytes] = set()
     described: set[bytes] = set()
     read: set[bytes] = set()
-    literals: list[bytes] = []  # lines whose inverse-path object is a literal (parsed below)
+    literals: list[bytes] = []  # inverse-path objects that are literals
     subclass = False
-    sub = f"<{RDFS.subClassOf}>".encode()
+    sub = frozenset({f"<{RDFS.subClassOf}>".encode()})
     for body in bodies:
-        for line in body.split(b"\n"):
-            if not line or line.startswith(b"#"):
-                continue
-            s, p, rest = line.split(b" ", 2)
-            o = rest[:-2]  # without " ."
-            owned.add(s)
-            if p in targets_of:
-                owned.add(o)
-            if p in forward:
-                described.add(s)
-                if not o.startswith(b'"'):
-                    read.add(o)
-            if p in inverse:
-                if o.startswith(b'"'):
-                    literals.append(line)
-                else:
-                    described.add(o)
-                read.add(s)
-            if p == sub:
-                subclass = True
+        owned.update(_SUBJECT.findall(body))
+        owned.update(o for _s, o in pairs(targets_of, body))
+        found = pairs(forward, body)
+        described.update(s for s, _o in found)
+        read.update(o for _s, o in found if not o.startswith(b'"'))
+        found = pairs(inverse, body)
+        for s, o in found:
+            if o.startswith(b'"'):
+                literals.append(o)
+            else:
+                described.add(o)
+            read.add(s)
+        subclass = subclass or _lines_of(sub).search(body) is not None
     read |= owned
     # a node in the source's own namespace is never foreign (`owner`): skipped as bytes
     own = (f"<{FACT}{slug}/".encode(), f"<{SRC}{slug}#".encode())
@@ -840,7 +844,7 @@ def _neighbourhood_nt(
         keys = [key(n) for n in nodes if not n.startswith(own)] + (extra or [])
         return sorted({k for k in keys if k.startswith("_:") or owner(k[1:]) != slug})
 
-    described_literals = [_literal_key(line.split(b" ", 2)[2][:-2]) for line in literals]
+    described_literals = [_literal_key(o) for o in literals]
     owned_text = {t for t in owned if not t.startswith(b'"')}
     owned_text |= {str(_ox_literal(t)).encode("utf-8") for t in owned if t.startswith(b'"')}
     summary = {
@@ -849,6 +853,16 @@ def _neighbourhood_nt(
         "subclass": subclass,
     }
     return owned_text, summary
+
+
+_SUBJECT = re.compile(rb"^([^#\s]\S*) ", re.M)  # the subject of each N-Triples line
+
+
+@functools.cache
+def _lines_of(predicates: frozenset[bytes]) -> re.Pattern[bytes]:
+    """A regular expression for the N-Triples lines of some predicates: (subject, object)."""
+    alternatives = b"|".join(re.escape(p) for p in sorted(predicates))
+    return re.compile(rb"^(\S+) (?:" + alternatives + rb") (.*) \.$", re.M)
 
 
 def _ox_literal(text: bytes) -> Any:

@@ -17,7 +17,7 @@ from kg.shacl import compile_shapes, compiled, run
 from kg.shacl.components import COMPONENTS
 from kg.shacl.paths import path_text
 from kg.sources import parse_turtle
-from kg.terms import from_ox
+from kg.terms import from_ox, to_ox
 from kg.validate import shacl, to_oxigraph, union, validate
 from tests.test_shapes import EVIDENCE, FIXTURES, HEADER
 
@@ -282,3 +282,33 @@ def test_kg_validate_prints_the_same_report_with_either_engine(sources_copy: Pat
     assert outputs[0] == outputs[1]
     ok = runner.invoke(app, ["validate", "--engine", "pyshacl"])
     assert ok.exit_code == 0 and ok.output.startswith("conforms:")
+
+
+def test_a_sources_neighbourhood_read_from_n_triples_is_the_one_read_by_rdflib(
+    tmp_path: Path,
+) -> None:
+    """The compiled engine reads which nodes a source owns, describes and reads from its
+    N-Triples text; the summary (which decides whether sources are validated alone) is the one
+    `_neighbourhood` gives from rdflib terms."""
+    from bench.generate import generate
+    from kg.validate import _neighbourhood, _neighbourhood_nt, shape_reach
+
+    generate(tmp_path, 3000, seed=3)
+    built = build(tmp_path, cache=None)
+    shapes = _shapes()
+    reach = shape_reach(shapes)
+    assert reach is not None
+    forward, inverse = reach
+    targets_of = set(shapes.objects(None, SH.targetObjectsOf))
+    for unit in built.units:
+        triples = unit.graph.triples() + unit.derived.triples()
+        owned, expected = _neighbourhood(unit.slug, triples, forward, inverse, targets_of)
+        found_owned, found = _neighbourhood_nt(
+            unit.slug,
+            (unit.graph.nt(), unit.derived.nt()),
+            {f"<{p}>".encode() for p in forward},
+            {f"<{p}>".encode() for p in inverse},
+            {f"<{p}>".encode() for p in targets_of},
+        )
+        assert found == expected, unit.slug
+        assert found_owned == {str(to_ox(n)).encode() for n in owned}
