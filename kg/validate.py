@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -804,30 +803,29 @@ def _neighbourhood_nt(
     nodes a source owns (as N-Triples terms, what `str` of a pyoxigraph term gives) and its
     summary, the same as `_neighbourhood` gives."""
 
-    # the whole text is searched by regular expressions (one pass each, in C), not line by line
-    def pairs(predicates: set[bytes], body: bytes) -> list[tuple[bytes, bytes]]:
-        return _lines_of(frozenset(predicates)).findall(body) if predicates else []
-
     owned: set[bytes] = set()
     described: set[bytes] = set()
     read: set[bytes] = set()
     literals: list[bytes] = []  # inverse-path objects that are literals
     subclass = False
-    sub = frozenset({f"<{RDFS.subClassOf}>".encode()})
+    sub = f"<{RDFS.subClassOf}>".encode()
     for body in bodies:
-        owned.update(_SUBJECT.findall(body))
-        owned.update(o for _s, o in pairs(targets_of, body))
-        found = pairs(forward, body)
-        described.update(s for s, _o in found)
-        read.update(o for _s, o in found if not o.startswith(b'"'))
-        found = pairs(inverse, body)
-        for s, o in found:
-            if o.startswith(b'"'):
-                literals.append(o)
-            else:
-                described.add(o)
-            read.add(s)
-        subclass = subclass or _lines_of(sub).search(body) is not None
+        for s, p, o in _TRIPLE.findall(body):
+            owned.add(s)
+            if p in targets_of:
+                owned.add(o)
+            if p in forward:
+                described.add(s)
+                if not o.startswith(b'"'):
+                    read.add(o)
+            if p in inverse:
+                if o.startswith(b'"'):
+                    literals.append(o)
+                else:
+                    described.add(o)
+                read.add(s)
+            if p == sub:
+                subclass = True
     read |= owned
     # a node in the source's own namespace is never foreign (`owner`): skipped as bytes
     own = (f"<{FACT}{slug}/".encode(), f"<{SRC}{slug}#".encode())
@@ -855,14 +853,8 @@ def _neighbourhood_nt(
     return owned_text, summary
 
 
-_SUBJECT = re.compile(rb"^([^#\s]\S*) ", re.M)  # the subject of each N-Triples line
-
-
-@functools.cache
-def _lines_of(predicates: frozenset[bytes]) -> re.Pattern[bytes]:
-    """A regular expression for the N-Triples lines of some predicates: (subject, object)."""
-    alternatives = b"|".join(re.escape(p) for p in sorted(predicates))
-    return re.compile(rb"^(\S+) (?:" + alternatives + rb") (.*) \.$", re.M)
+# an N-Triples line as rdflib writes it: subject, predicate, object (no comment lines)
+_TRIPLE = re.compile(rb"^([^#\s]\S*) (\S+) (.*) \.$", re.M)
 
 
 def _ox_literal(text: bytes) -> Any:
