@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, RDFS, SH, NamespaceManager
 from rdflib.term import Node
 
 from kg import resources
-from kg.build import Built, add_parts
+from kg.build import Built, add_parts, content_digest
 from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
 from kg.errors import InputError
 from kg.namespaces import FACT, SRC, owner
@@ -507,12 +507,13 @@ def validate_whole(
     with progress("validating the whole graph", 3) as step:
         store = built.store()
         step()
+        # keyed by the content validated (a graph made in rdflib has no source digests)
+        nt = [part.nt() for part in built.parts()]
         key = _key(CACHE_VERSION, _compiler_identity(), program.digest, shapes_file.read_bytes())
-        key.update(built.fingerprint().encode("ascii"))
+        key.update(content_digest(*nt).encode("ascii"))
         entry = store_cache.entry("shacl", key.hexdigest(), ".json") if store_cache else None
         rows = _read_entry(entry, _ROWS_OK)
         if rows is None:
-            nt = [part.nt() for part in built.parts()]
             rows = [
                 [v.check, v.focus, v.path, v.message, extra]
                 for v, _focus, extra in _compiled_results(store, nt, program=program)

@@ -312,3 +312,20 @@ def test_a_sources_neighbourhood_read_from_n_triples_is_the_one_read_by_rdflib(
         )
         assert found == expected, unit.slug
         assert found_owned == {str(to_ox(n)).encode() for n in owned}
+
+
+def test_the_whole_graphs_cached_verdicts_follow_its_content(tmp_path: Path) -> None:
+    """A graph made in rdflib (as `kg check` makes one) has no source digests: its verdicts are
+    cached by its content, so a changed graph is validated again."""
+    from kg.graph import from_dataset
+    from kg.namespaces import KG
+    from kg.validate import validate_whole
+
+    cache = tmp_path / "cache"
+    ds = build(cache=None).dataset
+    assert validate_whole(from_dataset(ds), cache=cache) == []
+    statement = next(s for g in ds.graphs() for s in g.subjects(RDF.type, KG.Statement))
+    for g in ds.graphs():
+        g.remove((statement, KG.speaker, None))
+    found = validate_whole(from_dataset(ds), cache=cache)
+    assert [v.path for v in found] == ["kg:speaker"]
