@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from kg.shacl.components import Check, Uncompilable, components_of
 from kg.shacl.paths import may_be_empty, path_text, sparql_path
-from kg.shacl.terms import iri
+from kg.shacl.terms import iri, term
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 _DEPTH = 16  # shapes within shapes (sh:or, sh:node, ...) deeper than this are not compiled
@@ -84,20 +84,17 @@ class Shape:
         cond: str,
         keep: Any = None,
         extra: str = "",
-        distinct_from: str = "",
     ) -> Check:
-        """A query for the values (`?value`) for which `cond` holds."""
-        del distinct_from  # only tells two checks of one component apart
+        """A query for the values (`?value`) for which `cond` holds (`keep`: a test of each
+        value in Python, after the query), and its per-focus screen."""
         if self.path is None:
             body = f"{self.target} BIND(?this AS ?value) {extra} FILTER({cond})"
             screen = f"EXISTS {{ BIND(?this AS ?value) {extra} FILTER({cond}) }}"
-        else:
-            screen = f"EXISTS {{ ?this {self.sparql} ?value . {extra} FILTER({cond}) }}"
-        if self.path is None:
-            pass  # the body above
         elif self.zero:
+            screen = f"EXISTS {{ ?this {self.sparql} ?value . {extra} FILTER({cond}) }}"
             body = f"{self._focus()} ?this {self.sparql} ?value . {extra} FILTER({cond})"
         else:
+            screen = f"EXISTS {{ ?this {self.sparql} ?value . {extra} FILTER({cond}) }}"
             body = (
                 f"?this {self.sparql} ?value . {extra} FILTER({cond}) "
                 f"FILTER EXISTS {{ {self.target} }}"
@@ -187,7 +184,7 @@ def _targets(sg: Graph, node: Node) -> str:
         # the class and its subclasses, found once per store (`kg.shacl.engine`)
         groups.append(f"VALUES ?_class {{ %%VALUES {iri(c)}%% }} ?this {iri(RDF.type)} ?_class .")
     for n in sorted(sg.objects(node, SH.targetNode), key=str):
-        groups.append(f"VALUES ?this {{ {_term(n)} }}")
+        groups.append(f"VALUES ?this {{ {term(n)} }}")
     for p in sorted(sg.objects(node, SH.targetSubjectsOf), key=str):
         groups.append(f"?this {iri(p)} ?_target .")
     for p in sorted(sg.objects(node, SH.targetObjectsOf), key=str):
@@ -195,12 +192,6 @@ def _targets(sg: Graph, node: Node) -> str:
     if len(groups) == 1:
         return groups[0]
     return " UNION ".join(f"{{ {g} }}" for g in groups)
-
-
-def _term(node: Node) -> str:
-    from kg.shacl.terms import term
-
-    return term(node)
 
 
 def top_shapes(sg: Graph) -> list[Node]:

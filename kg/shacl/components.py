@@ -112,7 +112,7 @@ class ClassComponent(Component):
     def checks(self) -> list[Check]:
         classes = list(self.shape.sg.objects(self.shape.node, SH["class"]))
         return [
-            self.shape.value_check(self.iri, f"!{instance_of('?value', c)}", distinct_from=str(c))
+            self.shape.value_check(self.iri, f"!{instance_of('?value', c)}")
             for c in sorted(classes, key=str)
         ]
 
@@ -375,9 +375,7 @@ class _Compare(Component):
             ok = f"IF({sa}, STR({a}) {self.operator} STR({b}), {a} {self.operator} {b})"
             cond = f"({sa}) != ({sb}) || !COALESCE({ok}, false)"
             found.append(
-                self.shape.value_check(
-                    self.iri, cond, extra=f"?this {iri(other)} ?_other .", distinct_from=str(other)
-                )
+                self.shape.value_check(self.iri, cond, extra=f"?this {iri(other)} ?_other .")
             )
         return found
 
@@ -468,9 +466,7 @@ class NodeComponent(_Logical):
 
     def checks(self) -> list[Check]:
         return [
-            self.shape.value_check(
-                self.iri, f"!({self.shape.conforms_to(m, '?value')})", distinct_from=str(m)
-            )
+            self.shape.value_check(self.iri, f"!({self.shape.conforms_to(m, '?value')})")
             for m in self.members()
         ]
 
