@@ -505,26 +505,11 @@ def validate_whole(
             found += run_violation_queries(ds)
             step()
         return found
-    store_cache = _cache_of(built, cache)
-    shapes_file = resources.shapes_file()
-    shapes = parse_turtle(shapes_file)
-    program = _program(shapes)
+    program = _program(parse_turtle(resources.shapes_file()))
     with progress("validating the whole graph", 3) as step:
         store = built.store()
         step()
-        # keyed by the content validated (a graph made in rdflib has no source digests)
-        nt = [part.nt() for part in built.parts()]
-        key = _key(CACHE_VERSION, _compiler_identity(), program.digest, shapes_file.read_bytes())
-        key.update(content_digest(*nt).encode("ascii"))
-        entry = store_cache.entry("shacl", key.hexdigest(), ".json") if store_cache else None
-        rows = _read_entry(entry, _ROWS_OK)
-        if rows is None:
-            rows = [
-                [v.check, v.focus, v.path, v.message, extra]
-                for v, _focus, extra in _compiled_results(store, nt, program=program)
-            ]
-            if entry is not None:
-                entry.write(json.dumps(rows).encode("utf-8"))
+        rows = _whole_rows(built, program, _cache_of(built, cache), store)
         step()
         unique: dict[tuple[Violation, str], Violation] = {}
         for row in rows:
@@ -535,6 +520,43 @@ def validate_whole(
         result += _run_checks(store, paths, built.empty_dataset().namespace_manager)
         step()
     return result
+
+
+def _whole_rows(
+    built: Built, program: Any, cache: Cache | None, store: Any = None
+) -> list[list[str]]:
+    """The compiled shapes' verdicts on the whole graph (a store of every part), cached by the
+    content validated (a graph made in rdflib has no source digests) and the queries."""
+    nt = [part.nt() for part in built.parts()]
+    key = _key(CACHE_VERSION, _compiler_identity(), program.digest)
+    key.update(content_digest(*nt).encode("ascii"))
+    entry = cache.entry("shacl", key.hexdigest(), ".json") if cache is not None else None
+    rows = _read_entry(entry, _ROWS_OK)
+    if rows is None:
+        store = store if store is not None else built.store()
+        rows = [
+            [v.check, v.focus, v.path, v.message, extra]
+            for v, _focus, extra in _compiled_results(store, nt, program=program)
+        ]
+        if entry is not None:
+            entry.write(json.dumps(rows).encode("utf-8"))
+    return rows
+
+
+def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
+    """The shapes with targets that read only one step from a focus node (`shape_reach`: they
+    can be validated source by source), and those that read further (on the whole graph)."""
+    from kg.shacl.compiler import alone, top_shapes
+
+    near, far = Graph(), Graph()
+    for prefix, namespace in shapes.namespaces():
+        near.bind(prefix, namespace)
+        far.bind(prefix, namespace)
+    for top in top_shapes(shapes):
+        shape = alone(shapes, top)
+        into = near if shape_reach(shape) is not None else far
+        into += shape
+    return near, far
 
 
 def _compiler_identity() -> str:
@@ -912,10 +934,15 @@ def validate_built(
         raise InputError(f"--engine {engine}: use one of {', '.join(ENGINES)}")
     shapes_file = shapes_path or resources.shapes_file()
     shapes = parse_turtle(shapes_file)
+    program = deep = None
+    if engine == "compiled":
+        # the shapes that read further than one step run on the union, the others per source
+        shapes, further = split_shapes(shapes)
+        deep = _program(further) if len(further) else None
+        program = _program(shapes)
     reach = shape_reach(shapes)
     if reach is None or len(built.cross.load()):
         return validate_whole(built, cache, engine)
-    program = _program(shapes) if engine == "compiled" else None
     engine_id = _pyshacl_version() if program is None else _compiler_identity() + program.digest
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
     checks = violation_queries(queries)
@@ -974,7 +1001,8 @@ def validate_built(
             shared_file.write(json.dumps(shared_rows).encode("utf-8"))
 
     found: dict[tuple[Violation, str], Violation] = {}
-    for rows in [shared_rows, *(e["shacl"] for e in entries if e is not None)]:
+    further_rows = _whole_rows(built, deep, cache) if deep is not None else []
+    for rows in [shared_rows, further_rows, *(e["shacl"] for e in entries if e is not None)]:
         for row in rows:
             v = Violation(*row[:4])
             found[(v, row[4])] = v

@@ -359,3 +359,38 @@ def test_n_triples_loaded_for_validation_keep_their_blank_node_labels() -> None:
     number = b'"05"^^<http://www.w3.org/2001/XMLSchema#integer>'
     _load_nt(store, b"<https://example.org/s> <https://example.org/p> " + number + b" .\n", graph)
     assert sorted(str(q.subject) for q in store) == ["<https://example.org/s>", "_:cb0"]
+
+
+FURTHER = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/fixture/> .
+@prefix kg: <https://w3id.org/scs-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:SpeakerNameShape a sh:NodeShape ; sh:targetClass kg:Statement ;
+    sh:property [ sh:path ( kg:speaker kg:nickname ) ; sh:minCount 1 ;
+        sh:message "The speaker has no nickname." ] .
+"""
+
+
+def test_a_shape_that_reads_further_runs_on_the_whole_graph_the_others_per_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sequence path reads the speaker's triples, which another source may hold: that shape
+    runs on the union of every graph, the other shapes still source by source."""
+    import kg.validate
+    from kg.validate import validate_built
+
+    shapes_file = tmp_path / "shapes.ttl"
+    shapes_file.write_text(
+        resources.shapes_file().read_text(encoding="utf-8") + FURTHER, encoding="utf-8"
+    )
+    built = build(cache=None)
+
+    def whole(*_args: object) -> None:
+        raise AssertionError("validated everything on the whole graph")
+
+    monkeypatch.setattr(kg.validate, "validate_whole", whole)
+    found = validate_built(built, None, shapes_path=shapes_file)
+    expected = shacl(union(built.dataset), shapes_file, engine="pyshacl")
+    assert found == expected
+    assert found and {v.message for v in found} == {"The speaker has no nickname."}

@@ -206,6 +206,29 @@ def top_shapes(sg: Graph) -> list[Node]:
     return sorted(found, key=lambda n: describe(sg, n))
 
 
+def alone(sg: Graph, top: Node) -> Graph:
+    """A shape with targets and all it refers to (its property shapes, lists, the shapes it
+    names), without the targets of any other shape: what validates `top` alone."""
+    others = set(top_shapes(sg)) - {top}
+    out = Graph()
+    for prefix, namespace in sg.namespaces():
+        out.bind(prefix, namespace)
+    seen: set[Node] = set()
+    todo = [top]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in sg.predicate_objects(node):
+            if node in others and (p in TARGETS or (p == RDF.type and o == RDFS.Class)):
+                continue
+            out.add((node, p, o))
+            if isinstance(o, (BNode, URIRef)) and (o, None, None) in sg:
+                todo.append(o)
+    return out
+
+
 def _name(sg: Graph, node: Node, nm: NamespaceManager) -> str:
     """Name a shape in reports; a blank property shape after the node shape that holds it."""
     if isinstance(node, BNode):
@@ -271,6 +294,12 @@ def compile_shapes(sg: Graph, nm: NamespaceManager) -> Program:
         except Uncompilable as exc:
             fallback.append((top, str(exc)))
     digest = hashlib.sha256()
+    lines = set()  # what the shapes say (a pattern, a message), blank nodes by their content
+    for top in top_shapes(sg):
+        for s, p, o in alone(sg, top):
+            lines.add(f"{describe(sg, s)} {p.n3()} {describe(sg, o)}")
+    for line in sorted(lines):
+        digest.update(line.encode("utf-8") + b"\n")
     for check in checks:
         digest.update(f"{check.shape.key}\0{check.component}\0{check.query}\n".encode())
     for node, why in fallback:
