@@ -548,12 +548,15 @@ def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
     can be validated source by source), and those that read further (on the whole graph)."""
     from kg.shacl.compiler import alone, top_shapes
 
-    near, far = Graph(), Graph()
+    if shape_reach(shapes) is not None:
+        return shapes, Graph()  # all of them (the usual case: no graph is copied)
+    near, far = Graph(bind_namespaces="none"), Graph(bind_namespaces="none")
     for prefix, namespace in shapes.namespaces():
         near.bind(prefix, namespace)
         far.bind(prefix, namespace)
-    for top in top_shapes(shapes):
-        shape = alone(shapes, top)
+    tops = top_shapes(shapes)
+    for top in tops:
+        shape = alone(shapes, top, tops)
         into = near if shape_reach(shape) is not None else far
         into += shape
     return near, far

@@ -30,10 +30,21 @@ def describe(g: Graph, node: Node, depth: int = 0) -> str:
     content), the same in every run."""
     if not isinstance(node, BNode):
         return node.n3()
-    if depth > 24:
-        return "[...]"
-    parts = sorted(f"{p.n3()} {describe(g, o, depth + 1)}" for p, o in g.predicate_objects(node))
-    return "[" + " ; ".join(parts) + "]"
+    memo = _MEMO.setdefault(id(g), (g, {}))[1]
+    found = memo.get(node)
+    if found is None:
+        if depth > 24:
+            return "[...]"
+        parts = sorted(
+            f"{p.n3()} {describe(g, o, depth + 1)}" for p, o in g.predicate_objects(node)
+        )
+        found = memo[node] = "[" + " ; ".join(parts) + "]"
+    return found
+
+
+# descriptions already written, per shapes graph (kept with the graph, so that its id is not
+# reused); a graph that changes is not described again: shapes graphs are read, never edited
+_MEMO: dict[int, tuple[Graph, dict[Node, str]]] = {}
 
 
 @dataclass(eq=False)
@@ -206,13 +217,12 @@ def top_shapes(sg: Graph) -> list[Node]:
     return sorted(found, key=lambda n: describe(sg, n))
 
 
-def alone(sg: Graph, top: Node) -> Graph:
+def alone(sg: Graph, top: Node, tops: list[Node] | None = None) -> Graph:
     """A shape with targets and all it refers to (its property shapes, lists, the shapes it
-    names), without the targets of any other shape: what validates `top` alone."""
-    others = set(top_shapes(sg)) - {top}
-    out = Graph()
-    for prefix, namespace in sg.namespaces():
-        out.bind(prefix, namespace)
+    names), without the targets of any other shape: what validates `top` alone. `tops`: the
+    shapes with targets (`top_shapes`), if known."""
+    others = set(top_shapes(sg) if tops is None else tops) - {top}
+    out = Graph(bind_namespaces="none")
     seen: set[Node] = set()
     todo = [top]
     while todo:
@@ -256,6 +266,7 @@ def compile_shapes(sg: Graph, nm: NamespaceManager) -> Program:
     keys: dict[Node, str] = {}
     names: dict[Node, str] = {}
     seen: dict[str, int] = {}
+    tops = top_shapes(sg)
 
     def key_of(node: Node, parent: str) -> str:
         if not isinstance(node, BNode):
@@ -265,7 +276,7 @@ def compile_shapes(sg: Graph, nm: NamespaceManager) -> Program:
         seen[base] = seen.get(base, 0) + 1
         return base if seen[base] == 1 else f"{base}.{seen[base]}"
 
-    for top in top_shapes(sg):
+    for top in tops:
         if (top, SH.deactivated, Literal(True)) in sg:
             continue
         key = key_of(top, "")
@@ -294,10 +305,8 @@ def compile_shapes(sg: Graph, nm: NamespaceManager) -> Program:
         except Uncompilable as exc:
             fallback.append((top, str(exc)))
     digest = hashlib.sha256()
-    lines = set()  # what the shapes say (a pattern, a message), blank nodes by their content
-    for top in top_shapes(sg):
-        for s, p, o in alone(sg, top):
-            lines.add(f"{describe(sg, s)} {p.n3()} {describe(sg, o)}")
+    # what the shapes say (a pattern, a message), blank nodes by their content
+    lines = {f"{describe(sg, s)} {p.n3()} {describe(sg, o)}" for s, p, o in sg}
     for line in sorted(lines):
         digest.update(line.encode("utf-8") + b"\n")
     for check in checks:
