@@ -394,3 +394,46 @@ def test_a_shape_that_reads_further_runs_on_the_whole_graph_the_others_per_sourc
     expected = shacl(union(built.dataset), shapes_file, engine="pyshacl")
     assert found == expected
     assert found and {v.message for v in found} == {"The speaker has no nickname."}
+
+
+@pytest.mark.slow
+def test_faults_inside_sources_give_the_same_report_source_by_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled engine on stores of chunks of sources (as `kg build` runs it) reports what
+    pySHACL reports, faults of many kinds inside the sources' own graphs."""
+    import kg.validate
+    from bench.generate import generate
+    from kg.namespaces import KG, NIF
+    from kg.validate import validate_built
+
+    generate(tmp_path, 6000, seed=8)
+    built = build(tmp_path, cache=False)
+    graphs = [unit.graph.graph for unit in built.units]
+    assert all(g is not None for g in graphs) and len(graphs) >= 8
+
+    def first(g: Graph | None, p: URIRef, o: object = None) -> URIRef:
+        assert g is not None
+        found = sorted(g.subjects(p, o))  # type: ignore[arg-type]
+        assert found, p
+        return found[0]  # type: ignore[return-value]
+
+    g = graphs
+    g[0].remove((first(g[0], RDF.type, KG.Statement), KG.evidence, None))  # type: ignore[union-attr]
+    g[1].set((first(g[1], NIF.beginIndex), NIF.beginIndex, Literal("first")))  # type: ignore[union-attr]
+    g[1].set((first(g[1], NIF.endIndex), NIF.endIndex, Literal(5, datatype=XSD.integer)))  # type: ignore[union-attr]
+    g[2].add((first(g[2], KG.status), KG.status, KG.Planned))  # type: ignore[union-attr]
+    g[2].add((first(g[2], RDF.type, KG.Statement), KG.actKind, KG.Past))  # type: ignore[union-attr]
+    g[3].set((first(g[3], RDF.type, KG.Statement), KG.speaker, Literal("nobody")))  # type: ignore[union-attr]
+    g[4].set((first(g[4], KG.sha256), KG.sha256, Literal("ABC")))  # type: ignore[union-attr]
+    g[5].add((first(g[5], RDF.type, KG.Statement), KG.about, Literal("a literal")))  # type: ignore[union-attr]
+    g[6].add((first(g[6], KG.participation), RDF.type, KG.Event))  # type: ignore[union-attr]
+    g[7].set((first(g[7], NIF.anchorOf), NIF.anchorOf, Literal("words", lang="en")))  # type: ignore[union-attr]
+    expected = validate_built(built, None, engine="pyshacl")
+    assert len({v.check for v in expected}) >= 4, expected
+
+    def whole(*_args: object) -> None:
+        raise AssertionError("validated the whole dataset, not source by source")
+
+    monkeypatch.setattr(kg.validate, "validate_whole", whole)
+    assert validate_built(built, None) == expected
