@@ -437,3 +437,22 @@ def test_faults_inside_sources_give_the_same_report_source_by_source(
 
     monkeypatch.setattr(kg.validate, "validate_whole", whole)
     assert validate_built(built, None) == expected
+
+
+def test_cached_verdicts_are_keyed_by_the_compilers_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.validate
+    from kg.shacl import code_identity
+
+    cache = tmp_path / "cache"
+    built = build(cache=None)
+    assert validate(built, cache=cache) == []
+    files = set((cache / "validate").iterdir())
+    assert files
+    assert validate(built, cache=cache) == []
+    assert set((cache / "validate").iterdir()) == files  # all read from the cache
+    assert len(code_identity()) == 64
+    monkeypatch.setattr(kg.validate, "_compiler_identity", lambda: "another compiler")
+    assert validate(built, cache=cache) == []
+    assert len(set((cache / "validate").iterdir()) - files) == len(files)  # all again
