@@ -778,9 +778,9 @@ def _check_compiled(
     and the chunk's sources, the queries run once on it, and each verdict goes to the sources
     that own its focus node (as `check_sources` does with pySHACL).
 
-    The per-source checks run once on the same store: a row of one of them lies in one source
-    and other sources' triples only remove rows (see PER_SOURCE_CHECKS), so a chunk with no row
-    has none of its sources with one in the union; a chunk's count is kept by each source of it.
+    The per-source checks then run on each source alone with the shared graphs (as
+    `check_sources` runs them): its count of rows is cached with its verdicts, so it must not
+    depend on the other sources of its chunk, which could remove rows it has alone.
     """
     import pyoxigraph as ox
 
@@ -795,9 +795,10 @@ def _check_compiled(
         _load_nt(store, body, ox_graph_name(part.name))
     nt = list(shared_nt)
     by_focus: dict[bytes, list[int]] = {}
+    read: dict[int, tuple[bytes, bytes]] = {}
     for i in ids:
         unit = built.units[i]
-        bodies = (unit.graph.nt(), unit.derived.nt())
+        bodies = read[i] = (unit.graph.nt(), unit.derived.nt())
         owned, out[i] = _neighbourhood_nt(unit.slug, bodies, forward, inverse, targets)
         out[i].update(shacl=[], checks={})
         for part, body in zip((unit.graph, unit.derived), bodies, strict=True):
@@ -810,12 +811,23 @@ def _check_compiled(
             out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
     for verdict in out.values():
         verdict["shacl"].sort()  # the same whatever chunk the source was in
-    for name, text in texts:
-        rows = store.query(text, use_default_graph_as_union=True)
-        assert isinstance(rows, ox.QuerySolutions)
-        count = len(list(rows))
+    if texts:
+        # a new store (pyoxigraph keeps what `remove_graph` removed, its versions), the shared
+        # graphs and one source at a time
+        store = ox.Store()
+        for part, body in zip(built.shared, shared_nt, strict=True):
+            _load_nt(store, body, ox_graph_name(part.name))
         for i in ids:
-            out[i]["checks"][name] = count
+            unit = built.units[i]
+            names = [ox_graph_name(part.name) for part in (unit.graph, unit.derived)]
+            for name, body in zip(names, read[i], strict=True):
+                _load_nt(store, body, name)
+            for check, text in texts:
+                rows = store.query(text, use_default_graph_as_union=True)
+                assert isinstance(rows, ox.QuerySolutions)
+                out[i]["checks"][check] = len(list(rows))
+            for name in names:
+                store.remove_graph(name)
     return out
 
 
