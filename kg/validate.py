@@ -23,7 +23,7 @@ from kg import resources
 from kg.build import Built, add_parts, content_digest
 from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
 from kg.errors import InputError
-from kg.namespaces import FACT, SRC, owner
+from kg.namespaces import DERIVED_GRAPH, FACT, SRC, owner
 from kg.parallel import ordered, workers_for
 from kg.prefixes import prefixed_graph
 from kg.progress import progress
@@ -780,7 +780,8 @@ def _check_compiled(
 
     The per-source checks then run on each source alone with the shared graphs (as
     `check_sources` runs them): its count of rows is cached with its verdicts, so it must not
-    depend on the other sources of its chunk, which could remove rows it has alone.
+    depend on the other sources of its chunk, which could remove rows it has alone. Each
+    source's direct edges are kept in a graph of their own for that.
     """
     import pyoxigraph as ox
 
@@ -791,18 +792,22 @@ def _check_compiled(
     targets = {f"<{p}>".encode() for p in targets_of}
     out: dict[int, dict[str, Any]] = {}
     store = ox.Store()
-    for part, body in zip(built.shared, shared_nt, strict=True):
-        _load_nt(store, body, ox_graph_name(part.name))
+    shared_names = [ox_graph_name(part.name) for part in built.shared]
+    for name, body in zip(shared_names, shared_nt, strict=True):
+        _load_nt(store, body, name)
     nt = list(shared_nt)
     by_focus: dict[bytes, list[int]] = {}
-    read: dict[int, tuple[bytes, bytes]] = {}
+    graphs: dict[int, list[Any]] = {}
     for i in ids:
         unit = built.units[i]
-        bodies = read[i] = (unit.graph.nt(), unit.derived.nt())
+        bodies = (unit.graph.nt(), unit.derived.nt())
         owned, out[i] = _neighbourhood_nt(unit.slug, bodies, forward, inverse, targets)
         out[i].update(shacl=[], checks={})
-        for part, body in zip((unit.graph, unit.derived), bodies, strict=True):
-            _load_nt(store, body, ox_graph_name(part.name))
+        # each source's direct edges in a graph of their own (not the derived graph of all),
+        # so that the per-source checks below read one source at a time
+        graphs[i] = [ox_graph_name(unit.graph.name), ox.NamedNode(f"{_DERIVED_OF}{i}")]
+        for name, body in zip(graphs[i], bodies, strict=True):
+            _load_nt(store, body, name)
             nt.append(body)
         for node in owned:
             by_focus.setdefault(node, []).append(i)
@@ -811,24 +816,23 @@ def _check_compiled(
             out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
     for verdict in out.values():
         verdict["shacl"].sort()  # the same whatever chunk the source was in
-    if texts:
-        # a new store (pyoxigraph keeps what `remove_graph` removed, its versions), the shared
-        # graphs and one source at a time
-        store = ox.Store()
-        for part, body in zip(built.shared, shared_nt, strict=True):
-            _load_nt(store, body, ox_graph_name(part.name))
-        for i in ids:
-            unit = built.units[i]
-            names = [ox_graph_name(part.name) for part in (unit.graph, unit.derived)]
-            for name, body in zip(names, read[i], strict=True):
-                _load_nt(store, body, name)
-            for check, text in texts:
-                rows = store.query(text, use_default_graph_as_union=True)
-                assert isinstance(rows, ox.QuerySolutions)
-                out[i]["checks"][check] = len(list(rows))
-            for name in names:
-                store.remove_graph(name)
+    # the per-source checks, on each source alone with the shared graphs: its default graph is
+    # theirs, and its direct edges stand for the derived graph (which a check may name)
+    derived = f"<{DERIVED_GRAPH}>"
+    for i in ids:
+        alone = [*shared_names, *graphs[i]]
+        for check, text in texts:
+            rows = store.query(
+                text.replace(derived, str(graphs[i][1])),
+                default_graph=alone,
+                named_graphs=alone,
+            )
+            assert isinstance(rows, ox.QuerySolutions)
+            out[i]["checks"][check] = len(list(rows))
     return out
+
+
+_DERIVED_OF = "urn:x-scs-kg:validate:derived-of-source:"  # a graph per source's direct edges
 
 
 def _load_nt(store: Any, body: bytes, graph: Any) -> None:
