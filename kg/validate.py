@@ -1,9 +1,15 @@
-"""Validation: SHACL shapes and `*-violation.rq` data checks, run in every build."""
+"""Validation: SHACL shapes and `*-violation.rq` data checks, run in every build.
+
+Two engines check the shapes: "compiled" (the default: the shapes as SPARQL queries, `kg.shacl`,
+on pyoxigraph stores) and "pyshacl" (pySHACL, the reference). Both give the same violations
+(tests/test_compiled_validation_matches_pyshacl.py); the compiled one reads no rdflib terms.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +20,10 @@ from rdflib.namespace import RDF, RDFS, SH, NamespaceManager
 from rdflib.term import Node
 
 from kg import resources
-from kg.build import Built, add_parts
+from kg.build import Built, add_parts, content_digest
 from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
-from kg.namespaces import owner
+from kg.errors import InputError
+from kg.namespaces import DERIVED_GRAPH, FACT, SRC, owner
 from kg.parallel import ordered, workers_for
 from kg.prefixes import prefixed_graph
 from kg.progress import progress
@@ -46,11 +53,49 @@ def union(ds: Dataset) -> Graph:
     return g
 
 
-def shacl(data: Graph, shapes_path: Path | None = None) -> list[Violation]:
+ENGINES = ("compiled", "pyshacl")  # the shapes compiled to SPARQL (kg.shacl), or pySHACL
+DEFAULT_ENGINE = "compiled"
+
+
+def shacl(
+    data: Graph, shapes_path: Path | None = None, engine: str = DEFAULT_ENGINE
+) -> list[Violation]:
     """Validate `data` (ontology included) against the shapes; return the violations."""
     shapes = parse_turtle(shapes_path or resources.shapes_file())
-    found = [v for v, _focus, _extra in _shacl_results(data, shapes)]
+    if engine == "pyshacl":
+        found = [v for v, _focus, _extra in _shacl_results(data, shapes)]
+    else:
+        nt = [data.serialize(format="nt", encoding="utf-8")]
+        found = [v for v, _f, _x in _compiled_results(to_oxigraph(data), nt, shapes)]
     return sorted(found, key=_order)
+
+
+def _program(shapes: Graph) -> Any:
+    """The shapes compiled to SPARQL (`kg.shacl`), warning about any left to pySHACL."""
+    from kg.shacl import compiled
+
+    return compiled(shapes, prefixed_graph().namespace_manager)
+
+
+def _compiled_results(
+    store: Any, nt: list[bytes], shapes: Graph | None = None, program: Any = None
+) -> list[tuple[Violation, Any, str]]:
+    """Run the compiled shapes on a pyoxigraph store (loaded from the N-Triples `nt`); return
+    each violation with its focus node (a pyoxigraph term) and what tells results apart."""
+    from kg.shacl import run
+
+    if program is None:
+        assert shapes is not None
+        program = _program(shapes)
+    nm = prefixed_graph().namespace_manager
+    found = []
+    for r in run(program, store, nt):
+        if r.severity != str(SH.Violation):
+            continue
+        violation = Violation(r.check, from_ox(r.focus).n3(nm), r.path, r.message)
+        value = from_ox(r.value).n3() if r.value is not None else ""
+        found.append((violation, r.focus, f"{value} {r.component} {r.shape}"))
+    return found
 
 
 def _order(v: Violation) -> tuple[str, str, str, str]:
@@ -429,29 +474,98 @@ def _cache_of(built: Built, cache: Cache | Path | bool | None) -> Cache | None:
     return open_cache(cache)
 
 
-def validate(built: Built, cache: Cache | Path | bool | None = True) -> list[Violation]:
+def validate(
+    built: Built, cache: Cache | Path | bool | None = True, engine: str = DEFAULT_ENGINE
+) -> list[Violation]:
     """Run the shapes and the violation checks on a build's product, source by source.
 
     `cache`: True for the build's cache, a cache or its folder, or None/False. Each source's
     verdicts are cached by the content validated (`validate_built`); when the sources are not
-    on their own, the whole dataset is validated (`validate_whole`).
+    on their own, the whole dataset is validated (`validate_whole`). `engine`: "compiled" (the
+    shapes as SPARQL queries on pyoxigraph, `kg.shacl`) or "pyshacl".
     """
-    return validate_built(built, _cache_of(built, cache))
+    return validate_built(built, _cache_of(built, cache), engine=engine)
 
 
-def validate_whole(built: Built, cache: Cache | Path | bool | None = None) -> list[Violation]:
-    """Run the shapes on the whole dataset in chunks of graphs (`shacl_dataset`) and the
-    violation checks on its store: the verdicts `validate` gives, without reading sources alone.
+def validate_whole(
+    built: Built, cache: Cache | Path | bool | None = None, engine: str = DEFAULT_ENGINE
+) -> list[Violation]:
+    """Run the shapes on the whole dataset and the violation checks on its store: the verdicts
+    `validate` gives, without reading sources alone.
 
-    `cache`: True for the build's cache, a cache or its folder, or None/False.
+    `cache`: True for the build's cache, a cache or its folder, or None/False. With pySHACL the
+    dataset is validated in chunks of graphs (`shacl_dataset`); compiled, the queries run once
+    on the store of every graph, its verdicts cached by the graph's content.
     """
-    ds = built.dataset
-    found = shacl_dataset(ds, cache=_cache_of(built, cache))
-    with progress("running data checks", 2) as step:
+    if engine == "pyshacl":
+        ds = built.dataset
+        found = shacl_dataset(ds, cache=_cache_of(built, cache))
+        with progress("running data checks", 2) as step:
+            step()
+            found += run_violation_queries(ds)
+            step()
+        return found
+    program = _program(parse_turtle(resources.shapes_file()))
+    with progress("validating the whole graph", 3) as step:
+        store = built.store()
         step()
-        found += run_violation_queries(ds)
+        rows = _whole_rows(built, program, _cache_of(built, cache), store)
         step()
-    return found
+        unique: dict[tuple[Violation, str], Violation] = {}
+        for row in rows:
+            v = Violation(*row[:4])
+            unique[(v, row[4])] = v
+        result = sorted(unique.values(), key=_order)
+        paths = violation_queries()
+        result += _run_checks(store, paths, built.empty_dataset().namespace_manager)
+        step()
+    return result
+
+
+def _whole_rows(
+    built: Built, program: Any, cache: Cache | None, store: Any = None
+) -> list[list[str]]:
+    """The compiled shapes' verdicts on the whole graph (a store of every part), cached by the
+    content validated (a graph made in rdflib has no source digests) and the queries."""
+    nt = [part.nt() for part in built.parts()]
+    key = _key(CACHE_VERSION, _compiler_identity(), program.digest)
+    key.update(content_digest(*nt).encode("ascii"))
+    entry = cache.entry("shacl", key.hexdigest(), ".json") if cache is not None else None
+    rows = _read_entry(entry, _ROWS_OK)
+    if rows is None:
+        store = store if store is not None else built.store()
+        rows = [
+            [v.check, v.focus, v.path, v.message, extra]
+            for v, _focus, extra in _compiled_results(store, nt, program=program)
+        ]
+        if entry is not None:
+            entry.write(json.dumps(rows).encode("utf-8"))
+    return rows
+
+
+def split_shapes(shapes: Graph) -> tuple[Graph, Graph]:
+    """The shapes with targets that read only one step from a focus node (`shape_reach`: they
+    can be validated source by source), and those that read further (on the whole graph)."""
+    from kg.shacl.compiler import alone, top_shapes
+
+    if shape_reach(shapes) is not None:
+        return shapes, Graph()  # all of them (the usual case: no graph is copied)
+    near, far = Graph(bind_namespaces="none"), Graph(bind_namespaces="none")
+    for prefix, namespace in shapes.namespaces():
+        near.bind(prefix, namespace)
+        far.bind(prefix, namespace)
+    tops = top_shapes(shapes)
+    for top in tops:
+        shape = alone(shapes, top, tops)
+        into = near if shape_reach(shape) is not None else far
+        into += shape
+    return near, far
+
+
+def _compiler_identity() -> str:
+    from kg.shacl import code_identity
+
+    return code_identity()
 
 
 # --- Validation of a build, source by source, each source's verdicts cached ----------------
@@ -566,10 +680,14 @@ def check_sources(
     checks: list[Path],
     shared: Graph,
     reach: tuple[set[Node], set[Node]],
+    program: Any = None,
 ) -> dict[int, dict[str, Any]]:
     """Validate the sources `todo` (indices into `built.units`), each with the shared graphs;
     return each one's neighbourhood summary (`_neighbourhood`), SHACL verdicts and number of
     rows per per-source check.
+
+    `program`: the compiled shapes (`kg.shacl`), run as queries on a store of each chunk;
+    None: pySHACL validates each chunk.
 
     The sources are read chunk by chunk and let go once validated, so that memory holds one
     chunk per worker (`kg.parallel`), not the corpus. pySHACL gets only the triples whose
@@ -620,6 +738,15 @@ def check_sources(
                 store.remove_graph(ox.NamedNode(str(part.name)))
         return out
 
+    work = one
+    if program is not None:
+        shared_nt = [part.nt() for part in built.shared]
+
+        def compiled(ids: list[int]) -> dict[int, dict[str, Any]]:
+            return _check_compiled(built, ids, program, shared_nt, texts, reach, targets_of)
+
+        work = compiled
+
     # chunks of at most SOURCES_PER_CHUNK, as many as a multiple of the workers (each worker
     # validates its chunks, see `kg.parallel`); a source's verdicts do not depend on its chunk
     workers = workers_for(len(todo))
@@ -629,13 +756,182 @@ def check_sources(
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     found: dict[int, dict[str, Any]] = {}
     with (
-        ordered(one, chunks, workers) as answers,
+        ordered(work, chunks, workers) as answers,
         progress("validating sources", len(chunks)) as step,
     ):
         for verdicts in answers:
             found.update(verdicts)
             step()
     return found
+
+
+def _check_compiled(
+    built: Built,
+    ids: list[int],
+    program: Any,
+    shared_nt: list[bytes],
+    texts: list[tuple[str, str]],
+    reach: tuple[set[Node], set[Node]],
+    targets_of: set[Node],
+) -> dict[int, dict[str, Any]]:
+    """Validate a chunk of sources with the compiled shapes: one store holds the shared graphs
+    and the chunk's sources, the queries run once on it, and each verdict goes to the sources
+    that own its focus node (as `check_sources` does with pySHACL).
+
+    The per-source checks then run on each source alone with the shared graphs (as
+    `check_sources` runs them): its count of rows is cached with its verdicts, so it must not
+    depend on the other sources of its chunk, which could remove rows it has alone. Each
+    source's direct edges are kept in a graph of their own for that.
+    """
+    import pyoxigraph as ox
+
+    from kg.build import ox_graph_name
+
+    forward = {f"<{p}>".encode() for p in reach[0]}
+    inverse = {f"<{p}>".encode() for p in reach[1]}
+    targets = {f"<{p}>".encode() for p in targets_of}
+    out: dict[int, dict[str, Any]] = {}
+    store = ox.Store()
+    shared_names = [ox_graph_name(part.name) for part in built.shared]
+    for name, body in zip(shared_names, shared_nt, strict=True):
+        _load_nt(store, body, name)
+    nt = list(shared_nt)
+    by_focus: dict[bytes, list[int]] = {}
+    graphs: dict[int, list[Any]] = {}
+    for i in ids:
+        unit = built.units[i]
+        bodies = (unit.graph.nt(), unit.derived.nt())
+        owned, out[i] = _neighbourhood_nt(unit.slug, bodies, forward, inverse, targets)
+        out[i].update(shacl=[], checks={})
+        # each source's direct edges in a graph of their own (not the derived graph of all),
+        # so that the per-source checks below read one source at a time
+        graphs[i] = [ox_graph_name(unit.graph.name), ox.NamedNode(f"{_DERIVED_OF}{i}")]
+        for name, body in zip(graphs[i], bodies, strict=True):
+            _load_nt(store, body, name)
+            nt.append(body)
+        for node in owned:
+            by_focus.setdefault(node, []).append(i)
+    for v, focus, extra in _compiled_results(store, nt, program=program):
+        for i in by_focus.get(str(focus).encode("utf-8"), []):
+            out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
+    for verdict in out.values():
+        verdict["shacl"].sort()  # the same whatever chunk the source was in
+    # the per-source checks, on each source alone with the shared graphs: its default graph is
+    # theirs, and its direct edges stand for the derived graph (which a check may name)
+    derived = f"<{DERIVED_GRAPH}>"
+    for i in ids:
+        alone = [*shared_names, *graphs[i]]
+        for check, text in texts:
+            rows = store.query(
+                text.replace(derived, str(graphs[i][1])),
+                default_graph=alone,
+                named_graphs=alone,
+            )
+            assert isinstance(rows, ox.QuerySolutions)
+            out[i]["checks"][check] = len(list(rows))
+    return out
+
+
+_DERIVED_OF = "urn:x-scs-kg:validate:derived-of-source:"  # a graph per source's direct edges
+
+
+def _load_nt(store: Any, body: bytes, graph: Any) -> None:
+    """Load N-Triples into a graph of a store, blank nodes keeping their labels (pyoxigraph's
+    `load` renames them: then a verdict on a blank node would name it differently each run)."""
+    import pyoxigraph as ox
+
+    if b"_:" not in body:
+        store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+        return
+    triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+
+
+def _neighbourhood_nt(
+    slug: str,
+    bodies: tuple[bytes, ...],
+    forward: set[bytes],
+    inverse: set[bytes],
+    targets_of: set[bytes],
+) -> tuple[set[bytes], dict[str, Any]]:
+    """`_neighbourhood` read from N-Triples text (one triple a line, as rdflib writes): the
+    nodes a source owns (as N-Triples terms, what `str` of a pyoxigraph term gives) and its
+    summary, the same as `_neighbourhood` gives."""
+
+    owned: set[bytes] = set()
+    described: set[bytes] = set()
+    read: set[bytes] = set()
+    literals: list[bytes] = []  # inverse-path objects that are literals
+    subclass = False
+    sub = f"<{RDFS.subClassOf}>".encode()
+    for body in bodies:
+        for s, p, o in _TRIPLE.findall(body):
+            owned.add(s)
+            if p in targets_of:
+                owned.add(o)
+            if p in forward:
+                described.add(s)
+                if not o.startswith(b'"'):
+                    read.add(o)
+            if p in inverse:
+                if o.startswith(b'"'):
+                    literals.append(o)
+                else:
+                    described.add(o)
+                read.add(s)
+            if p == sub:
+                subclass = True
+    read |= owned
+    # a node in the source's own namespace is never foreign (`owner`): skipped as bytes
+    own = (f"<{FACT}{slug}/".encode(), f"<{SRC}{slug}#".encode())
+
+    def key(t: bytes) -> str:
+        text = t.decode("utf-8")
+        if text.startswith("<"):
+            return text[:-1]  # `<iri` as `_term_key` writes it
+        if text.startswith("_:"):
+            return text
+        return _literal_key(t)
+
+    def foreign(nodes: set[bytes], extra: list[str] | None = None) -> list[str]:
+        keys = [key(n) for n in nodes if not n.startswith(own)] + (extra or [])
+        return sorted({k for k in keys if k.startswith("_:") or owner(k[1:]) != slug})
+
+    described_literals = [_literal_key(o) for o in literals]
+    owned_text = {t for t in owned if not t.startswith(b'"')}
+    owned_text |= {str(_stored(_ox_literal(t))).encode() for t in owned if t.startswith(b'"')}
+    summary = {
+        "k": foreign(described, described_literals),
+        "r": foreign(read),
+        "subclass": subclass,
+    }
+    return owned_text, summary
+
+
+# an N-Triples line as rdflib writes it: subject, predicate, object (no comment lines)
+_TRIPLE = re.compile(rb"^([^#\s]\S*) (\S+) (.*) \.$", re.M)
+
+
+def _ox_literal(text: bytes) -> Any:
+    """A literal written in N-Triples, as a pyoxigraph term."""
+    import pyoxigraph as ox
+
+    triple = next(iter(ox.parse(b"<a:s> <a:p> " + text + b" .\n", format=ox.RdfFormat.N_TRIPLES)))
+    return triple.object
+
+
+def _stored(term: Any) -> Any:
+    """A term as a pyoxigraph store gives it back (a number in its canonical form)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:x-kg:s"), ox.NamedNode("urn:x-kg:p"), term))
+    return next(iter(store)).object
+
+
+def _literal_key(text: bytes) -> str:
+    """`_term_key` of a literal written in N-Triples (rdflib's n3)."""
+    return from_ox(_ox_literal(text)).n3()
 
 
 def _read_entry(entry: Entry | None, check: Callable[[bytes], bool]) -> Any:
@@ -649,18 +945,28 @@ def validate_built(
     cache: Cache | None = None,
     shapes_path: Path | None = None,
     queries: Path | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> list[Violation]:
     """Validate a build's product source by source, with each source's verdicts cached by the
     content validated (`cache` or None); the result is the same as `validate_whole(built)`."""
+    if engine not in ENGINES:
+        raise InputError(f"--engine {engine}: use one of {', '.join(ENGINES)}")
     shapes_file = shapes_path or resources.shapes_file()
     shapes = parse_turtle(shapes_file)
+    program = deep = None
+    if engine == "compiled":
+        # the shapes that read further than one step run on the union, the others per source
+        shapes, further = split_shapes(shapes)
+        deep = _program(further) if len(further) else None
+        program = _program(shapes)
     reach = shape_reach(shapes)
     if reach is None or len(built.cross.load()):
-        return validate_whole(built, cache)
+        return validate_whole(built, cache, engine)
+    engine_id = _pyshacl_version() if program is None else _compiler_identity() + program.digest
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
     checks = violation_queries(queries)
     here = Path(__file__).read_bytes()
-    base = _key(CACHE_VERSION, _pyshacl_version(), shapes_file.read_bytes(), here)
+    base = _key(CACHE_VERSION, engine, engine_id, shapes_file.read_bytes(), here)
     base.update(built.shared_key.encode("ascii"))
     for path in checks:
         base.update(_key(path.name, path.read_bytes()).digest())
@@ -678,12 +984,12 @@ def validate_built(
     todo = [i for i, entry in enumerate(entries) if entry is None]
     # validated first, each source read once; when it turns out that a source is not on its
     # own, the verdicts are dropped (not cached) and the whole dataset is validated instead
-    verdicts = check_sources(built, todo, shapes, checks, shared, reach)
+    verdicts = check_sources(built, todo, shapes, checks, shared, reach, program)
     for i, verdict in verdicts.items():
         entries[i] = verdict
     summaries = [e for e in entries if e is not None]
     if not _on_their_own([u.slug for u in built.units], summaries, shared):
-        return validate_whole(built, cache)
+        return validate_whole(built, cache, engine)
 
     for i in verdicts:
         entry = entries[i]
@@ -697,16 +1003,25 @@ def validate_built(
     shared_rows = _read_entry(shared_file, _ROWS_OK)
     if shared_rows is None:
         mine = set(shared.subjects()) | {o for p in targets_of for o in shared.objects(None, p)}
+        if program is None:
+            results = _shacl_results(shared, shapes, inplace=True)
+        else:
+            nt = [part.nt() for part in built.shared]
+            results = [
+                (v, from_ox(focus), extra)
+                for v, focus, extra in _compiled_results(to_oxigraph(shared), nt, program=program)
+            ]
         shared_rows = [
             [v.check, v.focus, v.path, v.message, extra]
-            for v, focus, extra in _shacl_results(shared, shapes, inplace=True)
+            for v, focus, extra in results
             if focus in mine
         ]
         if shared_file is not None:
             shared_file.write(json.dumps(shared_rows).encode("utf-8"))
 
     found: dict[tuple[Violation, str], Violation] = {}
-    for rows in [shared_rows, *(e["shacl"] for e in entries if e is not None)]:
+    further_rows = _whole_rows(built, deep, cache) if deep is not None else []
+    for rows in [shared_rows, further_rows, *(e["shacl"] for e in entries if e is not None)]:
         for row in rows:
             v = Violation(*row[:4])
             found[(v, row[4])] = v

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -42,14 +43,14 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def build_checked(sources: Path | None, keep: str) -> Built:
+def build_checked(sources: Path | None, keep: str, engine: str = "compiled") -> Built:
     """Build in memory and validate; print each violation and raise if there is any."""
     from kg.build import build as run_build
     from kg.validate import validate as run_validate
 
     with fewer_collections():
         built = run_build(sources)
-        violations = run_validate(built)
+        violations = run_validate(built, engine=engine)
     for v in violations:
         say(v.line())
     if violations:
@@ -113,10 +114,27 @@ def build(
     )
 
 
+class Engine(StrEnum):
+    """What validates the shapes."""
+
+    compiled = "compiled"
+    pyshacl = "pyshacl"
+
+
 @errors
-def validate(sources: SourcesOption = None) -> None:
+def validate(
+    sources: SourcesOption = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="compiled: the shapes as SPARQL queries on pyoxigraph (fast); "
+            "pyshacl: pySHACL, the reference (slow on large graphs).",
+        ),
+    ] = Engine.compiled,
+) -> None:
     """Build in memory and validate: exit 0 if it conforms, 1 if not, 2 on bad input."""
-    built = build_checked(sources, "")
+    built = build_checked(sources, "", engine.value)
     say(f"conforms: {len(built.sources)} source(s), {built.quad_count()} quads")
 
 

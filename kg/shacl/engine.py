@@ -1,0 +1,260 @@
+"""Running compiled shapes on a pyoxigraph store (union default graph): validation results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from kg.shacl.compiler import TARGETS, Program
+from kg.shacl.components import Check
+from kg.shacl.paths import path_text
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result: focus node and value (pyoxigraph terms), path (report text), the
+    shape (its key and report name), constraint component, severity and message."""
+
+    focus: Any
+    path: str
+    value: Any | None
+    shape: str
+    check: str
+    component: str
+    severity: str
+    message: str
+
+
+def _default_message(component: str, path: str) -> str:
+    """The message of a result whose shape has no sh:message."""
+    name = component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    return f"{name} constraint not met" + (f" on {path}" if path else "")
+
+
+def run(program: Program, store: Any, nt: Sequence[bytes] = ()) -> list[Result]:
+    """Run every compiled check on `store` and pySHACL for the shapes left to it.
+
+    `nt`: the N-Triples the store was loaded from, where the checks of integer datatypes read
+    their values (pyoxigraph keeps "5"^^xsd:nonNegativeInteger as "5"^^xsd:integer).
+    """
+    found: set[Result] = set()
+    classes = _subclasses(program, store)
+
+    def with_classes(match: re.Match[str]) -> str:
+        members = classes[match.group(2)]
+        return (", " if match.group(1) == "CLASS" else " ").join(members)
+
+    skip = _screened(program, store, with_classes)
+    for check in program.checks:
+        if check in skip:
+            continue
+        shape = check.shape
+        query = _MARK.sub(with_classes, check.query)
+        if check.scan is not None:
+            found.update(_scan(check, query, store, nt))
+            continue
+        answer = store.query(query, use_default_graph_as_union=True)
+        with_value = any(v.value == "value" for v in answer.variables)
+        message = shape.message or _default_message(str(check.component), shape.text)
+        for row in answer:
+            value = row["value"] if with_value else None
+            if check.keep is not None and not check.keep(value):
+                continue
+            found.add(
+                Result(
+                    row["this"],
+                    shape.text,
+                    value,
+                    shape.key,
+                    shape.name,
+                    str(check.component),
+                    str(shape.severity),
+                    message,
+                )
+            )
+    if program.fallback:
+        found.update(_pyshacl(program, store))
+    return sorted(found, key=lambda r: (str(r.focus), r.path, str(r.value), r.shape, r.component))
+
+
+_MARK = re.compile(r"%%(CLASS|VALUES) (<[^>]*>)%%")
+
+
+def _screened(program: Program, store: Any, with_classes: Any) -> set[Check]:
+    """The checks that need not run: each shape's screens are run together, in one pass over
+    its focus nodes, and when no focus node fails any, its screened checks are skipped."""
+    groups: dict[str, list[Check]] = {}
+    for check in program.checks:
+        if check.screen is not None:
+            groups.setdefault(check.shape.top, []).append(check)
+    skip: set[Check] = set()
+    for checks in groups.values():
+        test = " || ".join(c.screen for c in checks if c.screen is not None)
+        focus = f"{{ SELECT DISTINCT ?this WHERE {{ {checks[0].shape.target} }} }}"
+        query = f"SELECT ?this WHERE {{ {focus} FILTER({test}) }} LIMIT 1"
+        answer = store.query(_MARK.sub(with_classes, query), use_default_graph_as_union=True)
+        if not any(True for _row in answer):
+            skip.update(checks)
+    return skip
+
+
+def _subclasses(program: Program, store: Any) -> dict[str, list[str]]:
+    """Each class the queries name, with its subclasses in the store (rdfs:subClassOf*), as
+    SPARQL text."""
+    texts = [c.query + (c.screen or "") for c in program.checks]
+    named = sorted({m.group(2) for text in texts for m in _MARK.finditer(text)})
+    found: dict[str, set[str]] = {c: {c} for c in named}
+    if named:
+        query = (
+            f"SELECT DISTINCT ?c ?sub WHERE {{ VALUES ?c {{ {' '.join(named)} }} "
+            "?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }"
+        )
+        for row in store.query(query, use_default_graph_as_union=True):
+            found[str(row["c"])].add(str(row["sub"]))
+    return {c: sorted(subs) for c, subs in found.items()}
+
+
+def _scan(check: Check, query: str, store: Any, nt: Sequence[bytes]) -> list[Result]:
+    """The values of one predicate whose datatype is not the one wanted (or that rdflib does
+    not read), found in N-Triples; reported where the subject is a focus node of the shape."""
+    import pyoxigraph as ox
+
+    assert check.scan is not None
+    predicate, datatype = check.scan
+    wanted = URIRef(datatype)
+    p, dt = predicate.encode("utf-8"), datatype.encode("utf-8")
+    # a line with the predicate whose object is not a run of digits of the datatype: the
+    # candidates, each parsed and judged as pySHACL would (most lines are skipped in C)
+    pattern = re.compile(
+        rb" <" + re.escape(p) + rb"> (?!\"[0-9]+\"\^\^<" + re.escape(dt) + rb"> \.(?:\n|$))"
+    )
+    shape = check.shape
+    out = []
+    for body in nt:
+        for match in pattern.finditer(body):
+            start = body.rfind(b"\n", 0, match.start()) + 1
+            end = body.find(b"\n", match.end())
+            line = body[start : end if end >= 0 else len(body)]
+            try:
+                triples = list(ox.parse(line + b"\n", format=ox.RdfFormat.N_TRIPLES))
+            except SyntaxError:
+                continue  # text inside a literal of another line
+            for t in triples:
+                if t.predicate.value != predicate:
+                    continue
+                if _well_typed(t.object, wanted):
+                    continue
+                focus = store.query(
+                    query,
+                    use_default_graph_as_union=True,
+                    substitutions={ox.Variable("this"): t.subject},
+                )
+                if any(True for _row in focus):
+                    message = shape.message or _default_message(str(check.component), shape.text)
+                    out.append(
+                        Result(
+                            t.subject,
+                            shape.text,
+                            t.object,
+                            shape.key,
+                            shape.name,
+                            str(check.component),
+                            str(shape.severity),
+                            message,
+                        )
+                    )
+    return out
+
+
+def _well_typed(value: Any, datatype: URIRef) -> bool:
+    """Whether a literal has the datatype and rdflib reads it (pySHACL's test), without the
+    traceback rdflib logs for a lexical form it cannot read."""
+    import logging
+
+    from kg.terms import from_ox
+
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        term = from_ox(value)
+        return isinstance(term, Literal) and term.datatype == datatype and term.ill_typed is False
+    finally:
+        logger.setLevel(level)
+
+
+def union_graph(store: Any) -> Graph:
+    """Every triple of a store's graphs as one rdflib graph (for pySHACL)."""
+    from kg.terms import from_ox
+
+    g = Graph()
+    g.addN(
+        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), g)
+        for q in store.quads_for_pattern(None, None, None)
+    )
+    return g
+
+
+def _pyshacl(program: Program, store: Any) -> list[Result]:
+    """Validate the shapes that were not compiled with pySHACL, on the store's union."""
+    from pyshacl import validate
+
+    from kg.terms import to_ox
+
+    sg = program.shapes
+    alone = Graph()
+    left = {node for node, _why in program.fallback}
+    others = {s for p in TARGETS for s in sg.subjects(p, None)} - left
+    alone.addN(
+        (s, p, o, alone)
+        for s, p, o in sg
+        if not (s in others and p in TARGETS) and not (s in others and p == RDF.type)
+    )
+    _conforms, report, _text = validate(
+        union_graph(store),
+        shacl_graph=alone,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,
+    )
+    assert isinstance(report, Graph)
+    out = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+
+        def one(p: URIRef, result: Node = result) -> Node | None:
+            return report.value(result, p)
+
+        focus, shape, value = one(SH.focusNode), one(SH.sourceShape), one(SH.value)
+        path = one(SH.resultPath)
+        message = one(SH.resultMessage)
+        if focus is None or shape is None:
+            continue
+        key = program.keys.get(shape, str(shape))
+        name = program.names.get(shape, "shape")
+        text = path_text(report, path, _nm()) if path is not None else ""
+        out.append(
+            Result(
+                to_ox(focus),
+                text,
+                to_ox(value) if value is not None else None,
+                key,
+                name,
+                str(one(SH.sourceConstraintComponent)),
+                str(one(SH.resultSeverity)),
+                str(message) if isinstance(message, Literal) else "does not conform",
+            )
+        )
+    return out
+
+
+def _nm() -> Any:
+    from kg.prefixes import prefixed_graph
+
+    return prefixed_graph().namespace_manager
