@@ -236,6 +236,11 @@ def test_html_is_self_contained(views: dict) -> None:
     )
     assert "sourceMappingURL" not in page
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    # pyvis's own vis-network, inlined by pyvis's `cdn_resources="in_line"` through our template
+    import pyvis
+
+    vis = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+    assert vis.read_text(encoding="utf-8").split("\n//# sourceMappingURL=")[0] in page
     # Three script blocks: the data, vis-network, the page's own script; none with a src.
     assert re.findall(r"^<script[^>]*>", page, re.M) == [
         '<script type="application/json" id="kg-data">',

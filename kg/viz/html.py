@@ -1,13 +1,16 @@
-"""A self-contained, offline, escaped HTML page for a projected view (vis-network, inlined).
+"""A self-contained, offline, escaped HTML page for a projected view, rendered by pyvis.
 
-The page inlines pyvis's bundled vis-network script and stylesheet (no bootstrap, no CDN, no font
-or image from the network) and forbids every network request with a Content-Security-Policy. The
-graph travels as JSON in a `<script type="application/json">` block with `<`, `>` and `&`
+The view becomes the page's data (`page_data`), then a pyvis `Network` of it (`network`), which
+renders the project's template (kg/viz/templates/page.html, through `Network.set_template_dir`)
+with pyvis's vis-network script and stylesheet inlined (`cdn_resources="in_line"`; no bootstrap,
+no CDN, no font or image from the network); a Content-Security-Policy forbids every request.
+The graph travels as JSON in a `<script type="application/json">` block with `<`, `>` and `&`
 escaped, and the page's own script writes data into the document only through `textContent`:
 a label or quote that contains HTML or script is shown as text. Nodes and edges are sorted and
 the layout has a fixed seed, so the same graph gives a byte-identical page and the same layout.
 A small view is laid out by vis-network's physics in the browser; a large one (kg.viz.layout)
-comes with positions computed here and is drawn with physics off.
+comes with positions computed here and is drawn with physics off. docs/architecture.md ("The
+graph views' page: pyvis") says what goes through pyvis's API and what does not, and why.
 """
 
 from __future__ import annotations
