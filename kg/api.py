@@ -1,9 +1,25 @@
 """The Python API: open the graph, run a catalog query with parameters, get rows or a DataFrame.
 
+`KnowledgeGraph.open("out")` opens a build folder or RDF file (None: out/, else a build in
+memory); `kg.query("cq2-allies", actor="united-states").dicts()` runs a catalog query and
+`kg.dataframe(...)` gives its DataFrame. A graph made in rdflib works the same way, and ad-hoc
+SPARQL needs no PREFIX for the project's prefixes:
+
+>>> from rdflib import Dataset
 >>> from kg.api import KnowledgeGraph
->>> kg = KnowledgeGraph.open("out")       # a build folder or RDF file; None: out/, else build
->>> kg.query("cq2-allies", actor="united-states").dicts()
->>> kg.dataframe("cq5-criticism-accusation-labelling")
+>>> data = Dataset()
+>>> _ = data.parse(data='''
+...     @prefix ent: <https://w3id.org/scs-kg/id/> .
+...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+...     ent:philippines rdfs:label "Philippines" .''', format="turtle")
+>>> kg = KnowledgeGraph.from_dataset(data)
+>>> kg.sparql("SELECT ?label WHERE { ent:philippines rdfs:label ?label }").dicts()
+[{'label': 'Philippines'}]
+>>> kg.entity("Philippines")  # a short name, a prefixed name, an IRI or a label
+rdflib.term.URIRef('https://w3id.org/scs-kg/id/philippines')
+>>> kg.entity("Vietnam")
+Traceback (most recent call last):
+kg.errors.InputError: parameter entity: unknown entity 'Vietnam' (choose one of: philippines)
 """
 
 from __future__ import annotations

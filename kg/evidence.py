@@ -39,6 +39,10 @@ def sentences(text: str) -> list[Span]:
     """Split a text into sentence spans: lines first, then sentence ends outside quotations.
 
     Linear in the text's length: each character is looked at a bounded number of times.
+
+    >>> text = "The U.S. Navy sailed. China said “Leave now. Go.” Manila protested."
+    >>> [span.slice(text) for span in sentences(text)]
+    ['The U.S. Navy sailed.', 'China said “Leave now. Go.”', 'Manila protested.']
     """
     spans: list[Span] = []
     for line in re.finditer(r"[^\n]+", text):
@@ -138,6 +142,15 @@ def locate(text: str, quote: str, *, fact: str, source: str, start: int | None =
     """Return the span of `quote` in `text`, or raise EvidenceError naming the fact and quote.
 
     The span never cuts a character in two (see `splits_character`).
+
+    >>> text = "China said no. Manila protested. Manila protested again."
+    >>> locate(text, "Manila protested again", fact="f1", source="s1")
+    Span(begin=33, end=55)
+    >>> locate(text, "Manila protested", fact="f1", source="s1", start=15)
+    Span(begin=15, end=31)
+    >>> locate(text, "Manila protested", fact="f1", source="s1")
+    Traceback (most recent call last):
+    kg.errors.EvidenceError: f1: quote 'Manila protested' occurs 2 times in source s1 (at 15, 33)...
     """
     if not quote:
         raise EvidenceError(f"{fact}: empty quote")

@@ -77,6 +77,13 @@ def curie(iri: str, names: Mapping[str, str] | None = None, *, strict: bool = Tr
     letters, digits and `-_.` only, else for a fact its source's prefix (`slug:local`). Not
     strict (the diff, the ontology's page): an abbreviation for people, whatever the local part
     holds (`src:slug#char=0,63`, `graph:source/slug`), never the bare namespace.
+
+    >>> curie("https://w3id.org/scs-kg/ontology#contests")
+    'kg:contests'
+    >>> curie("https://w3id.org/scs-kg/fact/2024-11-05-talks/meeting-1")
+    's_2024-11-05-talks:meeting-1'
+    >>> curie("https://w3id.org/scs-kg/id/a b") is None  # no prefixed name reads a space back
+    True
     """
     if not strict:
         found = split(iri, names, empty=False)
@@ -124,6 +131,11 @@ def source_prefix(slug: str) -> str:
     project or XML holds (`manila-talks`); else `s_` and the slug, any character but ASCII
     letters, digits and `-` written `_<hex>_` (`2024-11-05-talks` → `s_2024-11-05-talks`,
     `xml` → `s_xml`, `a.b.` → `s_a_2e_b_2e_`). Two slugs never share a prefix.
+
+    >>> source_prefix("manila-talks"), source_prefix("a.b.")
+    ('manila-talks', 's_a_2e_b_2e_')
+    >>> prefix_source(source_prefix("a.b."))  # the way back
+    'a.b.'
     """
     if _PLAIN_PREFIX.fullmatch(slug) and not slug.startswith(_MADE) and slug not in _RESERVED:
         return slug
@@ -207,6 +219,16 @@ def declare(text: str, sources: Callable[[], set[str]] | None = None) -> tuple[s
 
     `sources()` lists the slugs of the graph's sources (asked only for a prefix that is not
     one of the project's). An undeclared, unknown prefix raises an InputError naming it.
+
+    >>> query, added = declare("SELECT ?s WHERE { ?s a kg:State }")
+    >>> print(query)
+    PREFIX kg: <https://w3id.org/scs-kg/ontology#>
+    SELECT ?s WHERE { ?s a kg:State }
+    >>> added  # lines added before the query (`syntax_line` puts an error's line back)
+    1
+    >>> declare("SELECT ?s WHERE { ?s a nope:State }")
+    Traceback (most recent call last):
+    kg.errors.InputError: unknown prefix 'nope:': declare it with PREFIX, or use one of ...
     """
     declared, used = declared_and_used(text)
     missing = [p for p in used if p not in declared]

@@ -1,22 +1,23 @@
-"""A self-contained, offline, escaped HTML page for a projected view (vis-network, inlined).
+"""A self-contained, offline, escaped HTML page for a projected view, rendered by pyvis.
 
-The page inlines pyvis's bundled vis-network script and stylesheet (no bootstrap, no CDN, no font
-or image from the network) and forbids every network request with a Content-Security-Policy. The
-graph travels as JSON in a `<script type="application/json">` block with `<`, `>` and `&`
+The view becomes the page's data (`page_data`), then a pyvis `Network` of it (`network`), which
+renders the project's template (kg/viz/templates/page.html, through `Network.set_template_dir`)
+with pyvis's vis-network script and stylesheet inlined (`cdn_resources="in_line"`; no bootstrap,
+no CDN, no font or image from the network); a Content-Security-Policy forbids every request.
+The graph travels as JSON in a `<script type="application/json">` block with `<`, `>` and `&`
 escaped, and the page's own script writes data into the document only through `textContent`:
 a label or quote that contains HTML or script is shown as text. Nodes and edges are sorted and
 the layout has a fixed seed, so the same graph gives a byte-identical page and the same layout.
 A small view is laid out by vis-network's physics in the browser; a large one (kg.viz.layout)
-comes with positions computed here and is drawn with physics off.
+comes with positions computed here and is drawn with physics off. docs/architecture.md ("The
+graph views' page: pyvis") says what goes through pyvis's API and what does not, and why.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +28,11 @@ from kg.viz.projection import CLASSES
 
 if TYPE_CHECKING:
     import networkx as nx
+    from jinja2.bccache import Bucket, BytecodeCache
+    from markupsafe import Markup
+    from pyvis.network import Network
 
-VIS_DIR = "templates/lib/vis-9.1.2"
+TEMPLATES = Path(__file__).parent / "templates"
 SEED = 20251125
 
 # Colour of each class (by local name) and shape of each group.
@@ -88,32 +92,6 @@ def _short(label: str) -> str:
     return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1].rstrip() + "…"
 
 
-@cache
-def _vis_assets() -> tuple[str, str]:
-    """Return pyvis's bundled vis-network script and stylesheet, without the source map link."""
-    try:
-        base = resources.files("pyvis").joinpath(VIS_DIR)
-        script = base.joinpath("vis-network.min.js").read_text(encoding="utf-8")
-        style = base.joinpath("vis-network.css").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, OSError) as exc:
-        raise KgError(f"pyvis's bundled vis-network ({VIS_DIR}) is missing: {exc}") from exc
-    script = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", script)
-    if "</script" in script.lower() or "</style" in style.lower():
-        raise KgError("pyvis's bundled vis-network cannot be inlined safely (it closes a tag)")
-    return script, style
-
-
-@cache
-def _templates() -> tuple[str, str, str, str]:
-    """Return the page's own HTML template, stylesheet and script, and the script every view
-    page shares (its state in the URL, its exports)."""
-    base = resources.files("kg.viz").joinpath("templates")
-    return tuple(  # type: ignore[return-value]
-        base.joinpath(name).read_text(encoding="utf-8")
-        for name in ("page.html", "page.css", "page.js", "share.js")
-    )
-
-
 def _json_for_script(data: Any) -> str:
     """Serialise to JSON that cannot close or open a tag inside a <script> block."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -142,17 +120,17 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         nodes.append(
             {
                 "id": n,
-                "label": _short(str(d.get("label", n))),
-                "full": str(d.get("label", n)),
+                "label": _short(str(d.get("label") or n)),
+                "full": str(d.get("label") or n),
                 "cls": cls,
                 "clsLabel": _humanise(cls),
-                "group": group,
+                "category": group,  # not `group`: pyvis's add_node drops the colour of a group
                 "color": COLOURS.get(cls, "#cccccc"),
                 "shape": SHAPES.get(group, "ellipse"),
                 "iri": str(d.get("iri", n)),
                 "wikidata": str(d.get("wikidata", "")),
                 "quote": str(d.get("quote", "")),
-                "source": str(d.get("source", "")),
+                "sources": str(d.get("source", "")),
                 "sourceTitle": str(d.get("source_title", "")),
                 "focus": n == g.graph.get("focus"),
                 "status": str(d.get("status", "")),
@@ -178,12 +156,13 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "predicate": short_iri(str(d.get("predicate", ""))),
                 "statementType": str(d.get("statement_type", "")),
                 "symmetric": bool(d.get("symmetric", False)),
+                "arrows": "" if large or d.get("symmetric", False) else "to",
                 "color": QUAD.get(quad, QUAD[0])[0],
                 "quad": quad,
                 "cameo": str(d.get("cameo", "")),
                 "fact": str(d.get("fact", "")),
                 "quote": str(d.get("quote", "")),
-                "source": str(d.get("source", "")),
+                "sources": str(d.get("source", "")),
                 "sourceTitle": str(d.get("source_title", "")),
                 "start": str(d.get("time_start", "")),
                 "end": str(d.get("time_end", "")),
@@ -206,12 +185,12 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         ", …" if len(others) > _LEGEND_RELATIONS else ""
     )
     sources = sorted(
-        {s for item in [*nodes, *edges] for s in str(item["source"]).split() if s},
+        {s for item in [*nodes, *edges] for s in str(item["sources"]).split() if s},
     )
     titles: dict[str, str] = {}
     for item in [*nodes, *edges]:
         for iri, name in zip(
-            str(item["source"]).split(), str(item["sourceTitle"]).split("; "), strict=False
+            str(item["sources"]).split(), str(item["sourceTitle"]).split("; "), strict=False
         ):
             titles.setdefault(iri, name)
     n = len(nodes)
@@ -266,7 +245,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         "options": options,
         "positioned": large,
         "timed": sum(1 for e in edges if e["timed"])
-        + sum(1 for n in nodes if n["group"] in ("Event", "Statement")),
+        + sum(1 for n in nodes if n["category"] in ("Event", "Statement")),
     }
 
 
@@ -284,7 +263,7 @@ def _types(edge: dict[str, Any]) -> list[str]:
 _NODE_DEFAULTS = {
     "wikidata": "",
     "quote": "",
-    "source": "",
+    "sources": "",
     "status": "",
     "focus": False,
     "start": "",
@@ -293,6 +272,7 @@ _NODE_DEFAULTS = {
 _EDGE_DEFAULTS = {
     "statementType": "",
     "symmetric": False,
+    "arrows": "",  # a large page is drawn without arrows
     "quad": 0,
     "cameo": "",
     "start": "",
@@ -302,7 +282,7 @@ _EDGE_DEFAULTS = {
 
 
 def _source_titles(item: dict[str, Any], titles: dict[str, str]) -> str:
-    return "; ".join(titles.get(s, "") for s in str(item.get("source", "")).split())
+    return "; ".join(titles.get(s, "") for s in str(item.get("sources", "")).split())
 
 
 def compact(data: dict[str, Any]) -> dict[str, Any]:
@@ -335,7 +315,7 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
             "color": quads[e["quad"]],
             "fact": e["from"],
             "quote": fact.get("quote", "") if e["fact"] == e["from"] else "",
-            "source": fact.get("source", "") if e["fact"] == e["from"] else "",
+            "sources": fact.get("sources", "") if e["fact"] == e["from"] else "",
             "sourceTitle": _source_titles(e, titles),
         }
         out = {k: v for k, v in e.items() if k not in derived or derived[k] != v}
@@ -349,24 +329,109 @@ def compact(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _NodeIds(list[Any]):
+    """pyvis's list of node ids, answering `in` from a set: pyvis's add_node and add_edge ask
+    `id in node_ids` for every node and edge end, which on a plain list is quadratic."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[Any] = set()
+
+    def append(self, item: Any) -> None:
+        self._seen.add(item)
+        super().append(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._seen
+
+
+def network(content: dict[str, Any]) -> Network:
+    """Return the pyvis network of a page's data: one pyvis node per node, one directed pyvis
+    edge per edge, in the page's order, with every field the page shows, and its options."""
+    from pyvis.network import Network
+
+    net = Network(directed=True, heading=content["title"], cdn_resources="in_line")
+    net.node_ids = _NodeIds()
+    for n in content["nodes"]:
+        net.add_node(n["id"], **{k: v for k, v in n.items() if k != "id"})
+    for e in content["edges"]:
+        net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
+    net.options = content["options"]
+    return net
+
+
+def _inline(text: str) -> Markup:
+    """A script or stylesheet to inline: without its source map comment, and never closing the
+    element it is in."""
+    from markupsafe import Markup
+
+    text = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", str(text))
+    text = re.sub(r"\n?/\*# sourceMappingURL=\S* \*/\s*$", "\n", text)
+    if "</script" in text.lower() or "</style" in text.lower():
+        raise KgError(
+            "a script or stylesheet of the page cannot be inlined safely (it closes a tag)"
+        )
+    return Markup(text)
+
+
+def _script_json(text: str) -> Markup:
+    """JSON text (pyvis's options) made safe inside a <script> block."""
+    from markupsafe import Markup
+
+    return Markup(str(text).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+@cache
+def _compiled() -> BytecodeCache:
+    """Jinja's compiled templates, kept in memory between pages: pyvis makes a new Jinja
+    environment for each page, which would parse the inlined vis-network script again each
+    time. Jinja checks a template's source against the checksum stored with its code."""
+    from jinja2 import BytecodeCache
+
+    class Compiled(BytecodeCache):
+        def __init__(self) -> None:
+            self.codes: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: Bucket) -> None:
+            code = self.codes.get(bucket.key)
+            if code is not None:
+                bucket.bytecode_from_string(code)
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            self.codes[bucket.key] = bucket.bytecode_to_string()
+
+    return Compiled()
+
+
 def render(g: nx.MultiDiGraph, title: str) -> str:
-    """Return the page for a view: one self-contained HTML document."""
-    script, style = _vis_assets()
-    template, app_css, app_js, share_js = _templates()
+    """Return the page for a view: one self-contained HTML document, rendered by pyvis through
+    the project's template (kg/viz/templates/page.html)."""
+    import pyvis
+    from jinja2 import TemplateError
+    from markupsafe import Markup
+
     content = page_data(g, title)
-    data = _json_for_script(compact(content) if content["positioned"] else content)
-    values = {
-        "TITLE": html.escape(title, quote=True),
-        "COUNTS": f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges",
-        "VIS_CSS": style,
-        "VIS_JS": script,
-        "DATA": data,
-        "APP_CSS": app_css,
-        "APP_JS": share_js + app_js,  # one script: what every view shares, then this page's own
-    }
-    # One pass over the template: a value is never searched for tokens again.
-    page = re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], template)
-    return page
+    net = network(content)
+    view = {k: v for k, v in content.items() if k not in ("nodes", "edges", "options")}
+    if content["positioned"]:  # a large page: its data compact (page.js `expand`s it)
+        small = compact({**content, "nodes": net.nodes, "edges": net.edges})
+        net.nodes, net.edges, view["compact"] = small["nodes"], small["edges"], True
+    # The project's template first; pyvis's own directory for the vis-network files it inlines.
+    net.set_template_dir(
+        [str(TEMPLATES), str(Path(pyvis.__file__).parent / "templates")], "page.html"
+    )
+    env = net.templateEnv
+    env.bytecode_cache = _compiled()
+    env.filters["tojson"] = lambda value: Markup(_json_for_script(value))
+    env.filters["inline"] = _inline
+    env.filters["script_json"] = _script_json
+    env.globals["view"] = view
+    try:
+        return str(net.generate_html())
+    except (TemplateError, OSError) as exc:
+        raise KgError(
+            f"the page template {TEMPLATES / 'page.html'} cannot be rendered: {exc}"
+        ) from exc
 
 
 def write_html(g: nx.MultiDiGraph, path: Path, title: str) -> Path:

@@ -1,6 +1,9 @@
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  // pyvis's nodes, edges and options, and the rest of the page's data (kg/viz/html.py `render`).
+  var parsed = JSON.parse(document.getElementById("kg-data").textContent);
+  var data = parsed.view;
+  data.nodes = parsed.nodes; data.edges = parsed.edges; data.options = parsed.options;
   // A large page comes compact (kg/viz/html.py `compact`): fill in what it left out.
   function expand() {
     var titles = {}, legend = {}, quads = {}, ids = {};
@@ -9,24 +12,24 @@
     data.legend.forEach(function (c) { legend[c.cls] = c; });
     data.edgeLegend.forEach(function (q) { quads[q.quad] = q.color; });
     function sourceTitle(item) {
-      return item.source ? item.source.split(" ").map(function (s) { return titles[s] || ""; }).join("; ") : "";
+      return item.sources ? item.sources.split(" ").map(function (s) { return titles[s] || ""; }).join("; ") : "";
     }
     function fill(item, defaults) {
       Object.keys(defaults).forEach(function (k) { if (item[k] === undefined) { item[k] = defaults[k]; } });
     }
     data.nodes.forEach(function (n) {
       var c = legend[n.cls];
-      fill(n, { wikidata: "", quote: "", source: "", status: "", focus: false, start: "", end: "",
+      fill(n, { wikidata: "", quote: "", sources: "", status: "", focus: false, start: "", end: "",
                 full: n.label, iri: n.id, clsLabel: c.label, color: c.color, shape: c.shape });
       if (n.sourceTitle === undefined) { n.sourceTitle = sourceTitle(n); }
     });
     data.edges.forEach(function (e) {
       e.from = data.nodes[e.from].id; e.to = data.nodes[e.to].id;
-      fill(e, { statementType: "", symmetric: false, quad: 0, cameo: "", fact: e.from, start: "", end: "",
+      fill(e, { statementType: "", symmetric: false, arrows: "", quad: 0, cameo: "", fact: e.from, start: "", end: "",
                 timed: false });
       var own = e.fact === e.from ? data.nodes[ids[e.from]] : null;
       fill(e, { label: e.relation, color: quads[e.quad],
-                quote: own ? own.quote : "", source: own ? own.source : "" });
+                quote: own ? own.quote : "", sources: own ? own.sources : "" });
       if (e.sourceTitle === undefined) { e.sourceTitle = sourceTitle(e); }
     });
   }
@@ -67,7 +70,7 @@
   var edges = new vis.DataSet(data.edges.map(function (e) {
     return {
       id: e.id, from: e.from, to: e.to, label: data.positioned ? undefined : e.label,
-      arrows: e.symmetric || data.positioned ? "" : "to",
+      arrows: e.arrows,
       dashes: e.symmetric,
       color: { color: e.color, highlight: e.color, hover: e.color },
       title: e.relation + (e.quote ? "\n\u201c" + e.quote + "\u201d" : "")
@@ -310,14 +313,14 @@
       row(dl, "Label", item.full); row(dl, "Class", item.clsLabel); row(dl, "Status", item.status);
       row(dl, "IRI", item.iri);
       link(dl, "Wikidata", item.wikidata);
-      row(dl, "Evidence", item.quote, true); row(dl, "Source", item.sourceTitle); row(dl, "Source IRI", item.source);
+      row(dl, "Evidence", item.quote, true); row(dl, "Source", item.sourceTitle); row(dl, "Source IRI", item.sources);
     } else {
       var from = byId[item.from], to = byId[item.to];
       row(dl, "Relation", item.relation);
       row(dl, "From", from ? from.full : item.from); row(dl, "To", to ? to.full : item.to);
       row(dl, "Predicate", item.predicate); row(dl, "Statement type", item.statementType);
       row(dl, "CAMEO", item.cameo); row(dl, "Fact", item.fact);
-      row(dl, "Evidence", item.quote, true); row(dl, "Source", item.sourceTitle); row(dl, "Source IRI", item.source);
+      row(dl, "Evidence", item.quote, true); row(dl, "Source", item.sourceTitle); row(dl, "Source IRI", item.sources);
     }
     details.appendChild(dl);
     if (kind === "node") { details.appendChild(factsOf(item)); }
@@ -482,7 +485,7 @@
   }
   function nodeVisible(n) {
     return !hidden[n.cls] && !(n.status && hiddenStatus[n.status]) &&
-      inTime(n, n.group === "Event" || n.group === "Statement");
+      inTime(n, n.category === "Event" || n.category === "Statement");
   }
   function applyNodeFilters() {
     nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !nodeVisible(n) }; }));
@@ -492,7 +495,7 @@
     if (hiddenQuads[e.quad]) { return false; }
     var types = e.statementType ? e.statementType.split(", ") : [];
     if (types.length && types.every(function (t) { return hiddenTypes[t]; })) { return false; }
-    var srcs = e.source ? e.source.split(" ") : [];
+    var srcs = e.sources ? e.sources.split(" ") : [];
     return !srcs.length || srcs.some(function (s) { return !hiddenSources[s]; });
   }
   function applyEdgeFilters() {
