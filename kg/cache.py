@@ -70,8 +70,22 @@ def is_ours(folder: Path) -> bool:
 
 
 def _adoptable(folder: Path) -> bool:
-    """An empty folder, or one holding only the kinds' subfolders (an untagged older cache)."""
-    return all(p.name in KINDS and p.is_dir() and not p.is_symlink() for p in folder.iterdir())
+    """An empty folder, or one holding only the kinds' subfolders (an untagged older cache) and
+    a tag another process is writing this moment (so far a beginning of the tag's text)."""
+    return all(
+        (p.name in KINDS and p.is_dir() and not p.is_symlink()) or _tag_being_written(p)
+        for p in folder.iterdir()
+    )
+
+
+def _tag_being_written(path: Path) -> bool:
+    """Whether `path` is a tag file holding a beginning of the tag (a concurrent open_cache)."""
+    if path.name != TAG_FILE or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return TAG.startswith(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def open_cache(folder: Path | None = None, *, create: bool = True) -> Cache | None:

@@ -13,7 +13,7 @@ import pytest
 
 from kg import resources
 from kg.build import build
-from kg.cache import TAG_FILE, Cache, Entry, digest, open_cache
+from kg.cache import TAG, TAG_FILE, Cache, Entry, digest, is_ours, open_cache
 from kg.export import write_outputs
 from kg.validate import validate, validate_whole
 
@@ -225,3 +225,26 @@ def test_an_untagged_cache_of_an_older_version_is_adopted(tmp_path: Path) -> Non
         (folder / kind).mkdir(parents=True)
     cache = open_cache(folder)
     assert cache is not None and (folder / TAG_FILE).is_file()
+
+
+@pytest.mark.parametrize("written", ["", TAG[:20]])
+def test_a_tag_another_process_is_writing_is_no_stranger(
+    tmp_path: Path, written: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / TAG_FILE).write_text(written, encoding="utf-8")  # two commands, one new cache
+    cache = open_cache(folder)
+    assert cache is not None and capsys.readouterr().err == ""
+    assert is_ours(folder)
+
+
+def test_a_tag_with_other_words_is_a_stranger(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / TAG_FILE).write_text("Signature: not ours", encoding="utf-8")
+    assert open_cache(folder) is None
+    assert "did not write" in capsys.readouterr().err
+    assert (folder / TAG_FILE).read_text(encoding="utf-8") == "Signature: not ours"
