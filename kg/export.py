@@ -451,12 +451,15 @@ class Assembly:
                 if found:
                     edges.append(Section(found, whole=False))
                 step()
-        shared = {f"<{part.name}>": _shared_piece(part) for part in built.shared}
-        cross = _shared_piece(built.cross)
-        if cross.lines:
-            edges.append(Section([cross], whole=False))
+        own = [part for part in built.shared if f"<{part.name}>" != derived]
+        shared = {f"<{part.name}>": _shared_piece(part) for part in own}
+        # the derived graph's shares: edges across sources, types the shared graphs entail
+        for part in [built.cross, *(p for p in built.shared if f"<{p.name}>" == derived)]:
+            piece = _shared_piece(part)
+            if piece.lines:
+                edges.append(Section([piece], whole=False))
         graphs = {p.graph for s in sources.values() for p in s.pieces} | set(shared)
-        assert derived not in graphs and len(shared) == len(built.shared)
+        assert derived not in graphs and len(shared) == len(own)
         if edges:
             graphs.add(derived)
         order: list[tuple[str | None, list[Section]]] = []
