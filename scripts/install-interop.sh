@@ -42,7 +42,8 @@ NODE_DIR="$(dirname "$(dirname "$PYTHON")")/interop"
 # JenaSystem.init): jena-core renames Xerces's classes to `xerces.*` but keeps their message
 # resources under org/apache/jena/ext/xerces/. A folder with those resources at the renamed
 # path, first on the classpath, lets it start. Made again each run (idempotent).
-JENA="$NODE_DIR/jena"
+mkdir -p "$NODE_DIR"
+JENA="$(cd "$NODE_DIR" && pwd)/jena"  # absolute: the commands run from any folder
 if [ -f "$JARS/jena-cmds.jar" ] && command -v java >/dev/null 2>&1; then
     rm -rf "$JENA.new"
     mkdir -p "$JENA.new/bin" "$JENA.new/resources"
@@ -64,8 +65,8 @@ PY
         jena-dboe-storage jena-dboe-trans-data jena-dboe-transaction jena-iri \
         jena-rdfconnection jena-shacl jena-shex jena-tdb jena-tdb2 commons-cli commons-codec \
         commons-compress commons-csv commons-io commons-lang3 dexx.collection gson guava \
-        httpclient httpcore jackson-annotations jackson-core jackson-databind jakarta.json-api \
-        jsonld-java protobuf slf4j-api slf4j-nop thrift titanium-json-ld; do
+        httpclient httpclient-cache httpcore jackson-annotations jackson-core jackson-databind \
+        jakarta.json-api jsonld-java protobuf slf4j-api slf4j-nop thrift titanium-json-ld; do
         cp="$cp:$JARS/$jar.jar"
     done
     for cmd in arq:arq.arq riot:riotcmd.riot tdb2.tdbloader:tdb2.tdbloader \
