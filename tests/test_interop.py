@@ -348,7 +348,6 @@ RASQAL_DEFECTS = {
     "who-said-what": "no answer in 30 s (eight OPTIONALs, two with a sub-select)",
     "cq9-statements-on-behalf-of": "no arbitrary-length property paths (org:subOrganizationOf*)",
     "cq10-statement-subjects": "wrong rows: an OPTIONAL sub-select after a UNION",
-    "cq11-times-and-statuses": "no alternative property paths (time:inXSDDate|...)",
     "cq12-statements-cameo-plover": "wrong rows: OPTIONALs on a joined concept's matches",
 }
 
