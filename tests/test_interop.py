@@ -335,8 +335,6 @@ def _engine_canonical(result: Any) -> Any:
 # Rasqal lacks or gets wrong that the query cannot do without. Each is checked to still fail
 # there, and is compared on rdflib, pyoxigraph, Jena and the servers (tests/test_stores.py).
 RASQAL_DEFECTS = {
-    "derived-edge-untraced-violation": 'no MINUS ("Query execution failed"); MINUS is kept: '
-    "an OPTIONAL there is a lookup per edge, slow on large graphs",
     "counterparts": "extra rows: a FILTER comparing two variables of one object list",
     "met-or-spoke-with": "extra rows: VALUES with a FILTER comparing two variables",
     "cq5-criticism-accusation-labelling": "wrong rows: VALUES then OPTIONAL in one group",
