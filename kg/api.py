@@ -40,6 +40,17 @@ if TYPE_CHECKING:
     from kg.build import Built
 
 
+# the triple an inference record names (rdf:subject, rdf:predicate, rdf:object) and its reason
+_INFERRED = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?record ?subject ?predicate ?object ?reason WHERE {
+  ?record rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
+  OPTIONAL { ?record rdfs:comment ?reason }
+}
+ORDER BY ?subject ?predicate ?object ?reason
+"""
+
+
 class KnowledgeGraph:
     """The graph behind one engine, with the query catalog."""
 
@@ -212,3 +223,7 @@ class KnowledgeGraph:
         """Return what the graph knows about an entity (short name, IRI or label) and its facts."""
         iri = str(self.entity(entity))
         return self.query("entity-profile", entity=iri), self.query("entity-facts", entity=iri)
+
+    def inferred(self, record: str) -> Result:
+        """Return the triple an inference record (kg:Inference) says is inferred, and why."""
+        return self.run(_INFERRED, {"record": URIRef(record)})

@@ -17,7 +17,7 @@ from rdflib.term import IdentifiedNode, Node
 
 from kg import evidence, resources
 from kg.cache import Cache, CacheError, Entry, all_of, is_key, key_of, open_cache
-from kg.derive import derive, joins
+from kg.derive import Supers, derive, entailed_types, joins, superclasses
 from kg.errors import EvidenceError, InputError
 from kg.namespaces import (
     DERIVED_GRAPH,
@@ -123,7 +123,8 @@ class Built:
         dataset: Dataset | None = None,
     ) -> None:
         self.sources = sources
-        self.shared = shared  # the ontology and the registry, in memory
+        # the ontology, the registry and the types they entail (in the derived graph), in memory
+        self.shared = shared
         self.units = units
         self.cross = cross  # direct edges that join facts of different sources (usually none)
         self.shared_key = shared_key  # digest of the ontology and registry files
@@ -168,10 +169,12 @@ class Built:
         if self._dataset is not None:
             return len(self._dataset)
         if self._quads is None:
-            count = sum(len(part.load()) for part in self.shared)
+            shared = [p for p in self.shared if p.name != DERIVED_GRAPH]
+            count = sum(len(part.load()) for part in shared)
             count += sum(len(_nt_lines(unit.graph)) for unit in self.units)
             derived: set[bytes] = set()
-            for part in [*(unit.derived for unit in self.units), self.cross]:
+            entailed = [p for p in self.shared if p.name == DERIVED_GRAPH]
+            for part in [*(unit.derived for unit in self.units), self.cross, *entailed]:
                 derived.update(_nt_lines(part))
             self._quads = count + len(derived)
         return self._quads
@@ -419,7 +422,7 @@ def _joins_ok(body: bytes) -> bool:
 
 
 def _derive_part(
-    source: Part, slug: str, entry: Entry | None, body: bytes
+    source: Part, slug: str, entry: Entry | None, body: bytes, supers: Supers
 ) -> tuple[Part, dict[str, list[str]], str]:
     """Derive one source's direct edges; cache them with what would join them to other sources.
 
@@ -435,7 +438,7 @@ def _derive_part(
             return Part(DERIVED_GRAPH, entry=entry), summary, digest
     facts = source.load()
     out = Graph()
-    derive(facts, out)
+    derive(facts, out, supers)
     subjects, targets = joins(facts)
     summary = {"subjects": _foreign(subjects, slug), "targets": _foreign(targets, slug)}
     nt = out.serialize(format="nt", encoding="utf-8")
@@ -480,6 +483,7 @@ def _make_unit(
     base: hashlib._Hash,
     declared: set[URIRef],
     store: Cache | None,
+    supers: Supers,
     read: tuple[Source, str] | None = None,
 ) -> Made:
     """Compile one source (or read it from the cache) and derive its direct edges.
@@ -505,7 +509,7 @@ def _make_unit(
             if entry.path.is_file():
                 part.entry = entry
     edges = store.entry("derive", key, ".nt") if store is not None else None
-    derived, summary, digest = _derive_part(part, source.slug, edges, body)
+    derived, summary, digest = _derive_part(part, source.slug, edges, body, supers)
     if part.entry is not None:
         part.graph = None  # read again (and verified again) only when needed
     return source, Unit(source.slug, key, part, derived, digest), summary
@@ -556,6 +560,7 @@ def build(
     store = (open_cache() if cache is True else open_cache(cache)) if cache else None
     base = _cache_base(ontology_bytes)
     declared = declared_terms(ontology)
+    supers = superclasses(ontology)
     shared = [Part(ONTOLOGY_GRAPH, graph=Graph()), Part(ENTITIES_GRAPH, graph=Graph())]
     _copy(ontology, shared[0].load())
 
@@ -564,6 +569,12 @@ def build(
     check_terms(registry, declared, registry_path)
     check_literals(registry, registry_path)
     _copy(registry, shared[1].load())
+    # the types the class hierarchy entails for the ontology's and the registry's own nodes
+    # (each source's are derived with its edges): in the derived graph, as a shared part
+    entailed = Graph()
+    for part in shared:
+        entailed.addN((s, p, o, entailed) for s, p, o in entailed_types(part.load(), supers))
+    shared.append(Part(DERIVED_GRAPH, graph=entailed))
     shared_key = hashlib.sha256(
         b"%d\0%b%b" % (len(ontology_bytes), ontology_bytes, registry_path.read_bytes())
     ).hexdigest()
@@ -576,7 +587,7 @@ def build(
     summaries: list[dict[str, list[str]]] = []
 
     def make(folder: Path, read: tuple[Source, str] | None = None) -> Made:
-        return _make_unit(folder, base, declared, store, read)
+        return _make_unit(folder, base, declared, store, supers, read)
 
     def in_cache(folder: Path) -> Made | None:
         return _sendable(make(folder))

@@ -5,6 +5,13 @@ it came from, so that a simple edge leads back to the quote that states it. An e
 triple the facts record as inferred (`kg:Inference`) is also derived from that record, and a
 `kg:participatedIn` edge keeps the role of its participation (`kg:inRole`). Relative times are
 resolved here against the source's publication date (`kg.timeline`), since they are inferred.
+
+The derived graph also holds the `rdf:type` triples the class hierarchy entails (RDFS rule
+rdfs9: `?x a C` and `C rdfs:subClassOf D` give `?x a D`), so that `?e a kg:Event` lists every
+event on any store, with no reasoner and no property path. They are not reified: each follows
+from a type its source states and the ontology's `rdfs:subClassOf`, both in the dataset. A
+type asserted in a source (or registry) graph is never repeated here, so the graph a type is
+in tells an asserted type from an entailed one.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import hashlib
 from collections.abc import Iterator
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import ORG, PROV, RDF
+from rdflib.namespace import ORG, PROV, RDF, RDFS
 from rdflib.term import Node
 
 from kg.namespaces import DERIVED, KG
@@ -124,9 +131,45 @@ def joins(facts: Graph) -> tuple[set[Node], set[Node]]:
     return subjects, links
 
 
-def derive(facts: Graph, out: Graph) -> int:
-    """Write the direct edges of `facts` and their reifications into `out`; return the count."""
+Supers = dict[Node, tuple[Node, ...]]  # class -> its superclasses (transitive, not itself)
+
+
+def superclasses(ontology: Graph) -> Supers:
+    """Map each class with a superclass to all its superclasses (`rdfs:subClassOf`, transitive)."""
+    direct: dict[Node, set[Node]] = {}
+    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+        direct.setdefault(sub, set()).add(sup)
+    found: Supers = {}
+    for cls in direct:
+        seen: set[Node] = set()
+        todo = list(direct[cls])
+        while todo:
+            sup = todo.pop()
+            if sup not in seen:
+                seen.add(sup)
+                todo.extend(direct.get(sup, ()))
+        seen.discard(cls)
+        if seen:
+            found[cls] = tuple(sorted(seen, key=str))
+    return found
+
+
+def entailed_types(graph: Graph, supers: Supers) -> Iterator[tuple[Node, URIRef, Node]]:
+    """Yield the `rdf:type` triples rdfs9 entails from `graph`'s own types, less those it states."""
+    for node, cls in graph.subject_objects(RDF.type):
+        for sup in supers.get(cls, ()):
+            if (node, RDF.type, sup) not in graph:
+                yield node, RDF.type, sup
+
+
+def derive(facts: Graph, out: Graph, supers: Supers | None = None) -> int:
+    """Write the direct edges of `facts` and their reifications into `out`; return the count.
+
+    `supers` (see `superclasses`): also write the types the class hierarchy entails.
+    """
     count = 0
+    if supers:
+        out.addN((s, p, o, out) for s, p, o in entailed_types(facts, supers))
     for s, p, o, fact, rest, role in qualified_edges(facts):
         out.add((s, p, o))
         parts = (s, p, o, fact) if role is None else (s, p, o, fact, role)

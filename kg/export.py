@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
 from kg import __version__, jsonld, resources
 from kg.build import Built, Part, Unit
@@ -451,12 +451,15 @@ class Assembly:
                 if found:
                     edges.append(Section(found, whole=False))
                 step()
-        shared = {f"<{part.name}>": _shared_piece(part) for part in built.shared}
-        cross = _shared_piece(built.cross)
-        if cross.lines:
-            edges.append(Section([cross], whole=False))
+        own = [part for part in built.shared if f"<{part.name}>" != derived]
+        shared = {f"<{part.name}>": _shared_piece(part) for part in own}
+        # the derived graph's shares: edges across sources, types the shared graphs entail
+        for part in [built.cross, *(p for p in built.shared if f"<{p.name}>" == derived)]:
+            piece = _shared_piece(part)
+            if piece.lines:
+                edges.append(Section([piece], whole=False))
         graphs = {p.graph for s in sources.values() for p in s.pieces} | set(shared)
-        assert derived not in graphs and len(shared) == len(built.shared)
+        assert derived not in graphs and len(shared) == len(own)
         if edges:
             graphs.add(derived)
         order: list[tuple[str | None, list[Section]]] = []
@@ -605,6 +608,40 @@ def _ntriples_file(job: Job) -> Iterator[bytes]:
             yield b"".join(line + b"\n" for line in piece.kept(True)[0])
 
 
+# OWL 2's datatype map (OWL 2 Structural Specification, section 4): a reasoner refuses a
+# literal of any other datatype (HermiT: xsd:gYear, xsd:gMonth, which OWL-Time uses)
+_OWL2_XSD = """decimal integer nonNegativeInteger nonPositiveInteger positiveInteger negativeInteger
+    long int short byte unsignedLong unsignedInt unsignedShort unsignedByte double float string
+    normalizedString token language Name NCName NMTOKEN boolean hexBinary base64Binary anyURI
+    dateTime dateTimeStamp"""
+_OWL2_DATATYPES = frozenset(
+    [f"{RDF}{t}" for t in ("PlainLiteral", "XMLLiteral", "langString")]
+    + [f"{RDFS}Literal", f"{OWL}real", f"{OWL}rational"]
+    + [f"{XSD}{t}" for t in _OWL2_XSD.split()]
+)
+_TYPED = re.compile(rb'"\^\^<([^>]*)> \.$')
+OWL_NOTE = (
+    b"# scs-kg for OWL 2 reasoners: the union of the graphs, as scs-kg.nt, except that a literal\n"
+    b"# whose datatype OWL 2's datatype map lacks (xsd:gYear, xsd:gMonth, xsd:date ...) is given\n"
+    b"# as xsd:string with the same lexical form. scs-kg.nt keeps every literal as written.\n"
+)
+
+
+def for_reasoners(line: bytes) -> bytes:
+    """An N-Triples line with a literal outside OWL 2's datatype map made an xsd:string."""
+    m = _TYPED.search(line)
+    if m is None or m.group(1).decode("utf-8") in _OWL2_DATATYPES:
+        return line
+    return line[: m.start()] + b'" .'
+
+
+def _owl_file(job: Job) -> Iterator[bytes]:
+    yield OWL_NOTE
+    for section in job.assembly.sections():
+        for piece in section.pieces:
+            yield b"".join(for_reasoners(line) + b"\n" for line in piece.kept(True)[0])
+
+
 def _turtle_file(job: Job) -> Iterator[bytes]:
     a = job.assembly
     yield a.header("turtle")
@@ -715,6 +752,9 @@ EXPORTS: dict[str, Export] = {
                _ntriples_file, dump=DATASET),
         Export("xml", f"{NAME}.rdf", "application/rdf+xml", "RDF/XML (the union)",
                _xml_file, dump=DATASET),
+        Export("owl", f"{NAME}.owl.nt", "application/n-triples",
+               "N-Triples for OWL 2 reasoners (the union; xsd:gYear ... as xsd:string)",
+               _owl_file),
         Export("context", CONTEXT_FILE, "application/ld+json", "JSON-LD context (the prefixes)",
                _context_file),
         Export("ontology", "ontology.ttl", "text/turtle", "The ontology, as written",

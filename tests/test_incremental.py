@@ -19,10 +19,20 @@ import kg.validate
 from bench.generate import generate, parse_size
 from kg.build import Built, build
 from kg.cache import Cache
-from kg.derive import derive
+from kg.derive import derive, entailed_types, superclasses
 from kg.errors import InputError
 from kg.export import write_outputs
-from kg.namespaces import DERIVED_GRAPH, ENT, FACT, KG, PREFIXES, SRC, source_graph
+from kg.namespaces import (
+    DERIVED_GRAPH,
+    ENT,
+    ENTITIES_GRAPH,
+    FACT,
+    KG,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    SRC,
+    source_graph,
+)
 from kg.validate import run_violation_queries, shacl, union, validate, validate_whole
 
 pytestmark = pytest.mark.slow  # builds and validates a multi-source corpus several times
@@ -297,7 +307,10 @@ def _union_derived(built: Built) -> set[Any]:
     for unit in built.units:
         facts += built.dataset.graph(unit.graph.name)
     out = Graph()
-    derive(facts, out)
+    supers = superclasses(built.dataset.graph(ONTOLOGY_GRAPH))
+    derive(facts, out, supers)  # with the types the class hierarchy entails (rdfs9)
+    for shared in (ONTOLOGY_GRAPH, ENTITIES_GRAPH):  # and those of the registry's nodes
+        out.addN((s, p, o, out) for s, p, o in entailed_types(built.dataset.graph(shared), supers))
     return set(out)
 
 

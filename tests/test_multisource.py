@@ -8,6 +8,7 @@ from rdflib.namespace import PROV, RDF, RDFS
 
 from kg import authoring, registry, resources
 from kg.build import Built, build
+from kg.derive import entailed_types, superclasses
 from kg.namespaces import (
     DERIVED_GRAPH,
     ENT,
@@ -164,6 +165,11 @@ def test_removing_a_source_removes_exactly_its_facts(both: Built, built: Built) 
         }
         if reasons <= from_fictional:  # an edge also stated by the other source stays
             expected.add((s, p, o, DERIVED_GRAPH))
+    # and the types the class hierarchy entails for its nodes (rdfs9, in the derived graph)
+    supers = superclasses(both.dataset.graph(ONTOLOGY_GRAPH))
+    entailed = {(s, p, o, DERIVED_GRAPH) for s, p, o in entailed_types(fictional, supers)}
+    assert entailed
+    expected |= entailed
     assert with_it - without == expected
 
 

@@ -92,7 +92,7 @@ def test_a_marked_folder_is_replaced_and_what_the_build_did_not_write_is_kept(
     assert first.returncode == 0, first.stderr
     out = project / "out"
     listed = read_marker(out)
-    assert listed is not None and len(listed) == 12
+    assert listed is not None and len(listed) == 13
     assert sorted(p.name for p in out.iterdir()) == sorted([*listed, MARKER])
     (out / "my-notes.txt").write_text("keep me", encoding="utf-8")
     (out / "views").mkdir()

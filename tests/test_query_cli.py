@@ -177,6 +177,16 @@ def test_describe_prints_facts_with_quotes(out_dir: Path) -> None:
     assert code == 2 and "did you mean: tian-junli" in err
 
 
+def test_describe_says_what_an_inference_record_infers(out_dir: Path) -> None:
+    """An inference record that names the entity is told as the triple it infers, and why."""
+    code, out, err = run("describe", "dong-jun", "-d", str(out_dir))
+    assert code == 0, err
+    assert "via rdf:" not in out
+    stmt = "us-china-military-channels:stmt-hegseth-peace-stability"
+    assert f"    inferred, not stated: {stmt} kg:addressee ent:dong-jun\n" in out
+    assert "    why: The remark is made during a conversation of two;" in out
+
+
 def test_without_a_build_the_graph_is_built_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

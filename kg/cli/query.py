@@ -450,6 +450,11 @@ def _query_text(file: Path | None, text: str | None) -> str:
         raise InputError(f"{where}: not UTF-8 at byte {exc.start}") from None
 
 
+# the properties by which an inference record (kg:Inference) names the triple it records
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RECORD_PARTS = {f"{_RDF}{name}" for name in ("subject", "predicate", "object")}
+
+
 @errors
 def describe(
     entity: Annotated[
@@ -486,6 +491,13 @@ def describe(
             lines.append(f"  {short(fact)} ({kind}, {short(source)})")
             lines.append(f"    “{quote}”")
             last = fact
+        if str(prop) in _RECORD_PARTS:  # an inference record names the entity: say what it infers
+            for _record, subject, predicate, obj, reason in graph.inferred(str(fact)).rows:
+                triple = f"{short(subject)} {short(predicate)} {short(obj)}"
+                lines.append(f"    inferred, not stated: {triple}")
+                if reason is not None:
+                    lines.append(f"    why: {reason}")
+            continue
         lines.append(f"    via {short(prop)}")
     _emit("\n".join(lines) + "\n")
 
