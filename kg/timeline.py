@@ -309,7 +309,7 @@ def _instant(facts: Graph, node: Node | None, last: bool) -> dt.date | None:
     if node is None:
         return None
     for prop in (IN_DATE, IN_YEAR_MONTH, IN_YEAR):
-        value = facts.value(node, prop)
+        value = _one(facts, node, prop)
         parts = issued_parts(value) if isinstance(value, Literal) else None
         if parts is not None:
             whole = calendar_interval(*parts)
@@ -320,28 +320,39 @@ def _instant(facts: Graph, node: Node | None, last: bool) -> dt.date | None:
 def time_interval(facts: Graph, when: Node, issued: object, status: Node | None) -> Interval | None:
     """Return the days a fact's time covers: a stated range, a calendar value the text gives,
     or a relative time resolved against `issued` (None: no publication date or not placed)."""
-    begin = _instant(facts, facts.value(when, BEGINNING), last=False)
-    end = _instant(facts, facts.value(when, END), last=True)
+    begin = _instant(facts, _one(facts, when, BEGINNING), last=False)
+    end = _instant(facts, _one(facts, when, END), last=True)
     if begin is not None and end is not None:
         return Interval(begin, end, RANGE) if begin <= end else None
-    description = facts.value(when, DESCRIPTION)
+    description = _one(facts, when, DESCRIPTION)
     year, month, day = (
-        _number(facts.value(description, p)) if description is not None else None
-        for p in (TIME.year, TIME.month, TIME.day)
+        _number(_one(facts, description, p)) for p in (TIME.year, TIME.month, TIME.day)
     )
     if year is not None:
         try:
             return calendar_interval(year, month, day if month is not None else None)
         except ValueError:  # no such date (year 0, month 13): kg check reports the value
             return None
-    words = facts.value(when, KG.relativeTime)
+    words = _one(facts, when, KG.relativeTime)
     if words is None or issued is None:
         return None
     return interval(str(words), issued, month, status)
 
 
-def _interval_node(when: Node) -> URIRef:
-    digest = hashlib.sha256(str(when).encode("utf-8")).hexdigest()[:20]
+def _one(facts: Graph, subject: Node | None, prop: URIRef) -> Node | None:
+    """The one value of a property, or None if there is none or several (which `kg check`
+    reports): what is placed never depends on which of two values comes first."""
+    if subject is None:
+        return None
+    values = list(facts.objects(subject, prop))
+    return values[0] if len(values) == 1 else None
+
+
+def _interval_node(when: Node, found: Interval) -> URIRef:
+    """The derived interval's IRI, from the time and its days (a time shared by a past and a
+    planned event may be placed twice, at two intervals, never one mixed)."""
+    key = f"{when}\x1f{found.begin.isoformat()}\x1f{found.end.isoformat()}"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
     return DERIVED[f"interval-{digest}"]
 
 
@@ -349,23 +360,21 @@ def resolved_times(facts: Graph) -> Iterator[tuple[Node, URIRef, Node, Node]]:
     """Yield (subject, property, value, fact) for each time a fact's time is placed at: its
     interval's first and last day, and a relative time's calendar value."""
     for fact, when in sorted(facts.subject_objects(HAS_TIME)):
-        source = facts.value(fact, PROV.hadPrimarySource)
-        issued = facts.value(source, DCTERMS.issued) if source is not None else None
+        issued = _one(facts, _one(facts, fact, PROV.hadPrimarySource), DCTERMS.issued)
         issued = issued if isinstance(issued, Literal) else None
-        status = facts.value(fact, KG.status)
+        status = _one(facts, fact, KG.status)
         found = time_interval(facts, when, issued, status)
         if found is not None:
-            node = _interval_node(when)
+            node = _interval_node(when, found)
             yield when, EQUALS, node, fact
             for prop, day in ((BEGINNING, found.begin), (END, found.end)):
                 instant = URIRef(f"{node}-{'begin' if prop == BEGINNING else 'end'}")
                 yield node, prop, instant, fact
                 yield instant, IN_DATE, Literal(day.isoformat(), datatype=XSD.date), fact
-        words = facts.value(when, KG.relativeTime)
+        words = _one(facts, when, KG.relativeTime)
         if issued is None or words is None:
             continue
-        description = facts.value(when, DESCRIPTION)
-        month = _number(facts.value(description, MONTH)) if description is not None else None
+        month = _number(_one(facts, _one(facts, when, DESCRIPTION), MONTH))
         value = resolve(str(words), issued, month, status)
         if value is not None:
             yield when, value[0], value[1], fact
