@@ -328,10 +328,13 @@ def time_interval(facts: Graph, when: Node, issued: object, status: Node | None)
     year, month, day = (
         _number(_one(facts, description, p)) for p in (TIME.year, TIME.month, TIME.day)
     )
+    week = _number(_one(facts, description, TIME.week))
     if year is not None:
         try:
+            if week is not None and month is None:  # an ISO 8601 week of its year
+                return _week(dt.date.fromisocalendar(year, week, 1))
             return calendar_interval(year, month, day if month is not None else None)
-        except ValueError:  # no such date (year 0, month 13): kg check reports the value
+        except ValueError:  # no such date (year 0, month 13, week 54): kg check reports it
             return None
     words = _one(facts, when, KG.relativeTime)
     if words is None or issued is None:

@@ -93,6 +93,11 @@ FIXTURES: dict[str, str] = {
         ex:d a time:DateTimeDescription ; time:unitType time:unitMonth ;
             time:year "2012"^^xsd:gYear ; time:month "--03"^^xsd:gMonth ;
             time:day "---05"^^xsd:gDay .""",
+    "WeekPrecisionShape": """ex:f a kg:Meeting ; kg:participation ex:part ; time:hasTime ex:t .
+        ex:part a kg:Participation ; kg:participant ex:a .
+        ex:t a time:DateTimeInterval ; time:hasDateTimeDescription ex:d .
+        ex:d a time:DateTimeDescription ; time:unitType time:unitWeek ;
+            time:week "10"^^xsd:nonNegativeInteger .""",
     "InstrumentStateShape": "ex:f a kg:InstrumentState ; kg:instrument ex:a .",
     "RelationshipShape": 'ex:rel a kg:Relationship ; rdfs:label "A–B"@en ; kg:party ex:a .',
     "StatementTypeShape": 'ex:kind a kg:StatementType ; rdfs:label "kind"@en .',

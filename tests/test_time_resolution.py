@@ -131,6 +131,7 @@ TEXT = """FICTIONAL TEST ARTICLE: Invented talks in an invented week
 The Philippines and China held talks earlier this week. Their envoys spoke again yesterday.
 A joint patrol is planned for next month, and a review of the invented accord is due next year.
 Officials said a survey had been made last week. Patrols ran from 2016 to 2018.
+Drills were held in the tenth week of 2023.
 The accord was first signed in 2012.
 """
 
@@ -199,6 +200,14 @@ FACTS = (
         "Patrols ran from 2016 to 2018",
     )
     + _event(
+        "drills",
+        "MilitaryExercise",
+        "drills",
+        "Past",
+        "time-week-10",
+        "Drills were held in the tenth week of 2023",
+    )
+    + _event(
         "signing",
         "Agreement",
         "signing of the accord",
@@ -213,6 +222,13 @@ FACTS = (
     + _time("time-last-week", "last week", "Week", "last week")
     + _time("time-2012", "2012", "Year", None, ' ;\n    time:year     "2012"^^xsd:gYear')
     + _time("time-2016-2018", "from 2016 to 2018", "Year", None)
+    + _time(
+        "time-week-10",
+        "the tenth week of 2023",
+        "Week",
+        None,
+        ' ;\n    time:year     "2023"^^xsd:gYear ;\n    time:week     "10"^^xsd:nonNegativeInteger',
+    )
     + """
 fact:time-2016-2018
     time:hasBeginning fact:time-2016 ;
@@ -233,6 +249,7 @@ EXPECTED = {
     "survey": ("week", "relative", "2024-02-19", "2024-02-25"),
     "patrols": ("range", "exact", "2016-01-01", "2018-12-31"),
     "signing of the accord": ("year", "exact", "2012-01-01", "2012-12-31"),
+    "drills": ("week", "exact", "2023-03-06", "2023-03-12"),  # ISO week 10 of 2023
 }
 
 
@@ -300,7 +317,7 @@ def test_a_dated_fictional_source_builds_with_its_times_placed(
         str(fact)[len(ours) :] for _t, fact in traced if str(fact).startswith(ours)
     )
     assert facts_traced == sorted(
-        ["talks", "call", "patrol", "review", "survey", "patrols", "signing"]
+        ["talks", "call", "patrol", "review", "survey", "patrols", "signing", "drills"]
     )
 
 
@@ -313,7 +330,7 @@ def test_without_a_publication_date_relative_times_stay_unplaced(
     assert built.exit_code == 0, built.output
     rows = KnowledgeGraph.open(out).query("cq11-times-and-statuses").dicts()
     placed = {r["label"] for r in rows if r["label"] in EXPECTED and r["begin"] is not None}
-    assert placed == {"patrols", "signing of the accord"}  # given by the text, not relative
+    assert placed == {"patrols", "signing of the accord", "drills"}  # given, not relative
 
 
 @pytest.mark.parametrize(
@@ -334,6 +351,11 @@ def test_without_a_publication_date_relative_times_stay_unplaced(
             'fact:time-2016 a time:Instant ; time:inXSDgYear "2016"^^xsd:gYear .',
             'fact:time-2016 a time:Instant ; time:inXSDgYear "2016" .',
             "kgsh:RangeEndShape",
+        ),
+        (  # a week in a day-precision description
+            'time:unitType time:unitWeek ;\n    time:year     "2023"',
+            'time:unitType time:unitDay ;\n    time:year     "2023"',
+            "kgsh:WeekPrecisionShape",
         ),
         (  # a precision OWL-Time does not have
             "time:unitType time:unitWeek .\n\nfact:time-yesterday",
