@@ -105,6 +105,7 @@ _PERIOD = re.compile(
 )
 _WEEKDAY = re.compile(r"\b(?:(last|next|this|coming) )?(" + "|".join(_WEEKDAYS) + r")\b")
 _MONTH = re.compile(r"\b(?:(last|next|this|coming) )?(" + "|".join(_MONTHS) + r")\b")
+_LONGEST = 200  # characters: a relative time is a few words
 _YEAR = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 
 
@@ -177,8 +178,8 @@ def interval(
     to the next such one for a planned event, the last one for a past event, and the one of the
     publication year (or week) otherwise. A fiscal year is not resolved.
     """
-    if month is not None and not 1 <= month <= 12:
-        return None
+    if (month is not None and not 1 <= month <= 12) or len(words) > _LONGEST:
+        return None  # no month; or no time expression but a sentence pasted whole
     try:
         return _interval(words, issued, month, status)
     except (ValueError, OverflowError):  # a day before year 1 or after 9999

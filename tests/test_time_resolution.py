@@ -91,6 +91,11 @@ def test_relative_expressions_resolve_to_intervals(
     assert found == want
 
 
+def test_a_long_paste_is_no_time_expression() -> None:
+    assert interval("today " + "x" * 1_000_000, Literal("2026-11-20")) is None
+    assert interval("x" * 190 + " today", Literal("2026-11-20")) is not None
+
+
 def test_every_week_runs_monday_to_sunday() -> None:
     day = dt.date(2023, 12, 25)
     while day < dt.date(2025, 1, 8):
