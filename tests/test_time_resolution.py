@@ -337,6 +337,21 @@ def test_without_a_publication_date_relative_times_stay_unplaced(
     placed = {r["label"] for r in rows if r["label"] in EXPECTED and r["begin"] is not None}
     assert placed == {"patrols", "signing of the accord", "drills"}  # given, not relative
 
+    # the analyst learns the date and writes it into the source's metadata: the next build
+    # places every relative time against it
+    facts = sources_copy / "fictional-week" / "facts.ttl"
+    with facts.open("a", encoding="utf-8") as out_file:
+        out_file.write(f'\nsrc:fictional-week dct:issued "{PUBLISHED}"^^xsd:date .\n')
+    built = runner.invoke(app, ["build", "--sources", str(sources_copy), "--out", str(out)])
+    assert built.exit_code == 0, built.output
+    rows = KnowledgeGraph.open(out).query("cq11-times-and-statuses").dicts()
+    got = {
+        r["label"]: (r["precision"], r["dateType"], str(r["begin"]), str(r["end"]))
+        for r in rows
+        if r["label"] in EXPECTED
+    }
+    assert got == EXPECTED
+
 
 @pytest.mark.parametrize(
     ("old", "new", "shape"),
