@@ -412,3 +412,31 @@ def test_the_new_terms_are_in_the_ontology() -> None:
             KG.DateTypeScheme,
         ) in onto
     assert (KG.dateType, URIRef("http://www.w3.org/2000/01/rdf-schema#range"), KG.DateType) in onto
+
+
+def test_two_publication_dates_or_a_month_13_place_nothing() -> None:
+    from rdflib import Graph
+
+    from kg.derive import derive
+
+    facts = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix kg: <https://w3id.org/scs-kg/ontology#> .
+        @prefix time: <http://www.w3.org/2006/time#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        @prefix dct: <http://purl.org/dc/terms/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix ex: <https://example.org/> .
+        ex:two dct:issued "2026-11-20"^^xsd:date , "2025-01-02"^^xsd:date .
+        ex:one dct:issued "2026-11-20"^^xsd:date .
+        ex:a a kg:Statement ; prov:hadPrimarySource ex:two ; time:hasTime ex:t1 .
+        ex:t1 kg:relativeTime "yesterday"@en .
+        ex:b a kg:Event ; prov:hadPrimarySource ex:one ; time:hasTime ex:t2 .
+        ex:t2 kg:relativeTime "in December"@en ; time:hasDateTimeDescription ex:d2 .
+        ex:d2 time:unitType time:unitMonth ; time:month "--13"^^xsd:gMonth .
+        """,
+    )
+    out = Graph()
+    assert derive(facts, out) == 0
+    assert len(out) == 0
