@@ -63,6 +63,7 @@ class Metadata:
     """What is known about a source; None means unknown, and unknown is never invented."""
 
     title: str | None = None
+    author: str | None = None
     publisher: str | None = None
     published: str | None = None
     url: str | None = None
@@ -135,6 +136,10 @@ def facts_skeleton(slug: str, meta: Metadata, text: str, known: list[Mention]) -
     if meta.language:
         rows.append(("dct:language", Literal(meta.language).n3()))
     unknown: list[str] = []
+    if meta.author:
+        rows.append(("dct:creator", Literal(meta.author).n3()))
+    else:
+        unknown.append("the author")
     if meta.publisher:
         rows.append(("dct:publisher", Literal(meta.publisher).n3()))
     else:

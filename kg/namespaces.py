@@ -94,6 +94,7 @@ class KG(DefinedNamespace):
     Action: URIRef
     InstrumentStatus: URIRef
     ActKind: URIRef
+    DateType: URIRef
     PloverCategory: URIRef
     PloverMode: URIRef
 
@@ -133,6 +134,7 @@ class KG(DefinedNamespace):
     madeDuring: URIRef
     medium: URIRef
     relativeTime: URIRef
+    dateType: URIRef
     metonym: URIRef
     quadClass: URIRef
     party: URIRef
@@ -193,6 +195,10 @@ class KG(DefinedNamespace):
     ActKindScheme: URIRef
     Verbal: URIRef
     Material: URIRef
+    DateTypeScheme: URIRef
+    Exact: URIRef
+    Approximate: URIRef
+    Relative: URIRef
     PloverScheme: URIRef
 
 

@@ -60,7 +60,7 @@ def test_new_writes_a_facts_file_with_unknown_metadata_left_unasserted(
         assert facts.value(iri, URIRef(prop)) is None, prop
     assert facts.value(iri, URIRef("https://schema.org/url")) is None
     comment = str(facts.value(iri, RDFS.comment))
-    for unknown in ("publisher", "publication date", "URL", "retrieval date", "license"):
+    for unknown in ("author", "publisher", "publication date", "URL", "retrieval date", "license"):
         assert unknown in comment
     skeleton = (sources_copy / "article" / "facts.ttl").read_text(encoding="utf-8")
     assert "# ent:philippines" in skeleton and "# ent:united-states" in skeleton
@@ -76,6 +76,8 @@ def test_new_records_the_metadata_given(tmp_path: Path, sources_copy: Path) -> N
         "given-metadata",
         "--title",
         'A "quoted" title',
+        "--author",
+        "Ann Example",
         "--publisher",
         "Example Wire",
         "--published",
@@ -91,6 +93,7 @@ def test_new_records_the_metadata_given(tmp_path: Path, sources_copy: Path) -> N
     facts = parse_turtle(sources_copy / "given-metadata" / "facts.ttl")
     iri = SRC["given-metadata"]
     assert facts.value(iri, URIRef(DCT + "title")) == Literal('A "quoted" title', lang="en")
+    assert facts.value(iri, URIRef(DCT + "creator")) == Literal("Ann Example")
     assert facts.value(iri, URIRef(DCT + "publisher")) == Literal("Example Wire")
     assert facts.value(iri, URIRef(DCT + "issued")) == Literal("2026-11-20", datatype=XSD_DATE)
     assert facts.value(iri, URIRef(PAV + "retrievedOn")) == Literal("2026-11-25", datatype=XSD_DATE)

@@ -164,8 +164,29 @@ def test_cq11_times_and_statuses(graph: KnowledgeGraph) -> None:
         "seizure of the Scarborough Shoal from the Philippines": ("2012", "year", None),
     }
     assert str(timed["seizure of the Scarborough Shoal from the Philippines"][3]) == "2012"
-    # the article has no publication date: nothing is resolved
-    assert all(r["resolved"] is None for r in rows)
+    # precision, date type and the days each time covers: a year the text gives spans its
+    # year; the article has no publication date, so its relative times are not placed
+    placed = {
+        r["label"]: (r["precision"], r["dateType"], r["begin"], r["end"])
+        for r in rows
+        if r["time"] is not None
+    }
+    assert {k: (v[0], v[1], v[2] and str(v[2]), v[3] and str(v[3])) for k, v in placed.items()} == {
+        "meeting between Donald Trump and Xi Jinping in South Korea": (
+            "week",
+            "relative",
+            None,
+            None,
+        ),
+        "U.S.-ASEAN maritime exercise": ("month", "relative", None, None),
+        "seizure of the Scarborough Shoal from the Philippines": (
+            "year",
+            "exact",
+            "2012-01-01",
+            "2012-12-31",
+        ),
+    }
+    assert all(r["resolved"] is None and r["reported"] is None for r in rows)
     status = {r["label"]: r["status"] for r in rows}
     assert status["Code of Conduct"] == "delayed"
     assert status["U.S.-ASEAN maritime exercise"] == "planned"
@@ -430,16 +451,20 @@ def test_resolved_times_are_derived_and_traced(tmp_path: Path) -> None:
     out = Graph()
     derive(facts, out)
     time = "http://www.w3.org/2006/time#"
+    day = Literal("2026-11-20", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+    today = URIRef("https://example.org/today")
+    # the time's calendar value, and the first and last day of its interval (one day here)
+    (interval,) = out.objects(today, URIRef(time + "intervalEquals"))
+    begin = out.value(interval, URIRef(time + "hasBeginning"))
+    end = out.value(interval, URIRef(time + "hasEnd"))
     resolved = set(out.subject_objects(URIRef(time + "inXSDDate")))
-    assert resolved == {
-        (
-            URIRef("https://example.org/today"),
-            Literal("2026-11-20", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")),
-        )
-    }
-    (record,) = out.subjects(RDF.predicate, URIRef(time + "inXSDDate"))
-    assert (
-        record,
-        URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
-        URIRef("https://example.org/stmt"),
-    ) in out
+    assert resolved == {(today, day), (begin, day), (end, day)}
+    assert not list(out.objects(URIRef("https://example.org/today2"), None))  # no source date
+    records = set(out.subjects(RDF.predicate, URIRef(time + "inXSDDate")))
+    assert len(records) == 3
+    for record in records:
+        assert (
+            record,
+            URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+            URIRef("https://example.org/stmt"),
+        ) in out

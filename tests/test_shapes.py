@@ -70,6 +70,34 @@ FIXTURES: dict[str, str] = {
         ex:part a kg:Participation ; kg:participant ex:a .
         ex:t a time:DateTimeInterval ; time:hasDateTimeDescription ex:d .
         ex:d a time:DateTimeDescription ; time:year "2012"^^xsd:gYear .""",
+    "RelativeTimeShape": """ex:f a kg:Meeting ; kg:participation ex:part ; time:hasTime ex:t .
+        ex:part a kg:Participation ; kg:participant ex:a .
+        ex:t a time:DateTimeInterval ; time:hasDateTimeDescription ex:d ;
+            kg:relativeTime "last week"@en ; kg:dateType kg:Exact .
+        ex:d a time:DateTimeDescription ; time:unitType time:unitWeek .""",
+    "RangeEndShape": """ex:f a kg:Meeting ; kg:participation ex:part ; time:hasTime ex:t .
+        ex:part a kg:Participation ; kg:participant ex:a .
+        ex:t a time:DateTimeInterval ; time:hasDateTimeDescription ex:d ;
+            time:hasBeginning ex:b ; time:hasEnd ex:e .
+        ex:d a time:DateTimeDescription ; time:unitType time:unitYear .
+        ex:b a time:Instant ; time:inXSDgYear "2012" .
+        ex:e a time:Instant ; time:inXSDgYear "2016"^^xsd:gYear .""",
+    "MonthPrecisionShape": """ex:f a kg:Meeting ; kg:participation ex:part ; time:hasTime ex:t .
+        ex:part a kg:Participation ; kg:participant ex:a .
+        ex:t a time:DateTimeInterval ; time:hasDateTimeDescription ex:d .
+        ex:d a time:DateTimeDescription ; time:unitType time:unitYear ;
+            time:year "2012"^^xsd:gYear ; time:month "--03"^^xsd:gMonth .""",
+    "DayPrecisionShape": """ex:f a kg:Meeting ; kg:participation ex:part ; time:hasTime ex:t .
+        ex:part a kg:Participation ; kg:participant ex:a .
+        ex:t a time:DateTimeInterval ; time:hasDateTimeDescription ex:d .
+        ex:d a time:DateTimeDescription ; time:unitType time:unitMonth ;
+            time:year "2012"^^xsd:gYear ; time:month "--03"^^xsd:gMonth ;
+            time:day "---05"^^xsd:gDay .""",
+    "WeekPrecisionShape": """ex:f a kg:Meeting ; kg:participation ex:part ; time:hasTime ex:t .
+        ex:part a kg:Participation ; kg:participant ex:a .
+        ex:t a time:DateTimeInterval ; time:hasDateTimeDescription ex:d .
+        ex:d a time:DateTimeDescription ; time:unitType time:unitWeek ;
+            time:week "10"^^xsd:nonNegativeInteger .""",
     "InstrumentStateShape": "ex:f a kg:InstrumentState ; kg:instrument ex:a .",
     "RelationshipShape": 'ex:rel a kg:Relationship ; rdfs:label "A–B"@en ; kg:party ex:a .',
     "StatementTypeShape": 'ex:kind a kg:StatementType ; rdfs:label "kind"@en .',

@@ -58,7 +58,15 @@ def new(
     ] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", help="Publisher.")] = None,
     published: Annotated[
-        str | None, typer.Option("--published", help="Publication date: YYYY[-MM[-DD]].")
+        str | None,
+        typer.Option(
+            "--published",
+            "--date",
+            help="Publication date: YYYY[-MM[-DD]] (dct:issued; relative times resolve from it).",
+        ),
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option("--author", help="Author (default: the file's byline).")
     ] = None,
     url: Annotated[str | None, typer.Option("--url", help="The article's URL.")] = None,
     retrieved: Annotated[
@@ -86,7 +94,7 @@ def new(
 
     given = Given(
         slug, title, publisher, published, url, retrieved, license, language,
-        allow_duplicate, skip_duplicates,
+        allow_duplicate, skip_duplicates, author,
     )  # fmt: skip
     for folder, line in run(inputs, _root(sources), given, say):
         typer.echo(str(folder / "facts.ttl"))

@@ -58,6 +58,7 @@ class Given:
     language: str | None = None
     allow_duplicate: bool = False
     skip_duplicates: bool = False
+    author: str | None = None
 
 
 @dataclass
@@ -317,6 +318,7 @@ def metadata(item: Planned, given: Given) -> Metadata:
     language = given.language or found.language or ("en" if a.kind == TEXT else "")
     return Metadata(
         title=given.title or found.title,
+        author=given.author or found.author,
         publisher=given.publisher or found.publisher,
         published=given.published or _valid_date(found.published),
         url=given.url or _valid_url(found.url) or _valid_url(a.fetched_url),
@@ -347,7 +349,7 @@ def _valid_url(value: str | None) -> str | None:
 
 
 def original_block(item: Planned, text_digest: str) -> str:
-    """The Turtle block recording the author and the saved file text.txt was extracted from."""
+    """The Turtle block recording the saved file text.txt was extracted from."""
     from kg.authoring import iri_of
 
     a, slug = item.article, item.slug
@@ -357,9 +359,7 @@ def original_block(item: Planned, text_digest: str) -> str:
             f"# Registered with --allow-duplicate: the same story as {overlap.other} "
             f"({overlap.words()})."
         )
-    rows: list[tuple[str, str]] = []
-    if a.found.author:
-        rows.append(("dct:creator", Literal(a.found.author).n3()))
+    rows: list[tuple[str, str]] = []  # the author is in the source's metadata block
     original = URIRef(f"{SRC[slug]}#original")
     if a.kind != TEXT:
         rows.append(("schema:sha256", Literal(text_digest).n3()))

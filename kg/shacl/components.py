@@ -156,6 +156,11 @@ _INTEGERS = frozenset(
 )
 
 
+# datatypes whose well-formedness SPARQL cannot judge as rdflib does (xsd:date's days of the
+# month, its time zones): read from the N-Triples too, each value judged by rdflib
+_SCANNED = _INTEGERS | {XSD.date, XSD.dateTime}
+
+
 class DatatypeComponent(Component):
     """sh:datatype: each value is a literal of the datatype, well formed."""
 
@@ -164,7 +169,7 @@ class DatatypeComponent(Component):
 
     def checks(self) -> list[Check]:
         dt = self.value(SH.datatype)
-        if dt not in _INTEGERS:
+        if dt not in _SCANNED:
             return super().checks()
         if not isinstance(self.shape.path, URIRef):
             raise Uncompilable(f"sh:datatype {dt.n3()} on a path that is not one predicate")
@@ -172,7 +177,7 @@ class DatatypeComponent(Component):
 
     def holds(self, var: str) -> str:
         dt = self.value(SH.datatype)
-        if dt in _INTEGERS:
+        if dt in _SCANNED:
             raise Uncompilable(f"sh:datatype {dt.n3()} inside a logical or qualified constraint")
         if dt == XSD.string:
             return f"(isLiteral({var}) && datatype({var}) = {iri(XSD.string)})"
