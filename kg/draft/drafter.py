@@ -22,6 +22,7 @@ from kg.authoring import first_line, slug_of
 from kg.draft import rules as rules_mod
 from kg.draft.rules import EventRule, Rules, Verb
 from kg.draft.text import METONYMS, PREPOSITIONS, Mention, Text, Token, nlp, read
+from kg.errors import InputError
 from kg.namespaces import ENT, KG
 
 Span = evidence.Span
@@ -1366,15 +1367,12 @@ class Drafter:
             ) and not self._quote_first(m, verb):
                 continue
             if self._quote_first(m, verb):
-                q = max(
-                    (
-                        q
-                        for q in self.t.quotations
-                        if q.end <= m.begin and q.begin >= sentence.begin
-                    ),
-                    key=lambda q: q.begin,
-                )
-                return m, q.begin - 1
+                inside = [
+                    q for q in self.t.quotations if q.end <= m.begin and q.begin >= sentence.begin
+                ]
+                if not inside:
+                    return m, m.begin  # the quote closed a sentence (or paragraph) before
+                return m, max(inside, key=lambda q: q.begin).begin - 1
             return m, m.begin
         after = self.actors(verb.end, min(sentence.end, verb.end + 40))
         tail = self.t.after(verb.end, 3)
@@ -1852,8 +1850,19 @@ class Drafter:
         )
 
 
+MAX_CHARS = 60_000  # about 10,000 words: a long feature; a longer text is drafted in parts
+
+
 def draft_text(text: str, entities: Graph, ontology: Graph, rules: Rules | None = None) -> Draft:
-    """Run the default drafter over a text with a registry; return its proposals."""
+    """Run the default drafter over a text with a registry; return its proposals.
+
+    A text longer than MAX_CHARS raises InputError (the rules' cost grows faster than the
+    text's length, so the size is bounded rather than left to run for minutes)."""
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"the text has {len(text):,} characters; kg draft reads at most {MAX_CHARS:,} "
+            "(split it into several sources)"
+        )
     rules = rules or rules_mod.load()
     first = Drafter(text, entities, ontology, rules)
     proposed = _new_names(first)

@@ -39,6 +39,25 @@ def nlp() -> Any:
     return spacy.blank("en")
 
 
+LONGEST_RUN = 40  # characters without a space that spaCy's tokenizer reads at once
+
+
+def tokenize(norm: str) -> Any:
+    """Tokenize with spaCy in linear time: every run of more than LONGEST_RUN characters without
+    a space is read in pieces (spaCy's prefix and suffix search is quadratic on one long run,
+    such as thousands of quote marks), at the same offsets."""
+    safe = re.sub(
+        rf"\S{{{LONGEST_RUN + 1},}}",
+        lambda m: "".join(
+            " " if i and i % LONGEST_RUN == 0 else c for i, c in enumerate(m.group())
+        ),
+        norm,
+    )
+    tokenizer = nlp()
+    tokenizer.max_length = max(tokenizer.max_length, len(safe) + 1)
+    return tokenizer.make_doc(safe)
+
+
 @dataclass(frozen=True)
 class Token:
     """One token: its offsets in the text and its lower-case words."""
@@ -142,7 +161,12 @@ class Text:
 
 def quotations(text: str) -> list[evidence.Span]:
     """Return the spans inside quotation marks (curly pairs, or straight pairs on a line)."""
-    found = [evidence.Span(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^”\n]*”", text)]
+    found = []
+    for line in re.finditer(r"[^\n]+", text):
+        pos, end = line.start(), line.end()
+        while (i := text.find("“", pos, end)) >= 0 and (j := text.find("”", i, end)) >= 0:
+            found.append(evidence.Span(i + 1, j))  # linear: each closing mark ends one pair
+            pos = j + 1
     for line in re.finditer(r"[^\n]+", text):
         marks = [line.start() + m.start() for m in re.finditer('"', line.group())]
         for a, b in zip(marks[::2], marks[1::2], strict=False):
@@ -177,7 +201,7 @@ def read(
     states it has.
     """
     norm = text.replace("’", "'")
-    doc = nlp()(norm)
+    doc = tokenize(norm)
     tokens = [Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lower_) for t in doc]
     result = Text(
         text=text,
