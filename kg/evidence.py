@@ -14,7 +14,11 @@ from kg.errors import EvidenceError
 # A sentence ends at . ! or ? (optionally followed by a closing quote) before white space and
 # a capital letter or an opening quote; abbreviations such as "U.S." do not end one.
 _END = re.compile(r"[.!?][”’\"']?(?=\s+[“\"'A-Z])")
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Adm|Gen|Sen|Rep|St|No)\.)$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Adm|Gen|Sen|Rep|St|No|Col|Lt|Cmdr|Capt|Amb|Maj"
+    r"|Brig|Gov|Pres|Prof|Sgt|Rev|Hon|Jr|Sr|Sec|Supt|Insp|Cdr|Vice Adm|Rear Adm)\."
+    r"|\b[A-Z][a-z]+ [A-Z]\.)$"
+)  # titles, and a middle initial after a name ("Samuel J. Paparo"), end no sentence
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,7 @@ class Drafter:
         self.times: dict[str, TimeNode] = {}
         self.holding_in: dict[URIRef, URIRef] = {}
         self.holding_of: dict[URIRef, Proposal] = {}
+        self.named_bodies: set[str] = set()  # bodies proposed from "<demonym> <body>" names
 
     # ..................................................................... helpers
 
@@ -632,6 +633,8 @@ class Drafter:
         def add(affiliate: URIRef, to: URIRef, quote: Span, rule: str, why: str) -> None:
             if affiliate == to or (affiliate, to) in seen:
                 return
+            if self.local(affiliate) in self.named_bodies:
+                return  # "Chinese coast guard": the new entry's own name says it, not the text
             seen.add((affiliate, to))
             unit = self.t.is_a(affiliate, KG.Organization) and (
                 self.t.is_a(to, KG.Organization) or self.t.is_a(to, KG.State)
@@ -1863,9 +1866,20 @@ def draft_text(text: str, entities: Graph, ontology: Graph, rules: Rules | None 
             f"the text has {len(text):,} characters; kg draft reads at most {MAX_CHARS:,} "
             "(split it into several sources)"
         )
+    from kg.draft import names
+
     rules = rules or rules_mod.load()
+    found = names.find(text, entities)
+    gazetteer = [
+        NewEntity(f.local, f.cls, f.label, Span(f.begin, f.end), f.why) for f in found if f.new
+    ]
+    entities = names.extend(entities, found)
+    bodies = {f.local for f in found if f.new and f.why.startswith("a government body")}
     first = Drafter(text, entities, ontology, rules)
-    proposed = _new_names(first)
+    first.named_bodies = bodies
+    proposed = gazetteer + [
+        e for e in _new_names(first) if e.local not in {g.local for g in gazetteer}
+    ]
     if proposed:
         extended = Graph()
         extended += entities
@@ -1874,6 +1888,7 @@ def draft_text(text: str, entities: Graph, ontology: Graph, rules: Rules | None 
             extended.add((ENT[e.local], RDFS.label, Literal(e.label, lang="en")))
         drafter = Drafter(text, extended, ontology, rules)
         drafter.entities = extended
+        drafter.named_bodies = bodies
         draft = drafter.run()
         known = {e.local for e in draft.new_entities}
         draft.new_entities = [e for e in proposed if e.local not in known] + draft.new_entities
