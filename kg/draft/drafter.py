@@ -436,7 +436,18 @@ class Drafter:
     def _title_before(
         self, m: Mention, heads: set[str], modifiers: set[str], stops: set[str]
     ) -> tuple[int, int, URIRef | None] | None:
-        toks = self.t.before(m.begin, 8)
+        toks = self.t.before(m.begin, 12)
+        for k in range(len(toks) - 2, max(len(toks) - 6, 0), -1):
+            # "State Minister for Foreign Affairs Kenji Morita": a head, then for/of and the
+            # capitalised words of what the office is for, then the name
+            if (
+                toks[-1].lower not in heads
+                and toks[k].lower in ("for", "of")
+                and toks[k - 1].lower in heads
+                and all(x.text[:1].isupper() and x.text.isalpha() for x in toks[k + 1 :])
+            ):
+                toks = toks[:k]
+                break
         if not toks or toks[-1].lower not in heads:
             return None
         title_begin = toks[-1].begin
@@ -1292,6 +1303,9 @@ class Drafter:
                 continue  # "the protest", "his remarks": a noun
             if self.inside_name(span):
                 continue  # "States" in "United States"
+            first = self.t.token_at(span.begin)
+            if self.t.tags and self.t.tags[first].pos.startswith("NN"):
+                continue  # tagged a noun: "a diplomatic note", "press conference"
             out.append((span, key))
         return out
 

@@ -94,6 +94,7 @@ class Text:
     types: dict[URIRef, set[URIRef]] = field(default_factory=dict)
     labels: dict[URIRef, str] = field(default_factory=dict)
     doc: Any = None
+    tags: list[Any] = field(default_factory=list)  # a kg.draft.tags.Tag per token
     _starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
 
@@ -213,6 +214,7 @@ def read(
     result.doc = doc
     result._starts = [t.begin for t in tokens]
     result._sentence_starts = [s.begin for s in result.sentences]
+    result.tags = _tags(result)
     above = closure(ontology)
     for entity, cls in entities.subject_objects(RDF.type):
         if isinstance(entity, URIRef) and isinstance(cls, URIRef):
@@ -229,6 +231,25 @@ def read(
     for (begin, end), group in sorted(by_span.items()):
         result.mentions += _readings(result, begin, end, group)
     return result
+
+
+def _tags(t: Text) -> list[Any]:
+    """Tag every token with its part of speech and chunk (kg.draft.tags), sentence by sentence."""
+    from kg.draft.tags import NONE, tag
+
+    groups: list[list[int]] = [[] for _ in t.sentences]
+    j = 0
+    for tk in t.tokens:
+        while j < len(t.sentences) and t.sentences[j].end <= tk.begin:
+            j += 1
+        if j < len(t.sentences) and t.sentences[j].begin <= tk.begin:
+            groups[j].append(tk.i)
+    tagged = tag([[t.tokens[i].text for i in group] for group in groups])
+    out = [NONE] * len(t.tokens)
+    for group, tags in zip(groups, tagged, strict=True):
+        for i, x in zip(group, tags, strict=True):
+            out[i] = x
+    return out
 
 
 def _surnames(text: str, found: list[authoring.Mention], t: Text) -> list[authoring.Mention]:
