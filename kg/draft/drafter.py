@@ -1907,8 +1907,29 @@ def draft_text(text: str, entities: Graph, ontology: Graph, rules: Rules | None 
         known = {e.local for e in draft.new_entities}
         draft.new_entities = [e for e in proposed if e.local not in known] + draft.new_entities
         draft.new_entities.sort(key=lambda e: (e.span.begin, e.local))
-        return draft
-    return first.run()
+        return _unique_labels(draft)
+    return _unique_labels(first.run())
+
+
+def _unique_labels(draft: Draft) -> Draft:
+    """Give two proposals with one label distinct labels (kg check refuses two facts with one
+    name): the later one gets the first words of its quote, or a number."""
+    seen: set[str] = set()
+    for p in draft.proposals:
+        for i, (prop, value) in enumerate(p.values):
+            if prop != "rdfs:label":
+                continue
+            label = str(value)
+            if label in seen:
+                words = " ".join(draft.text.text[p.quote.begin : p.quote.end].split()[:8])
+                label = f"{label} ({words})"
+                n = 2
+                while label in seen:
+                    label = f"{str(value)} ({words}, {n})"
+                    n += 1
+                p.values[i] = (prop, Literal(label, lang="en"))
+            seen.add(label)
+    return draft
 
 
 def _new_names(d: Drafter) -> list[NewEntity]:
