@@ -103,7 +103,8 @@ def run(folder: Path) -> list[tuple[str, tuple[int, int, int, int]]]:
 
 def _line(name: str, r: tuple[int, int, int, int]) -> str:
     f, g, good, n = r
-    return f"| {name} | {f}/{g} | {100 * f // max(g, 1)} % | {good}/{n} | {100 * good // max(n, 1)} % |"
+    share, precise = 100 * f // max(g, 1), 100 * good // max(n, 1)
+    return f"| {name} | {f}/{g} | {share} % | {good}/{n} | {precise} % |"
 
 
 def main() -> None:

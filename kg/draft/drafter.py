@@ -1925,7 +1925,7 @@ def _unique_labels(draft: Draft) -> Draft:
                 label = f"{label} ({words})"
                 n = 2
                 while label in seen:
-                    label = f"{str(value)} ({words}, {n})"
+                    label = f"{value!s} ({words}, {n})"
                     n += 1
                 p.values[i] = (prop, Literal(label, lang="en"))
             seen.add(label)
