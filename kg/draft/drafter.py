@@ -185,6 +185,7 @@ class Drafter:
         self.holding_in: dict[URIRef, URIRef] = {}
         self.holding_of: dict[URIRef, Proposal] = {}
         self.named_bodies: set[str] = set()  # bodies proposed from "<demonym> <body>" names
+        self.abbreviations: dict[str, str] = dict(rules.roles.get("abbreviations", {}))
 
     # ..................................................................... helpers
 
@@ -280,8 +281,10 @@ class Drafter:
                 m.reading == "actor"
                 and self.t.is_a(m.entity, KG.Person)
                 and not self.t.quoted(m.begin)
+                and (m.kind == "pronoun" or not self.governed(m))
+                and not self.possessive(m)
             ):
-                found = m
+                found = m  # a subject: not after a preposition, not a possessor
         return found
 
     def pronoun(self, token_begin: int, token_end: int) -> Mention | None:
@@ -341,6 +344,7 @@ class Drafter:
         }
         self.time_matches = self._times()
         self.roles_rule()
+        self.role_anaphora()
         self.counterparts_rule()
         self.affiliations_rule()
         self.locations_rule()
@@ -429,6 +433,41 @@ class Drafter:
                     "a possessive title before a comma and a name",
                 )
 
+    def role_anaphora(self) -> None:
+        """ "the admiral", "the spokeswoman": a subject naming a title refers to the last person
+        drafted holding it; it is read as that person (as he or she is)."""
+        heads = {h.split()[-1] for h in self.rules.roles["heads"]}
+        held: list[tuple[int, str, URIRef]] = []
+        for p in self.draft.proposals:
+            if p.cls != "RoleHolding":
+                continue
+            holder = p.entities("kg:holder")
+            title = self.raw[p.quote.begin : p.quote.end]
+            words = {self.abbreviations.get(w, w).casefold().strip(",") for w in title.split()}
+            for word in words & heads:
+                if holder:
+                    held.append((p.quote.end, word, holder[0]))
+        if not held:
+            return
+        added = []
+        for a, b in itertools.pairwise(self.t.tokens):
+            if a.lower != "the" or b.lower not in heads or self.t.quoted(a.begin):
+                continue
+            if self.mention_at(b.begin, b.end) is not None:
+                continue
+            nxt = self.t.after(b.end, 1)
+            if nxt and (nxt[0].text[:1].isupper() or nxt[0].lower in ("of", "for")):
+                continue  # "the minister for …", "the spokeswoman Lin": not a bare title
+            before = [h for h in held if h[0] <= a.begin and h[1] == b.lower]
+            if not before:
+                continue
+            person = max(before, key=lambda h: h[0])[2]
+            added.append(
+                Mention(a.begin, b.end, self.raw[a.begin : b.end], person, "pronoun", "actor")
+            )
+        if added:
+            self.t.mentions = sorted(self.t.mentions + added, key=lambda m: (m.begin, m.end))
+
     def _prev_end(self, pos: int) -> int:
         before = self.t.before(pos, 1)
         return before[0].end if before else pos
@@ -448,7 +487,7 @@ class Drafter:
             ):
                 toks = toks[:k]
                 break
-        if not toks or toks[-1].lower not in heads:
+        if not toks or (toks[-1].lower not in heads and toks[-1].text not in self.abbreviations):
             return None
         title_begin = toks[-1].begin
         begin = title_begin
@@ -469,6 +508,9 @@ class Drafter:
                 break
             if tk.lower in stops or not tk.text.isalpha():
                 break
+            if tk.text in self.abbreviations and tk.end == toks[-1].begin - 1:
+                title_begin = begin = tk.begin  # "Vice Adm.", "Lt. Gen."
+                continue
             if tk.text[:1].isupper() or tk.lower in modifiers or tk.lower in heads:
                 title_begin = begin = tk.begin
                 continue
@@ -542,7 +584,7 @@ class Drafter:
         confidence: float,
         why: str,
     ) -> None:
-        words = self.raw[title.begin : title.end].split()
+        words = [self.abbreviations.get(w, w) for w in self.raw[title.begin : title.end].split()]
         role = None
         for i in range(len(words)):
             key = " ".join(words[i:]).casefold()
