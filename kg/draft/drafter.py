@@ -355,7 +355,73 @@ class Drafter:
         self.metonyms_rule()
         self.events_rule()
         self.statements_rule()
+        self.continued_quotes_rule()
         return self.draft
+
+    def continued_quotes_rule(self) -> None:
+        """A quotation with no speech verb of its own, after a quoted statement in the same or
+        the previous paragraph with nothing said by anyone else between: the same speaker goes
+        on ("…,” said X. “Y.”; a quote running over into the next paragraph)."""
+        stated = sorted(
+            (p for p in self.draft.proposals if p.cls == "Statement"),
+            key=lambda p: p.quote.begin,
+        )
+        for q in self.t.quotations:
+            if q.end - q.begin < 12 or self.in_title(q.begin):
+                continue
+            if any(p.quote.begin <= q.begin < p.quote.end for p in stated):
+                continue  # already part of a statement
+            sentence = self.t.sentence_of(q.begin)
+            if any(sentence.begin <= s.begin < sentence.end for s, _ in self.verb_matches):
+                continue  # its sentence has its own speech verb (and speaker, or none)
+            before = [p for p in stated if p.quote.end <= q.begin]
+            if not before:
+                continue
+            last = before[-1]
+            gap = self.raw[last.quote.end : q.begin]
+            if gap.count("\n\n") > 1 or len(gap) > 400:
+                continue
+            if not any(prop == "kg:quotation" for prop, _ in last.values):
+                continue  # the previous statement quoted no one: no voice to go on with
+            speaker = last.entities("kg:speaker")
+            if not speaker:
+                continue
+            words = self.trim(q.begin, q.end)
+            named = [
+                m
+                for m in self.t.mentions
+                if m.reading == "actor"
+                and words.begin <= m.begin
+                and m.end <= words.end
+                and m.entity != speaker[0]
+            ]
+            mention = Mention(q.begin, q.begin, "", speaker[0], "continued", "actor")
+            about = None if named else self._action_about(mention, words)
+            if not named and about is None:
+                continue
+            label = self.raw[words.begin : words.end]
+            if len(label) > 80:
+                label = label[:78].rsplit(" ", 1)[0] + " …"
+            values: list[tuple[str, Any]] = [
+                ("rdfs:label", Literal(f"{self.t.label(speaker[0])}: {label}", lang="en")),
+                ("kg:speaker", speaker[0]),
+                ("kg:statementType", KG.Assessment),
+                ("kg:actKind", KG.Verbal),
+            ]
+            values.append(("kg:target", named[0].entity) if named else ("kg:about", about))
+            values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
+            self.add(
+                Proposal(
+                    "Statement",
+                    f"stmt-{self.local(speaker[0])}-continued",
+                    Span(q.begin - 1, min(q.end + 1, len(self.raw))),
+                    "statement.continued-quote",
+                    0.6,
+                    "a quotation with no speech verb, right after a quoted statement: the same "
+                    f"speaker (“{self.t.label(speaker[0])}”) goes on",
+                    values,
+                )
+            )
 
     def add(self, proposal: Proposal) -> Proposal:
         """Keep a proposal unless the same class already states the same values at that quote."""

@@ -118,7 +118,9 @@ def find(text: str, entities: Graph) -> list[Found]:
         )
     _bodies(text, entities, states, out)
     _persons(text, known, out)
+    _surname_persons(text, known, out)
     _groups(text, out)
+    _collectives(text, states, out)
     return sorted(out.values(), key=lambda f: (f.begin, f.local))
 
 
@@ -205,7 +207,8 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
     titles = {w.casefold() for h in roles["heads"] for w in h.split()} | {
         w.casefold() for w in roles["modifiers"]
     }
-    for m in _RUN.finditer(text):
+    runs = list(_RUN.finditer(text))
+    for m in runs:
         words = m.group().split(" ")
         begin = m.start()
         titled = False
@@ -251,6 +254,40 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
         )
 
 
+def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None:
+    """A full name written once without a context, whose surname alone speaks later ("Rodel
+    Manalo has fished …", then "said Manalo, 54,"): the full name is a person."""
+    for m in _RUN.finditer(text):
+        words = m.group().split(" ")
+        if len(words) not in (2, 3) or any(w.endswith(".") for w in words):
+            continue
+        from kg.draft.rules import load
+
+        heads = {h.casefold() for h in load().roles["heads"]}
+        not_name = frozenset(gazetteer()["names"]["not_name"])
+        if any(w in not_name or w.casefold() in heads for w in words):
+            continue
+        name = " ".join(words)
+        local = slug_of(name)
+        if local in out or name.casefold() in known:
+            continue
+        surname = re.escape(words[-1])
+        speaks = re.search(
+            rf"\b(?:{SPEECH})\s+{surname}\b|\b{surname}\s+(?:{SPEECH})\b|\b{surname},\s+\d{{1,3}},",
+            text[m.end() :],
+        )
+        if speaks:
+            out[local] = Found(
+                local,
+                "kg:Person",
+                name,
+                m.start(),
+                m.end(),
+                "a full name whose surname alone speaks later in the text",
+                {name},
+            )
+
+
 _GROUP = re.compile(
     r"\b(?:according to|said|told)\s+(?:(?:two|three|several|some|many|other|senior|western|"
     r"regional|unnamed|anonymous|[A-Z][a-z]+)\s+)?(diplomats|officials|analysts|sources|experts|"
@@ -275,6 +312,53 @@ def _groups(text: str, out: dict[str, Found]) -> None:
             ),
         )
         f.names.add(word)
+
+
+_COLLECTIVE = re.compile(
+    r"\b(?:[Tt]he (?:two|three|four) (?:foreign |defen[cs]e )?(?:ministers|leaders|governments|"
+    r"countries|sides|delegations|nations|parties)|[Bb]oth (?:sides|countries|governments|"
+    r"ministers|leaders|nations)|[Tt]he (?:foreign |defen[cs]e )?(?:ministers|leaders)"
+    r"(?= (?:also )?[a-z]+ed\b))\b"
+)
+
+
+def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found]) -> None:
+    """Collective voices ("the two ministers", "both sides", "the ministers reaffirmed"): a
+    group of the last two states named before them, which speaks as one (a communiqué)."""
+    from kg.draft.rules import load
+
+    speech = {f.split()[0] for v in load().verbs for f in v.forms}
+    for m in _COLLECTIVE.finditer(text):
+        after = re.match(r"\s+(?:also\s+|jointly\s+|further\s+)?([a-z]+)", text[m.end() :])
+        if after is None or after.group(1) not in speech:
+            continue  # a collective voice only where it speaks ("the two ministers reaffirmed")
+        seen: list[tuple[int, dict[str, Any]]] = []
+        for state in states:
+            names = [state["label"], *state.get("variants", []), *state.get("demonyms", [])]
+            last = max(
+                (x.start() for n in names for x in re.finditer(_word(n), text[: m.start()])),
+                default=-1,
+            )
+            if last >= 0:
+                seen.append((last, state))
+        if len(seen) < 2:
+            continue
+        pair = sorted(
+            (st for _, st in sorted(seen, key=lambda x: x[0])[-2:]), key=lambda st: st["label"]
+        )
+        local = "-".join(st["local"] for st in pair)
+        f = out.setdefault(
+            local,
+            Found(
+                local,
+                "kg:Group",
+                " and ".join(st["label"] for st in pair),
+                m.start(),
+                m.end(),
+                "a collective voice (the two ministers, both sides): the last two states named",
+            ),
+        )
+        f.names.add(m.group())
 
 
 def extend(entities: Graph, found: list[Found]) -> Graph:
