@@ -1655,6 +1655,8 @@ class Drafter:
             if named:
                 target = named[0].entity  # the actor its words speak of, as facts files do
         if target is None and about is None and calls is None:
+            about = self._referred(words, speaker)
+        if target is None and about is None and calls is None:
             about = self._action_about(speaker, words)
             if about is None:
                 return  # nothing it is about: no statement the model accepts
@@ -1884,6 +1886,32 @@ class Drafter:
                 parts,
             )
         )
+
+    def _referred(self, words: Span, speaker: Mention) -> Proposal | None:
+        """ "denied the reports", "rejected the protest", "dismissed the ruling": words that
+        begin with a definite noun for something said or done refer to the last statement (by
+        someone else) or event drafted before them (referring nouns in relations.toml)."""
+        nouns = self.rules.relations.get("referring_nouns", {})
+        toks = self.t.after(words.begin, 2)
+        if len(toks) < 2 or toks[0].lower not in ("the", "this", "that", "these", "those"):
+            return None
+        kind = nouns.get(toks[1].lower)
+        if kind is None:
+            return None
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.quote.end <= words.begin
+            and (
+                (
+                    kind == "statement"
+                    and p.cls == "Statement"
+                    and speaker.entity not in p.entities("kg:speaker")
+                )
+                or (kind == "event" and p.cls in EVENTS and p.cls != "Action")
+            )
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
 
     def _action_about(self, speaker: Mention, words: Span) -> Proposal | None:
         """The last resort of rule 1: a statement's words as the action it is about, its agent

@@ -313,7 +313,11 @@ def _after_city(t: Text, begin: int) -> bool:
 def _readings(t: Text, begin: int, end: int, group: list[authoring.Mention]) -> list[Mention]:
     """Read the entities named at one span: an actor or a place (by the word before), or a role."""
     before = t.word_before(begin)
-    place_context = before in PLACE_PREPOSITIONS or _after_city(t, begin)
+    place_context = (
+        before in PLACE_PREPOSITIONS
+        or _after_city(t, begin)
+        or t.text[end : end + 6] in ("-based", "‑based")  # "the Manila-based institute": a place
+    )
     roles = [m for m in group if t.is_a(m.entity, KG.Role)]
     places = [m for m in group if t.is_a(m.entity, KG.Place)]
     actors = [m for m in group if t.is_a(m.entity, KG.Actor) and m not in places]
