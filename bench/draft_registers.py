@@ -12,6 +12,7 @@ when run with --out.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -41,8 +42,11 @@ def _below(ontology: Graph, root: URIRef) -> set[URIRef]:
     return out
 
 
-def score(text: str, gold: list[dict], draft: Graph, ontology: Graph) -> tuple[int, int, int, int]:
-    """Return (found, gold facts, good nodes, nodes) for one article."""
+def score(
+    text: str, gold: list[dict], draft: Graph, ontology: Graph, rules: dict[str, str] | None = None
+) -> tuple[int, int, int, int]:
+    """Return (found, gold facts, good nodes, nodes) for one article; with `rules` (node → rule
+    name), count each rule's drafts and good ones in PER_RULE."""
     kinds = {k: _below(ontology, c) for k, c in KINDS.items()}
     nodes = []
     for s, q in draft.subject_objects(KG.quote):
@@ -56,10 +60,10 @@ def score(text: str, gold: list[dict], draft: Graph, ontology: Graph) -> tuple[i
             if not isinstance(o, Literal):
                 linked |= {str(x) for x in draft.objects(o, None) if isinstance(x, URIRef)}
         locs = [u.rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower() for u in linked]
-        nodes.append(((at, at + len(str(q))), set(draft.objects(s, RDF.type)), locs))
+        nodes.append(((at, at + len(str(q))), set(draft.objects(s, RDF.type)), locs, str(s)))
 
     def match(g: dict, n: tuple) -> bool:
-        (b, e), types, locs = n
+        (b, e), types, locs, _ = n
         gb = text.index(g["ev"])
         ge = gb + len(g["ev"])
         if min(e, ge) - max(b, gb) < 0.5 * min(e - b, ge - gb):
@@ -68,11 +72,19 @@ def score(text: str, gold: list[dict], draft: Graph, ontology: Graph) -> tuple[i
 
     found = sum(1 for g in gold if any(match(g, n) for n in nodes))
     good = sum(1 for n in nodes if any(match(g, n) for g in gold))
+    for n in nodes:
+        rule = (rules or {}).get(n[3].rsplit("/", 1)[-1], "(no rule)")
+        counts = PER_RULE.setdefault(rule, [0, 0])
+        counts[0] += 1
+        counts[1] += any(match(g, n) for g in gold)
     return found, len(gold), good, len(nodes)
 
 
-def draft_of(text: str) -> Graph:
-    """Draft a text with the packaged registry and return the draft graph."""
+PER_RULE: dict[str, list[int]] = {}
+
+
+def draft_of(text: str) -> tuple[Graph, dict[str, str]]:
+    """Draft a text with the packaged registry; return the draft graph and each node's rule."""
     from kg import registry, resources
     from kg.draft.drafter import draft_text
     from kg.draft.rules import load
@@ -83,7 +95,9 @@ def draft_of(text: str) -> Graph:
     ontology = parse_turtle(resources.ontology_file())
     draft = draft_text(text, entities, ontology)
     order = {k: v["properties"] for k, v in load().templates["class"].items()}
-    return Graph().parse(data=render("t", "t", draft, set(), order), format="turtle")
+    content = render("t", "t", draft, set(), order)
+    rules = dict(re.findall(r"^# draft fact:([a-z0-9-]+) — rule ([^,]+),", content, re.M))
+    return Graph().parse(data=content, format="turtle"), rules
 
 
 def run(folder: Path) -> list[tuple[str, tuple[int, int, int, int]]]:
@@ -97,7 +111,8 @@ def run(folder: Path) -> list[tuple[str, tuple[int, int, int, int]]]:
         name = path.name.removesuffix(".gold.json")
         text = (folder / f"{name}.txt").read_text(encoding="utf-8")
         gold = json.loads(path.read_text(encoding="utf-8"))
-        out.append((name, score(text, gold, draft_of(text), ontology)))
+        graph, rules = draft_of(text)
+        out.append((name, score(text, gold, graph, ontology, rules)))
     return out
 
 
@@ -131,6 +146,10 @@ def main() -> None:
         if rs:
             total = tuple(sum(x[i] for x in rs) for i in range(4))
             lines.append(_line(f"**{group}**", total))  # type: ignore[arg-type]
+    lines += ["", "Per rule (all articles above): drafts, and those that find a gold fact.", ""]
+    lines += ["| rule | drafts | correct | precision |", "|---|---|---|---|"]
+    for rule, (n, good) in sorted(PER_RULE.items()):
+        lines.append(f"| {rule} | {n} | {good} | {100 * good // max(n, 1)} % |")
     text = "\n".join(lines) + "\n"
     print(text)
     if "--out" in sys.argv:
