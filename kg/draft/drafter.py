@@ -486,6 +486,19 @@ class Drafter:
                     "an apposition after a name: NAME, TITLE for ORG",
                 )
                 continue
+            found4 = self._title_of_comma_before(m, heads)
+            if found4 is not None:
+                begin, title, role_in = found4
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(begin, m.end),
+                    "role.title-of-comma-name",
+                    0.8,
+                    "a title of an organisation or state before a comma and a name",
+                )
+                continue
             found3 = self._title_comma_before(m, heads, modifiers)
             if found3 is not None:
                 begin, title, role_in = found3
@@ -603,6 +616,8 @@ class Drafter:
             i += 1
         if i == start or toks[i - 1].lower not in heads:
             return None
+        if self.t.tags and self.t.tags[toks[start].i].pos.startswith("VB"):
+            return None  # "X, met the envoy": a verb, not an apposition
         title = Span(toks[start].begin, toks[i - 1].end)
         end = title.end
         role_in = None
@@ -620,6 +635,41 @@ class Drafter:
                 role_in = org.entity
                 end = org.end
         return title, role_in, end
+
+    def _title_of_comma_before(
+        self, m: Mention, heads: set[str]
+    ) -> tuple[int, Span, URIRef | None] | None:
+        """ "The Foreign Minister of Malaysia, Farid Hassan": TITLE of|for ORG, NAME."""
+        toks = self.t.before(m.begin, 14)
+        if len(toks) < 4 or toks[-1].text != ",":
+            return None
+        owner = self.mention_at(toks[-2].begin, toks[-2].end)
+        if owner is None or self.t.is_a(owner.entity, KG.Person):
+            return None
+        first = next(i for i, tk in enumerate(toks) if tk.begin >= owner.begin)
+        j = next(
+            (
+                i
+                for i in range(first - 1, 0, -1)
+                if toks[i].lower in ("of", "for") and toks[i - 1].lower in heads
+            ),
+            -1,
+        )
+        if j < 1 or any(
+            not (tk.lower == "the" or tk.lower == "of" or tk.text[:1].isupper())
+            for tk in toks[j + 1 : first]
+        ):
+            return None
+        k = j - 1
+        while k - 1 >= 0 and (
+            toks[k - 1].text[:1].isupper()
+            and toks[k - 1].text.isalpha()
+            and toks[k - 1].lower not in ("the", "a", "an")
+        ):
+            k -= 1
+        title = Span(toks[k].begin, toks[j - 1].end)
+        begin = toks[k - 1].begin if k >= 1 and toks[k - 1].lower in ("the",) else toks[k].begin
+        return begin, title, owner.entity
 
     def _title_comma_before(
         self, m: Mention, heads: set[str], modifiers: set[str]
@@ -1272,6 +1322,21 @@ class Drafter:
                 resolved = self.pronoun(tk.begin, tk.end)
                 if resolved is not None:
                     parts.append((resolved, rule.role))
+            elif (
+                seg.begin <= tk.begin < span.begin
+                and tk.lower == "who"
+                and self.t.word_before(tk.begin) == ","
+            ):
+                # "Kenji Morita, who met …": the relative's antecedent takes part
+                comma = self.t.before(tk.begin, 1)[0]
+                owner = self.mention_at(comma.begin - 1, comma.begin)
+                if owner is not None:
+                    parts.append(
+                        (
+                            Mention(tk.begin, tk.end, tk.text, owner.entity, "relative", "actor"),
+                            rule.role,
+                        )
+                    )
         parts = [(m, rule.role) for m in inherited] + parts
         if rule.needs_object:
             obj = [m for m, _ in parts if span.end <= m.begin <= span.end + 2]
