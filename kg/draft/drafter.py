@@ -1719,6 +1719,18 @@ class Drafter:
             ]
             if named:
                 target = named[0].entity  # the actor its words speak of, as facts files do
+            else:
+                for tk in self.t.tokens[self.t.token_at(words.begin) :]:
+                    if tk.begin >= words.end:
+                        break
+                    state = self.demonyms.get(tk.text)
+                    if (
+                        state is not None
+                        and state not in (speaker.entity, addressee)
+                        and self.mention_at(tk.begin, tk.end) is None
+                    ):
+                        target = state  # "Chinese militia vessels": the state its words name
+                        break
         if target is None and about is None and calls is None:
             about = self._referred(words, speaker)
         if target is None and about is None and calls is None:
@@ -1789,7 +1801,19 @@ class Drafter:
     def _said(self, span: Span, quote: Span) -> Span:
         """Return the words a statement says: after its verb, or before it when the speaker
         follows ("…, according to X")."""
+        first = [q for q in self.t.quotations if quote.begin <= q.begin and q.end <= span.begin]
+        if first:
+            return self.trim(first[0].begin, first[-1].end)  # "“…,” she said": the quotation
         after = self.trim(span.end, quote.end)
+        told = re.match(
+            r"(?:reporters|journalists|the press|the media|a (?:regular |news )?(?:briefing|"
+            r"press conference)|the (?:[A-Z][\w-]* )*(?:committee|Committee|Senate|House|"
+            r"parliament|Parliament|assembly|Assembly))(?: in [A-Z][\w-]*)?(?: on \w+)?"
+            r"(?:,? that)?\s+",
+            self.raw[after.begin : after.end],
+        )
+        if told and after.begin + told.end() < after.end:
+            after = Span(after.begin + told.end(), after.end)  # "told reporters (that) S": S
         if len(self.raw[after.begin : after.end].split()) >= 2:
             return after
         return self.trim(quote.begin, span.begin)
