@@ -136,7 +136,7 @@ def test_a_text_over_the_bound_is_refused_with_one_line(
     with pytest.raises(InputError, match="at most"):
         draft_text("word " * (MAX_CHARS // 4), entities, ontology, rules)  # type: ignore[arg-type]
     article = tmp_path / "big.txt"
-    article.write_text("Big\n\n" + "China said no. " * 80_000, encoding="utf-8")
+    article.write_text("Big\n\n" + "China said no. " * (MAX_CHARS // 15 + 100), encoding="utf-8")
     root = tmp_path / "sources"
     root.mkdir()
     (root / "entities.ttl").write_text(
