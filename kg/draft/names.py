@@ -176,8 +176,8 @@ def _bodies(
                     )
                     f.names.add(surface)
                     continue
-                local = f"{state['local']}-{body['suffix']}"
                 demonym = (state.get("demonyms") or [state["label"]])[0]
+                local = slug_of(f"{demonym} {body['words'][0]}")  # "chinese-coast-guard"
                 f = out.setdefault(
                     local,
                     Found(
