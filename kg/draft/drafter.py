@@ -1324,6 +1324,29 @@ class Drafter:
                     parts.append((resolved, rule.role))
             elif (
                 seg.begin <= tk.begin < span.begin
+                and tk.lower == "it"
+                and not self.t.quoted(tk.begin)
+            ):
+                # "the coast guard said it had deployed …": the last body or state named as a
+                # subject in the sentence takes part
+                sentence_begin = self.t.sentence_of(tk.begin).begin
+                bodies = [
+                    m
+                    for m in self.actors(sentence_begin, tk.begin)
+                    if not self.t.is_a(m.entity, KG.Person)
+                    and not self.governed(m)
+                    and not self.possessive(m)
+                ]
+                if bodies:
+                    b = bodies[-1]
+                    parts.append(
+                        (
+                            Mention(tk.begin, tk.end, tk.text, b.entity, "pronoun", "actor"),
+                            rule.role,
+                        )
+                    )
+            elif (
+                seg.begin <= tk.begin < span.begin
                 and tk.lower == "who"
                 and self.t.word_before(tk.begin) == ","
             ):
