@@ -49,11 +49,12 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES)
 
 # The drafter's recall and precision: the article's facts, then the held-out fictional articles.
-EVAL_HELD_OUT := $(wildcard tests/fixtures/draft-eval/*/)
+EVAL_HELD_OUT := $(dir $(wildcard tests/fixtures/draft-eval/*/facts.ttl))
 
 eval: $(STAMP)
 	$(BIN)/kg eval-draft $(foreach f,$(EVAL_HELD_OUT),--held-out $(f:/=)) --out bench/draft-eval.md
 	$(BIN)/python -m bench.draft_speed
+	$(BIN)/python -m bench.draft_registers --out
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist

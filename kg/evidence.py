@@ -15,12 +15,17 @@ from kg.errors import EvidenceError
 # A sentence ends at . ! or ? (optionally followed by a closing quote) before white space and
 # a capital letter or an opening quote; abbreviations such as "U.S." do not end one.
 _END = re.compile(r"[.!?][”’\"']?(?=\s+[“\"'A-Z])")
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Adm|Gen|Sen|Rep|St|No)\.)$")
-# How far back from a sentence end `_ABBREVIATION` looks: its longest word (`Mrs.`) and two
-# letters with periods fit, and a longer run of them (`U.S.A.`) matches within it too (`\b` at
-# the window's start sees the character before it). Looking back a bounded way keeps the
-# splitter linear in a line's length, however long the line and however many ends it has.
-_LOOKBACK = 16
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Adm|Gen|Sen|Rep|St|No|Col|Lt|Cmdr|Capt|Amb|Maj"
+    r"|Brig|Gov|Pres|Prof|Sgt|Rev|Hon|Jr|Sr|Sec|Supt|Insp|Cdr|Vice Adm|Rear Adm)\."
+    r"|\b[A-Z][a-z]+ [A-Z]\.)$"
+)  # titles, and a middle initial after a name ("Samuel J. Paparo"), end no sentence
+# How far back from a sentence end `_ABBREVIATION` looks: its longest title (`Vice Adm.`), two
+# letters with periods and a name with its middle initial (`Christopher J.`) fit, and a longer
+# run of letters with periods (`U.S.A.`) matches within it too (`\b` at the window's start sees
+# the character before it). Looking back a bounded way keeps the splitter linear in a line's
+# length, however long the line and however many ends it has.
+_LOOKBACK = 32
 
 
 @dataclass(frozen=True)

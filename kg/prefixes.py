@@ -222,10 +222,9 @@ def declare(text: str, sources: Callable[[], set[str]] | None = None) -> tuple[s
 
     >>> query, added = declare("SELECT ?s WHERE { ?s a kg:State }")
     >>> print(query)
-    PREFIX kg: <https://w3id.org/scs-kg/ontology#>
-    SELECT ?s WHERE { ?s a kg:State }
-    >>> added  # lines added before the query (`syntax_line` puts an error's line back)
-    1
+    PREFIX kg: <https://w3id.org/scs-kg/ontology#> SELECT ?s WHERE { ?s a kg:State }
+    >>> added  # characters put before line 1 (`syntax_line` puts an error's column back)
+    47
     >>> declare("SELECT ?s WHERE { ?s a nope:State }")
     Traceback (most recent call last):
     kg.errors.InputError: unknown prefix 'nope:': declare it with PREFIX, or use one of ...

@@ -11,7 +11,7 @@ from kg import resources
 from .conftest import SLUG
 
 EVAL = Path(__file__).resolve().parent / "fixtures" / "draft-eval"
-HELD_OUT = sorted(p for p in EVAL.iterdir() if p.is_dir())
+HELD_OUT = sorted(p for p in EVAL.iterdir() if (p / "facts.ttl").is_file())
 
 
 def metadata_only(facts: str) -> str:

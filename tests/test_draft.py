@@ -200,6 +200,7 @@ def test_roles_and_new_entities_are_proposed_for_review(ontology: Graph) -> None
     assert graph.value(holding, KG.role) == ENT["role-foreign-minister"]
     assert (ENT["aiko-tanabe"], None, KG.Person) in graph  # proposed, not in the registry
     assert (ENT["japanese-navy"], None, KG.MilitaryOrganization) in graph
+    assert (ENT["japan"], None, KG.State) in graph  # the gazetteer's state, proposed
     said = next(graph.subjects(KG.speaker, ENT["japanese-navy"]))
     assert graph.value(said, KG.statementType) is not None
 

@@ -159,6 +159,13 @@ def write_draft(
 
     root = sources_root or resources.sources_dir()
     _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
+    from kg.draft.drafter import MAX_CHARS
+
+    if len(text) > MAX_CHARS and endpoint is None:
+        raise InputError(
+            f"{folder / TEXT_FILE}: {len(text):,} characters; kg draft reads at most "
+            f"{MAX_CHARS:,} (split the article into several sources)"
+        )
     ontology = parse_turtle(resources.ontology_file())
     rejected: list[str] = []
     make = None

@@ -22,6 +22,7 @@ from kg.authoring import first_line, slug_of
 from kg.draft import rules as rules_mod
 from kg.draft.rules import EventRule, Rules, Verb
 from kg.draft.text import METONYMS, PREPOSITIONS, Mention, Text, Token, nlp, read
+from kg.errors import InputError
 from kg.namespaces import ENT, KG
 
 Span = evidence.Span
@@ -183,6 +184,8 @@ class Drafter:
         self.times: dict[str, TimeNode] = {}
         self.holding_in: dict[URIRef, URIRef] = {}
         self.holding_of: dict[URIRef, Proposal] = {}
+        self.named_bodies: set[str] = set()  # bodies proposed from "<demonym> <body>" names
+        self.abbreviations: dict[str, str] = dict(rules.roles.get("abbreviations", {}))
 
     # ..................................................................... helpers
 
@@ -278,8 +281,10 @@ class Drafter:
                 m.reading == "actor"
                 and self.t.is_a(m.entity, KG.Person)
                 and not self.t.quoted(m.begin)
+                and (m.kind == "pronoun" or not self.governed(m))
+                and not self.possessive(m)
             ):
-                found = m
+                found = m  # a subject: not after a preposition, not a possessor
         return found
 
     def pronoun(self, token_begin: int, token_end: int) -> Mention | None:
@@ -339,6 +344,7 @@ class Drafter:
         }
         self.time_matches = self._times()
         self.roles_rule()
+        self.role_anaphora()
         self.counterparts_rule()
         self.affiliations_rule()
         self.locations_rule()
@@ -349,7 +355,73 @@ class Drafter:
         self.metonyms_rule()
         self.events_rule()
         self.statements_rule()
+        self.continued_quotes_rule()
         return self.draft
+
+    def continued_quotes_rule(self) -> None:
+        """A quotation with no speech verb of its own, after a quoted statement in the same or
+        the previous paragraph with nothing said by anyone else between: the same speaker goes
+        on ("…,” said X. “Y.”; a quote running over into the next paragraph)."""
+        stated = sorted(
+            (p for p in self.draft.proposals if p.cls == "Statement"),
+            key=lambda p: p.quote.begin,
+        )
+        for q in self.t.quotations:
+            if q.end - q.begin < 12 or self.in_title(q.begin):
+                continue
+            if any(p.quote.begin <= q.begin < p.quote.end for p in stated):
+                continue  # already part of a statement
+            sentence = self.t.sentence_of(q.begin)
+            if any(sentence.begin <= s.begin < sentence.end for s, _ in self.verb_matches):
+                continue  # its sentence has its own speech verb (and speaker, or none)
+            before = [p for p in stated if p.quote.end <= q.begin]
+            if not before:
+                continue
+            last = before[-1]
+            gap = self.raw[last.quote.end : q.begin]
+            if gap.count("\n\n") > 1 or len(gap) > 400:
+                continue
+            if not any(prop == "kg:quotation" for prop, _ in last.values):
+                continue  # the previous statement quoted no one: no voice to go on with
+            speaker = last.entities("kg:speaker")
+            if not speaker:
+                continue
+            words = self.trim(q.begin, q.end)
+            named = [
+                m
+                for m in self.t.mentions
+                if m.reading == "actor"
+                and words.begin <= m.begin
+                and m.end <= words.end
+                and m.entity != speaker[0]
+            ]
+            mention = Mention(q.begin, q.begin, "", speaker[0], "continued", "actor")
+            about = None if named else self._action_about(mention, words)
+            if not named and about is None:
+                continue
+            label = self.raw[words.begin : words.end]
+            if len(label) > 80:
+                label = label[:78].rsplit(" ", 1)[0] + " …"
+            values: list[tuple[str, Any]] = [
+                ("rdfs:label", Literal(f"{self.t.label(speaker[0])}: {label}", lang="en")),
+                ("kg:speaker", speaker[0]),
+                ("kg:statementType", KG.Assessment),
+                ("kg:actKind", KG.Verbal),
+            ]
+            values.append(("kg:target", named[0].entity) if named else ("kg:about", about))
+            values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
+            self.add(
+                Proposal(
+                    "Statement",
+                    f"stmt-{self.local(speaker[0])}-continued",
+                    Span(q.begin - 1, min(q.end + 1, len(self.raw))),
+                    "statement.continued-quote",
+                    0.6,
+                    "a quotation with no speech verb, right after a quoted statement: the same "
+                    f"speaker (“{self.t.label(speaker[0])}”) goes on",
+                    values,
+                )
+            )
 
     def add(self, proposal: Proposal) -> Proposal:
         """Keep a proposal unless the same class already states the same values at that quote."""
@@ -414,6 +486,19 @@ class Drafter:
                     "an apposition after a name: NAME, TITLE for ORG",
                 )
                 continue
+            found4 = self._title_of_comma_before(m, heads)
+            if found4 is not None:
+                begin, title, role_in = found4
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(begin, m.end),
+                    "role.title-of-comma-name",
+                    0.8,
+                    "a title of an organisation or state before a comma and a name",
+                )
+                continue
             found3 = self._title_comma_before(m, heads, modifiers)
             if found3 is not None:
                 begin, title, role_in = found3
@@ -427,6 +512,41 @@ class Drafter:
                     "a possessive title before a comma and a name",
                 )
 
+    def role_anaphora(self) -> None:
+        """ "the admiral", "the spokeswoman": a subject naming a title refers to the last person
+        drafted holding it; it is read as that person (as he or she is)."""
+        heads = {h.split()[-1] for h in self.rules.roles["heads"]}
+        held: list[tuple[int, str, URIRef]] = []
+        for p in self.draft.proposals:
+            if p.cls != "RoleHolding":
+                continue
+            holder = p.entities("kg:holder")
+            title = self.raw[p.quote.begin : p.quote.end]
+            words = {self.abbreviations.get(w, w).casefold().strip(",") for w in title.split()}
+            for word in words & heads:
+                if holder:
+                    held.append((p.quote.end, word, holder[0]))
+        if not held:
+            return
+        added = []
+        for a, b in itertools.pairwise(self.t.tokens):
+            if a.lower != "the" or b.lower not in heads or self.t.quoted(a.begin):
+                continue
+            if self.mention_at(b.begin, b.end) is not None:
+                continue
+            nxt = self.t.after(b.end, 1)
+            if nxt and (nxt[0].text[:1].isupper() or nxt[0].lower in ("of", "for")):
+                continue  # "the minister for …", "the spokeswoman Lin": not a bare title
+            before = [h for h in held if h[0] <= a.begin and h[1] == b.lower]
+            if not before:
+                continue
+            person = max(before, key=lambda h: h[0])[2]
+            added.append(
+                Mention(a.begin, b.end, self.raw[a.begin : b.end], person, "pronoun", "actor")
+            )
+        if added:
+            self.t.mentions = sorted(self.t.mentions + added, key=lambda m: (m.begin, m.end))
+
     def _prev_end(self, pos: int) -> int:
         before = self.t.before(pos, 1)
         return before[0].end if before else pos
@@ -434,8 +554,19 @@ class Drafter:
     def _title_before(
         self, m: Mention, heads: set[str], modifiers: set[str], stops: set[str]
     ) -> tuple[int, int, URIRef | None] | None:
-        toks = self.t.before(m.begin, 8)
-        if not toks or toks[-1].lower not in heads:
+        toks = self.t.before(m.begin, 12)
+        for k in range(len(toks) - 2, max(len(toks) - 6, 0), -1):
+            # "State Minister for Foreign Affairs Kenji Morita": a head, then for/of and the
+            # capitalised words of what the office is for, then the name
+            if (
+                toks[-1].lower not in heads
+                and toks[k].lower in ("for", "of")
+                and toks[k - 1].lower in heads
+                and all(x.text[:1].isupper() and x.text.isalpha() for x in toks[k + 1 :])
+            ):
+                toks = toks[:k]
+                break
+        if not toks or (toks[-1].lower not in heads and toks[-1].text not in self.abbreviations):
             return None
         title_begin = toks[-1].begin
         begin = title_begin
@@ -456,6 +587,9 @@ class Drafter:
                 break
             if tk.lower in stops or not tk.text.isalpha():
                 break
+            if tk.text in self.abbreviations and tk.end == toks[-1].begin - 1:
+                title_begin = begin = tk.begin  # "Vice Adm.", "Lt. Gen."
+                continue
             if tk.text[:1].isupper() or tk.lower in modifiers or tk.lower in heads:
                 title_begin = begin = tk.begin
                 continue
@@ -482,6 +616,8 @@ class Drafter:
             i += 1
         if i == start or toks[i - 1].lower not in heads:
             return None
+        if self.t.tags and self.t.tags[toks[start].i].pos.startswith("VB"):
+            return None  # "X, met the envoy": a verb, not an apposition
         title = Span(toks[start].begin, toks[i - 1].end)
         end = title.end
         role_in = None
@@ -499,6 +635,41 @@ class Drafter:
                 role_in = org.entity
                 end = org.end
         return title, role_in, end
+
+    def _title_of_comma_before(
+        self, m: Mention, heads: set[str]
+    ) -> tuple[int, Span, URIRef | None] | None:
+        """ "The Foreign Minister of Malaysia, Farid Hassan": TITLE of|for ORG, NAME."""
+        toks = self.t.before(m.begin, 14)
+        if len(toks) < 4 or toks[-1].text != ",":
+            return None
+        owner = self.mention_at(toks[-2].begin, toks[-2].end)
+        if owner is None or self.t.is_a(owner.entity, KG.Person):
+            return None
+        first = next(i for i, tk in enumerate(toks) if tk.begin >= owner.begin)
+        j = next(
+            (
+                i
+                for i in range(first - 1, 0, -1)
+                if toks[i].lower in ("of", "for") and toks[i - 1].lower in heads
+            ),
+            -1,
+        )
+        if j < 1 or any(
+            not (tk.lower == "the" or tk.lower == "of" or tk.text[:1].isupper())
+            for tk in toks[j + 1 : first]
+        ):
+            return None
+        k = j - 1
+        while k - 1 >= 0 and (
+            toks[k - 1].text[:1].isupper()
+            and toks[k - 1].text.isalpha()
+            and toks[k - 1].lower not in ("the", "a", "an")
+        ):
+            k -= 1
+        title = Span(toks[k].begin, toks[j - 1].end)
+        begin = toks[k - 1].begin if k >= 1 and toks[k - 1].lower in ("the",) else toks[k].begin
+        return begin, title, owner.entity
 
     def _title_comma_before(
         self, m: Mention, heads: set[str], modifiers: set[str]
@@ -529,7 +700,7 @@ class Drafter:
         confidence: float,
         why: str,
     ) -> None:
-        words = self.raw[title.begin : title.end].split()
+        words = [self.abbreviations.get(w, w) for w in self.raw[title.begin : title.end].split()]
         role = None
         for i in range(len(words)):
             key = " ".join(words[i:]).casefold()
@@ -631,6 +802,8 @@ class Drafter:
         def add(affiliate: URIRef, to: URIRef, quote: Span, rule: str, why: str) -> None:
             if affiliate == to or (affiliate, to) in seen:
                 return
+            if self.local(affiliate) in self.named_bodies:
+                return  # "Chinese coast guard": the new entry's own name says it, not the text
             seen.add((affiliate, to))
             unit = self.t.is_a(affiliate, KG.Organization) and (
                 self.t.is_a(to, KG.Organization) or self.t.is_a(to, KG.State)
@@ -1149,6 +1322,44 @@ class Drafter:
                 resolved = self.pronoun(tk.begin, tk.end)
                 if resolved is not None:
                     parts.append((resolved, rule.role))
+            elif (
+                seg.begin <= tk.begin < span.begin
+                and tk.lower == "it"
+                and not self.t.quoted(tk.begin)
+            ):
+                # "the coast guard said it had deployed …": the last body or state named as a
+                # subject in the sentence takes part
+                sentence_begin = self.t.sentence_of(tk.begin).begin
+                bodies = [
+                    m
+                    for m in self.actors(sentence_begin, tk.begin)
+                    if not self.t.is_a(m.entity, KG.Person)
+                    and not self.governed(m)
+                    and not self.possessive(m)
+                ]
+                if bodies:
+                    b = bodies[-1]
+                    parts.append(
+                        (
+                            Mention(tk.begin, tk.end, tk.text, b.entity, "pronoun", "actor"),
+                            rule.role,
+                        )
+                    )
+            elif (
+                seg.begin <= tk.begin < span.begin
+                and tk.lower == "who"
+                and self.t.word_before(tk.begin) == ","
+            ):
+                # "Kenji Morita, who met …": the relative's antecedent takes part
+                comma = self.t.before(tk.begin, 1)[0]
+                owner = self.mention_at(comma.begin - 1, comma.begin)
+                if owner is not None:
+                    parts.append(
+                        (
+                            Mention(tk.begin, tk.end, tk.text, owner.entity, "relative", "actor"),
+                            rule.role,
+                        )
+                    )
         parts = [(m, rule.role) for m in inherited] + parts
         if rule.needs_object:
             obj = [m for m, _ in parts if span.end <= m.begin <= span.end + 2]
@@ -1288,6 +1499,9 @@ class Drafter:
                 continue  # "the protest", "his remarks": a noun
             if self.inside_name(span):
                 continue  # "States" in "United States"
+            first = self.t.token_at(span.begin)
+            if self.t.tags and self.t.tags[first].pos.startswith("NN"):
+                continue  # tagged a noun: "a diplomatic note", "press conference"
             out.append((span, key))
         return out
 
@@ -1366,15 +1580,12 @@ class Drafter:
             ) and not self._quote_first(m, verb):
                 continue
             if self._quote_first(m, verb):
-                q = max(
-                    (
-                        q
-                        for q in self.t.quotations
-                        if q.end <= m.begin and q.begin >= sentence.begin
-                    ),
-                    key=lambda q: q.begin,
-                )
-                return m, q.begin - 1
+                inside = [
+                    q for q in self.t.quotations if q.end <= m.begin and q.begin >= sentence.begin
+                ]
+                if not inside:
+                    return m, m.begin  # the quote closed a sentence (or paragraph) before
+                return m, max(inside, key=lambda q: q.begin).begin - 1
             return m, m.begin
         after = self.actors(verb.end, min(sentence.end, verb.end + 40))
         tail = self.t.after(verb.end, 3)
@@ -1531,6 +1742,20 @@ class Drafter:
             ]
             if named:
                 target = named[0].entity  # the actor its words speak of, as facts files do
+            else:
+                for tk in self.t.tokens[self.t.token_at(words.begin) :]:
+                    if tk.begin >= words.end:
+                        break
+                    state = self.demonyms.get(tk.text)
+                    if (
+                        state is not None
+                        and state not in (speaker.entity, addressee)
+                        and self.mention_at(tk.begin, tk.end) is None
+                    ):
+                        target = state  # "Chinese militia vessels": the state its words name
+                        break
+        if target is None and about is None and calls is None:
+            about = self._referred(words, speaker)
         if target is None and about is None and calls is None:
             about = self._action_about(speaker, words)
             if about is None:
@@ -1599,7 +1824,19 @@ class Drafter:
     def _said(self, span: Span, quote: Span) -> Span:
         """Return the words a statement says: after its verb, or before it when the speaker
         follows ("…, according to X")."""
+        first = [q for q in self.t.quotations if quote.begin <= q.begin and q.end <= span.begin]
+        if first:
+            return self.trim(first[0].begin, first[-1].end)  # "“…,” she said": the quotation
         after = self.trim(span.end, quote.end)
+        told = re.match(
+            r"(?:reporters|journalists|the press|the media|a (?:regular |news )?(?:briefing|"
+            r"press conference)|the (?:[A-Z][\w-]* )*(?:committee|Committee|Senate|House|"
+            r"parliament|Parliament|assembly|Assembly))(?: in [A-Z][\w-]*)?(?: on \w+)?"
+            r"(?:,? that)?\s+",
+            self.raw[after.begin : after.end],
+        )
+        if told and after.begin + told.end() < after.end:
+            after = Span(after.begin + told.end(), after.end)  # "told reporters (that) S": S
         if len(self.raw[after.begin : after.end].split()) >= 2:
             return after
         return self.trim(quote.begin, span.begin)
@@ -1762,6 +1999,32 @@ class Drafter:
             )
         )
 
+    def _referred(self, words: Span, speaker: Mention) -> Proposal | None:
+        """ "denied the reports", "rejected the protest", "dismissed the ruling": words that
+        begin with a definite noun for something said or done refer to the last statement (by
+        someone else) or event drafted before them (referring nouns in relations.toml)."""
+        nouns = self.rules.relations.get("referring_nouns", {})
+        toks = self.t.after(words.begin, 2)
+        if len(toks) < 2 or toks[0].lower not in ("the", "this", "that", "these", "those"):
+            return None
+        kind = nouns.get(toks[1].lower)
+        if kind is None:
+            return None
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.quote.end <= words.begin
+            and (
+                (
+                    kind == "statement"
+                    and p.cls == "Statement"
+                    and speaker.entity not in p.entities("kg:speaker")
+                )
+                or (kind == "event" and p.cls in EVENTS and p.cls != "Action")
+            )
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
     def _action_about(self, speaker: Mention, words: Span) -> Proposal | None:
         """The last resort of rule 1: a statement's words as the action it is about, its agent
         unstated, for the analyst to name or replace."""
@@ -1852,11 +2115,33 @@ class Drafter:
         )
 
 
+MAX_CHARS = 60_000  # about 10,000 words: a long feature; a longer text is drafted in parts
+
+
 def draft_text(text: str, entities: Graph, ontology: Graph, rules: Rules | None = None) -> Draft:
-    """Run the default drafter over a text with a registry; return its proposals."""
+    """Run the default drafter over a text with a registry; return its proposals.
+
+    A text longer than MAX_CHARS raises InputError (the rules' cost grows faster than the
+    text's length, so the size is bounded rather than left to run for minutes)."""
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"the text has {len(text):,} characters; kg draft reads at most {MAX_CHARS:,} "
+            "(split it into several sources)"
+        )
+    from kg.draft import names
+
     rules = rules or rules_mod.load()
+    found = names.find(text, entities)
+    gazetteer = [
+        NewEntity(f.local, f.cls, f.label, Span(f.begin, f.end), f.why) for f in found if f.new
+    ]
+    entities = names.extend(entities, found)
+    bodies = {f.local for f in found if f.new and f.why.startswith("a government body")}
     first = Drafter(text, entities, ontology, rules)
-    proposed = _new_names(first)
+    first.named_bodies = bodies
+    proposed = gazetteer + [
+        e for e in _new_names(first) if e.local not in {g.local for g in gazetteer}
+    ]
     if proposed:
         extended = Graph()
         extended += entities
@@ -1865,12 +2150,34 @@ def draft_text(text: str, entities: Graph, ontology: Graph, rules: Rules | None 
             extended.add((ENT[e.local], RDFS.label, Literal(e.label, lang="en")))
         drafter = Drafter(text, extended, ontology, rules)
         drafter.entities = extended
+        drafter.named_bodies = bodies
         draft = drafter.run()
         known = {e.local for e in draft.new_entities}
         draft.new_entities = [e for e in proposed if e.local not in known] + draft.new_entities
         draft.new_entities.sort(key=lambda e: (e.span.begin, e.local))
-        return draft
-    return first.run()
+        return _unique_labels(draft)
+    return _unique_labels(first.run())
+
+
+def _unique_labels(draft: Draft) -> Draft:
+    """Give two proposals with one label distinct labels (kg check refuses two facts with one
+    name): the later one gets the first words of its quote, or a number."""
+    seen: set[str] = set()
+    for p in draft.proposals:
+        for i, (prop, value) in enumerate(p.values):
+            if prop != "rdfs:label":
+                continue
+            label = str(value)
+            if label in seen:
+                words = " ".join(draft.text.text[p.quote.begin : p.quote.end].split()[:8])
+                label = f"{label} ({words})"
+                n = 2
+                while label in seen:
+                    label = f"{value!s} ({words}, {n})"
+                    n += 1
+                p.values[i] = (prop, Literal(label, lang="en"))
+            seen.add(label)
+    return draft
 
 
 def _new_names(d: Drafter) -> list[NewEntity]:

@@ -39,6 +39,25 @@ def nlp() -> Any:
     return spacy.blank("en")
 
 
+LONGEST_RUN = 40  # characters without a space that spaCy's tokenizer reads at once
+
+
+def tokenize(norm: str) -> Any:
+    """Tokenize with spaCy in linear time: every run of more than LONGEST_RUN characters without
+    a space is read in pieces (spaCy's prefix and suffix search is quadratic on one long run,
+    such as thousands of quote marks), at the same offsets."""
+    safe = re.sub(
+        rf"\S{{{LONGEST_RUN + 1},}}",
+        lambda m: "".join(
+            " " if i and i % LONGEST_RUN == 0 else c for i, c in enumerate(m.group())
+        ),
+        norm,
+    )
+    tokenizer = nlp()
+    tokenizer.max_length = max(tokenizer.max_length, len(safe) + 1)
+    return tokenizer.make_doc(safe)
+
+
 @dataclass(frozen=True)
 class Token:
     """One token: its offsets in the text and its lower-case words."""
@@ -75,6 +94,7 @@ class Text:
     types: dict[URIRef, set[URIRef]] = field(default_factory=dict)
     labels: dict[URIRef, str] = field(default_factory=dict)
     doc: Any = None
+    tags: list[Any] = field(default_factory=list)  # a kg.draft.tags.Tag per token
     _starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
 
@@ -142,7 +162,12 @@ class Text:
 
 def quotations(text: str) -> list[evidence.Span]:
     """Return the spans inside quotation marks (curly pairs, or straight pairs on a line)."""
-    found = [evidence.Span(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^”\n]*”", text)]
+    found = []
+    for line in re.finditer(r"[^\n]+", text):
+        pos, end = line.start(), line.end()
+        while (i := text.find("“", pos, end)) >= 0 and (j := text.find("”", i, end)) >= 0:
+            found.append(evidence.Span(i + 1, j))  # linear: each closing mark ends one pair
+            pos = j + 1
     for line in re.finditer(r"[^\n]+", text):
         marks = [line.start() + m.start() for m in re.finditer('"', line.group())]
         for a, b in zip(marks[::2], marks[1::2], strict=False):
@@ -177,7 +202,7 @@ def read(
     states it has.
     """
     norm = text.replace("’", "'")
-    doc = nlp()(norm)
+    doc = tokenize(norm)
     tokens = [Token(t.i, t.idx, t.idx + len(t.text), t.text, t.lower_) for t in doc]
     result = Text(
         text=text,
@@ -189,6 +214,7 @@ def read(
     result.doc = doc
     result._starts = [t.begin for t in tokens]
     result._sentence_starts = [s.begin for s in result.sentences]
+    result.tags = _tags(result)
     above = closure(ontology)
     for entity, cls in entities.subject_objects(RDF.type):
         if isinstance(entity, URIRef) and isinstance(cls, URIRef):
@@ -205,6 +231,25 @@ def read(
     for (begin, end), group in sorted(by_span.items()):
         result.mentions += _readings(result, begin, end, group)
     return result
+
+
+def _tags(t: Text) -> list[Any]:
+    """Tag every token with its part of speech and chunk (kg.draft.tags), sentence by sentence."""
+    from kg.draft.tags import NONE, tag
+
+    groups: list[list[int]] = [[] for _ in t.sentences]
+    j = 0
+    for tk in t.tokens:
+        while j < len(t.sentences) and t.sentences[j].end <= tk.begin:
+            j += 1
+        if j < len(t.sentences) and t.sentences[j].begin <= tk.begin:
+            groups[j].append(tk.i)
+    tagged = tag([[t.tokens[i].text for i in group] for group in groups])
+    out = [NONE] * len(t.tokens)
+    for group, tags in zip(groups, tagged, strict=True):
+        for i, x in zip(group, tags, strict=True):
+            out[i] = x
+    return out
 
 
 def _surnames(text: str, found: list[authoring.Mention], t: Text) -> list[authoring.Mention]:
@@ -268,7 +313,11 @@ def _after_city(t: Text, begin: int) -> bool:
 def _readings(t: Text, begin: int, end: int, group: list[authoring.Mention]) -> list[Mention]:
     """Read the entities named at one span: an actor or a place (by the word before), or a role."""
     before = t.word_before(begin)
-    place_context = before in PLACE_PREPOSITIONS or _after_city(t, begin)
+    place_context = (
+        before in PLACE_PREPOSITIONS
+        or _after_city(t, begin)
+        or t.text[end : end + 6] in ("-based", "‑based")  # "the Manila-based institute": a place
+    )
     roles = [m for m in group if t.is_a(m.entity, KG.Role)]
     places = [m for m in group if t.is_a(m.entity, KG.Place)]
     actors = [m for m in group if t.is_a(m.entity, KG.Actor) and m not in places]

@@ -1,0 +1,386 @@
+"""Names the registry lacks: the gazetteer's states, bodies and features, persons and groups.
+
+`find(text, entities, rules)` returns what the drafter should know before it reads a text:
+new entities to propose (each with the names the text uses for it) and extra names of
+entities the registry has (a state's variant names, a body named through its state). Every
+entry is read from `rules/gazetteer.toml` (data) or from the shape of the text around a name
+(a title before it, a speech verb beside it, an apposition after it).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from kg.authoring import slug_of
+from kg.namespaces import ENT, KG
+
+# words that end a speech-verb search for a name right after or before it
+SPEECH = (
+    "said|says|say|told|tells|added|adds|argued|argues|warned|warns|noted|notes|stressed|"
+    "insisted|wrote|writes|asked|explained|urged|urges|cautioned|countered|replied|recalled|"
+    "acknowledged|admitted|conceded|declared|announced|testified|predicted|suggested"
+)
+
+
+@dataclass
+class Found:
+    """An entity to propose, or extra names for one the registry has."""
+
+    local: str
+    cls: str
+    label: str
+    begin: int
+    end: int
+    why: str
+    names: set[str] = field(default_factory=set)
+    metonym: str = ""
+    new: bool = True
+
+
+@functools.cache
+def gazetteer() -> dict[str, Any]:
+    """Return the packaged gazetteer (rules/gazetteer.toml)."""
+    from kg.draft.rules import RULES_DIR, _read
+
+    return _read("gazetteer.toml", RULES_DIR)
+
+
+def _known(entities: Graph) -> dict[str, URIRef]:
+    """Return every registry name (label or alternative label, case folded) → its entity."""
+    out: dict[str, URIRef] = {}
+    for prop in (RDFS.label, SKOS.altLabel, KG.metonym):
+        for e, v in entities.subject_objects(prop):
+            if isinstance(e, URIRef):
+                out.setdefault(str(v).casefold(), e)
+    return out
+
+
+def _word(name: str) -> str:
+    return r"(?<![\w'’])" + re.escape(name).replace("'", "['’]") + r"(?![\w'’])"
+
+
+def find(text: str, entities: Graph) -> list[Found]:
+    """Return the entities to propose and the names to add for one text (in text order)."""
+    g = gazetteer()
+    known = _known(entities)
+    out: dict[str, Found] = {}
+    states: list[dict[str, Any]] = list(g.get("state", []))
+
+    def note(entry: dict[str, Any], cls: str, why: str) -> Found | None:
+        names = [entry["label"], *entry.get("variants", [])]
+        spots = [(m.start(), m.end(), n) for n in names for m in re.finditer(_word(n), text)]
+        demonyms = entry.get("demonyms", [])
+        capital = entry.get("capital", "")
+        used = spots or [
+            (m.start(), m.end(), "")
+            for n in [*demonyms, capital]
+            if n
+            for m in re.finditer(_word(n), text)
+        ]
+        if not used:
+            return None
+        begin, end, _ = min(used)
+        iri = ENT[entry["local"]]
+        new = (iri, RDF.type, None) not in entities
+        found = Found(
+            entry["local"],
+            cls,
+            entry["label"],
+            begin,
+            end,
+            why,
+            {n for _, _, n in spots if n},
+            capital if capital and capital.casefold() not in known else "",
+            new,
+        )
+        out[entry["local"]] = found
+        return found
+
+    for entry in states:
+        note(entry, "kg:State", "a state named in the text (gazetteer.toml), not in the registry")
+    for entry in g.get("body", []):
+        note(
+            entry,
+            entry.get("class", "kg:Organization"),
+            "an intergovernmental body named in the text (gazetteer.toml)",
+        )
+    for entry in g.get("feature", []):
+        note(
+            entry,
+            entry.get("class", "kg:Place"),
+            "a feature or place named in the text (gazetteer.toml), by one of its names",
+        )
+    _bodies(text, entities, states, out)
+    _persons(text, known, out)
+    _surname_persons(text, known, out)
+    _groups(text, out)
+    _collectives(text, states, out)
+    return sorted(out.values(), key=lambda f: (f.begin, f.local))
+
+
+def _bodies(
+    text: str, entities: Graph, states: list[dict[str, Any]], out: dict[str, Found]
+) -> None:
+    """Government bodies named through their state: "China's foreign ministry", "the
+    Philippine Department of Foreign Affairs", "Vietnamese coast guard"."""
+    labels = {
+        str(v).casefold(): e
+        for e, v in [
+            *entities.subject_objects(RDFS.label),
+            *entities.subject_objects(SKOS.altLabel),
+        ]
+        if isinstance(e, URIRef)
+    }
+    for body in gazetteer().get("government_body", []):
+        words = "|".join(re.escape(w) for w in sorted(body["words"], key=len, reverse=True))
+        for state in states:
+            owners = [state["label"], *state.get("variants", [])]
+            pattern = (
+                r"(?<![\w'’])(?:(?:"
+                + "|".join(re.escape(o) for o in owners)
+                + r")['’]s|"
+                + "|".join(re.escape(d) for d in state.get("demonyms", []) or ["\x00"])
+                + r")\s+(?i:"
+                + words
+                + r")(?![\w])"
+            )
+            for m in re.finditer(pattern, text):
+                surface = m.group()
+                tail = re.split(r"\s+", surface, maxsplit=1)[-1]
+                others = {
+                    n.casefold()
+                    for other in states
+                    if other is not state
+                    for n in [other["label"], *other.get("demonyms", [])]
+                }
+                existing = next(
+                    (
+                        e
+                        for lab, e in labels.items()
+                        if lab.endswith(" " + tail.casefold())
+                        and not any(re.search(rf"\b{re.escape(o)}\b", lab) for o in others)
+                    ),
+                    None,
+                )  # "PLA Southern Theater Command" for "China's Southern Theater Command"
+                if existing is not None:
+                    local = str(existing).rsplit("/", 1)[-1]
+                    f = out.setdefault(
+                        local,
+                        Found(local, "", surface, m.start(), m.end(), "", new=False),
+                    )
+                    f.names.add(surface)
+                    continue
+                demonym = (state.get("demonyms") or [state["label"]])[0]
+                local = slug_of(f"{demonym} {body['words'][0]}")  # "chinese-coast-guard"
+                f = out.setdefault(
+                    local,
+                    Found(
+                        local,
+                        body.get("class", "kg:Government"),
+                        f"{demonym} {body['words'][0]}",
+                        m.start(),
+                        m.end(),
+                        "a government body named through its state (gazetteer.toml patterns)",
+                    ),
+                )
+                f.names.add(surface)
+
+
+_NAME = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.)"
+_RUN = re.compile(rf"(?<![\w.]){_NAME}(?:[ ]{_NAME}){{1,5}}(?![\w'’])")
+
+
+def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None:
+    """Persons by the shape around their name: a title before it, a speech verb after or
+    before it, an apposition or an age after it ("Ana Reyes, a senior fellow", "Cruz, 52,")."""
+    from kg.draft.rules import load
+
+    roles = load().roles
+    title_abbreviations = frozenset(gazetteer()["names"]["title_abbreviations"])
+    not_name = frozenset(gazetteer()["names"]["not_name"])
+    titles = {w.casefold() for h in roles["heads"] for w in h.split()} | {
+        w.casefold() for w in roles["modifiers"]
+    }
+    runs = list(_RUN.finditer(text))
+    for m in runs:
+        words = m.group().split(" ")
+        begin = m.start()
+        titled = False
+        while words and (words[0] in not_name or words[0].casefold() in titles):
+            titled = titled or words[0].casefold() in titles or words[0] in title_abbreviations
+            begin += len(words[0]) + 1
+            words = words[1:]
+        while words and (words[-1] in not_name or words[-1].endswith(".")):
+            words = words[:-1]
+        if len(words) < 2 or len(words) > 4 or any(w in not_name for w in words):
+            continue
+        name = " ".join(words)
+        end = begin + len(name)
+        if name.casefold() in known or any(w.casefold() in known for w in words):
+            continue
+        before = text[max(0, begin - 40) : begin]
+        after = text[end : end + 40]
+        prev = re.search(r"([A-Za-z.]+)[ ,]*$", before)
+        prev_word = prev.group(1) if prev else ""
+        context = (
+            titled
+            or prev_word in title_abbreviations
+            or prev_word.casefold() in titles
+            or re.match(rf"\s+(?:{SPEECH})\b", after)
+            or re.match(r",\s+(?:\d{1,3},\s+)?(?:a|an|the|who|one|another)\b", after)
+            or re.match(r",\s+\d{1,3},", after)
+            or re.match(rf",\s+(?:{SPEECH})\b", after)
+            or re.search(r"\b(?:of|for) (?:the )?[A-Z][\w' ]+,\s*$", before)
+            or re.search(rf"\b(?:{SPEECH})\s*$", before)
+            or re.match(r"\s+of\s+the\s+[A-Z]", after)
+        )
+        if not context or re.search(r"\b(?:the|a|an)\s*$", before):
+            continue
+        local = slug_of(name)
+        if local in out:
+            continue
+        out[local] = Found(
+            local,
+            "kg:Person",
+            name,
+            begin,
+            end,
+            "a person's name by its context (a title, a speech verb or an apposition beside it)",
+            {name},
+        )
+
+
+def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None:
+    """A full name written once without a context, whose surname alone speaks later ("Rodel
+    Manalo has fished …", then "said Manalo, 54,"): the full name is a person."""
+    for m in _RUN.finditer(text):
+        words = m.group().split(" ")
+        if len(words) not in (2, 3) or any(w.endswith(".") for w in words):
+            continue
+        from kg.draft.rules import load
+
+        heads = {h.casefold() for h in load().roles["heads"]}
+        not_name = frozenset(gazetteer()["names"]["not_name"])
+        if any(w in not_name or w.casefold() in heads for w in words):
+            continue
+        name = " ".join(words)
+        local = slug_of(name)
+        if local in out or name.casefold() in known:
+            continue
+        surname = re.escape(words[-1])
+        speaks = re.search(
+            rf"\b(?:{SPEECH})\s+{surname}\b|\b{surname}\s+(?:{SPEECH})\b|\b{surname},\s+\d{{1,3}},",
+            text[m.end() :],
+        )
+        if speaks:
+            out[local] = Found(
+                local,
+                "kg:Person",
+                name,
+                m.start(),
+                m.end(),
+                "a full name whose surname alone speaks later in the text",
+                {name},
+            )
+
+
+_GROUP = re.compile(
+    r"\b(?:according to|said|told)\s+(?:(?:two|three|several|some|many|other|senior|western|"
+    r"regional|unnamed|anonymous|[A-Z][a-z]+)\s+)?(diplomats|officials|analysts|sources|experts|"
+    r"observers)\b|\b(diplomats|officials|analysts|experts|observers)\s+(?:said|say|told)\b"
+)
+
+
+def _groups(text: str, out: dict[str, Found]) -> None:
+    """Unnamed groups that speak: "according to diplomats", "officials said"."""
+    for m in _GROUP.finditer(text):
+        word = m.group(1) or m.group(2)
+        begin = m.start(1) if m.group(1) else m.start(2)
+        f = out.setdefault(
+            word,
+            Found(
+                word,
+                "kg:Group",
+                word,
+                begin,
+                begin + len(word),
+                "an unnamed group that speaks (according to …, … said)",
+            ),
+        )
+        f.names.add(word)
+
+
+_COLLECTIVE = re.compile(
+    r"\b(?:[Tt]he (?:two|three|four) (?:foreign |defen[cs]e )?(?:ministers|leaders|governments|"
+    r"countries|sides|delegations|nations|parties)|[Bb]oth (?:sides|countries|governments|"
+    r"ministers|leaders|nations)|[Tt]he (?:foreign |defen[cs]e )?(?:ministers|leaders)"
+    r"(?= (?:also )?[a-z]+ed\b))\b"
+)
+
+
+def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found]) -> None:
+    """Collective voices ("the two ministers", "both sides", "the ministers reaffirmed"): a
+    group of the last two states named before them, which speaks as one (a communiqué)."""
+    from kg.draft.rules import load
+
+    speech = {f.split()[0] for v in load().verbs for f in v.forms}
+    for m in _COLLECTIVE.finditer(text):
+        after = re.match(r"\s+(?:also\s+|jointly\s+|further\s+)?([a-z]+)", text[m.end() :])
+        if after is None or after.group(1) not in speech:
+            continue  # a collective voice only where it speaks ("the two ministers reaffirmed")
+        seen: list[tuple[int, dict[str, Any]]] = []
+        for state in states:
+            names = [state["label"], *state.get("variants", []), *state.get("demonyms", [])]
+            last = max(
+                (x.start() for n in names for x in re.finditer(_word(n), text[: m.start()])),
+                default=-1,
+            )
+            if last >= 0:
+                seen.append((last, state))
+        if len(seen) < 2:
+            continue
+        pair = sorted(
+            (st for _, st in sorted(seen, key=lambda x: x[0])[-2:]), key=lambda st: st["label"]
+        )
+        local = "-".join(st["local"] for st in pair)
+        f = out.setdefault(
+            local,
+            Found(
+                local,
+                "kg:Group",
+                " and ".join(st["label"] for st in pair),
+                m.start(),
+                m.end(),
+                "a collective voice (the two ministers, both sides): the last two states named",
+            ),
+        )
+        f.names.add(m.group())
+
+
+def extend(entities: Graph, found: list[Found]) -> Graph:
+    """Return the registry with what `find` found: new entities and extra names."""
+    extended = Graph()
+    extended += entities
+    for f in found:
+        iri = ENT[f.local]
+        if f.new:
+            extended.add((iri, RDF.type, KG[f.cls.removeprefix("kg:")]))
+            extended.add((iri, RDFS.label, _lit(f.label)))
+        labels = {str(x) for x in extended.objects(iri, RDFS.label)}
+        for name in sorted(f.names - labels):
+            extended.add((iri, SKOS.altLabel, _lit(name)))
+        if f.metonym:
+            extended.add((iri, KG.metonym, _lit(f.metonym)))
+    return extended
+
+
+def _lit(text: str) -> Any:
+    from rdflib import Literal
+
+    return Literal(text, lang="en")
