@@ -1,4 +1,5 @@
-"""Registering saved pages: `kg new FOLDER` on 500 made-up news pages, as a user runs it.
+"""Registering saved pages: `kg new FOLDER` on 500 made-up news pages, then `kg draft --all`
+over them, as a user runs them.
 
 `python -m bench.ingest [--pages N]` prints the row; `bench/run.py` adds it to results.md.
 The pages are FICTIONAL (tests/ingest_fixtures.py: boilerplate around an invented story); the
@@ -57,8 +58,26 @@ def bench_ingest(pages: int = 500) -> dict[str, Any]:
         if done.returncode != 0:
             raise SystemExit(f"kg new failed: {done.stderr.strip().splitlines()[-1:]}")
         registered = sum(1 for p in sources.glob("*/facts.ttl")) - 1
+        start = time.perf_counter()
+        drafting = subprocess.run(
+            [str(KG), "draft", "--all", "--sources", str(sources)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        drafted_s = time.perf_counter() - start
+        later = resource.getrusage(resource.RUSAGE_CHILDREN)
+        draft_cpu = (later.ru_utime + later.ru_stime) - (after.ru_utime + after.ru_stime)
+        if drafting.returncode != 0:
+            raise SystemExit(f"kg draft --all failed: {drafting.stderr.strip().splitlines()[-1:]}")
+        drafted = sum(1 for p in sources.glob("*/draft.ttl"))
     assert registered == pages, registered
+    assert drafted == pages, drafted
     return {
+        "draft_all_s": drafted_s,
+        "draft_all_ms_per_page": drafted_s * 1000 / pages,
+        "draft_all_cpu_s": draft_cpu,
         "ingest_pages": pages,
         "ingest_bytes": size,
         "ingest_s": took,
@@ -80,7 +99,17 @@ def markdown(res: dict[str, Any]) -> list[str]:
         f"facts files written), {res.get('ingest_cpu_s', float('nan')):.1f} s of CPU (load "
         f"average {res.get('ingest_load', float('nan')):.1f} at the end).",
         "",
-    ]
+    ] + (
+        [
+            f"Then `kg draft --all` over them (a new process; every page drafted, its new "
+            f"entities checked across the drafts before it): {res['draft_all_s']:.1f} s "
+            f"({res['draft_all_ms_per_page']:.0f} ms a page), {res['draft_all_cpu_s']:.1f} s "
+            "of CPU.",
+            "",
+        ]
+        if "draft_all_s" in res
+        else []
+    )
 
 
 def main() -> None:
