@@ -832,7 +832,7 @@ def _check_compiled(
     return out
 
 
-_DERIVED_OF = "urn:x-scs-kg:validate:derived-of-source:"  # a graph per source's direct edges
+_DERIVED_OF = "urn:x-scs-kg-validate-derived-of-source:"  # a graph per source's direct edges
 
 
 def _load_nt(store: Any, body: bytes, graph: Any) -> None:
@@ -925,7 +925,7 @@ def _stored(term: Any) -> Any:
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.add(ox.Quad(ox.NamedNode("urn:x-kg:s"), ox.NamedNode("urn:x-kg:p"), term))
+    store.add(ox.Quad(ox.NamedNode("urn:x-scs-kg-s"), ox.NamedNode("urn:x-scs-kg-p"), term))
     return next(iter(store)).object
 
 

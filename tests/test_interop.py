@@ -727,6 +727,20 @@ def _fixture_cases() -> list[tuple[str, str]]:
     return cases
 
 
+# Known defects of the JavaScript validator, each checked to still show (the list stays exact):
+# rdf-validate-datatype reads xsd:gDay without its leading "---" (its pattern is `^DD(tz)?$`),
+# so a well-formed "---05"^^xsd:gDay fails sh:datatype there and passes on pySHACL.
+JS_DEFECTS: dict[str, set[tuple[str, str, str]]] = {
+    "DayPrecisionShape": {
+        (
+            "https://example.org/fixture/d",
+            "https://w3id.org/scs-kg/shapes#TimeDescriptionShape",
+            "http://www.w3.org/2006/time#day",
+        )
+    },
+}
+
+
 @pytest.mark.parametrize("case", _fixture_cases(), ids=lambda c: c[0])
 def test_shapes_give_the_same_verdicts_on_pyshacl_and_rdf_validate_shacl(
     case: tuple[str, str], tmp_path: Path
@@ -739,7 +753,9 @@ def test_shapes_give_the_same_verdicts_on_pyshacl_and_rdf_validate_shacl(
     data.parse(data=HEADER + turtle, format="turtle")
     py = _py_validate(data)
     js = _js_validate(data, tmp_path)
-    assert js == py
+    extra = JS_DEFECTS.get(shape, set())
+    assert extra <= js[1] and not extra & py[1]  # the defect still shows, and only there
+    assert (js[0], js[1] - extra) == py
     shapes_hit = {s.rsplit("#", 1)[-1] for _f, s, _p in py[1]}
     if shape == "base":
         assert py == (True, set())
