@@ -1715,7 +1715,7 @@ class Drafter:
                 if as_at >= 0:
                     label = self.raw[as_at + 4 : quote.end].strip(" ,.")
         during = self._setting(span)
-        words = self._said(span, quote)
+        words = self._said(span, quote, before=verb.speaker == "after")
         about: Proposal | URIRef | None = None
         event = self._about(words, during) or self._possessed_action(words, speaker, target)
         relation = self._relationship(words)
@@ -1821,12 +1821,15 @@ class Drafter:
         )
         self._infer_setting(statement, speaker)
 
-    def _said(self, span: Span, quote: Span) -> Span:
+    def _said(self, span: Span, quote: Span, before: bool = False) -> Span:
         """Return the words a statement says: after its verb, or before it when the speaker
         follows ("…, according to X")."""
         first = [q for q in self.t.quotations if quote.begin <= q.begin and q.end <= span.begin]
         if first:
             return self.trim(first[0].begin, first[-1].end)  # "“…,” she said": the quotation
+        ahead = self.trim(quote.begin, span.begin)
+        if before and len(self.raw[ahead.begin : ahead.end].split()) >= 2:
+            return ahead  # "S, according to two officials": S, not the officials
         after = self.trim(span.end, quote.end)
         told = re.match(
             r"(?:reporters|journalists|the press|the media|a (?:regular |news )?(?:briefing|"
