@@ -1756,6 +1756,37 @@ class Drafter:
                         break
         if target is None and about is None and calls is None:
             about = self._referred(words, speaker)
+        if (
+            target is None
+            and about is None
+            and calls is None
+            and verb.type == "Labelling"
+            and self.t.word_before(words.begin) in ("it", "this", "that", "them")
+            and not self._clause(words)
+        ):
+            # "rejected the statement, calling it “a gross interference”", "Washington welcomed
+            # the pact, with its spokesperson calling it …": "it" is what the statement just
+            # before, in the same sentence, spoke of
+            sentence = self.t.sentence_of(span.begin)
+            earlier = [
+                p
+                for p in self.draft.proposals
+                if p.cls == "Statement"
+                and sentence.begin <= p.quote.begin
+                and p.quote.begin < span.begin
+            ]
+            spoken = [
+                (prop, v)
+                for prop, v in (earlier[-1].values if earlier else [])
+                if prop in ("kg:target", "kg:about")
+                and not (isinstance(v, Proposal) and v.rule == "action.about")
+            ]
+            if not spoken:
+                return  # a name for nothing the text has coded: no statement to draft
+            if spoken[0][0] == "kg:target":
+                target = spoken[0][1]
+            else:
+                about = spoken[0][1]
         if target is None and about is None and calls is None:
             about = self._action_about(speaker, words)
             if about is None:
@@ -2027,6 +2058,21 @@ class Drafter:
             )
         ]
         return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
+    def _clause(self, words: Span) -> bool:
+        """Whether words say something (a verb among them: "the talks will resume") rather than
+        name it ("calling it “a gross interference”"): a bare noun phrase with no actor, event
+        or claim in it is no statement the analyst can code, so none is drafted. Without a
+        parse, any words count."""
+        if not self.t.tags:
+            return True
+        for tk in self.t.tokens[self.t.token_at(words.begin) :]:
+            if tk.begin >= words.end:
+                break
+            pos = self.t.tags[tk.i].pos
+            if pos.startswith("VB") or pos == "MD":
+                return True
+        return False
 
     def _action_about(self, speaker: Mention, words: Span) -> Proposal | None:
         """The last resort of rule 1: a statement's words as the action it is about, its agent
