@@ -1687,6 +1687,8 @@ class Drafter:
                 break
             if gap and gap[-1] in PREPOSITIONS:
                 continue
+            if not gap and self._clause_subject(m):
+                break  # "said China would …": the subject of what is said, not who is told
             if verb.object == "target":
                 target, target_at = m.entity, m
             elif verb.object == "addressee":
@@ -2058,6 +2060,14 @@ class Drafter:
             )
         ]
         return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
+    def _clause_subject(self, m: Mention) -> bool:
+        """Whether a name right after a speech verb begins the clause said ("said China would
+        act", "told Japan had agreed"): the next word is a modal or a finite verb."""
+        nxt = self.t.after(m.end, 1)
+        if not self.t.tags or not nxt:
+            return False
+        return self.t.tags[nxt[0].i].pos in ("MD", "VBD", "VBZ", "VBP")
 
     def _clause(self, words: Span) -> bool:
         """Whether words say something (a verb among them: "the talks will resume") rather than
