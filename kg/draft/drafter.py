@@ -1757,6 +1757,8 @@ class Drafter:
                         target = state  # "Chinese militia vessels": the state its words name
                         break
         if target is None and about is None and calls is None:
+            target = self._bloc(words, speaker)
+        if target is None and about is None and calls is None:
             about = self._referred(words, speaker)
         if (
             target is None
@@ -2060,6 +2062,23 @@ class Drafter:
             )
         ]
         return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
+    def _bloc(self, words: Span, speaker: Mention) -> URIRef | None:
+        """ "the bloc hoped to conclude the code": "the bloc" (grouping, organisation) in a
+        statement's words is the international organisation named last before them."""
+        if not re.search(
+            r"\b[Tt]he (?:bloc|grouping|organi[sz]ation)\b", self.raw[words.begin : words.end]
+        ):
+            return None
+        before = [
+            m
+            for m in self.t.mentions
+            if m.reading == "actor"
+            and m.end <= words.begin
+            and m.entity != speaker.entity
+            and self.t.is_a(m.entity, KG.InternationalOrganization)
+        ]
+        return max(before, key=lambda m: m.begin).entity if before else None
 
     def _clause_subject(self, m: Mention) -> bool:
         """Whether a name right after a speech verb begins the clause said ("said China would
