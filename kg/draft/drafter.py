@@ -1759,6 +1759,8 @@ class Drafter:
         if target is None and about is None and calls is None:
             target = self._bloc(words, speaker)
         if target is None and about is None and calls is None:
+            about = self._it(words, during)
+        if target is None and about is None and calls is None:
             about = self._referred(words, speaker)
         if (
             target is None
@@ -2060,6 +2062,29 @@ class Drafter:
                 )
                 or (kind == "event" and p.cls in EVENTS and p.cls != "Action")
             )
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
+    def _it(self, words: Span, during: Proposal | None) -> Proposal | None:
+        """ "… plan to hold an exercise. Carter said it would “send a clear message”": "it" as
+        the subject of what is said is the event drafted last before it, in its sentence or the
+        one before (not an action placeholder, not the talk the statement was made in)."""
+        toks = self.t.after(words.begin, 2)
+        if len(toks) < 2 or toks[0].lower != "it" or not self.t.tags:
+            return None
+        if self.t.tags[toks[1].i].pos not in ("MD", "VBD", "VBZ"):
+            return None
+        sentence = self.t.sentence_of(words.begin)
+        previous = self._previous_sentence(sentence)
+        begin = previous.begin if previous is not None else sentence.begin
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls in EVENTS
+            and p.rule != "action.about"
+            and p is not during
+            and begin <= p.quote.begin
+            and p.quote.end <= words.begin
         ]
         return max(earlier, key=lambda p: p.quote.begin) if earlier else None
 
