@@ -1518,6 +1518,15 @@ class Drafter:
             speaker, start = self._speaker(span, sentence, last.get(sentence.begin))
             if speaker is None:
                 continue
+            outer = [
+                s
+                for s, _ in self.verb_matches[:n]
+                if sentence.begin <= s.begin and s.end <= speaker.begin
+            ]
+            if outer and re.fullmatch(
+                r"(?:\S+\s+){0,2}that", self.raw[outer[-1].end : speaker.begin].strip()
+            ):
+                continue  # "Guo said, adding that China remained committed to …": what Guo said
             last[sentence.begin] = (speaker, span)
             nxt = [s for s, _ in self.verb_matches[n + 1 :] if s.begin < sentence.end]
             end = self._clause_end(span, sentence, nxt)
