@@ -2053,9 +2053,14 @@ class Drafter:
         begin with a definite noun for something said or done refer to the last statement (by
         someone else) or event drafted before them (referring nouns in relations.toml)."""
         nouns = self.rules.relations.get("referring_nouns", {})
-        toks = self.t.after(words.begin, 2)
+        toks = self.t.after(words.begin, 5)
         if len(toks) < 2 or toks[0].lower not in ("the", "this", "that", "these", "those"):
             return None
+        rest = "".join(t.text for t in toks[1:4]).lower()
+        if rest.startswith("so-called"):  # "the so-called harassment": the noun after it
+            toks = [toks[0]] + [t for t in toks[1:] if t.end > toks[1].begin + len("so-called")]
+            if len(toks) < 2:
+                return None
         kind = nouns.get(toks[1].lower)
         if kind is None:
             return None
