@@ -47,7 +47,9 @@ def _gives(example: dict[str, Any], world: tuple[Graph, Graph]) -> bool:
 def test_a_rule_example_gives_its_facts(
     example: dict[str, Any], world: tuple[Graph, Graph]
 ) -> None:
-    if "missed" in example:
+    if "absent" in example:  # a shape that must give no such fact (a half-coded one)
+        assert not _gives(example, world), f"drafted, though {example['absent']}"
+    elif "missed" in example:
         assert not _gives(example, world), f"now read: drop `missed` ({example['missed']})"
     else:
         assert _gives(example, world), example["text"]

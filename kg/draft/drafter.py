@@ -1518,6 +1518,15 @@ class Drafter:
             speaker, start = self._speaker(span, sentence, last.get(sentence.begin))
             if speaker is None:
                 continue
+            outer = [
+                s
+                for s, _ in self.verb_matches[:n]
+                if sentence.begin <= s.begin and s.end <= speaker.begin
+            ]
+            if outer and re.fullmatch(
+                r"(?:\S+\s+){0,2}that", self.raw[outer[-1].end : speaker.begin].strip()
+            ):
+                continue  # "Guo said, adding that China remained committed to …": what Guo said
             last[sentence.begin] = (speaker, span)
             nxt = [s for s, _ in self.verb_matches[n + 1 :] if s.begin < sentence.end]
             end = self._clause_end(span, sentence, nxt)
@@ -1687,6 +1696,8 @@ class Drafter:
                 break
             if gap and gap[-1] in PREPOSITIONS:
                 continue
+            if not gap and self._clause_subject(m):
+                break  # "said China would …": the subject of what is said, not who is told
             if verb.object == "target":
                 target, target_at = m.entity, m
             elif verb.object == "addressee":
@@ -1715,7 +1726,7 @@ class Drafter:
                 if as_at >= 0:
                     label = self.raw[as_at + 4 : quote.end].strip(" ,.")
         during = self._setting(span)
-        words = self._said(span, quote)
+        words = self._said(span, quote, before=verb.speaker == "after")
         about: Proposal | URIRef | None = None
         event = self._about(words, during) or self._possessed_action(words, speaker, target)
         relation = self._relationship(words)
@@ -1755,7 +1766,42 @@ class Drafter:
                         target = state  # "Chinese militia vessels": the state its words name
                         break
         if target is None and about is None and calls is None:
+            target = self._bloc(words, speaker)
+        if target is None and about is None and calls is None:
+            about = self._it(words, during)
+        if target is None and about is None and calls is None:
             about = self._referred(words, speaker)
+        if (
+            target is None
+            and about is None
+            and calls is None
+            and verb.type == "Labelling"
+            and self.t.word_before(words.begin) in ("it", "this", "that", "them")
+            and not self._clause(words)
+        ):
+            # "rejected the statement, calling it “a gross interference”", "Washington welcomed
+            # the pact, with its spokesperson calling it …": "it" is what the statement just
+            # before, in the same sentence, spoke of
+            sentence = self.t.sentence_of(span.begin)
+            earlier = [
+                p
+                for p in self.draft.proposals
+                if p.cls == "Statement"
+                and sentence.begin <= p.quote.begin
+                and p.quote.begin < span.begin
+            ]
+            spoken = [
+                (prop, v)
+                for prop, v in (earlier[-1].values if earlier else [])
+                if prop in ("kg:target", "kg:about")
+                and not (isinstance(v, Proposal) and v.rule == "action.about")
+            ]
+            if not spoken:
+                return  # a name for nothing the text has coded: no statement to draft
+            if spoken[0][0] == "kg:target":
+                target = spoken[0][1]
+            else:
+                about = spoken[0][1]
         if target is None and about is None and calls is None:
             about = self._action_about(speaker, words)
             if about is None:
@@ -1821,12 +1867,15 @@ class Drafter:
         )
         self._infer_setting(statement, speaker)
 
-    def _said(self, span: Span, quote: Span) -> Span:
+    def _said(self, span: Span, quote: Span, before: bool = False) -> Span:
         """Return the words a statement says: after its verb, or before it when the speaker
         follows ("…, according to X")."""
         first = [q for q in self.t.quotations if quote.begin <= q.begin and q.end <= span.begin]
         if first:
             return self.trim(first[0].begin, first[-1].end)  # "“…,” she said": the quotation
+        ahead = self.trim(quote.begin, span.begin)
+        if before and len(self.raw[ahead.begin : ahead.end].split()) >= 2:
+            return ahead  # "S, according to two officials": S, not the officials
         after = self.trim(span.end, quote.end)
         told = re.match(
             r"(?:reporters|journalists|the press|the media|a (?:regular |news )?(?:briefing|"
@@ -2004,9 +2053,14 @@ class Drafter:
         begin with a definite noun for something said or done refer to the last statement (by
         someone else) or event drafted before them (referring nouns in relations.toml)."""
         nouns = self.rules.relations.get("referring_nouns", {})
-        toks = self.t.after(words.begin, 2)
+        toks = self.t.after(words.begin, 5)
         if len(toks) < 2 or toks[0].lower not in ("the", "this", "that", "these", "those"):
             return None
+        rest = "".join(t.text for t in toks[1:4]).lower()
+        if rest.startswith("so-called"):  # "the so-called harassment": the noun after it
+            toks = [toks[0]] + [t for t in toks[1:] if t.end > toks[1].begin + len("so-called")]
+            if len(toks) < 2:
+                return None
         kind = nouns.get(toks[1].lower)
         if kind is None:
             return None
@@ -2024,6 +2078,69 @@ class Drafter:
             )
         ]
         return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
+    def _it(self, words: Span, during: Proposal | None) -> Proposal | None:
+        """ "… plan to hold an exercise. Carter said it would “send a clear message”": "it" as
+        the subject of what is said is the event drafted last before it, in its sentence or the
+        one before (not an action placeholder, not the talk the statement was made in)."""
+        toks = self.t.after(words.begin, 2)
+        if len(toks) < 2 or toks[0].lower != "it" or not self.t.tags:
+            return None
+        if self.t.tags[toks[1].i].pos not in ("MD", "VBD", "VBZ"):
+            return None
+        sentence = self.t.sentence_of(words.begin)
+        previous = self._previous_sentence(sentence)
+        begin = previous.begin if previous is not None else sentence.begin
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls in EVENTS
+            and p.rule != "action.about"
+            and p is not during
+            and begin <= p.quote.begin
+            and p.quote.end <= words.begin
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
+    def _bloc(self, words: Span, speaker: Mention) -> URIRef | None:
+        """ "the bloc hoped to conclude the code": "the bloc" (grouping, organisation) in a
+        statement's words is the international organisation named last before them."""
+        if not re.search(
+            r"\b[Tt]he (?:bloc|grouping|organi[sz]ation)\b", self.raw[words.begin : words.end]
+        ):
+            return None
+        before = [
+            m
+            for m in self.t.mentions
+            if m.reading == "actor"
+            and m.end <= words.begin
+            and m.entity != speaker.entity
+            and self.t.is_a(m.entity, KG.InternationalOrganization)
+        ]
+        return max(before, key=lambda m: m.begin).entity if before else None
+
+    def _clause_subject(self, m: Mention) -> bool:
+        """Whether a name right after a speech verb begins the clause said ("said China would
+        act", "told Japan had agreed"): the next word is a modal or a finite verb."""
+        nxt = self.t.after(m.end, 1)
+        if not self.t.tags or not nxt:
+            return False
+        return self.t.tags[nxt[0].i].pos in ("MD", "VBD", "VBZ", "VBP")
+
+    def _clause(self, words: Span) -> bool:
+        """Whether words say something (a verb among them: "the talks will resume") rather than
+        name it ("calling it “a gross interference”"): a bare noun phrase with no actor, event
+        or claim in it is no statement the analyst can code, so none is drafted. Without a
+        parse, any words count."""
+        if not self.t.tags:
+            return True
+        for tk in self.t.tokens[self.t.token_at(words.begin) :]:
+            if tk.begin >= words.end:
+                break
+            pos = self.t.tags[tk.i].pos
+            if pos.startswith("VB") or pos == "MD":
+                return True
+        return False
 
     def _action_about(self, speaker: Mention, words: Span) -> Proposal | None:
         """The last resort of rule 1: a statement's words as the action it is about, its agent

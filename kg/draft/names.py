@@ -332,8 +332,13 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
     speech = {f.split()[0] for v in load().verbs for f in v.forms}
     for m in _COLLECTIVE.finditer(text):
         after = re.match(r"\s+(?:also\s+|jointly\s+|further\s+)?([a-z]+)", text[m.end() :])
-        if after is None or after.group(1) not in speech:
-            continue  # a collective voice only where it speaks ("the two ministers reaffirmed")
+        verb = re.search(r"\b([a-z]+)\s+$", text[: m.start()])
+        spoken_to = verb is not None and verb.group(1) in speech and verb.group(1).endswith("ed")
+        if (after is None or after.group(1) not in speech) and not spoken_to:
+            continue  # a group only where it speaks or is spoken of ("accused the two sides")
+        # spoken of: the group is not the speaker, so the states its sentence named before it
+        # (the speaker's side) are not in it
+        sentence = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         seen: list[tuple[int, dict[str, Any]]] = []
         for state in states:
             names = [state["label"], *state.get("variants", []), *state.get("demonyms", [])]
@@ -341,7 +346,7 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
                 (x.start() for n in names for x in re.finditer(_word(n), text[: m.start()])),
                 default=-1,
             )
-            if last >= 0:
+            if last >= 0 and not (spoken_to and last >= sentence):
                 seen.append((last, state))
         if len(seen) < 2:
             continue
