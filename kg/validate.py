@@ -120,6 +120,8 @@ def _shacl_results(
         inplace=inplace,
     )
     assert isinstance(results, Graph)
+    from kg.shacl.paths import path_text
+
     nm = prefixed_graph().namespace_manager
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -135,36 +137,12 @@ def _shacl_results(
         violation = Violation(
             check=_shape_name(shapes, shape, nm),
             focus=focus.n3(nm) if focus is not None else "?",
-            path=_path_text(results, path, nm) if path is not None else "",
+            path=path_text(results, path, nm) if path is not None else "",
             message=str(message) if message else "does not conform",
         )
         extra = f"{value.n3() if value is not None else ''} {component} {shape}"
         found.append((violation, focus, extra))
     return found
-
-
-def _path_text(g: Graph, path: Node, nm: NamespaceManager) -> str:
-    """Write a SHACL property path as in SPARQL (`a|^b`, `a/b`), so that it reads the same in
-    every run (a blank node's label would not)."""
-    from rdflib.collection import Collection
-
-    if isinstance(path, URIRef):
-        return path.n3(nm)
-    if not isinstance(path, BNode):
-        return ""
-    inverse = g.value(path, SH.inversePath)
-    if inverse is not None:
-        return "^" + _path_text(g, inverse, nm)
-    alternatives = g.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "|".join(_path_text(g, p, nm) for p in Collection(g, alternatives))
-    if (path, RDF.first, None) in g:
-        return "/".join(_path_text(g, p, nm) for p in Collection(g, path))
-    for kind, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
-        inner = g.value(path, kind)
-        if inner is not None:
-            return f"({_path_text(g, inner, nm)}){mark}"
-    return "path"
 
 
 def _shape_name(shapes: Graph, shape: Node | None, nm: NamespaceManager) -> str:
