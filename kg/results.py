@@ -21,6 +21,7 @@ from kg import jsonld
 from kg.errors import InputError, KgError
 from kg.namespaces import FACT, PREFIXES
 from kg.prefixes import prefixed_graph, short_iri, source_prefix, with_sources
+from kg.terms import XSD_INTEGERS
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("turtle", "nt", "json-ld")
@@ -523,24 +524,7 @@ def _plain(term: Any) -> tuple[str, str | None, str | None] | None:
 
 
 _XSD_STRING = str(XSD.string)
-_XSD_INTEGERS = frozenset(
-    f"{XSD}{name}"
-    for name in [
-        "integer",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    ]
-)
+_XSD_INTEGERS = frozenset(str(t) for t in XSD_INTEGERS)
 _CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
 
 

@@ -10,6 +10,25 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 _XSD_STRING = str(XSD.string)
+# xsd:integer and the types derived from it (XML Schema 1.1, part 2, 3.4.13 onwards)
+XSD_INTEGERS: frozenset[URIRef] = frozenset(
+    XSD[name]
+    for name in (
+        "integer",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+)
 
 
 def to_ox(term: Node) -> Any:

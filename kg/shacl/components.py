@@ -25,6 +25,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from kg.shacl.terms import Uncompilable, iri, string, term
+from kg.terms import XSD_INTEGERS
 
 if TYPE_CHECKING:
     from kg.shacl.compiler import Shape
@@ -136,24 +137,7 @@ _LEXICAL: dict[Node, str | None] = {
 # pyoxigraph stores a literal of a type derived from xsd:integer as an xsd:integer ("5"^^
 # xsd:nonNegativeInteger comes back as "5"^^xsd:integer): such a datatype is checked on the
 # N-Triples the store was loaded from (`kg.shacl.engine`), for a path that is one predicate
-_INTEGERS = frozenset(
-    XSD[name]
-    for name in (
-        "integer",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-)
+_INTEGERS = XSD_INTEGERS
 
 
 # datatypes whose well-formedness SPARQL cannot judge as rdflib does (xsd:date's days of the
