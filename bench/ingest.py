@@ -26,6 +26,20 @@ ROOT = HERE.parent
 KG = ROOT / ".venv" / "bin" / "kg"
 
 
+def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run a command in a new process; return its wall and CPU seconds (exit if it fails)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1:]
+        raise SystemExit(f"kg {' '.join(command[1:3])} failed: {last}")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return took, cpu
+
+
 def bench_ingest(pages: int = 500) -> dict[str, Any]:
     """Time `kg new FOLDER` (a new process) on `pages` saved pages; return the figures."""
     sys.path.insert(0, str(ROOT))
@@ -43,34 +57,9 @@ def bench_ingest(pages: int = 500) -> dict[str, Any]:
         sources = Path(tmp) / "sources"
         shutil.copytree(resources.sources_dir(), sources)
         env = {**os.environ, "KG_CACHE_DIR": str(Path(tmp) / "cache")}
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(
-            [str(KG), "new", str(folder), "--sources", str(sources)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        took = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-        if done.returncode != 0:
-            raise SystemExit(f"kg new failed: {done.stderr.strip().splitlines()[-1:]}")
+        took, cpu = _timed([str(KG), "new", str(folder), "--sources", str(sources)], env)
         registered = sum(1 for p in sources.glob("*/facts.ttl")) - 1
-        start = time.perf_counter()
-        drafting = subprocess.run(
-            [str(KG), "draft", "--all", "--sources", str(sources)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        drafted_s = time.perf_counter() - start
-        later = resource.getrusage(resource.RUSAGE_CHILDREN)
-        draft_cpu = (later.ru_utime + later.ru_stime) - (after.ru_utime + after.ru_stime)
-        if drafting.returncode != 0:
-            raise SystemExit(f"kg draft --all failed: {drafting.stderr.strip().splitlines()[-1:]}")
+        drafted_s, draft_cpu = _timed([str(KG), "draft", "--all", "--sources", str(sources)], env)
         drafted = sum(1 for p in sources.glob("*/draft.ttl"))
     assert registered == pages, registered
     assert drafted == pages, drafted

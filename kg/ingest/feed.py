@@ -17,10 +17,8 @@ from urllib.parse import urlsplit
 
 from kg.errors import InputError
 from kg.ingest.article import Article, Found, clean, iso_date, language_tag, paragraphs
-from kg.ingest.formats import FEED, MAX_ITEMS
+from kg.ingest.formats import FEED, MAX_ITEMS, refuse_entities
 
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_DOCTYPE_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 _ITEM = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]", re.IGNORECASE)
 _ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 
@@ -35,11 +33,7 @@ class Item:
 
 def check_feed_bytes(data: bytes, where: str) -> None:
     """Refuse entity declarations (and internal DTD subsets) and feeds with too many items."""
-    if _ENTITY.search(data) or _DOCTYPE_SUBSET.search(data):
-        raise InputError(
-            f"{where}: the file declares XML entities (a DOCTYPE with an internal subset): "
-            "refused, entities are never expanded"
-        )
+    refuse_entities(data, where)
     for count, _ in enumerate(_ITEM.finditer(data), start=1):
         if count > MAX_ITEMS:
             raise InputError(f"{where}: more than {MAX_ITEMS} items in one feed: refused")

@@ -51,6 +51,15 @@ _PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _HTML_DOCTYPE = re.compile(rb"<!doctype\s+html", re.IGNORECASE)
 
 
+def refuse_entities(data: bytes, where: str) -> None:
+    """Refuse XML bytes that declare entities or hold an internal DTD subset (never expanded)."""
+    if _DTD_SUBSET.search(data):
+        raise InputError(
+            f"{where}: the file declares XML entities (a DOCTYPE with an internal subset): "
+            "refused, entities are never expanded"
+        )
+
+
 def size_of(path: Path) -> int:
     """Return a file's size in bytes, or raise InputError naming it."""
     try:
@@ -90,11 +99,7 @@ def sniff(head: bytes, where: str) -> str:
             raise InputError(f"{where}: {what}: archives are not opened; unpack it first")
     if head.lstrip()[:5] == b"%PDF-":
         return PDF
-    if _DTD_SUBSET.search(head):
-        raise InputError(
-            f"{where}: the file declares XML entities (a DOCTYPE with an internal subset): "
-            "refused, entities are never expanded"
-        )
+    refuse_entities(head, where)
     prolog = _PROLOG.match(head)
     rest = head[prolog.end() if prolog else 0 :]
     if _FEED_ROOT.match(rest):
