@@ -1,4 +1,5 @@
-"""kg draft on fictional articles in other registers: kg check accepts every draft it writes."""
+"""kg draft on fictional articles in other registers, and on the unseen ones written apart from the
+rules: kg check accepts every draft it writes."""
 
 from __future__ import annotations
 
@@ -14,19 +15,20 @@ from kg.cli import app
 from .draft_fixtures import EVAL
 
 REGISTERS = EVAL / "registers"
+UNSEEN = EVAL / "unseen"
+ARTICLES = [p for folder in (REGISTERS, UNSEEN) for p in sorted(folder.glob("*.txt"))]
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in REGISTERS.glob("*.txt")))
+@pytest.mark.parametrize("article", ARTICLES, ids=[f"{p.parent.name}/{p.stem}" for p in ARTICLES])
 def test_kg_check_accepts_the_draft_of_an_article_in_another_register(
-    tmp_path: Path, name: str
+    tmp_path: Path, article: Path
 ) -> None:
+    name = article.stem
     root = tmp_path / "sources"
     root.mkdir()
     shutil.copyfile(resources.sources_dir() / "entities.ttl", root / "entities.ttl")
-    made = runner.invoke(
-        app, ["new", str(REGISTERS / f"{name}.txt"), "--sources", str(root), "--slug", name]
-    )
+    made = runner.invoke(app, ["new", str(article), "--sources", str(root), "--slug", name])
     assert made.exit_code == 0, made.output
     result = runner.invoke(app, ["draft", name, "--sources", str(root), "--check"])
     assert result.exit_code == 0, result.output
