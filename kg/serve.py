@@ -5,9 +5,11 @@ own engine (the embedded Oxigraph of `kg.store`, so every check the engine makes
 with no child process and no temporary store: a killed `kg serve` leaves nothing behind.
 
 - `/` the workbench page: the catalog with each query's summary and a form for its parameters,
-  a SPARQL editor that knows the project's prefixes, results as a table of labels linked to
-  entity pages, CSV and JSON downloads (`kg/web/`). Its script and stylesheet come from this
-  server and a strict Content-Security-Policy forbids every other request.
+  a SPARQL editor that knows the project's prefixes and highlights SPARQL, results as a table
+  of labels linked to entity pages or drawn as a graph, a timeline or a map when their
+  variables allow, CSV and JSON downloads, a link that reopens a query and its view (`kg/web/`).
+  Its scripts, stylesheets, libraries and basemap come from this server (`_STATIC`) and a
+  strict Content-Security-Policy forbids every other request.
 - `/query` the SPARQL 1.1 Protocol (GET, form POST, `application/sparql-query` POST), read-only.
 - `/api/catalog`, `/api/run`, `/api/choices` what the page asks; `/entity?iri=...` what the
   graph knows about an entity, each fact with its quote, as `kg describe` prints it.

@@ -167,6 +167,16 @@ def test_a_link_reopens_the_query_and_its_view_and_runs_it(browser: Any, server:
     assert again.locator("#view-map svg g.point").count() == 3
     assert again.input_value("#editor") == PLACED.replace("#defaultView:Map\n", "")
     again.context.close()
+    # a view the answer does not allow: the query's #defaultView, and the status says why
+    graphless = server + "/?" + urllib.parse.urlencode({"query": DATED, "view": "graph"})
+    fourth, errors4, outside4, _ = _visit(browser, graphless)
+    _drawn(fourth, "timeline")
+    assert fourth.inner_text("#status") == (
+        "SPARQL: 4 rows · timeline: 3 dated, 1 with no time (in the table) · no graph view: "
+        "a graph needs two columns of IRIs (?source ?target, or ?s ?o)"
+    )
+    assert errors4 == [] and outside4 == []
+    fourth.context.close()
     # a catalog query by name, with its parameters
     named = (
         server + "/?" + urllib.parse.urlencode({"name": "cq2-allies", "p.actor": "United States"})

@@ -136,6 +136,10 @@ async function run(fields, what, text, view) {
     const wanted = [view, kgViews.defaultView(text)].find((v) => v && !state.plans[v].why);
     showTabs();
     await showView(wanted || "table");
+    if (view && view !== "table" && view !== wanted) {  // a link asked for a view it cannot have
+      const why = kgViews.VIEWS.includes(view) ? state.plans[view].why : "no such view";
+      setStatus($("status").textContent + " · no " + view + " view: " + why, "ok");
+    }
     const base = new URLSearchParams(fields);
     if (doc.kind !== "graph") {
       base.set("format", "csv");
