@@ -33,12 +33,13 @@ SPEAKS = (
     "  ?st kg:speaker ?source ; kg:addressee ?target ; kg:statementType ?edgeLabel .\n"
     "}\nORDER BY ?source ?target ?edgeLabel\n"
 )
-# Three dated rows (a year, a day, an instant) and one with no time; made-up labels.
+# Four dated rows (years, a day, an instant; one label hostile) and one with no time.
 DATED = (
     "#defaultView:Timeline\n"
     "SELECT ?label ?time WHERE { VALUES (?label ?time) {\n"
     '  ("a year" "2012"^^xsd:gYear) ("a day" "2024-05-01"^^xsd:date)\n'
-    '  ("an instant" "2025-01-02T10:00:00Z"^^xsd:dateTime) ("' + HOSTILE + '" UNDEF) } }'
+    '  ("an instant" "2025-01-02T10:00:00Z"^^xsd:dateTime) ("' + HOSTILE + '" "2018"^^xsd:gYear)\n'
+    '  ("undated" UNDEF) } }'
 )
 # Three points (made-up labels, one hostile) and one row whose literal is no point.
 PLACED = (
@@ -114,11 +115,13 @@ def test_a_dated_answer_is_drawn_as_a_timeline(browser: Any, server: str) -> Non
     page, errors, outside, dialogs = _visit(browser, server + "/")
     _run(page, DATED)
     _drawn(page, "timeline")
-    # the year and the day as ranges, the instant as a point (vis-timeline adds its dot apart)
-    assert page.locator("#view-timeline .vis-item.vis-range").count() == 2
+    # the years and the day as ranges, the instant as a point (vis-timeline adds its dot apart)
+    assert page.locator("#view-timeline .vis-item.vis-range").count() == 3
     assert page.locator("#view-timeline .vis-item.vis-point").count() == 1
-    assert page.locator("#view-timeline .vis-item:not(.vis-dot)").count() == 3
-    assert page.inner_text("#status").endswith("timeline: 3 dated, 1 with no time (in the table)")
+    assert page.locator("#view-timeline .vis-item:not(.vis-dot)").count() == 4
+    assert page.inner_text("#status").endswith("timeline: 4 dated, 1 with no time (in the table)")
+    assert page.locator("#view-timeline .vis-item", has_text=HOSTILE).count() == 1  # as text
+    assert page.locator("#view img, #view script").count() == 0
     # a year is drawn as the span of its year: wider than a day's
     year = page.locator("#view-timeline .vis-item", has_text="a year").bounding_box()
     day = page.locator("#view-timeline .vis-item", has_text="a day").bounding_box()
@@ -172,7 +175,7 @@ def test_a_link_reopens_the_query_and_its_view_and_runs_it(browser: Any, server:
     fourth, errors4, outside4, _ = _visit(browser, graphless)
     _drawn(fourth, "timeline")
     assert fourth.inner_text("#status") == (
-        "SPARQL: 4 rows · timeline: 3 dated, 1 with no time (in the table) · no graph view: "
+        "SPARQL: 5 rows · timeline: 4 dated, 1 with no time (in the table) · no graph view: "
         "a graph needs two columns of IRIs (?source ?target, or ?s ?o)"
     )
     assert errors4 == [] and outside4 == []
