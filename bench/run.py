@@ -437,10 +437,12 @@ def verdicts(res: dict[str, Any]) -> list[dict[str, Any]]:
     common = res["common"]
     nodes = f"ms ({common['view_nodes']:,}-node view)"
     items = f"ms ({common.get('timeline_dated', 0):,} dated items)"
+    placed = f"ms ({common.get('map_placed', 0):,} placed features)"
     for key, label, limit, unit in [
         ("view_open_ms", "corpus view opens in Chromium", VIEW_TARGETS["open_ms"], nodes),
         ("view_settle_ms", "corpus view settles in Chromium", VIEW_TARGETS["settle_ms"], nodes),
         ("timeline_open_ms", "corpus timeline opens in Chromium", VIEW_TARGETS["open_ms"], items),
+        ("map_open_ms", "corpus map opens in Chromium", VIEW_TARGETS["open_ms"], placed),
     ]:
         if common.get(key) is not None:
             value = common[key]
@@ -583,6 +585,7 @@ def view_lines(common: dict[str, Any]) -> list[str]:
         + f" ms; load average {common['view_load_before']:.1f} before, "
         f"{common['view_load_after']:.1f} after, on {os.cpu_count()} cores.",
         *timeline_lines(common),
+        *map_lines(common),
     ]
 
 
@@ -601,6 +604,26 @@ def timeline_lines(common: dict[str, Any]) -> list[str]:
         f"{common['timeline_open_ms']:.0f} ms (target < {VIEW_TARGETS['open_ms']:.0f}); each "
         "load: " + ", ".join(f"{r['open_ms']:.0f}" for r in runs) + " ms; load average "
         f"{common['timeline_load_before']:.1f} before, {common['timeline_load_after']:.1f} after.",
+    ]
+
+
+def map_lines(common: dict[str, Any]) -> list[str]:
+    """The corpus map's paragraph: its features, Python time, and opening in Chromium."""
+    if common.get("map_open_ms") is None:
+        return []
+    runs = common.get("map_runs", [])
+    return [
+        "",
+        f"Corpus map (the same corpus, its {common['map_features_placed']:,} maritime features "
+        f"given made-up points: {common['map_placed']:,} places drawn, "
+        f"{common['map_unplaced']:,} listed with no point, {common['map_claims']:,} claims, "
+        f"{common['map_events']:,} events at a place, {common['map_page_bytes'] / 1e6:.1f} MB "
+        f"page): projection {common['map_project_s']:.2f} s, page {common['map_page_s']:.2f} s. "
+        f"In Chromium (median of {len(runs)} loads): opens (navigation to the features drawn) in "
+        f"{common['map_open_ms']:.0f} ms (target < {VIEW_TARGETS['open_ms']:.0f}); each load: "
+        + ", ".join(f"{r['open_ms']:.0f}" for r in runs)
+        + f" ms; load average {common['map_load_before']:.1f} before, "
+        f"{common['map_load_after']:.1f} after.",
     ]
 
 

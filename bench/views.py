@@ -120,6 +120,14 @@ _PROBES = {
                    drawn: document.querySelectorAll('#kg-timeline .vis-item').length,
                    items: Object.keys(kgTimeline.timeline.itemSet.items).length})""",
     ),
+    # the map: from the start of navigation to its features drawn (performance.now() once the
+    # page's script has drawn them, after a frame: its `kgMap` is set at the end of the script)
+    "map": (
+        "window.kgMap && kgMap.drawnMs !== undefined",
+        """() => ({open_ms: kgMap.drawnMs,
+                   drawn: document.querySelectorAll('#kg-map g.feature').length,
+                   placed: kgMap.placed})""",
+    ),
 }
 
 
@@ -132,6 +140,17 @@ def browser_missing() -> str | None:
     if not CHROMIUM.exists():
         return f"{CHROMIUM} is missing (scripts/install-browser.sh installs it)"
     return None
+
+
+def _wait_for(page: Any, ready: str, timeout: float) -> None:
+    """Wait until the page's `ready` expression is true, asked from Python every 20 ms: the
+    pages' CSP forbids the string evaluation Playwright's wait_for_function polls with (the
+    figures are read from `performance.now()` in the page, so the polling does not count)."""
+    until = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({ready})"):
+        if time.monotonic() > until:
+            raise TimeoutError(f"the page did not get ready within {timeout:g} s: {ready}")
+        time.sleep(0.02)
 
 
 def browser_times(
@@ -158,7 +177,7 @@ def browser_times(
                 )
                 page = context.new_page()
                 page.goto(page_file.resolve().as_uri())
-                page.wait_for_function(ready, timeout=600_000)
+                _wait_for(page, ready, 600.0)
                 times.append(page.evaluate(probe))
                 if shot is not None and i == 0:
                     page.screenshot(path=str(shot))
@@ -195,6 +214,7 @@ def bench_views(runs: int = 3, triples: str = VIEW_TRIPLES, shot: Path | None = 
         res["view_open_ms"] = statistics.median(r["open_ms"] for r in runs_)
         res["view_settle_ms"] = statistics.median(r["settle_ms"] for r in runs_)
         res.update(bench_timeline(dataset, work, runs, shot))
+        res.update(bench_map(dataset, work, runs, shot))
     return res
 
 
@@ -220,6 +240,53 @@ def bench_timeline(dataset: Any, work: Path, runs: int, shot: Path | None = None
     res["timeline_load_after"] = os.getloadavg()[0]
     res["timeline_runs"] = runs_
     res["timeline_open_ms"] = statistics.median(r["open_ms"] for r in runs_)
+    return res
+
+
+def place_features(dataset: Any) -> int:
+    """Give every maritime feature of the synthetic corpus a made-up WGS84 point inside the
+    basemap's region (GeoSPARQL geo:hasGeometry / geo:asWKT; the same point for the same IRI):
+    the generated corpus has no geometry, and a map with nothing placed measures nothing."""
+    import hashlib
+
+    from rdflib.namespace import GEO
+
+    features = sorted(set(dataset.subjects(RDF.type, KG.MaritimeFeature)), key=str)
+    for f in features:
+        digest = hashlib.sha256(str(f).encode()).digest()
+        lon = 105 + int.from_bytes(digest[:4], "big") / 2**32 * 17
+        lat = 3 + int.from_bytes(digest[4:8], "big") / 2**32 * 19
+        geometry = URIRef(str(f) + "-bench-geometry")
+        dataset.add((f, GEO.hasGeometry, geometry))
+        wkt = Literal(f"POINT({lon:.4f} {lat:.4f})", datatype=GEO.wktLiteral)
+        dataset.add((geometry, GEO.asWKT, wkt))
+    return len(features)
+
+
+def bench_map(dataset: Any, work: Path, runs: int, shot: Path | None = None) -> dict:
+    """Measure the corpus's map (its features given made-up points): Python time, and opening
+    in Chromium."""
+    from kg.viz import write_view
+    from kg.viz.map import page_data
+    from kg.viz.projection import project
+
+    res: dict[str, Any] = {"map_features_placed": place_features(dataset)}
+    start = time.perf_counter()
+    view = project(dataset, "map")
+    res["map_project_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    page = write_view(view, work / "map.html", "html")
+    res["map_page_s"] = time.perf_counter() - start
+    res["map_page_bytes"] = page.stat().st_size
+    data = page_data(view, "")
+    res["map_placed"], res["map_unplaced"] = len(data["places"]), len(data["unplaced"])
+    res["map_claims"], res["map_events"] = len(data["claims"]), len(data["events"])
+    res["map_load_before"] = os.getloadavg()[0]
+    map_shot = shot.with_name(shot.stem + "-map" + shot.suffix) if shot else None
+    runs_ = browser_times(page, runs, map_shot, kind="map")
+    res["map_load_after"] = os.getloadavg()[0]
+    res["map_runs"] = runs_
+    res["map_open_ms"] = statistics.median(r["open_ms"] for r in runs_)
     return res
 
 

@@ -5,9 +5,11 @@ own engine (the embedded Oxigraph of `kg.store`, so every check the engine makes
 with no child process and no temporary store: a killed `kg serve` leaves nothing behind.
 
 - `/` the workbench page: the catalog with each query's summary and a form for its parameters,
-  a SPARQL editor that knows the project's prefixes, results as a table of labels linked to
-  entity pages, CSV and JSON downloads (`kg/web/`). Its script and stylesheet come from this
-  server and a strict Content-Security-Policy forbids every other request.
+  a SPARQL editor that knows the project's prefixes and highlights SPARQL, results as a table
+  of labels linked to entity pages or drawn as a graph, a timeline or a map when their
+  variables allow, CSV and JSON downloads, a link that reopens a query and its view (`kg/web/`).
+  Its scripts, stylesheets, libraries and basemap come from this server (`_STATIC`) and a
+  strict Content-Security-Policy forbids every other request.
 - `/query` the SPARQL 1.1 Protocol (GET, form POST, `application/sparql-query` POST), read-only.
 - `/api/catalog`, `/api/run`, `/api/choices` what the page asks; `/entity?iri=...` what the
   graph knows about an entity, each fact with its quote, as `kg describe` prints it.
@@ -19,6 +21,7 @@ What a user sends is never pasted into HTML or SPARQL: parameters are bound as R
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import http.server
 import io
@@ -45,8 +48,31 @@ from kg.results import Result, short, write
 from kg.sandbox import MAX_QUERY_BYTES
 from kg.store import QueryDataset, QueryTimeout, deadline, is_update
 
+# The stylesheets vis-timeline's standalone build (kg/viz/vendor/) writes into the page as
+# <style> elements when the timeline view loads: allowed by their SHA-256 and nothing else (a
+# test in Chromium fails on any style the policy blocks, so a new vis-timeline shows here). The
+# first is the empty text each element has when it is put in the page, before its rules.
+TIMELINE_STYLES = (
+    "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+    "ATJNJCL6Wpn/tPBpNaKy3Ig13EdPxHee6ABd7iI5mws=",
+    "4cgFR0//m8/eHo2G/esYsuZetUHlzCUWYM59sfgE9zY=",
+    "gGUn/VMBXCeWm86qX/pOf+4ZDSbe0JcaXXb4rJjw1mA=",
+    "QuPewnJYr+SnQiTnCNHFBw99ExTsz9f8w5320PimEPw=",
+    "v0QGAkPIWT/V4bfkkxL6vDfyRDULSXZUBrHxAFR30lY=",
+    "c5RgAgDBfjnEymw+IboUyFPkkpdh8YEBSEryb+t1dMk=",
+    "Pp9TeUBeLNGvSpG/WQNr6F3PYBi3hh26KmQ3FkCtS/s=",
+    "JpD3E+Z6xKRloIXUfvynO2x74VKoQhS46cmzKyphJl4=",
+    "XBP/Oxjt3ECoRQDQ/Oy5mLhrX1dQxCIiptFACGjUcTs=",
+    "q+AlK1feXh8YLw+gxDqtezQZl8UqsWOM3W5c0pt//tg=",
+    "w0Te9S8PSkCwFxTBObrIR3XmcxltdxckbplgXIG85qk=",
+    "U3cY7+F4GcTGxjocx4JSltmifCzwxxzq20dqKX4Tpyc=",
+    "baaZQ3ax85WnC7GoHJg/b0c0Mc2RCKGK73AZ1RkuJn8=",
+    "w6U1+htdQc1k4FTNbX5Rk8gOIBBM7jVgmCKvXCQklGE=",
+)
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self' "
+    + " ".join(f"'sha256-{h}'" for h in TIMELINE_STYLES)
+    + "; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 MAX_BODY = MAX_QUERY_BYTES  # a request body (a query) of more than 1 MiB is refused
@@ -57,10 +83,36 @@ MAX_CONNECTIONS = 64  # connections answered at once; more wait in the backlog
 MAX_ANSWER = 64 << 20  # bytes a query's process hands back (about 150,000 rows), else 400
 _QUERYING = {"/query", "/api/run", "/entity"}  # the routes that run forked queries
 MAX_LABELS = 5000  # labels are looked up for at most this many IRIs of one answer
-_STATIC = {
-    "/": ("index.html", "text/html; charset=utf-8"),
-    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
-    "/static/app.css": ("app.css", "text/css; charset=utf-8"),
+_JS, _CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"
+_STATIC = {  # path: (package, file in it, media type)
+    "/": ("kg.web", "index.html", "text/html; charset=utf-8"),
+    "/static/app.js": ("kg.web", "app.js", _JS),
+    "/static/views.js": ("kg.web", "views.js", _JS),
+    "/static/app.css": ("kg.web", "app.css", _CSS),
+    # SPARQL highlighting: CodeMirror 5's run-mode and SPARQL mode (kg/web/vendor/, MIT)
+    "/static/vendor/codemirror-runmode.js": (
+        "kg.web",
+        "vendor/codemirror-5.65.21/runmode-standalone.js",
+        _JS,
+    ),
+    "/static/vendor/codemirror-sparql.js": ("kg.web", "vendor/codemirror-5.65.21/sparql.js", _JS),
+    # the result views: the libraries and the basemap the views of `kg viz` inline
+    "/static/vendor/vis-network.min.js": (
+        "pyvis",
+        "templates/lib/vis-9.1.2/vis-network.min.js",
+        _JS,
+    ),
+    "/static/vendor/vis-network.css": ("pyvis", "templates/lib/vis-9.1.2/vis-network.css", _CSS),
+    "/static/vendor/vis-timeline-graph2d.min.js": (
+        "kg.viz",
+        "vendor/vis-timeline-8.5.4/vis-timeline-graph2d.min.js",
+        _JS,
+    ),
+    "/static/basemap.json": (  # kg.viz.map.BASEMAP (not imported: the server starts light)
+        "kg.viz",
+        "vendor/natural-earth/south-china-sea-50m.json",
+        "application/json",
+    ),
 }
 _RESULT_TYPES = {
     "json": "application/sparql-results+json",
@@ -186,8 +238,15 @@ def parse_port(value: str) -> int:
     return int(text)
 
 
-def _asset(name: str) -> bytes:
-    return resources.files("kg.web").joinpath(name).read_bytes()
+@functools.cache
+def _asset(package: str, name: str) -> bytes:
+    """A file the page loads, as served: a library's without its source map comment (the page
+    asks for nothing the server does not have)."""
+    try:
+        data = resources.files(package).joinpath(name).read_bytes()
+    except (OSError, ModuleNotFoundError) as exc:
+        raise KgError(f"the workbench's file {package}/{name} is missing: {exc}") from None
+    return re.sub(rb"\n(?://# sourceMappingURL=\S*|/\*# sourceMappingURL=\S* \*/)\s*$", b"\n", data)
 
 
 class Workbench:
@@ -521,6 +580,7 @@ def _cell(
         cell["lang"] = term.language
     elif term.datatype and term.datatype != XSD.string:
         cell["datatype"] = short(term.datatype)
+        cell["datatypeIri"] = str(term.datatype)  # what the result views read
     return cell
 
 
@@ -768,8 +828,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _answer(self, path: str, fields: dict[str, str], direct: str | None) -> None:
         if path in _STATIC and self.command != "POST":
-            name, ctype = _STATIC[path]
-            self._send(200, _asset(name), ctype)
+            package, name, ctype = _STATIC[path]
+            self._send(200, _asset(package, name), ctype)
         elif path == "/query":
             self._protocol(fields, direct)
         elif path == "/api/catalog":

@@ -8,11 +8,17 @@ timeline of a synthetic corpus of 28k triples (bench/generate.py: made-up names 
 which shows the view with many dated facts. docs/map-article.png is the packaged article's map
 (no place has a point yet: the list says so); docs/map-fixture.png the map of the test fixture
 tests/fixtures/viz/map.trig, whose places, states and points are fictional.
+docs/workbench-graph.png is `kg serve`'s workbench opened from a link with a query whose
+answer is drawn as a graph (who speaks to whom in the packaged article).
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
+import threading
+import urllib.parse
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -50,8 +56,62 @@ def shoot(page_file: Path, out: Path, then: str = "") -> None:
     print(f"wrote {out}")
 
 
+WORKBENCH_QUERY = (
+    "#defaultView:Graph\n"
+    "# who speaks to whom, and how (each statement's speaker, addressee and type)\n"
+    "SELECT DISTINCT ?source ?target ?edgeLabel WHERE {\n"
+    "  ?st kg:speaker ?source ; kg:addressee ?target ; kg:statementType ?edgeLabel .\n"
+    "}\nORDER BY ?source ?target ?edgeLabel\n"
+)
+
+
+def shoot_workbench(work: Path, out: Path) -> None:
+    """Serve the packaged article's build and screenshot the workbench opened from a link."""
+    from kg.api import KnowledgeGraph
+    from kg.serve import make_server
+
+    kg = Path(sys.executable).parent / "kg"
+    subprocess.run([str(kg), "build", "--out", str(work / "out")], check=True, capture_output=True)
+    httpd = make_server(KnowledgeGraph.open(work / "out"), 0)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            context.route(
+                "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
+            )
+            page = context.new_page()
+            page.goto(base + "/?" + urllib.parse.urlencode({"query": WORKBENCH_QUERY}))
+            page.wait_for_selector("#view[data-drawn=graph]", timeout=60_000)
+            # the editor as tall as its query (it is resizable), then the query and its graph
+            # the editor as tall as its query (it is resizable), the graph down to the window's
+            # bottom: the query and its graph in one picture
+            page.evaluate(
+                "() => { document.getElementById('editor').style.height = '150px';"
+                " document.getElementById('editor-section').scrollIntoView();"
+                " const g = document.getElementById('view-graph');"
+                " g.style.height = (innerHeight - g.getBoundingClientRect().top - 14) + 'px';"
+                " const n = kgWorkbenchDrawn().network; n.redraw(); n.fit({ animation: false }); }"
+            )
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(out))
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(10)
+    print(f"wrote {out}")
+
+
 def main() -> None:
-    """Write both screenshots."""
+    """Write the screenshots."""
     with tempfile.TemporaryDirectory(prefix="kg-shots-") as tmp:
         work = Path(tmp)
         article = build(cache=False).dataset
@@ -66,6 +126,7 @@ def main() -> None:
         fixture = open_graph(ROOT / "tests" / "fixtures" / "viz" / "map.trig").dataset
         page = write_view(project(fixture, "map"), work / "map-fixture.html", "html")
         shoot(page, DOCS / "map-fixture.png", "kgMap.select(kgMap.data.places[0].id)")
+        shoot_workbench(work, DOCS / "workbench-graph.png")
 
 
 if __name__ == "__main__":

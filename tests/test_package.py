@@ -40,6 +40,11 @@ def test_the_installed_wheel_builds_from_another_directory(tmp_path: Path) -> No
         "kg/viz/templates/share.js",
         "kg/viz/templates/timeline.js",
         "kg/viz/templates/map.js",
+        # what the workbench serves (kg serve): its result views and SPARQL highlighting
+        "kg/web/views.js",
+        "kg/web/vendor/codemirror-5.65.21/runmode-standalone.js",
+        "kg/web/vendor/codemirror-5.65.21/sparql.js",
+        "kg/web/vendor/codemirror-5.65.21/LICENSE",
     ):
         assert needed in names
     assert "kg/viz/layout.py" in names and "kg/viz/bench.py" not in names  # benchmarks: bench/

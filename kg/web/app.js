@@ -2,7 +2,7 @@
 // never as HTML; it talks only to the server that served it (the CSP forbids anything else).
 "use strict";
 
-const state = { catalog: null, chosen: null, last: null };
+const state = { catalog: null, chosen: null, last: null, doc: null, plans: null, view: "table", drawn: null };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -115,15 +115,31 @@ function catalogFields() {
 
 // --- running and showing results ----------------------------------------------------------
 
-async function run(fields, what) {
+// `fields` are /api/run's (`name` and `p.NAME`, or `query`); `text` the query's SPARQL (for its
+// `#defaultView:`); `view` the view asked for by a link, if any.
+async function run(fields, what, text, view) {
   setStatus("running " + what + " …", "busy");
   $("downloads").hidden = true;
+  $("share").hidden = true;
+  $("view-tabs").hidden = true;
+  $("view").hidden = true;
+  $("view").replaceChildren();
   $("results").replaceChildren();
+  $("results").hidden = false;
   document.body.dataset.kgState = "running";
   try {
     const doc = await getJSON("/api/run?" + new URLSearchParams({ ...fields, format: "page" }));
     state.last = fields;
     showResult(doc, what);
+    state.doc = doc;
+    state.plans = kgViews.plans(doc);
+    const wanted = [view, kgViews.defaultView(text)].find((v) => v && !state.plans[v].why);
+    showTabs();
+    await showView(wanted || "table");
+    if (view && view !== "table" && view !== wanted) {  // a link asked for a view it cannot have
+      const why = kgViews.VIEWS.includes(view) ? state.plans[view].why : "no such view";
+      setStatus($("status").textContent + " · no " + view + " view: " + why, "ok");
+    }
     const base = new URLSearchParams(fields);
     if (doc.kind !== "graph") {
       base.set("format", "csv");
@@ -133,6 +149,7 @@ async function run(fields, what) {
       $("downloads").hidden = false;
     }
   } catch (err) {
+    state.last = null;
     setStatus("error: " + err.message, "error");
   }
   document.body.dataset.kgState = "ready";
@@ -181,6 +198,107 @@ function showResult(doc, what) {
   box.append(el("table", { class: "results" }, el("thead", {}, head), body));
 }
 
+// --- result views and the link to them ----------------------------------------------------
+
+const VIEW_NAMES = { table: "Table", graph: "Graph", timeline: "Timeline", map: "Map" };
+
+function showTabs() {
+  const tabs = $("view-tabs");
+  tabs.replaceChildren();
+  if (state.doc.kind !== "select" || !state.doc.rows.length) return;
+  for (const name of kgViews.VIEWS) {
+    const plan = state.plans[name];
+    const tab = el("button", { type: "button", role: "tab", class: "view-tab", "data-view": name,
+                               disabled: Boolean(plan.why), title: plan.why || null,
+                               text: VIEW_NAMES[name] });
+    tab.addEventListener("click", () => showView(name));
+    tabs.append(tab);
+  }
+  tabs.hidden = false;
+}
+
+async function showView(name) {
+  state.view = name;
+  for (const tab of $("view-tabs").querySelectorAll("button")) {
+    tab.setAttribute("aria-selected", String(tab.dataset.view === name));
+  }
+  share();
+  const box = $("view");
+  box.dataset.drawn = "";
+  $("results").hidden = name !== "table";
+  box.hidden = name === "table";
+  state.drawn = null;
+  if (name === "table") { box.replaceChildren(); return; }
+  try {
+    state.drawn = await kgViews.draw(box, state.doc, name, state.plans[name]);
+    if (state.view !== name) return;  // another view was asked for meanwhile
+    box.dataset.drawn = name;
+    const status = $("status").textContent.replace(/ · .*$/, "");
+    setStatus(status + " · " + VIEW_NAMES[name].toLowerCase() + ": " + state.drawn.note, "ok");
+  } catch (err) {
+    setStatus("error: cannot draw the " + name + ": " + err.message, "error");
+  }
+}
+
+// The link that opens this page with the last query (and its parameters and view) and runs it.
+function linkTo(fields, view) {
+  const params = new URLSearchParams(fields);
+  if (view && view !== "table") params.set("view", view);
+  return location.origin + location.pathname + "?" + params.toString();
+}
+
+function share() {
+  if (!state.last) return;
+  const link = linkTo(state.last, state.view);
+  $("share-link").value = link;
+  $("share").hidden = false;
+  history.replaceState(null, "", link);
+}
+
+async function copyLink() {
+  const input = $("share-link");
+  input.focus();
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+    $("copy-link").textContent = "Copied";
+  } catch (err) {
+    $("copy-link").textContent = "Selected: copy it";  // no clipboard here: the text is selected
+  }
+  setTimeout(() => { $("copy-link").textContent = "Copy link"; }, 1500);
+}
+
+// --- SPARQL highlighting (CodeMirror 5's SPARQL mode, run over the text) -------------------
+
+const MAX_HIGHLIGHT = 200000;  // characters; a longer query is shown plain
+
+function highlight() {
+  const text = $("editor").value;
+  const pre = $("editor-highlight");
+  const out = document.createDocumentFragment();
+  if (window.CodeMirror && CodeMirror.runMode && text.length <= MAX_HIGHLIGHT) {
+    CodeMirror.runMode(text, "sparql", (token, style) => {
+      out.append(style ? el("span", { class: "cm-" + style.replace(/ +/g, " cm-"), text: token }) : token);
+    });
+  } else {
+    out.append(text);
+  }
+  out.append("\n");  // the textarea's last line, even when empty
+  pre.replaceChildren(out);
+  syncScroll();
+}
+
+function syncScroll() {
+  const pre = $("editor-highlight"), editor = $("editor");
+  pre.scrollTop = editor.scrollTop;
+  pre.scrollLeft = editor.scrollLeft;
+}
+
+function setEditor(text) {
+  $("editor").value = text;
+  highlight();
+}
+
 // --- start ---------------------------------------------------------------------------------
 
 async function start() {
@@ -193,27 +311,50 @@ async function start() {
   const names = Object.keys(state.catalog.prefixes);
   $("prefix-list").textContent = names.map((p) => p + ":").join(" ");
   const main = ["kg", "ent", "rdfs", "skos"];
-  $("editor").value = main.map((p) => "PREFIX " + p + ": <" + state.catalog.prefixes[p] + ">").join("\n") +
-    "\n\nSELECT ?state ?label WHERE {\n  ?state a kg:State ; rdfs:label ?label .\n}\nORDER BY ?label\n";
+  setEditor(main.map((p) => "PREFIX " + p + ": <" + state.catalog.prefixes[p] + ">").join("\n") +
+    "\n\nSELECT ?state ?label WHERE {\n  ?state a kg:State ; rdfs:label ?label .\n}\nORDER BY ?label\n");
   showCatalog();
   $("filter").addEventListener("input", showCatalog);
   $("params").addEventListener("submit", (event) => {
     event.preventDefault();
-    if (state.chosen) run(catalogFields(), state.chosen.name);
+    if (state.chosen) run(catalogFields(), state.chosen.name, state.chosen.sparql);
   });
   $("to-editor").addEventListener("click", () => {
-    if (state.chosen) { $("editor").value = state.chosen.sparql; $("editor").focus(); }
+    if (state.chosen) { setEditor(state.chosen.sparql); $("editor").focus(); }
   });
-  $("run-sparql").addEventListener("click", () => run({ query: $("editor").value }, "SPARQL"));
+  $("run-sparql").addEventListener("click", () => {
+    const text = $("editor").value;
+    run({ query: text }, "SPARQL", text);
+  });
+  $("editor").addEventListener("input", highlight);
+  $("editor").addEventListener("scroll", syncScroll);
+  $("copy-link").addEventListener("click", copyLink);
   $("editor").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       $("run-sparql").click();
     }
   });
-  const wanted = new URLSearchParams(location.search).get("q");
-  if (wanted) choose(wanted);
+  // A link: `?q=NAME` chooses a catalog query; `?name=NAME&p.PARAM=VALUE` runs it with those
+  // parameters, `?query=SPARQL` runs that SPARQL; `&view=graph|timeline|map|table` shows a view.
+  const asked = new URLSearchParams(location.search);
+  const view = (asked.get("view") || "").toLowerCase();
+  const name = asked.get("name") || asked.get("q");
+  if (name) await choose(name);
+  if (asked.has("name") && state.chosen) {
+    for (const input of $("param-fields").querySelectorAll("input")) {
+      const value = asked.get(input.name);
+      if (value !== null) input.value = value;
+    }
+    await run(catalogFields(), state.chosen.name, state.chosen.sparql, view);
+  } else if (asked.has("name")) {
+    setStatus("error: no catalog query named " + asked.get("name"), "error");
+  } else if (asked.get("query")) {
+    setEditor(asked.get("query"));
+    await run({ query: asked.get("query") }, "SPARQL", asked.get("query"), view);
+  }
   document.body.dataset.kgState = "ready";
 }
 
+window.kgWorkbenchDrawn = () => state.drawn;  // what the shown view drew (for tests)
 document.addEventListener("DOMContentLoaded", start);
