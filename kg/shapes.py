@@ -14,8 +14,10 @@ edges all read this table. It is read with rdflib the first time it is asked for
 process, so importing this module costs nothing.
 
 >>> from kg import shapes
->>> [f.path for f in shapes.fact_class("Membership").required]
+>>> shapes.fact_class("Membership").order[:2]
 ['kg:member', 'kg:organization']
+>>> [f.name for f in shapes.fact_class("Membership").required if f.group != "provenance"]
+['member', 'organization']
 >>> "Meeting" in shapes.events()
 True
 """
