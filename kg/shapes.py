@@ -8,10 +8,12 @@ A fact class is declared once: the class in `ontology/scs-kg.ttl` and its shape 
 from the fact's principal value to the field's. A class has the fields of its own shapes and of
 its superclasses' (`rdfs:subClassOf`, as SHACL's `sh:targetClass` reaches subclasses).
 
-The drafters (the fields, which are required, their order, the event classes), the evaluation of
-drafts (the principal values), the views (which properties are drawn from a fact) and the derived
-edges all read this table. It is read with rdflib the first time it is asked for and kept for the
-process, so importing this module costs nothing.
+The drafters (the fields, which are required, their order, the event classes), the review (what
+an edited block must keep), the evaluation of drafts (the principal values), the views (which
+classes are drawn as events, which properties as edges from a fact) and the derived edges all
+read this table. The two files are parsed (by pyoxigraph's parser, some 30 ms) the first time the
+table is asked for and kept for the process, so importing this module costs nothing. A shape
+that only describes a class (no constraint) is `sh:deactivated`: validation skips it.
 
 >>> from kg import shapes
 >>> shapes.fact_class("Membership").order[:2]
@@ -33,7 +35,6 @@ from kg.namespaces import BASE
 KG_NS = BASE + "ontology#"
 KGSH_NS = BASE + "shapes#"
 SH_NS = "http://www.w3.org/ns/shacl#"
-GROUPS = ("principal", "links", "details", "provenance")  # kgsh:PrincipalGroup, ...
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Field:
     )
     name: str  # sh:name
     order: float  # sh:order (a field with none comes after those that have one)
-    group: str  # "principal", "links", "details", "provenance", or "" for none
+    group: str  # "principal", "links", "details", "provenance" (kgsh:PrincipalGroup, ...) or ""
     min: int  # sh:minCount (0 when not given)
     max: int | None  # sh:maxCount (None: no bound)
     classes: tuple[str, ...] = ()  # sh:class, or the classes of an sh:or of sh:class

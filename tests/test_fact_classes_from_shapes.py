@@ -17,18 +17,20 @@ from rdflib.namespace import PROV, RDF, RDFS
 
 from kg import registry, resources, shapes
 from kg.derive import edges
-from kg.draft import model
+from kg.draft import model, review, write_draft
 from kg.draft.drafter import Draft, draft_text
 from kg.draft.evaluate import views
 from kg.draft.review import DraftBlock, missing
 from kg.draft.rules import RULES_DIR, load
 from kg.draft.text import Text
 from kg.draft.turtle import render, section_classes
+from kg.errors import InputError
 from kg.namespaces import ENT, KG
 from kg.sources import parse_turtle
 from kg.viz.projection import Projector
 
-from .conftest import ROOT
+from .conftest import ROOT, SLUG
+from .draft_fixtures import undrafted
 
 K = shapes.KG_NS
 SANCTION = """
@@ -186,3 +188,25 @@ def test_every_class_the_drafter_proposes_has_a_shape_naming_every_property_it_w
                 assert "kg:participation" in paths
     assert unknown == set()
     assert {"Statement", "Meeting", "RoleHolding", "Inference"} <= proposed
+
+
+def test_kg_review_refuses_an_edited_fact_without_a_field_its_shape_requires(
+    tmp_path: Path,
+) -> None:
+    root = undrafted(tmp_path / "sources")
+    write_draft(root / SLUG, root)
+    facts = root / SLUG / "facts.ttl"
+    before = facts.read_text(encoding="utf-8")
+    said: list[str] = []
+
+    def ask(unit: list[DraftBlock], sentence: str) -> str:
+        return "e" if unit[0].name == "fact:role-pete-hegseth" else "q"
+
+    def drop_holder(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if "kg:holder" not in line)
+
+    with pytest.raises(InputError, match=r"needs holder \(kg:holder\)"):
+        review.review(root / SLUG, root, ask, drop_holder, said.append)
+    assert facts.read_text(encoding="utf-8") == before
+    review.review(root / SLUG, root, ask, lambda text: text, said.append)
+    assert "\nfact:role-pete-hegseth\n" in facts.read_text(encoding="utf-8")
