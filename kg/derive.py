@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
@@ -52,8 +53,11 @@ def rules() -> tuple[Rule, ...]:
     """Return the direct edges the fact classes' shapes declare, one rule per class and edge."""
     from kg import shapes
 
+    table = shapes.fact_classes()
+    if _RULES and _RULES[0] is table:  # read once per table (the shapes are read once)
+        return _RULES[1]
     found: list[Rule] = []
-    for cls in shapes.fact_classes().values():
+    for cls in table.values():
         for principal in cls.principal:
             for f in cls.fields:
                 for edge in f.edges:
@@ -65,7 +69,11 @@ def rules() -> tuple[Rule, ...]:
                             tuple(URIRef(shapes.expand(s)) for s in f.steps),
                         )
                     )
-    return tuple(found)
+    _RULES[:] = [table, tuple(found)]
+    return _RULES[1]
+
+
+_RULES: list[Any] = []  # the table the rules were made from, and the rules
 
 
 def _walk(facts: Graph, start: Node, path: tuple[URIRef, ...]) -> list[tuple[Node, list[Node]]]:
@@ -134,16 +142,23 @@ def _reads() -> tuple[frozenset[Node], frozenset[Node], tuple[URIRef, ...]]:
     """What the edges read: the facts' own properties (and those of the nodes a fact links to
     whose properties are read too: a contested claim's claimant, a participation's participant),
     the classes of the facts read, and the properties that link to such nodes."""
+    made = rules()
+    if _READS and _READS[0] is made:
+        return _READS[1]
     read: set[Node] = {KG.participation, KG.status, KG.participantRole, KG.participant, HAS_TIME}
     read.update((RDF.subject, RDF.predicate, RDF.object))
     classes: set[Node] = {KG.Inference}
     links: list[URIRef] = []
-    for rule in rules():
+    for rule in made:
         read.update((*rule.subject, *rule.object))
         classes.add(rule.cls)
         links += [path[0] for path in (rule.subject, rule.object) if len(path) > 1]
     links.append(KG.participation)
-    return frozenset(read), frozenset(classes), tuple(dict.fromkeys(links))
+    _READS[:] = [made, (frozenset(read), frozenset(classes), tuple(dict.fromkeys(links)))]
+    return _READS[1]
+
+
+_READS: list[Any] = []  # the rules they were read from, and what the edges read
 
 
 def joins(facts: Graph) -> tuple[set[Node], set[Node]]:
