@@ -88,16 +88,15 @@ PER_RULE: dict[str, list[int]] = {}
 
 def draft_of(text: str) -> tuple[Graph, dict[str, str]]:
     """Draft a text with the packaged registry; return the draft graph and each node's rule."""
-    from kg import registry, resources
+    from kg import registry, resources, shapes
     from kg.draft.drafter import draft_text
-    from kg.draft.rules import load
     from kg.draft.turtle import render
     from kg.sources import parse_turtle
 
     entities = registry.load(resources.sources_dir())
     ontology = parse_turtle(resources.ontology_file())
     draft = draft_text(text, entities, ontology)
-    order = {k: v["properties"] for k, v in load().templates["class"].items()}
+    order = shapes.order()
     content = render("t", "t", draft, set(), order)
     rules = dict(re.findall(r"^# draft fact:([a-z0-9-]+) — rule ([^,]+),", content, re.M))
     return Graph().parse(data=content, format="turtle"), rules

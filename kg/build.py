@@ -336,6 +336,7 @@ CACHE_VERSION = "3"
 _CODE = (
     "build.py",
     "derive.py",
+    "shapes.py",
     "evidence.py",
     "sources.py",
     "turtle.py",
@@ -350,6 +351,7 @@ def _cache_base(ontology_bytes: bytes) -> hashlib._Hash:
     here = Path(__file__).resolve().parent
     for name in _CODE:
         h.update((here / name).read_bytes())
+    h.update(resources.shapes_file().read_bytes())  # the edges each fact class implies
     h.update(ontology_bytes)
     return h
 

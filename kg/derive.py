@@ -1,5 +1,9 @@
 """The direct layer: simple edges derived from the qualified facts, each traceable to its fact.
 
+Which edges a fact class implies is said by its shape (`kgsh:derivedEdge` on a property shape,
+read through `kg.shapes`): an edge from each value of the fact's principal property to each
+value of that property; the participations of events give `kg:participatedIn` for every event.
+
 Every derived triple is also reified (`rdf:Statement`) with `prov:wasDerivedFrom` the fact node
 it came from, so that a simple edge leads back to the quote that states it. An edge read from a
 triple the facts record as inferred (`kg:Inference`) is also derived from that record, and a
@@ -18,9 +22,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import ORG, PROV, RDF, RDFS
+from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
 from kg.namespaces import DERIVED, KG
@@ -30,25 +36,52 @@ Edge = tuple[Node, URIRef, Node, Node]  # subject, predicate, object, fact
 # an edge with what else its reification says: more facts it comes from, the role it keeps
 Qualified = tuple[Node, URIRef, Node, Node, tuple[Node, ...], Node | None]
 
-# class, subject property, derived predicate, object property: one edge per pair of values.
-_PAIRS: list[tuple[URIRef, URIRef, URIRef, URIRef]] = [
-    (KG.RoleHolding, KG.holder, KG.holdsRole, KG.role),
-    (KG.RoleHolding, KG.holder, KG.affiliatedWith, KG.roleIn),
-    (KG.Membership, KG.member, ORG.memberOf, KG.organization),
-    (KG.Affiliation, KG.affiliate, KG.affiliatedWith, KG.affiliatedTo),
-    (KG.SubOrganization, KG.affiliate, KG.affiliatedWith, KG.affiliatedTo),
-    (KG.SubOrganization, KG.affiliate, ORG.subOrganizationOf, KG.affiliatedTo),
-    (KG.Location, KG.locatedPlace, KG.locatedIn, KG.containingPlace),
-    (KG.TerritorialClaim, KG.claimant, KG.claims, KG.claimedPlace),
-    (KG.Statement, KG.speaker, KG.statedAbout, KG.target),
-    (KG.Statement, KG.speaker, KG.statedTo, KG.addressee),
-]
 
-# class, property with two values, symmetric derived predicate.
-_SYMMETRIC: list[tuple[URIRef, URIRef, URIRef]] = [
-    (KG.Alliance, KG.ally, KG.alliedWith),
-    (KG.Counterpart, KG.counterpart, KG.counterpartOf),
-]
+@dataclass(frozen=True)
+class Rule:
+    """One direct edge a fact class implies: from each value of its principal property to each
+    value of another (a property shape with `kgsh:derivedEdge`, `kg.shapes`); between each two
+    different values when both are the same property (a symmetric edge)."""
+
+    cls: URIRef  # facts typed with this class
+    subject: tuple[URIRef, ...]  # the path from the fact to the edge's subject
+    predicate: URIRef
+    object: tuple[URIRef, ...]  # the path from the fact to the edge's object
+
+
+def rules() -> tuple[Rule, ...]:
+    """Return the direct edges the fact classes' shapes declare, one rule per class and edge."""
+    from kg import shapes
+
+    table = shapes.fact_classes()
+    if _RULES and _RULES[0] is table:  # read once per table (the shapes are read once)
+        return _RULES[1]
+    found: list[Rule] = []
+    for cls in table.values():
+        for principal in cls.principal:
+            for f in cls.fields:
+                for edge in f.edges:
+                    found.append(
+                        Rule(
+                            URIRef(cls.iri),
+                            tuple(URIRef(shapes.expand(s)) for s in principal.steps),
+                            URIRef(shapes.expand(edge)),
+                            tuple(URIRef(shapes.expand(s)) for s in f.steps),
+                        )
+                    )
+    _RULES[:] = [table, tuple(found)]
+    return _RULES[1]
+
+
+_RULES: list[Any] = []  # the table the rules were made from, and the rules
+
+
+def _walk(facts: Graph, start: Node, path: tuple[URIRef, ...]) -> list[tuple[Node, list[Node]]]:
+    """Return the values at the end of a path, each with the nodes it passed through."""
+    ends: list[tuple[Node, list[Node]]] = [(start, [start])]
+    for step in path:
+        ends = [(v, [*via, v]) for n, via in ends for v in facts.objects(n, step)]
+    return ends
 
 
 def edges(facts: Graph) -> Iterator[Edge]:
@@ -76,24 +109,24 @@ def qualified_edges(facts: Graph) -> Iterator[Qualified]:
     def more(*triples: tuple[Node, Node, Node]) -> tuple[Node, ...]:
         return tuple(r for t in triples for r in inferred.get(t, []))
 
-    for cls, sprop, pred, oprop in _PAIRS:
-        for fact in facts.subjects(RDF.type, cls):
-            for s in facts.objects(fact, sprop):
-                for o in facts.objects(fact, oprop):
-                    yield s, pred, o, fact, more((fact, sprop, s), (fact, oprop, o)), None
-    for cls, prop, pred in _SYMMETRIC:
-        for fact in facts.subjects(RDF.type, cls):
-            values = sorted(facts.objects(fact, prop), key=str)
-            for a in values:
-                for b in values:
-                    if a != b:
-                        yield a, pred, b, fact, more((fact, prop, a), (fact, prop, b)), None
-    for fact in facts.subjects(RDF.type, KG.ClaimContest):
-        for contester in facts.objects(fact, KG.contester):
-            for claim in facts.objects(fact, KG.contestedClaim):
-                yield contester, KG.contests, claim, fact, (), None
-                for claimant in facts.objects(claim, KG.claimant):
-                    yield contester, KG.contestsClaimOf, claimant, fact, (), None
+    def read(path: tuple[URIRef, ...], via: list[Node]) -> list[tuple[Node, Node, Node]]:
+        return [(via[i], path[i], via[i + 1]) for i in range(len(path))]
+
+    for rule in rules():
+        for fact in facts.subjects(RDF.type, rule.cls):
+            subjects = _walk(facts, fact, rule.subject)
+            if rule.subject == rule.object:  # symmetric: each two different values
+                values = sorted(subjects, key=lambda v: str(v[0]))
+                for a, via_a in values:
+                    for b, via_b in values:
+                        if a != b:
+                            why = more(*read(rule.subject, via_a), *read(rule.object, via_b))
+                            yield a, rule.predicate, b, fact, why, None
+                continue
+            for s, via_s in subjects:
+                for o, via_o in _walk(facts, fact, rule.object):
+                    why = more(*read(rule.subject, via_s), *read(rule.object, via_o))
+                    yield s, rule.predicate, o, fact, why, None
     for event, participation in facts.subject_objects(KG.participation):
         if (event, KG.status, KG.Requested) in facts:
             continue  # asked for, not done: nobody took part in it
@@ -105,16 +138,27 @@ def qualified_edges(facts: Graph) -> Iterator[Qualified]:
         yield when, prop, value, fact, (), None  # inferred: only against the source's dct:issued
 
 
-# what the edges read: the facts' own properties, and the nodes a fact links to whose
-# properties are read too (a contested claim's claimant, a participation's participant)
-_READ: set[Node] = {KG.contester, KG.contestedClaim, KG.claimant, KG.participation, KG.status}
-_READ.update((RDF.subject, RDF.predicate, RDF.object, KG.participantRole, HAS_TIME))
-_READ.update(p for _c, sprop, _p, oprop in _PAIRS for p in (sprop, oprop))
-_READ.update(prop for _c, prop, _p in _SYMMETRIC)
-_READ.add(KG.participant)
-_CLASSES: set[Node] = {c for c, *_rest in _PAIRS} | {c for c, *_r in _SYMMETRIC}
-_CLASSES.update((KG.ClaimContest, KG.Inference))
-_LINKS = (KG.contestedClaim, KG.participation)
+def _reads() -> tuple[frozenset[Node], frozenset[Node], tuple[URIRef, ...]]:
+    """What the edges read: the facts' own properties (and those of the nodes a fact links to
+    whose properties are read too: a contested claim's claimant, a participation's participant),
+    the classes of the facts read, and the properties that link to such nodes."""
+    made = rules()
+    if _READS and _READS[0] is made:
+        return _READS[1]
+    read: set[Node] = {KG.participation, KG.status, KG.participantRole, KG.participant, HAS_TIME}
+    read.update((RDF.subject, RDF.predicate, RDF.object))
+    classes: set[Node] = {KG.Inference}
+    links: list[URIRef] = []
+    for rule in made:
+        read.update((*rule.subject, *rule.object))
+        classes.add(rule.cls)
+        links += [path[0] for path in (rule.subject, rule.object) if len(path) > 1]
+    links.append(KG.participation)
+    _READS[:] = [made, (frozenset(read), frozenset(classes), tuple(dict.fromkeys(links)))]
+    return _READS[1]
+
+
+_READS: list[Any] = []  # the rules they were read from, and what the edges read
 
 
 def joins(facts: Graph) -> tuple[set[Node], set[Node]]:
@@ -123,11 +167,12 @@ def joins(facts: Graph) -> tuple[set[Node], set[Node]]:
     Deriving from the union of sources gives the union of each source's own edges as long as
     no node of one source's subjects or links is a subject in another source too.
     """
+    read, classes, linking = _reads()
     subjects: set[Node] = set()
     for s, p, o in facts:
-        if p in _READ or (p == RDF.type and o in _CLASSES):
+        if p in read or (p == RDF.type and o in classes):
             subjects.add(s)
-    links = {o for p in _LINKS for o in facts.objects(None, p)}
+    links = {o for p in linking for o in facts.objects(None, p)}
     return subjects, links
 
 

@@ -265,7 +265,11 @@ def shape_reach(shapes: Graph) -> tuple[set[Node], set[Node]] | None:
             return all(path(item) for item in Collection(shapes, alt))
         return False  # a sequence path or anything else: more than one step
 
-    for node in shapes.objects(None, SH.path):
+    off = Literal(True)
+    for prop, node in shapes.subject_objects(SH.path):
+        holders = [prop, *shapes.subjects(SH.property, prop)]
+        if any((h, SH.deactivated, off) in shapes for h in holders):
+            continue  # a deactivated shape validates nothing (it only describes, `kg.shapes`)
         if not path(node):
             return None
     for shape in shapes.objects(None, SH.property):

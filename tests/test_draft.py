@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, URIRef
 from typer.testing import CliRunner
 
-from kg import registry, resources
+from kg import registry, resources, shapes
 from kg.build import build
 from kg.cli import app
 from kg.draft import DRAFT_FILE, write_draft
@@ -39,14 +39,13 @@ def ontology() -> Graph:
 
 def _draft(text: str, ontology: Graph, extra: str = "") -> Graph:
     """Draft a text with the packaged registry (plus some Turtle) and return the draft graph."""
-    from kg.draft.rules import load
     from kg.draft.turtle import render
 
     entities = registry.load(resources.sources_dir())
     if extra:
         entities.parse(data=extra, format="turtle")
     draft = draft_text(text, entities, ontology)
-    order = {k: v["properties"] for k, v in load().templates["class"].items()}
+    order = shapes.order()
     content = render("t", "t", draft, set(), order)
     graph = Graph()
     graph.parse(data=content, format="turtle")
@@ -248,13 +247,12 @@ def test_the_cli_start_up_does_not_import_spacy() -> None:
 
 
 def test_a_participant_role_the_registry_lacks_is_left_out(ontology: Graph) -> None:
-    from kg.draft.rules import load
     from kg.draft.turtle import render
 
     entities = registry.load(resources.sources_dir())
     entities.remove((ENT["role-participant"], None, None))
     text = "FICTIONAL TEST TEXT\n\nChina and Vietnam met in Kuala Lumpur."
-    order = {k: v["properties"] for k, v in load().templates["class"].items()}
+    order = shapes.order()
     content = render("t", "t", draft_text(text, entities, ontology), set(), order)
     graph = Graph()
     graph.parse(data=content, format="turtle")

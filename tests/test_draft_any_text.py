@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from typer.testing import CliRunner
 
-from kg import registry, resources
+from kg import registry, resources, shapes
 from kg.cli import app
 from kg.draft.drafter import MAX_CHARS, draft_text
 from kg.draft.rules import load
@@ -73,7 +73,7 @@ def world() -> tuple[Graph, Graph, object]:
 def _draft_and_render(text: str, world: tuple[Graph, Graph, object]) -> Graph:
     entities, ontology, rules = world
     draft = draft_text(text, entities, ontology, rules)  # type: ignore[arg-type]
-    order = {k: v["properties"] for k, v in rules.templates["class"].items()}  # type: ignore[attr-defined]
+    order = shapes.order()
     graph = Graph()
     graph.parse(data=render("t", "t", draft, set(), order), format="turtle")
     return graph

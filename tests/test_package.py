@@ -30,7 +30,7 @@ def test_the_installed_wheel_builds_from_another_directory(tmp_path: Path) -> No
         "kg/_data/sources/entities.ttl",
         "kg/_data/sources/us-china-military-channels/text.txt",
         "kg/draft/rules/statements.toml",
-        "kg/draft/rules/templates.toml",
+        "kg/draft/rules/events.toml",
         # what the timeline and map pages inline: nothing is fetched at run time
         "kg/viz/vendor/vis-timeline-8.5.4/vis-timeline-graph2d.min.js",
         "kg/viz/vendor/vis-timeline-8.5.4/vis-timeline-graph2d.min.css",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SH
 
 from kg import resources
 from kg.sources import parse_turtle
@@ -106,9 +107,15 @@ EVIDENCE = " kg:evidence ex:ev ; prov:hadPrimarySource src:fixture ."
 
 
 def _shape_names() -> set[str]:
+    """The node shapes that validate: all but those the file deactivates, which only describe a
+    fact class's fields (`kg.shapes`) and so have no fault to catch."""
     shapes = parse_turtle(resources.shapes_file())
     ns = "https://w3id.org/scs-kg/shapes#"
-    return {str(s)[len(ns) :] for s in shapes.subjects() if str(s).startswith(ns)}
+    return {
+        str(s)[len(ns) :]
+        for s in shapes.subjects(RDF.type, SH.NodeShape)
+        if str(s).startswith(ns) and (s, SH.deactivated, Literal(True)) not in shapes
+    }
 
 
 def _failing(turtle: str) -> set[str]:

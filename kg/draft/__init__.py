@@ -59,13 +59,13 @@ def render_draft(
 ) -> tuple[str, int, int]:
     """Draft a text (default drafter, or `make`) and render the draft file; leave out what
     `facts` states already."""
+    from kg import shapes
     from kg.draft import evaluate, turtle
     from kg.draft.drafter import draft_text
     from kg.draft.rules import load
 
-    rules = load()
-    order = {k: v["properties"] for k, v in rules.templates["class"].items()}
-    draft = make(text, entities, ontology) if make else draft_text(text, entities, ontology, rules)
+    order = shapes.order()
+    draft = make(text, entities, ontology) if make else draft_text(text, entities, ontology, load())
     ns = f"{FACT}{slug}/"
     taken = {str(s)[len(ns) :] for s in facts.subjects() if str(s).startswith(ns)}
     title = source_title(facts, text)

@@ -17,7 +17,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg import evidence
+from kg import evidence, shapes
 from kg.authoring import first_line, slug_of
 from kg.draft import rules as rules_mod
 from kg.draft.rules import EventRule, Rules, Verb
@@ -27,12 +27,7 @@ from kg.namespaces import ENT, KG
 
 Span = evidence.Span
 PRONOUNS = frozenset({"he", "she"})
-EVENTS = frozenset(
-    [
-        "Meeting", "Conversation", "Agreement", "Address", "MilitaryExercise", "Seizure",
-        "Confrontation", "Establishment", "Action",
-    ]
-)  # fmt: skip
+EVENTS = frozenset(shapes.events())  # the specific event classes, as the event shape lists them
 # what a statement may be kg:about among the drafted facts: events and claims (model rule 1)
 ABOUT = EVENTS | {"TerritorialClaim", "ClaimContest"}
 # the events a statement may be made in, inferred from its speaker taking part (model rule 7)

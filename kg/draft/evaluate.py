@@ -1,8 +1,10 @@
 """Score drafts against hand-written facts: recall and precision per fact class.
 
 A gold fact is found when a draft of the same class (or a subclass) names its principal
-participant (`templates.toml`: the holder of a role, the speaker of a statement, a participant
-of an event, …) and has a quote that overlaps the gold quote. A draft is correct when it finds
+participant (the class's shape puts it in `kgsh:PrincipalGroup`: the holder of a role, the
+speaker of a statement, a participant of an event, …) and has a quote that overlaps the gold
+quote. A principal with a `sh:maxCount` must be named in full, an open list (an event's
+participants) needs one value in common. A draft is correct when it finds
 some gold fact by the same test.
 """
 
@@ -14,8 +16,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg import evidence
-from kg.draft import rules as rules_mod
+from kg import evidence, shapes
 from kg.errors import EvidenceError
 from kg.namespaces import KG, PREFIXES
 
@@ -46,7 +47,7 @@ def superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
 def views(graph: Graph, text: str, ontology: Graph) -> list[FactView]:
     """Return the facts of a graph (every node of a kg:Fact class with a quote) for scoring."""
     above = superclasses(ontology)
-    templates = rules_mod.load().templates["class"]
+    table = shapes.fact_classes()
     out = []
     for node, quote in graph.subject_objects(KG.quote):
         if not isinstance(node, URIRef):
@@ -56,15 +57,15 @@ def views(graph: Graph, text: str, ontology: Graph) -> list[FactView]:
         if not facts:
             continue
         cls = facts[0]
-        key = next((k for k in templates if KG[k] in above.get(cls, set())), None)
+        described = table.get(str(cls)[len(str(KG)) :]) if str(cls).startswith(str(KG)) else None
         principal: set[URIRef] = set()
         match = "all"
-        if key is not None:
-            template = templates[key]
-            match = template.get("match", "all")
-            for path in template["principal"]:
+        if described is not None:
+            fields = described.principal
+            match = "all" if all(f.max is not None for f in fields) else "any"
+            for f in fields:
                 values: list[URIRef] = [node]
-                for step in path.split("/"):
+                for step in f.steps:
                     prop = _expand(step)
                     values = [
                         v for n in values for v in graph.objects(n, prop) if isinstance(v, URIRef)

@@ -17,42 +17,75 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg import authoring, evidence, registry
+from kg import authoring, evidence, registry, shapes
 from kg.authoring import slug_of
-from kg.draft.drafter import EVENTS, Draft, Proposal
+from kg.draft.drafter import Draft, Proposal
 from kg.draft.text import Text
 from kg.errors import InputError
 from kg.namespaces import ENT, KG
 from kg.prefixes import short_iri
 
-# class → (property in the answer, property of the node, kind of value)
-FIELDS: dict[str, list[tuple[str, str, str]]] = {
-    "RoleHolding": [("holder", "kg:holder", "entity"), ("role", "kg:role", "entity"),
-                    ("roleIn", "kg:roleIn", "entity")],
-    "Membership": [("member", "kg:member", "entity"),
-                   ("organization", "kg:organization", "entity")],
-    "Alliance": [("allies", "kg:ally", "entities")],
-    "Counterpart": [("counterparts", "kg:counterpart", "entities")],
-    "Affiliation": [("affiliate", "kg:affiliate", "entity"),
-                    ("affiliatedTo", "kg:affiliatedTo", "entity")],
-    "Location": [("place", "kg:locatedPlace", "entity"), ("in", "kg:containingPlace", "entity")],
-    "TerritorialClaim": [("claimant", "kg:claimant", "entity"),
-                         ("place", "kg:claimedPlace", "entity")],
-    "MetonymMention": [("words", "kg:mentionText", "string"),
-                       ("refersTo", "kg:refersTo", "entity")],
-    "Statement": [("speaker", "kg:speaker", "entity"), ("type", "kg:statementType", "type"),
-                  ("actKind", "kg:actKind", "act"),
-                  ("addressee", "kg:addressee", "entity"), ("target", "kg:target", "entity"),
-                  ("about", "kg:about", "entity"), ("quotation", "kg:quotation", "string"),
-                  ("label", "kg:label", "string")],
+# The keys of the model's answer: a field's path's local name, but for these, named as the
+# answer has always named them.
+ANSWER_KEYS = {
+    "kg:statementType": "type", "kg:ally": "allies", "kg:counterpart": "counterparts",
+    "kg:locatedPlace": "place", "kg:containingPlace": "in", "kg:claimedPlace": "place",
+    "kg:mentionText": "words",
 }  # fmt: skip
-REQUIRED = {
-    "RoleHolding": ["holder", "role"], "Membership": ["member", "organization"],
-    "Alliance": ["allies"], "Counterpart": ["counterparts"],
-    "Affiliation": ["affiliate", "affiliatedTo"], "Location": ["place", "in"],
-    "TerritorialClaim": ["claimant", "place"], "MetonymMention": ["words", "refersTo"],
-    "Statement": ["speaker", "type"],
-}  # fmt: skip
+_COUNTS = {2: "two", 3: "three"}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A field of a fact class as the model gives it: its key in the answer and its kind."""
+
+    key: str  # the key in the model's answer ("holder", "type")
+    path: str  # the property of the node ("kg:holder")
+    kind: str  # "entity", "entities", "concept", "choice" or "string"
+    field: shapes.Field
+
+
+def _kind(f: shapes.Field, concepts: set[str], facts: set[str]) -> str | None:
+    """Return how the model gives a field's value, or None if it cannot (a link to a fact, a
+    time, the provenance the build writes)."""
+    if f.group == "provenance" or "/" in f.path:
+        return None
+    if f.values:
+        return "choice"
+    if f.datatype == "xsd:string":
+        return "string"
+    kg_classes = [c for c in f.classes if c.startswith("kg:")]
+    if not kg_classes or len(kg_classes) < len(f.classes):
+        return None
+    if all(c in concepts for c in kg_classes):
+        return "concept"
+    if all(c in facts for c in kg_classes):
+        return None
+    return "entities" if f.min >= 2 else "entity"
+
+
+def slots(ontology: Graph) -> dict[str, list[Slot]]:
+    """Return the fact classes a model may propose (not events: see `prompt`) with their fields,
+    read from their shapes (`kg.shapes`): a class whose every required field the model can give
+    (or has a default), in the order of the shape."""
+    from rdflib.namespace import RDFS, SKOS
+
+    concepts = {
+        short_iri(str(c)) for c in ontology.subjects(RDFS.subClassOf, SKOS.Concept)
+    }  # the classes whose values are concepts of a scheme (statement type, status, …)
+    table = shapes.fact_classes()
+    facts = {f"kg:{name}" for name in table}
+    found: dict[str, list[Slot]] = {}
+    for name, cls in table.items():
+        if name == "Fact" or cls.below("Event"):
+            continue
+        kinds = [(f, _kind(f, concepts, facts)) for f in cls.fields]
+        given = [Slot(ANSWER_KEYS.get(f.path, f.path.split(":")[-1]), f.path, k, f)
+                 for f, k in kinds if k is not None]  # fmt: skip
+        needed = [f for f, k in kinds if f.required and f.group != "provenance"]
+        if needed and all(f.default or any(s.field is f for s in given) for f in needed):
+            found[name] = given
+    return found
 
 
 @dataclass(frozen=True)
@@ -73,7 +106,18 @@ def prompt(text: str, entities: Graph, ontology: Graph) -> list[dict[str, str]]:
     found = authoring.mentions(text, entities, ontology, roles=True).mentions
     known = sorted({(short_iri(str(m.entity)), m.text) for m in found})
     types = sorted(str(c).rsplit("#", 1)[-1] for c in ontology.subjects(RDF.type, KG.StatementType))
-    shape = {c: [f for f, _, _ in fields] for c, fields in FIELDS.items()}
+    classes = slots(ontology)
+    shape = {c: [s.key for s in fields] for c, fields in classes.items()}
+    schemes = sorted(
+        {s.field.classes[0] for fields in classes.values() for s in fields if s.kind == "concept"}
+        - {"kg:StatementType"}
+    )
+    values = [
+        f"Values of {scheme}: "
+        + ", ".join(sorted(short_iri(str(c)).split(":")[-1]
+                           for c in ontology.subjects(RDF.type, URIRef(shapes.expand(scheme)))))
+        for scheme in schemes
+    ]  # fmt: skip
     system = (
         "You extract facts about diplomacy from a news article for a knowledge graph. Answer with "
         'one JSON object {"facts": [...]} and nothing else. Each fact has "class", "quote" (the '
@@ -84,8 +128,9 @@ def prompt(text: str, entities: Graph, ontology: Graph) -> list[dict[str, str]]:
         [
             "Classes and their fields: " + json.dumps(shape),
             "Event classes (fields: participants, object (what it acts upon, an entity), "
-            "status Past|Planned|Ongoing|Requested): " + ", ".join(sorted(EVENTS)),
+            "status Past|Planned|Ongoing|Requested): " + ", ".join(sorted(shapes.events())),
             "Statement types: " + ", ".join(types),
+            *values,
             "Entities named in the article: "
             + "; ".join(f"{name} = {words}" for name, words in known),
             "",
@@ -150,13 +195,13 @@ def guard(
 ) -> tuple[list[Proposal], list[Rejected]]:
     """Keep the facts whose quote, entities, class and type check; list the others."""
     known = registry.entities(entities)
-    types = {str(c).rsplit("#", 1)[-1] for c in ontology.subjects(RDF.type, KG.StatementType)}
+    classes = slots(ontology)
     kept: list[Proposal] = []
     rejected: list[Rejected] = []
     for n, fact in enumerate(facts, start=1):
         cls = str(fact.get("class", "")) if isinstance(fact, dict) else ""
         try:
-            kept.append(_proposal(fact, cls, text, known, types))
+            kept.append(_proposal(fact, cls, text, known, classes, ontology))
         except ValueError as exc:
             rejected.append(Rejected(n, cls, str(exc)))
     return kept, rejected
@@ -170,10 +215,42 @@ def _entity(value: Any, known: set[URIRef]) -> URIRef:
     return iri
 
 
-def _proposal(fact: Any, cls: str, text: str, known: set[URIRef], types: set[str]) -> Proposal:
+def _value(slot: Slot, value: Any, quote: str, known: set[URIRef], ontology: Graph) -> list[Any]:
+    """Return the node's values for one field of the model's answer; ValueError if wrong."""
+    f, name = slot.field, slot.key
+    if slot.kind == "entity":
+        return [_entity(value, known)]
+    if slot.kind == "entities":
+        if not isinstance(value, list) or len(value) != f.min:
+            raise ValueError(f"{name}: {_COUNTS.get(f.min, str(f.min))} entities expected")
+        return [_entity(v, known) for v in value]
+    if slot.kind == "choice":
+        allowed = [v.split(":")[-1] for v in f.values]
+        if str(value) not in allowed:
+            raise ValueError(f"unknown {f.name} {value!r}: {' or '.join(allowed)}")
+        return [URIRef(shapes.expand(f.values[allowed.index(str(value))]))]
+    if slot.kind == "concept":
+        concept = URIRef(shapes.KG_NS + str(value))
+        if (concept, RDF.type, URIRef(shapes.expand(f.classes[0]))) not in ontology:
+            raise ValueError(f"unknown {f.name} {value!r}")
+        return [concept]
+    if str(value) not in quote:
+        raise ValueError(f"{name} {value!r} is not inside the quote")
+    return [Literal(str(value))]
+
+
+def _proposal(
+    fact: Any,
+    cls: str,
+    text: str,
+    known: set[URIRef],
+    classes: dict[str, list[Slot]],
+    ontology: Graph,
+) -> Proposal:
     if not isinstance(fact, dict):
         raise ValueError("not a JSON object")
-    if cls not in FIELDS and cls not in EVENTS:
+    events = shapes.events()
+    if cls not in classes and cls not in events:
         raise ValueError(f"unknown class {cls!r}")
     quote = fact.get("quote")
     if not isinstance(quote, str) or not quote:
@@ -184,7 +261,7 @@ def _proposal(fact: Any, cls: str, text: str, known: set[URIRef], types: set[str
     span = evidence.Span(at[0], at[0] + len(quote))
     values: list[tuple[str, Any]] = []
     participations: list[tuple[URIRef, str]] = []
-    if cls in EVENTS:
+    if cls in events:
         people = fact.get("participants") or []
         if not isinstance(people, list) or not people:
             raise ValueError("an event needs participants")
@@ -201,36 +278,21 @@ def _proposal(fact: Any, cls: str, text: str, known: set[URIRef], types: set[str
             values.append(("kg:unstatedRole", ENT["role-seizer"]))
         base = re.sub(r"(?<!^)([A-Z])", r"-\1", cls).lower()
     else:
-        for name in REQUIRED[cls]:
-            if fact.get(name) in (None, "", []):
-                raise ValueError(f"no {name}")
-        for name, prop, kind in FIELDS[cls]:
-            value = fact.get(name)
+        table = shapes.fact_class(cls)
+        for f in table.required:
+            key = next((s.key for s in classes[cls] if s.field is f), "")
+            if key and not f.default and fact.get(key) in (None, "", []):
+                raise ValueError(f"no {key}")
+        for slot in classes[cls]:
+            value = fact.get(slot.key)
             if value in (None, "", []):
                 continue
-            if kind == "entity":
-                values.append((prop, _entity(value, known)))
-            elif kind == "entities":
-                if not isinstance(value, list) or len(value) != 2:
-                    raise ValueError(f"{name}: two entities expected")
-                values += [(prop, _entity(v, known)) for v in value]
-            elif kind == "act":
-                if str(value) not in ("Verbal", "Material"):
-                    raise ValueError(f"unknown act kind {value!r}: Verbal or Material")
-                values.append((prop, KG[str(value)]))
-            elif kind == "type":
-                if str(value) not in types:
-                    raise ValueError(f"unknown statement type {value!r}")
-                values.append((prop, KG[str(value)]))
-            else:
-                if str(value) not in quote:
-                    raise ValueError(f"{name} {value!r} is not inside the quote")
-                values.append((prop, Literal(str(value))))
-        if cls == "Statement":
-            if not fact.get("actKind"):
-                values.append(("kg:actKind", KG.Verbal))  # a statement is a speech act
-            if not fact.get("target") and not fact.get("about"):
-                raise ValueError("a statement needs a target or what it is about (about)")
+            values += [(slot.path, v) for v in _value(slot, value, quote, known, ontology)]
+        for f in table.required:  # a required field left out takes its default (sh:defaultValue)
+            if f.default and not any(p == f.path for p, _ in values):
+                values.append((f.path, URIRef(shapes.expand(f.default))))
+        if cls == "Statement" and not fact.get("target") and not fact.get("about"):
+            raise ValueError("a statement needs a target or what it is about (about)")
         base = {"Statement": "stmt", "RoleHolding": "role", "MetonymMention": "metonym"}.get(
             cls, cls.lower()
         )

@@ -450,6 +450,32 @@ def parse_block(block: DraftBlock, prefixes: str) -> None:
         raise InputError(f"{block.name}: not valid Turtle: {str(exc).splitlines()[0]}") from exc
 
 
+def missing(block: DraftBlock, prefixes: str) -> list[str]:
+    """Return the fields a fact block lacks that its class's shape requires (`sh:minCount`),
+    as "name (path)"; empty for a complete block or a class the shapes do not describe."""
+    from rdflib import URIRef
+
+    from kg import shapes
+    from kg.namespaces import KG
+
+    cls = _class(block)
+    described = shapes.fact_classes().get(cls.removeprefix("kg:")) if cls[:3] == "kg:" else None
+    if described is None:
+        return []
+    graph = Graph().parse(data=prefixes + "\n" + block.text, format="turtle")
+    nodes = list(graph.subjects(KG.quote, None)) or list(graph.subjects())
+    lacking = []
+    for f in described.required:
+        if f.group == "provenance":  # written by the build
+            continue
+        values = nodes[:1]
+        for step in f.steps:
+            values = [v for n in values for v in graph.objects(n, URIRef(shapes.expand(step)))]
+        if len(values) < f.min:
+            lacking.append(f"{f.name} ({f.path})")
+    return lacking
+
+
 def units(draft: DraftFile, text: str, prefixes: str) -> list[list[DraftBlock]]:
     """Return the drafts as the analyst reviews them: in the order of the text, each fact with
     the actions, times and entities it needs (not yet shown) and the inference records about
@@ -572,6 +598,12 @@ def review(
             chosen = split_edited(changed, unit)
             for b in chosen:
                 parse_block(b, prefixes)
+                lacking = missing(b, prefixes)
+                if lacking:
+                    raise InputError(
+                        f"{b.name}: a {_class(b)} needs {', '.join(lacking)} (its shape); "
+                        "not accepted"
+                    )
         result = accept(
             folder, sources_root, [b.name for b in chosen], edited={b.name: b for b in chosen}
         )

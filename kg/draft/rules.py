@@ -1,9 +1,10 @@
-"""The default drafter's rules: lexicons and node templates kept as reviewable TOML files.
+"""The default drafter's rules: lexicons kept as reviewable TOML files.
 
 The files live in `kg/draft/rules/` (shipped inside the package): `statements.toml` (speech-act
 verbs → statement type, CAMEO root, PLOVER type), `events.toml` (event triggers, status cues),
 `roles.toml` (titles, demonyms), `relations.toml` (memberships, alliances, counterparts,
-claims), `times.toml` (time expressions) and `templates.toml` (how each fact class is written).
+claims) and `times.toml` (time expressions). How each fact class is written (its properties,
+their order, which are required) is its SHACL shape's, read by `kg.shapes`.
 """
 
 from __future__ import annotations
@@ -64,7 +65,6 @@ class Rules:
     roles: dict[str, Any]
     relations: dict[str, Any]
     times: dict[str, Any]
-    templates: dict[str, Any]
 
     def confidence(self, family: str) -> float:
         """Return the confidence of a relation rule family (membership, alliance, ...)."""
@@ -127,5 +127,4 @@ def load(folder: Path = RULES_DIR) -> Rules:
         roles=_read("roles.toml", folder),
         relations=_read("relations.toml", folder),
         times=_read("times.toml", folder),
-        templates=_read("templates.toml", folder),
     )

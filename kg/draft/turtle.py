@@ -19,6 +19,8 @@ from kg.draft.drafter import Draft, NewEntity, Proposal, TimeNode
 from kg.namespaces import FACT, PREFIXES
 
 MARKER = "# kg-draft-sha256: "
+# The sections of a draft file; the events are those the event shape lists (`kg.shapes`), and a
+# fact class no section names comes last, under "Other facts".
 SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Roles", ("RoleHolding",)),
     (
@@ -28,25 +30,24 @@ SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("Memberships and alliances", ("Membership", "Alliance")),
     ("Claims and contests", ("TerritorialClaim", "ClaimContest")),
     ("Metonyms", ("MetonymMention",)),
-    (
-        "Events",
-        (
-            "Meeting",
-            "Conversation",
-            "Agreement",
-            "Address",
-            "MilitaryExercise",
-            "Seizure",
-            "Confrontation",
-            "Establishment",
-            "Action",
-        ),
-    ),
+    ("Events", ()),
     ("Statements", ("Statement",)),
     ("Inferences", ("Inference",)),
 ]
-EVENT_CLASSES = set(SECTIONS[5][1])
-AS_TEMPLATE = {"SubOrganization": "Affiliation"}  # written as the class above it
+
+
+def section_classes() -> list[tuple[str, tuple[str, ...]]]:
+    """Return the draft file's sections with their classes, every fact class in one."""
+    from kg import shapes
+
+    found = [(t, cs or shapes.events()) if t == "Events" else (t, cs) for t, cs in SECTIONS]
+    named = {c for _, cs in found for c in cs}
+    rest = tuple(  # not kg:Fact, nor a class whose shape requires a more specific one (kg:Event)
+        n for n, c in shapes.fact_classes().items() if n not in named and c.supers and not c.kinds
+    )
+    return [*found, ("Other facts", rest)] if rest else found
+
+
 PREFIX_NAMES = ["kg", "ent", "src", "fact", "prov", "time", "dct", "rdf", "rdfs", "xsd"]
 
 
@@ -241,13 +242,12 @@ def blocks(
     in_order = sorted(draft.proposals, key=lambda p: (p.quote.begin, p.quote.end, names[id(p)]))
     labels = unique_labels(in_order, used_labels)
     sections: list[tuple[str, list[Block]]] = []
-    for title, classes in SECTIONS:
+    for title, classes in section_classes():
         chosen = [p for p in draft.proposals if p.cls in classes]
         chosen.sort(key=lambda p: (p.quote.begin, p.quote.end, names[id(p)]))
         rendered = []
         for p in chosen:
-            key = "Event" if p.cls in EVENT_CLASSES else AS_TEMPLATE.get(p.cls, p.cls)
-            rendered.append(proposal_block(p, names, text, order.get(key, []), labels))
+            rendered.append(proposal_block(p, names, text, order.get(p.cls, []), labels))
         if rendered:
             sections.append((title, rendered))
     all_times: list[TimeNode] = []

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import KgError
 from kg.results import short_iri
 from kg.viz.layout import is_large, positions
-from kg.viz.projection import CLASSES
+from kg.viz.projection import classes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -79,7 +79,6 @@ QUAD = {
     4: ("#c00000", "statement: material conflict (CAMEO 15-20)"),
 }
 _LEGEND_RELATIONS = 6  # relations named in the legend's grey row, at most
-_ORDER = {cls.split("#")[-1]: i for i, (cls, _) in enumerate(CLASSES)}
 _MAX_LABEL = 48
 
 
@@ -169,6 +168,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "timed": bool(d.get("timed", False)),  # its fact is an event or a statement
             }
         )
+    order = {cls.split("#")[-1]: i for i, (cls, _) in enumerate(classes())}
     legend = [
         {
             "cls": cls,
@@ -177,7 +177,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
             "shape": SHAPES.get(groups[cls], "ellipse"),
             "count": counts[cls],
         }
-        for cls in sorted(counts, key=lambda c: (_ORDER.get(c, len(_ORDER)), c))
+        for cls in sorted(counts, key=lambda c: (order.get(c, len(order)), c))
     ]
     quads = sorted({e["quad"] for e in edges})
     others = sorted({e["relation"] for e in edges if e["quad"] == 0})

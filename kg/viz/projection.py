@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 
-# kg: class → display group, most specific first (a kg:State is an actor before it is a place).
-CLASSES: list[tuple[URIRef, str]] = [
+# kg: entity class → display group, most specific first (a kg:State is an actor, then a place).
+_ENTITIES: list[tuple[URIRef, str]] = [
     (KG.State, "Actor"),
     (KG.InternationalOrganization, "Actor"),
     (KG.Government, "Actor"),
@@ -42,36 +42,42 @@ CLASSES: list[tuple[URIRef, str]] = [
     (KG.MaritimeArea, "Place"),
     (KG.MaritimeFeature, "Place"),
     (KG.Place, "Place"),
-    (KG.TerritorialClaim, "Claim"),
-    (KG.Meeting, "Event"),
-    (KG.Conversation, "Event"),
-    (KG.Agreement, "Event"),
-    (KG.Address, "Event"),
-    (KG.MilitaryExercise, "Event"),
-    (KG.Seizure, "Event"),
-    (KG.Confrontation, "Event"),
-    (KG.Establishment, "Event"),
-    (KG.Event, "Event"),
-    (KG.Statement, "Statement"),
-    (KG.Instrument, "Instrument"),
 ]
-_RANK = {cls: i for i, (cls, _) in enumerate(CLASSES)}
-_GROUP = dict(CLASSES)
+# The fact classes drawn as nodes, each in its group with its subclasses (the fact classes of the
+# shapes, `kg.shapes`: a new event class is drawn as an event). kg:Action, the event class for
+# what no specific one fits, is drawn as an event of no specific class.
+_FACTS: list[tuple[str, str]] = [("TerritorialClaim", "Claim"), ("Event", "Event"),
+                                 ("Statement", "Statement")]  # fmt: skip
+_UNSPECIFIC = {"Action"}
+_OTHERS: list[tuple[URIRef, str]] = [(KG.Instrument, "Instrument")]
 
-# Properties of fact nodes drawn as edges fact → value in the views that show fact nodes.
-_FACT_PROPERTIES = [
-    KG.claimant,
-    KG.claimedPlace,
-    KG.speaker,
-    KG.onBehalfOf,
-    KG.target,
-    KG.addressee,
-    KG.about,
-    KG.madeDuring,
-    KG.inResponseTo,
-    KG.onSidelinesOf,
-    PROV.atLocation,
-]
+
+def fact_rows() -> tuple[list[tuple[URIRef, str]], list[URIRef]]:
+    """Return the fact classes drawn as nodes (most specific first) with their groups, and the
+    properties drawn as edges from them: their shapes' principal and link fields."""
+    from kg import shapes
+
+    table = shapes.fact_classes()
+    rows: list[tuple[URIRef, str]] = []
+    drawn: dict[str, None] = {}
+    for root, group in _FACTS:
+        below = [c for c in table.values() if root in c.supers and c.name not in _UNSPECIFIC]
+        below.sort(key=lambda c: (-len(c.supers), c.name))
+        kinds = table[root].kinds
+        below.sort(key=lambda c: kinds.index(c.name) if c.name in kinds else len(kinds))
+        for cls in [*below, table[root]]:
+            rows.append((URIRef(cls.iri), group))
+            for f in cls.fields:
+                if f.group in ("principal", "links") and len(f.steps) == 1:
+                    drawn[f.path] = None
+    return rows, [URIRef(shapes.expand(p)) for p in drawn]
+
+
+def classes() -> list[tuple[URIRef, str]]:
+    """Return each kg: class the views draw with its display group, most specific first."""
+    return [*_ENTITIES, *fact_rows()[0], *_OTHERS]
+
+
 # Direct edges between entities (and from actors to claims and events), as the build derives them.
 _SYMMETRIC = {KG.alliedWith, KG.counterpartOf}
 _DIRECT_ALL = [
@@ -138,6 +144,17 @@ class Projector:
     _relations: dict[URIRef, str] = field(default_factory=dict)
     _derived: list[tuple[Node, URIRef, Node, Node]] | None = None
     _spans: dict[Node, tuple[str, str, str] | None] = field(default_factory=dict)
+    classes: list[tuple[URIRef, str]] = field(default_factory=list)
+    group: dict[URIRef, str] = field(default_factory=dict)  # class → display group
+    _rank: dict[URIRef, int] = field(default_factory=dict)
+    _fact_properties: list[URIRef] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Read which classes the views draw, and which fact properties, from the shapes."""
+        rows, self._fact_properties = fact_rows()
+        self.classes = [*_ENTITIES, *rows, *_OTHERS]
+        self.group = dict(self.classes)
+        self._rank = {cls: i for i, (cls, _) in enumerate(self.classes)}
 
     # --- reading the graph ---
 
@@ -175,8 +192,8 @@ class Projector:
 
     def node_class(self, node: URIRef) -> URIRef | None:
         """Return the most specific kg: class of a node that the views show, if any."""
-        ranked = [t for t in self.objs(node, RDF.type) if isinstance(t, URIRef) and t in _RANK]
-        return min(ranked, key=lambda t: _RANK[t]) if ranked else None
+        ranked = [t for t in self.objs(node, RDF.type) if isinstance(t, URIRef) and t in self._rank]
+        return min(ranked, key=lambda t: self._rank[t]) if ranked else None
 
     def evidence(self, fact: URIRef) -> Evidence:
         """Return the quote(s) and source of a fact (empty for an entity)."""
@@ -231,13 +248,13 @@ class Projector:
         """Return every IRI whose class belongs to one of the groups, with that class."""
         wanted = set(groups)
         found: dict[URIRef, URIRef] = {}
-        for cls, group in CLASSES:
+        for cls, group in self.classes:
             if group not in wanted:
                 continue
             for node in self.graph.subjects(RDF.type, cls):
                 if isinstance(node, URIRef) and node not in found:
                     best = self.node_class(node)
-                    if best is not None and _GROUP[best] in wanted:
+                    if best is not None and self.group[best] in wanted:
                         found[node] = best
         return found
 
@@ -302,7 +319,7 @@ class Projector:
                 iri=str(node),
                 label=self.label(node),
                 **{"class": local_name(str(cls))},
-                group=_GROUP[cls],
+                group=self.group[cls],
                 wikidata=wikidata[0] if wikidata else "",
                 quote=ev.quote,
                 source=ev.source,
@@ -344,7 +361,7 @@ class Projector:
     def _timed(self, fact: URIRef) -> bool:
         """Whether a fact is an event or a statement: what can have a time."""
         cls = self.node_class(fact)
-        return cls is not None and _GROUP[cls] in ("Event", "Statement")
+        return cls is not None and self.group[cls] in ("Event", "Statement")
 
     def direct(self, predicates: list[URIRef]) -> Iterator[Edge]:
         """Yield the direct edges as Edge records (a symmetric pair once, in IRI order)."""
@@ -363,7 +380,7 @@ class Projector:
                 if KG.Statement in self.objs(fact, RDF.type)
                 else ("", "", 0)
             )
-            for p in _FACT_PROPERTIES:
+            for p in self._fact_properties:
                 for o in self.objs(fact, p):
                     if isinstance(o, URIRef):
                         yield Edge(
@@ -470,7 +487,7 @@ def project_all(p: Projector, g: nx.MultiDiGraph) -> None:
     """Actors, places, claims, events, statements and instruments, with every edge between them."""
     nodes = p.nodes_of(["Actor", "Place", "Claim", "Event", "Statement", "Instrument"])
     p.add_nodes(g, nodes)
-    facts = [n for n, c in nodes.items() if _GROUP[c] in ("Claim", "Event", "Statement")]
+    facts = [n for n, c in nodes.items() if p.group[c] in ("Claim", "Event", "Statement")]
     p.add_edges(g, [*p.direct(_DIRECT_ALL), *p.fact_edges(facts)])
 
 
