@@ -1,17 +1,18 @@
 """The scale benchmark: `make bench` (all sizes) or `BENCH_SIZES=10k make bench`.
 
 For each size it generates the synthetic corpus (bench/generate.py), then measures, as medians:
-the build with validation, the exports, loading into the embedded engine (kg.store) against
-pyoxigraph's own bulk load, every catalog query through the project's API and written out as
-`kg query NAME -f tsv` does (`KnowledgeGraph.query` then `kg.results.write`), against raw
-pyoxigraph running the same text and serializing its own TSV (N-Triples for CONSTRUCT), and on
-rdflib (with a time cap), every catalog query from the command line (`kg query NAME --format
-csv` in a new process, first call and repeated calls answered from the cache), the corpus view
-(bench/views.py: about 5,000 nodes, timed in Python and opened in Chromium), `kg --help`
-start-up, registering 500 saved pages (bench/ingest.py), the peak resident memory of a
-process that loads the store and runs the catalog, and `kg new`, `kg check` and `kg build` on
-an article of 1, 2 and 4 MB on one line (bench/long_lines.py: each stage's time at 4 MB over
-its time at 1 MB, linear when about 4).
+the build with validation, the entailed types (how many, the entailment step, `?x a kg:Fact`
+against its path form: bench/entailment.py), the exports, loading into the embedded engine
+(kg.store) against pyoxigraph's own bulk load, every catalog query through the project's API
+and written out as `kg query NAME -f tsv` does (`KnowledgeGraph.query` then
+`kg.results.write`), against raw pyoxigraph running the same text and serializing its own TSV
+(N-Triples for CONSTRUCT), and on rdflib (with a time cap), every catalog query from the
+command line (`kg query NAME --format csv` in a new process, first call and repeated calls
+answered from the cache), the corpus view (bench/views.py: about 5,000 nodes, timed in Python
+and opened in Chromium), `kg --help` start-up, registering 500 saved pages (bench/ingest.py),
+the peak resident memory of a process that loads the store and runs the catalog, and `kg new`,
+`kg check` and `kg build` on an article of 1, 2 and 4 MB on one line (bench/long_lines.py: each
+stage's time at 4 MB over its time at 1 MB, linear when about 4).
 It writes bench/results.json and bench/results.md with the ratios and which targets are met.
 
 The machine is shared and has 2 cores: timings are noisy, hence medians.
@@ -142,6 +143,7 @@ print(json.dumps({"load_peak": load_peak, "query_peak": status("VmHWM")}))
 def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[str, Any]:
     """Run every measurement on one corpus size; return the numbers."""
     from bench.cold_build import bench_cold_build
+    from bench.entailment import bench_entailment_queries, bench_entailment_step
     from bench.generate import generate, parse_size
     from kg.api import KnowledgeGraph
     from kg.build import build
@@ -180,6 +182,8 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
     res["build_only_s"] = statistics.median(b for b, _v in phases)
     res["validate_only_s"] = statistics.median(v for _b, v in phases)
     res["quads"] = built.quad_count()
+    _say(f"[{size}] the entailed types: how many, the entailment step")
+    res.update(bench_entailment_step(built, median_time, reps))
 
     out = work / f"out-{size}"
     _say(f"[{size}] exports")
@@ -228,6 +232,8 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
                 "raw_ms": t_raw * 1000,
             }
         )
+    _say(f"[{size}] `?x a kg:Fact` against `?x a/rdfs:subClassOf* kg:Fact`")
+    res["entailment_queries"] = bench_entailment_queries(raw, paired_median, repeat)
     raw = engine = None
     del graph
 
@@ -532,6 +538,9 @@ def markdown(res: dict[str, Any]) -> str:
     from bench import cold_build
 
     lines += cold_build.markdown(res["sizes"])
+    from bench import entailment
+
+    lines += entailment.markdown(res["sizes"])
     from bench import long_lines
 
     lines += long_lines.markdown(res)
