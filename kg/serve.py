@@ -1,8 +1,10 @@
 """`kg serve`: the project's own query page and a read-only SPARQL 1.1 Protocol endpoint.
 
 One `http.server.ThreadingHTTPServer` on the loopback interface answers through the project's
-own engine (the embedded Oxigraph of `kg.store`, so every check the engine makes applies here),
-with no child process and no temporary store: a killed `kg serve` leaves nothing behind.
+own engine (the embedded Oxigraph of `kg.store`, so every check the engine makes applies here).
+Each query runs in a forked process (`kg.store.run_with_timeout`), ended at its request's
+deadline; there is no temporary store: a killed `kg serve` leaves no file behind (a query's
+process running at that moment runs on until its query ends).
 
 - `/` the workbench page: the catalog with each query's summary and a form for its parameters,
   a SPARQL editor that knows the project's prefixes, results as a table of labels linked to

@@ -1,4 +1,4 @@
-"""Query engines over the built graph: embedded Oxigraph (default), rdflib, a remote endpoint.
+"""Embedded query engines over the built graph: Oxigraph (default) and rdflib.
 
 Every engine answers with a `kg.results.Result` whose rows are rdflib terms (the embedded
 Oxigraph keeps pyoxigraph's own unread answer and the remote engine the endpoint's bytes; rows
@@ -6,7 +6,10 @@ are converted only when read, and pyoxigraph writes the standard formats), and t
 as RDF terms: pyoxigraph `substitutions`, rdflib `initBindings` on a prepared query, and for a
 remote endpoint a `VALUES` block written from the terms' N-Triples form (see `values_block`).
 The default graph is the union of all named graphs on every engine (a remote endpoint is sent
-the build's graphs as the query's dataset, see `kg.endpoint`).
+the build's graphs as the query's dataset, see `kg.endpoint`, whose `RemoteEngine` is a
+subclass of `Engine` here). Also here: the on-disk `--store` and its marker, `open_engine`
+(the engine a user asked for, or the remote one), and queries run in a forked process within
+their timeout (`run_with_timeout`).
 """
 
 from __future__ import annotations
