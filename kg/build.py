@@ -16,7 +16,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import IdentifiedNode, Node
 
 from kg import evidence, resources
-from kg.cache import Cache, CacheError, Entry, all_of, is_key, key_of, open_cache
+from kg.cache import Cache, CacheError, Entry, all_of, hash_parts, is_key, key_of, open_cache
 from kg.derive import Supers, derive, entailed_types, joins, superclasses
 from kg.errors import EvidenceError, InputError
 from kg.namespaces import (
@@ -355,10 +355,7 @@ def _cache_base(ontology_bytes: bytes) -> hashlib._Hash:
 
 
 def _source_key(base: hashlib._Hash, source: Source, facts: bytes) -> str:
-    h = base.copy()
-    for part in (source.slug.encode(), source.sha256.encode(), facts):
-        h.update(len(part).to_bytes(8, "big") + part)
-    return h.hexdigest()
+    return hash_parts(base.copy(), source.slug, source.sha256, facts).hexdigest()
 
 
 def _parse_cached(body: bytes) -> list[Triple]:

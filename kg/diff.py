@@ -21,10 +21,10 @@ from kg.namespaces import (
     ENT,
     ENTITIES_GRAPH,
     FACT,
-    GRAPH,
     KG,
     NIF,
     PREFIXES,
+    graph_source,
 )
 from kg.prefixes import curie
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 # What a fact description leaves out: provenance the build adds, and how it is typed.
 _HIDDEN = {KG.evidence, PROV.hadPrimarySource, RDF.type}
-_SOURCE_GRAPH = str(GRAPH) + "source/"
 
 
 @dataclass
@@ -123,7 +122,7 @@ def _source_graphs(ds: Dataset) -> dict[URIRef, Graph]:
     return {
         g.identifier: g
         for g in ds.graphs()
-        if isinstance(g.identifier, URIRef) and str(g.identifier).startswith(_SOURCE_GRAPH)
+        if isinstance(g.identifier, URIRef) and graph_source(str(g.identifier)) is not None
     }
 
 
@@ -190,7 +189,7 @@ def compare(old_graph: Built, new_graph: Built) -> Diff:
     diff = Diff()
     old_graphs, new_graphs = _source_graphs(old), _source_graphs(new)
     for name in sorted(set(old_graphs) | set(new_graphs), key=str):
-        slug = str(name)[len(_SOURCE_GRAPH) :]
+        slug = graph_source(str(name)) or ""
         iri = URIRef(PREFIXES["src"] + slug)
         if name not in new_graphs:
             title = lo.titles.get(iri)

@@ -59,7 +59,6 @@ MAX_RESPONSE_VARIABLE = "KG_MAX_RESPONSE"
 _SIZE = re.compile(r"(\d{1,15})\s*([kmg]?)(?:i?b)?", re.IGNORECASE)
 MAX_REDIRECTS = 5
 PROJECT_GRAPHS = str(GRAPH)
-SOURCE_GRAPHS = PROJECT_GRAPHS + "source/"
 _FORM = "application/x-www-form-urlencoded"
 _ACCEPT_RESULTS = "application/sparql-results+json"
 # for CONSTRUCT and DESCRIBE: asked for triples alone (Virtuoso answers a graph query that

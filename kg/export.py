@@ -38,10 +38,10 @@ from kg.namespaces import (
     DERIVED_GRAPH,
     ENTITIES_GRAPH,
     FACT,
-    GRAPH,
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
     PREFIXES,
+    SOURCE_GRAPHS,
     VOID,
 )
 from kg.outfolder import DUMP_FILE, Writers, replace_folder
@@ -52,7 +52,6 @@ NAME = "scs-kg"
 DATASET_IRI = URIRef(BASE + "dataset")
 DUMP = BASE + "dump/"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-SOURCE_GRAPHS = str(GRAPH) + "source/"
 CONTEXT_FILE = "context.jsonld"
 DATASET = "dataset"  # an export that is a dump of the whole dataset (`Export.dump`)
 

@@ -30,7 +30,7 @@ from kg import jsonld, xmlguard
 from kg.build import Built, Part, build
 from kg.cache import file_state
 from kg.errors import InputError, KgError
-from kg.namespaces import DERIVED_GRAPH, GRAPH
+from kg.namespaces import DERIVED_GRAPH, graph_source
 from kg.outfolder import DEFAULT_DATA, DUMP_FILE
 from kg.prefixes import new_dataset, with_sources
 
@@ -44,7 +44,6 @@ RDF_FILES = {
     ".nt": ("N_TRIPLES", "nt", "N-Triples"),
     ".rdf": ("RDF_XML", "xml", "RDF/XML"),
 }
-_SOURCE_GRAPH = str(GRAPH) + "source/"
 
 
 def data_file(data: Path) -> Path:
@@ -290,7 +289,7 @@ class Dump(Built):
     def prefixes(self) -> dict[str, str]:
         """Return the project's prefixes and one per source graph of the file (`<slug>:`)."""
         names = (str(part.name) for part in self.parts())
-        return with_sources(n[len(_SOURCE_GRAPH) :] for n in names if n.startswith(_SOURCE_GRAPH))
+        return with_sources(s for s in map(graph_source, names) if s is not None)
 
     def _parse_error(self, exc: Exception) -> InputError:
         """One line for a file rdflib cannot parse, with its line as pyoxigraph reports it."""

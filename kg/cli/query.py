@@ -8,22 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.cli.common import errors, load_graph, say
+from kg.cli.common import DataOption, errors, load_graph, say
 from kg.errors import InputError
-from kg.outfolder import DUMP_FILE
 from kg.plugins import ENGINES
 
 if TYPE_CHECKING:
     from kg.api import KnowledgeGraph
 
-DataOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data",
-        "-d",
-        help=f"A build folder (with {DUMP_FILE}) or an RDF file; default: out/, else build now.",
-    ),
-]
 EngineOption = Annotated[
     str,
     typer.Option(
