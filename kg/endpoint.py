@@ -64,13 +64,9 @@ _ACCEPT_RESULTS = "application/sparql-results+json"
 # for CONSTRUCT and DESCRIBE: asked for triples alone (Virtuoso answers a graph query that
 # accepts JSON results with its own JSON form of triples)
 _ACCEPT_TRIPLES = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
-_GRAPH_TYPES = {
-    "application/n-triples": "N_TRIPLES",
-    "text/plain": "N_TRIPLES",  # Virtuoso and older servers say so for N-Triples
-    "text/turtle": "TURTLE",
-    "application/x-turtle": "TURTLE",
-    "application/rdf+xml": "RDF_XML",
-}
+# The triples formats read from a CONSTRUCT or DESCRIBE answer, told by pyoxigraph from the
+# media type (which knows `text/plain`, as Virtuoso names N-Triples, and `application/x-turtle`).
+_GRAPH_FORMATS = ("nt", "turtle", "xml")
 # The server's graphs: `GRAPH ?g {}` lists them without reading them (Oxigraph); a server that
 # answers it with nothing is asked again, by its quads.
 _LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
@@ -352,15 +348,17 @@ def read_answer(url: str, data: bytes, ctype: str) -> Result:
     """Read an endpoint's answer: SPARQL JSON results, or triples; one line if malformed."""
     import pyoxigraph as ox
 
+    from kg import formats
+
     media = _media_type(ctype)
-    fmt = _GRAPH_TYPES.get(media)
-    if fmt is not None:
-        if fmt == "RDF_XML":  # pyoxigraph expands internal entities: refuse them first
+    fmt = formats.rdf_name(media) if media else None
+    if fmt is not None and fmt in _GRAPH_FORMATS:
+        if fmt == "xml":  # pyoxigraph expands internal entities: refuse them first
             from kg.xmlguard import check_bytes
 
             check_bytes(data, redact(url))
         try:
-            items = list(ox.parse(data, format=getattr(ox.RdfFormat, fmt)))
+            items = list(ox.parse(data, format=formats.RDF[fmt]))
         except (SyntaxError, ValueError) as exc:
             raise EndpointError(
                 f"{redact(url)}: unreadable {media} answer ({_first(exc)})"

@@ -30,7 +30,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, XSD
 
-from kg import __version__, jsonld, resources
+from kg import __version__, formats, jsonld, resources
 from kg.build import Built, Part, Unit
 from kg.cache import Cache, all_of, json_shaped, key_of
 from kg.namespaces import (
@@ -55,14 +55,6 @@ LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 CONTEXT_FILE = "context.jsonld"
 DATASET = "dataset"  # an export that is a dump of the whole dataset (`Export.dump`)
 
-_OX_FORMATS = {
-    "trig": "TRIG",
-    "nquads": "N_QUADS",
-    "turtle": "TURTLE",
-    "nt": "N_TRIPLES",
-    "xml": "RDF_XML",
-    "json-ld": "JSON_LD",
-}
 _RDF_TYPE = f" <{RDF.type}> ".encode()
 _XML_END = b"</rdf:RDF>"
 
@@ -134,7 +126,7 @@ def _serialize(items: Any, fmt: str, names: dict[str, str] | None = None) -> byt
     """Serialize pyoxigraph quads or triples, in their order, with the given prefixes."""
     import pyoxigraph as ox
 
-    rdf_format = getattr(ox.RdfFormat, _OX_FORMATS[fmt])
+    rdf_format = formats.RDF[fmt]
     plain = fmt in ("nt", "nquads", "json-ld")
     prefixes = None if plain else (names if names is not None else dict(sorted(PREFIXES.items())))
     data = ox.serialize(items, format=rdf_format, prefixes=prefixes)
@@ -719,7 +711,9 @@ _ENTITIES = f"<{ENTITIES_GRAPH}>"
 
 @dataclass(frozen=True)
 class Export:
-    """One file `kg build` writes: its name, file, media type, title and the function writing it.
+    """One file `kg build` writes: its name, file, format, title and the function writing it.
+
+    `format` is the file's RDF format (`kg.formats.RDF`), which gives its media type.
 
     `dump` says what the file holds all of: `DATASET` for the whole dataset, a graph's IRI for
     one graph (VoID lists both as `void:dataDump`), None for the others.
@@ -727,11 +721,16 @@ class Export:
 
     name: str
     file: str
-    media_type: str
+    format: str
     title: str
     write: Callable[[Job], str | bytes | Iterable[bytes]]
     graphs: bool = False  # keeps the graph names (a quad format)
     dump: str | None = None
+
+    @property
+    def media_type(self) -> str:
+        """The file's IANA media type (pyoxigraph's, for its format)."""
+        return formats.media_type(self.format)
 
 
 # The exports: a new format is one row here and its function above. The names of the dataset's
@@ -739,32 +738,32 @@ class Export:
 EXPORTS: dict[str, Export] = {
     e.name: e
     for e in [
-        Export("trig", f"{NAME}.trig", "application/trig", "TriG (every graph)",
+        Export("trig", f"{NAME}.trig", "trig", "TriG (every graph)",
                _trig_file, graphs=True, dump=DATASET),
-        Export("nquads", DUMP_FILE, "application/n-quads", "N-Quads (every graph)",
+        Export("nquads", DUMP_FILE, "nquads", "N-Quads (every graph)",
                _nquads_file, graphs=True, dump=DATASET),
-        Export("json-ld", f"{NAME}.jsonld", "application/ld+json", "JSON-LD (every graph)",
+        Export("json-ld", f"{NAME}.jsonld", "json-ld", "JSON-LD (every graph)",
                _jsonld_file, graphs=True, dump=DATASET),
-        Export("turtle", f"{NAME}.ttl", "text/turtle", "Turtle (the union of the graphs)",
+        Export("turtle", f"{NAME}.ttl", "turtle", "Turtle (the union of the graphs)",
                _turtle_file, dump=DATASET),
-        Export("nt", f"{NAME}.nt", "application/n-triples", "N-Triples (the union)",
+        Export("nt", f"{NAME}.nt", "nt", "N-Triples (the union)",
                _ntriples_file, dump=DATASET),
-        Export("xml", f"{NAME}.rdf", "application/rdf+xml", "RDF/XML (the union)",
+        Export("xml", f"{NAME}.rdf", "xml", "RDF/XML (the union)",
                _xml_file, dump=DATASET),
-        Export("owl", f"{NAME}.owl.nt", "application/n-triples",
+        Export("owl", f"{NAME}.owl.nt", "nt",
                "N-Triples for OWL 2 reasoners (the union; xsd:gYear ... as xsd:string)",
                _owl_file),
-        Export("context", CONTEXT_FILE, "application/ld+json", "JSON-LD context (the prefixes)",
+        Export("context", CONTEXT_FILE, "json-ld", "JSON-LD context (the prefixes)",
                _context_file),
-        Export("ontology", "ontology.ttl", "text/turtle", "The ontology, as written",
+        Export("ontology", "ontology.ttl", "turtle", "The ontology, as written",
                lambda _job: resources.ontology_file().read_bytes(), dump=str(ONTOLOGY_GRAPH)),
-        Export("ontology-xml", "ontology.rdf", "application/rdf+xml", "The ontology in RDF/XML",
+        Export("ontology-xml", "ontology.rdf", "xml", "The ontology in RDF/XML",
                _ontology_xml, dump=str(ONTOLOGY_GRAPH)),
-        Export("shapes", "shapes.ttl", "text/turtle", "The SHACL shapes",
+        Export("shapes", "shapes.ttl", "turtle", "The SHACL shapes",
                lambda _job: resources.shapes_file().read_bytes()),
-        Export("entities", "entities.ttl", "text/turtle", "The entity registry",
+        Export("entities", "entities.ttl", "turtle", "The entity registry",
                _entities_file, dump=str(ENTITIES_GRAPH)),
-        Export("void", "void.ttl", "text/turtle", "VoID description (counts, dumps, sources)",
+        Export("void", "void.ttl", "turtle", "VoID description (counts, dumps, sources)",
                _void_file),
     ]
 }  # fmt: skip

@@ -28,7 +28,6 @@ GRAPH_FORMATS = ("turtle", "nt", "json-ld")
 _GRAPH_ALIASES = {"ttl": "turtle", "ntriples": "nt", "n-triples": "nt", "jsonld": "json-ld"}
 
 Row = tuple[Node | None, ...]
-_NATIVE = {"csv": "CSV", "tsv": "TSV", "json": "JSON", "xml": "XML"}
 
 
 @contextlib.contextmanager
@@ -84,14 +83,16 @@ class Result:
         """Hand over pyoxigraph's answer once: the unread original, or parsed back from bytes."""
         import pyoxigraph as ox
 
+        from kg import formats
+
         native, self._native = self._native, None
         if native is not None:
             return native
         assert self._replay is not None
-        data, fmt = self._replay
+        data, fmt = self._replay  # a format's name (`kg.formats`): pickled with the result
         if self.kind == "graph":
-            return ox.parse(data, format=getattr(ox.RdfFormat, fmt))
-        return ox.parse_query_results(data, format=getattr(ox.QueryResultsFormat, fmt))
+            return ox.parse(data, format=formats.RDF[fmt])
+        return ox.parse_query_results(data, format=formats.RESULTS[fmt])
 
     @property
     def terms(self) -> list[tuple[Any, ...]] | None:
@@ -139,19 +140,21 @@ class Result:
         """Write the rows in a standard format (`csv`, `tsv`, `json`, `xml`) with pyoxigraph."""
         import pyoxigraph as ox
 
-        target = getattr(ox.QueryResultsFormat, _NATIVE[fmt])
+        from kg import formats
+
+        target = formats.RESULTS[fmt]
         if self._native is not None and self._terms is None:
             # the first writing reads pyoxigraph's answer; CSV loses term kinds, so keep TSV
-            first = "TSV" if fmt == "csv" else _NATIVE[fmt]
+            first = "tsv" if fmt == "csv" else fmt
             native, self._native = self._native, None
             with _engine_errors():
-                data = native.serialize(format=getattr(ox.QueryResultsFormat, first))
+                data = native.serialize(format=formats.RESULTS[first])
             self._replay = (data, first)
         if self._replay is not None and self._terms is None:
             data, first = self._replay
-            if first == _NATIVE[fmt]:
+            if first == fmt:
                 return data
-            parsed = ox.parse_query_results(data, format=getattr(ox.QueryResultsFormat, first))
+            parsed = ox.parse_query_results(data, format=formats.RESULTS[first])
         else:  # rows already read, or rdflib's: through their JSON
             parsed = ox.parse_query_results(
                 to_json(self).encode("utf-8"), format=ox.QueryResultsFormat.JSON
@@ -165,7 +168,7 @@ class Result:
         if self._native is not None and self._terms is None:
             native, self._native = self._native, None
             with _engine_errors():
-                self._replay = (native.serialize(format=ox.RdfFormat.N_TRIPLES), "N_TRIPLES")
+                self._replay = (native.serialize(format=ox.RdfFormat.N_TRIPLES), "nt")
         if self._replay is not None and self._terms is None:
             return self._replay[0]
         if self._terms is not None:
