@@ -1,7 +1,7 @@
 """The scale benchmark: `make bench` (all sizes) or `BENCH_SIZES=10k make bench`.
 
 For each size it generates the synthetic corpus (bench/generate.py), then measures, as medians:
-the build with validation, the exports, loading into the embedded engine (kg.store) against
+the build with validation, the exports, loading into the embedded engine (kg.engines) against
 pyoxigraph's own bulk load, every catalog query through the project's API and written out as
 `kg query NAME -f tsv` does (`KnowledgeGraph.query` then `kg.results.write`), against raw
 pyoxigraph running the same text and serializing its own TSV (N-Triples for CONSTRUCT), and on
@@ -96,7 +96,7 @@ def _raw_query(store: Any, text: str, bindings: dict[str, Any]) -> bytes:
     """Raw pyoxigraph: run the text with the same bindings and serialize the answer itself."""
     import pyoxigraph as ox
 
-    from kg.store import to_ox
+    from kg.engines.base import to_ox
 
     subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
     answer = store.query(text, use_default_graph_as_union=True, substitutions=subs)
@@ -122,7 +122,7 @@ import json, sys
 from pathlib import Path
 from kg.catalog import bind, load_catalog
 from kg.graph import open as open_graph
-from kg.store import OxigraphEngine
+from kg.engines.embedded import OxigraphEngine
 
 def status(key):
     for line in open("/proc/self/status"):
@@ -146,9 +146,10 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
     from kg.api import KnowledgeGraph
     from kg.build import build
     from kg.catalog import bind, load_catalog
+    from kg.engines.embedded import OxigraphEngine, RdflibEngine
+    from kg.engines.timeout import run_with_timeout
     from kg.export import write_outputs
     from kg.graph import open as open_graph
-    from kg.store import OxigraphEngine, RdflibEngine, run_with_timeout
     from kg.validate import validate
 
     res: dict[str, Any] = {"size": size}

@@ -189,7 +189,7 @@ class Built:
         return with_sources(unit.slug for unit in self.units)
 
     def fingerprint(self) -> str:
-        """Identify the graph's content (what an on-disk store copied, see `kg.store`)."""
+        """Identify the graph's content (what an on-disk store copied, see `kg.engines.ondisk`)."""
         return key_of(self.shared_key, *(u.digest for u in self.units), self.cross.nt())
 
     def store(self, into: Any = None) -> Any:

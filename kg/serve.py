@@ -1,10 +1,10 @@
 """`kg serve`: the project's own query page and a read-only SPARQL 1.1 Protocol endpoint.
 
 One `http.server.ThreadingHTTPServer` on the loopback interface answers through the project's
-own engine (the embedded Oxigraph of `kg.store`, so every check the engine makes applies here).
-Each query runs in a forked process (`kg.store.run_with_timeout`), ended at its request's
-deadline; there is no temporary store: a killed `kg serve` leaves no file behind (a query's
-process running at that moment runs on until its query ends).
+own engine (the embedded Oxigraph of `kg.engines.embedded`, so every check the engine makes
+applies here). Each query runs in a forked process (`kg.engines.timeout.run_with_timeout`),
+ended at its request's deadline; there is no temporary store: a killed `kg serve` leaves no
+file behind (a query's process running at that moment runs on until its query ends).
 
 - `/` the workbench page: the catalog with each query's summary and a form for its parameters,
   a SPARQL editor that knows the project's prefixes, results as a table of labels linked to
@@ -41,11 +41,12 @@ from rdflib.term import Node
 
 from kg import catalog, formats, prefixes
 from kg.api import KnowledgeGraph
-from kg.errors import InputError, KgError
+from kg.engines.base import QueryDataset, is_update
+from kg.engines.timeout import deadline
+from kg.errors import InputError, KgError, QueryTimeout
 from kg.namespaces import BASE
 from kg.results import Result, short, write
 from kg.sandbox import MAX_QUERY_BYTES
-from kg.store import QueryDataset, QueryTimeout, deadline, is_update
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

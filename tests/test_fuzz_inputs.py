@@ -114,8 +114,8 @@ def small_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
     import pyoxigraph as ox
 
-    # the rdflib engine raises the recursion limit once (kg.store); raised here first, so that
-    # Hypothesis sees no change during a test
+    # the rdflib engine raises the recursion limit once (kg.engines.embedded); raised here first,
+    # so that Hypothesis sees no change during a test
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 
     quads = list(

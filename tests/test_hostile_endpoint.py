@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kg import endpoint
 from kg.cli import app
+from kg.engines import http as client
 
 GRAPHS = (
     b'{"head":{"vars":["g"]},"results":{"bindings":['
@@ -165,7 +165,7 @@ def test_a_password_in_the_url_is_refused_and_never_printed(
         assert code == 2 and err.count("\n") == 1, err
         assert "s3cret" not in err and "analyst:***@" in err and "KG_ENDPOINT_PASSWORD" in err
     assert server.seen == []
-    assert endpoint.redact(url) == url.replace("s3cret", "***")
+    assert client.redact(url) == url.replace("s3cret", "***")
 
 
 @pytest.mark.parametrize(
@@ -210,7 +210,7 @@ def test_a_trickling_server_cannot_hold_the_client(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Without --timeout every request has a total deadline (shortened here to 1.5 s)."""
-    monkeypatch.setattr(endpoint, "DEFAULT_DEADLINE", 1.5)
+    monkeypatch.setattr(client, "DEFAULT_DEADLINE", 1.5)
     base, _server = serve(_trickle(in_headers))
     start = time.monotonic()
     code, out, err = run("sparql", SELECT, "--endpoint", f"{base}/query")
@@ -465,10 +465,10 @@ def test_an_endless_answer_stops_at_the_size_limit(
 
 def test_the_default_size_limit_is_256_mib(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KG_MAX_RESPONSE", raising=False)
-    assert endpoint.max_response() == 256 << 20
-    assert endpoint.max_response("64K") == 65536
+    assert client.max_response() == 256 << 20
+    assert client.max_response("64K") == 65536
     monkeypatch.setenv("KG_MAX_RESPONSE", "1g")
-    assert endpoint.max_response() == 1 << 30
+    assert client.max_response() == 1 << 30
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "lots", "1T", "1.5M"])

@@ -24,9 +24,9 @@ from rdflib import Literal, URIRef
 
 from kg import catalog
 from kg.api import KnowledgeGraph
+from kg.engines.remote import values_block, with_values
 from kg.errors import InputError
 from kg.sandbox import MAX_DEPTH, MAX_TOKENS, tokens
-from kg.store import values_block, with_values
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINES = ["oxigraph", "rdflib"]

@@ -16,10 +16,11 @@ from typer.testing import CliRunner
 from kg import diff, graph, ontodoc, plugins, results
 from kg.api import KnowledgeGraph
 from kg.cli import app
+from kg.engines.base import Engine
+from kg.engines.open import open_engine
 from kg.errors import InputError
 from kg.namespaces import ENT, FACT, KG, PREFIXES, SRC, source_graph
 from kg.prefixes import curie, local_name, prefixed_graph, short_iri, slug, split, with_sources
-from kg.store import Engine, open_engine
 from kg.viz import title_for, write_view
 from kg.viz.projection import Projector, project
 
@@ -116,7 +117,9 @@ def test_a_new_view_is_one_row_plus_its_function(
 
 
 def test_a_new_engine_is_one_row(out_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    row = plugins.Plugin("rdflib-again", "kg.store:RdflibEngine", "rdflib, under another name")
+    row = plugins.Plugin(
+        "rdflib-again", "kg.engines.embedded:RdflibEngine", "rdflib, under another name"
+    )
     monkeypatch.setitem(plugins.ENGINES.rows, "rdflib-again", row)
     engine = open_engine(graph.open(out_dir), "rdflib-again")
     assert type(engine).__name__ == "RdflibEngine"

@@ -10,9 +10,10 @@ from rdflib import BNode, Literal, URIRef
 
 from kg import catalog
 from kg.api import KnowledgeGraph
+from kg.engines.embedded import OxigraphEngine
+from kg.engines.open import open_engine
 from kg.graph import open as open_graph
 from kg.results import TABLE_FORMATS, Result, write
-from kg.store import OxigraphEngine, open_engine
 
 # Every kind of term a writer formats: IRIs, a blank node, plain and tagged strings with
 # quotes, backslashes, newlines, CR and tabs, and typed literals whose lexical form rdflib
@@ -75,8 +76,8 @@ def _values(text: str) -> list[tuple[tuple[str, str, str], ...]]:
     """Read TSV results back (pyoxigraph) into comparable cells: numbers compared by value."""
     import pyoxigraph as ox
 
+    from kg.engines.base import from_ox
     from kg.results import canonical_term
-    from kg.store import from_ox
 
     parsed = ox.parse_query_results(text.encode("utf-8"), format=ox.QueryResultsFormat.TSV)
     return [tuple(canonical_term(from_ox(t)) for t in sol) for sol in parsed]
@@ -158,7 +159,7 @@ def test_non_canonical_literals_keep_their_value() -> None:
     """Non-canonical typed literals (as pyoxigraph may hand over) are written with their value."""
     import pyoxigraph as ox
 
-    from kg.store import Converter
+    from kg.engines.base import Converter
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     terms = [

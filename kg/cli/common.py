@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
+from kg.answers import QUERY_OPTIONS
 from kg.errors import EXIT_ERROR, InputError, KgError
 from kg.outfolder import DUMP_FILE
 
@@ -24,8 +25,7 @@ SourcesOption = Annotated[
 DataOption = Annotated[
     Path | None,
     typer.Option(
-        "--data",
-        "-d",
+        *QUERY_OPTIONS["data"],
         help=f"A build folder (with {DUMP_FILE}) or an RDF file (.nq, .trig, .jsonld, .ttl, .nt, "
         ".rdf); default: out/, else build now.",
     ),
