@@ -79,7 +79,7 @@ class Diff:
         return "\n".join([self.summary(), *(c.text() for c in self.changes)]) + "\n"
 
 
-class _Labels:
+class Labels:
     """Names of nodes in one build: labels from any graph, or a short prefixed name."""
 
     def __init__(self, ds: Dataset) -> None:
@@ -135,7 +135,7 @@ def _facts(ds: Dataset) -> dict[Node, tuple[URIRef, Graph]]:
     return found
 
 
-def describe(fact: Node, g: Graph, labels: _Labels) -> list[str]:
+def describe(fact: Node, g: Graph, labels: Labels) -> list[str]:
     """Return the lines describing a fact: its type, label, properties and quote."""
     types = sorted(labels.short(t) for t in g.objects(fact, RDF.type))
     lines = [f"type: {', '.join(types)}"] if types else []
@@ -153,7 +153,7 @@ def describe(fact: Node, g: Graph, labels: _Labels) -> list[str]:
     return lines
 
 
-def _metadata(source: URIRef, g: Graph, labels: _Labels) -> list[str]:
+def _metadata(source: URIRef, g: Graph, labels: Labels) -> list[str]:
     """Return the lines describing a source: its metadata and the hash of its text."""
     return sorted(
         f"{labels.short(p)}: {labels.name(o)}"
@@ -162,7 +162,7 @@ def _metadata(source: URIRef, g: Graph, labels: _Labels) -> list[str]:
     )
 
 
-def _value(node: Node, g: Graph, labels: _Labels) -> str:
+def _value(node: Node, g: Graph, labels: Labels) -> str:
     """Name a value; a participation is shown as its participant and role."""
     participant = g.value(node, KG.participant)
     if participant is not None:
@@ -185,7 +185,7 @@ def _edges(ds: Dataset) -> set[tuple[Node, Node, Node]]:
 def compare(old_graph: Built, new_graph: Built) -> Diff:
     """Return the sources, facts, direct edges and entities added, removed or changed."""
     old, new = old_graph.dataset, new_graph.dataset
-    lo, ln = _Labels(old), _Labels(new)
+    lo, ln = Labels(old), Labels(new)
     diff = Diff()
     old_graphs, new_graphs = _source_graphs(old), _source_graphs(new)
     for name in sorted(set(old_graphs) | set(new_graphs), key=str):

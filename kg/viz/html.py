@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
-from kg.results import short_iri
+from kg.prefixes import short_iri
 from kg.viz.layout import is_large, positions
 from kg.viz.projection import CLASSES
 
@@ -92,7 +92,7 @@ def _short(label: str) -> str:
     return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1].rstrip() + "…"
 
 
-def _json_for_script(data: Any) -> str:
+def json_for_script(data: Any) -> str:
     """Serialise to JSON that cannot close or open a tag inside a <script> block."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return (
@@ -422,7 +422,7 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
     )
     env = net.templateEnv
     env.bytecode_cache = _compiled()
-    env.filters["tojson"] = lambda value: Markup(_json_for_script(value))
+    env.filters["tojson"] = lambda value: Markup(json_for_script(value))
     env.filters["inline"] = _inline
     env.filters["script_json"] = _script_json
     env.globals["view"] = view

@@ -196,14 +196,14 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the map page: one self-contained HTML document."""
-    from kg.viz.html import _json_for_script
+    from kg.viz.html import json_for_script
 
     template, css, js, share, basemap = _assets()
     data = page_data(g, title)
     values = {
         "TITLE": html.escape(title, quote=True),
         "COUNTS": f"{len(data['places'])} placed, {len(data['unplaced'])} with no point",
-        "DATA": _json_for_script(data),
+        "DATA": json_for_script(data),
         "BASEMAP": basemap.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
         "APP_CSS": css,
         "APP_JS": share + js,

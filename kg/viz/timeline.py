@@ -280,7 +280,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the timeline page: one self-contained HTML document."""
-    from kg.viz.html import _json_for_script
+    from kg.viz.html import json_for_script
 
     script, style = _assets()
     template, css, js, share = _templates()
@@ -290,7 +290,7 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
         "COUNTS": f"{len(data['items'])} dated, {len(data['undated'])} undated",
         "VIS_CSS": style,
         "VIS_JS": script,
-        "DATA": _json_for_script(data),
+        "DATA": json_for_script(data),
         "APP_CSS": css,
         "APP_JS": share + js,  # one script: what every view shares, then this page's own
     }

@@ -2,7 +2,7 @@
 
 Each test starts a tiny local HTTP server on a free loopback port (stopped afterwards) that
 misbehaves in one way, and checks that the client stays safe, bounded in time and says what
-went wrong in one line (issue 10, items 9, 11 and 13).
+went wrong in one line.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def _credentials(monkeypatch: pytest.MonkeyPatch) -> str:
     return "Basic " + base64.b64encode(b"analyst:s3cret").decode("ascii")
 
 
-# --- redirects and credentials (item 9) --------------------------------------------------
+# --- redirects and credentials --------------------------------------------------------
 
 
 def test_a_cross_origin_redirect_gets_no_credentials(
@@ -177,7 +177,7 @@ def test_a_bad_endpoint_url_is_one_line(url: str, out_dir: Path) -> None:
         assert code == 2 and err.startswith("error: --endpoint") and err.count("\n") == 1, err
 
 
-# --- deadlines (item 9) -------------------------------------------------------------------
+# --- deadlines -------------------------------------------------------------------------
 
 
 def _trickle(in_headers: bool) -> Behaviour:
@@ -228,7 +228,7 @@ def test_a_timeout_must_be_a_positive_number(value: str) -> None:
     assert code == 2 and "--timeout" in err and err.count("\n") == 1
 
 
-# --- malformed answers (item 11) ----------------------------------------------------------
+# --- malformed answers -----------------------------------------------------------------
 
 MALFORMED = {
     "not-json": (b"<html><body>It works!</body></html>", "text/html"),
@@ -320,7 +320,7 @@ def test_virtuoso_answer_forms_are_read(serve: Callable[[Behaviour], tuple[str, 
         assert form["default-graph-uri"] == ["https://w3id.org/scs-kg/graph/entities"]
 
 
-# --- push (item 13) -----------------------------------------------------------------------
+# --- push -----------------------------------------------------------------------------
 
 
 def test_a_push_that_fails_partway_names_the_graphs_already_replaced(
@@ -350,7 +350,7 @@ def test_push_help_states_the_prune_default() -> None:
     assert "--prune" in text and "Default: they are left on the server" in text
 
 
-# --- what a server sends that is not HTTP, or never ends (issue 21, item 9) ---------------------
+# --- what a server sends that is not HTTP, or never ends ------------------------------------
 
 
 @pytest.fixture
