@@ -55,7 +55,7 @@ def test_rows_stay_pyoxigraph_terms_until_read(engine: OxigraphEngine) -> None:
     """The engine hands over pyoxigraph terms; `rows` converts them, once, on first read."""
     result = engine.run(TRICKY)
     assert result.terms is not None and len(result.terms) == 10
-    assert result._rows is None  # nothing converted yet
+    assert not result.converted  # nothing converted yet
     rows = result.rows
     assert rows is result.rows  # converted once
     assert rows[0] == (
@@ -93,9 +93,9 @@ def test_writers_on_pyoxigraph_terms_match_rdflib_terms(engine: OxigraphEngine, 
     for text in (TRICKY.replace('"1.0E0"^^xsd:double', '"1"'), BLANK):
         result = engine.run(text)
         fast = write(result, fmt)
-        assert result._rows is None  # no rdflib terms were needed
+        assert not result.converted  # no rdflib terms were needed
         if fmt != "table":
-            assert result._terms is None  # pyoxigraph wrote its answer itself
+            assert not result.taken_out  # pyoxigraph wrote its answer itself
         assert fast == write(_converted(result), fmt)
     assert "Zweite" in write(engine.run(TRICKY), fmt)
 

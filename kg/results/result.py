@@ -82,6 +82,18 @@ class Result:
         return ox.parse_query_results(data, format=formats.RESULTS[fmt])
 
     @property
+    def converted(self) -> bool:
+        """Whether the rows (or triples) are rdflib terms yet: an engine's answer is converted
+        only when `rows` or `triples` is read."""
+        return (self._triples if self.kind == "graph" else self._rows) is not None
+
+    @property
+    def taken_out(self) -> bool:
+        """Whether pyoxigraph's answer was read into terms (`terms`), rather than written by
+        pyoxigraph itself in a standard format."""
+        return self._terms is not None
+
+    @property
     def terms(self) -> list[tuple[Any, ...]] | None:
         """The rows (or triples) as pyoxigraph terms; None when the rows are rdflib terms."""
         if self._terms is None and (self._native is not None or self._replay is not None):
