@@ -145,7 +145,7 @@ def facts_skeleton(slug: str, meta: Metadata, text: str, known: list[Mention]) -
     else:
         unknown.append("the publisher")
     if meta.published:
-        rows.append(("dct:issued", _n3(date_literal(meta.published, "publication date"))))
+        rows.append(("dct:issued", typed_literal(date_literal(meta.published, "publication date"))))
     else:
         unknown.append("the publication date")
     if meta.url:
@@ -154,7 +154,7 @@ def facts_skeleton(slug: str, meta: Metadata, text: str, known: list[Mention]) -
         unknown.append("the URL")
     if meta.retrieved:
         literal = date_literal(meta.retrieved, "retrieval date", time_allowed=True)
-        rows.append(("pav:retrievedOn", _n3(literal)))
+        rows.append(("pav:retrievedOn", typed_literal(literal)))
     else:
         unknown.append("the retrieval date")
     if meta.license:
@@ -223,7 +223,8 @@ def facts_skeleton(slug: str, meta: Metadata, text: str, known: list[Mention]) -
     return "\n".join(lines) + "\n"
 
 
-def _n3(literal: Literal) -> str:
+def typed_literal(literal: Literal) -> str:
+    """A literal in Turtle with its datatype as an `xsd:` name (`"2024-05-01"^^xsd:date`)."""
     datatype = str(literal.datatype or XSD.string)
     return f'"{literal}"^^xsd:{datatype[len(str(XSD)) :]}'
 

@@ -15,6 +15,8 @@
   `run_with_timeout` (a forked process, ended at its timeout or its caller's `deadline`).
 - `open`: `open_engine`, the engine a user asked for (`kg.plugins.ENGINES`) or the remote one.
 
-The modules import downwards only: `open` imports the engines, `remote` imports `http` and
-`base`, `embedded` imports `ondisk` and `base`; nothing here imports `kg.engines` itself.
+The modules import downwards only: `open` imports `base` and the engines (the embedded ones
+through `kg.plugins.ENGINES`, the remote one when asked for), `remote` imports `http`, `timeout`
+and `base`, `http` imports `timeout`, `embedded` imports `ondisk` and `base`; nothing here
+imports `kg.engines` itself.
 """

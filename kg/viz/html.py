@@ -83,12 +83,14 @@ _ORDER = {cls.split("#")[-1]: i for i, (cls, _) in enumerate(CLASSES)}
 _MAX_LABEL = 48
 
 
-def _humanise(name: str) -> str:
+def humanise(name: str) -> str:
+    """A class's name as words: `TerritorialClaim` -> `Territorial claim`."""
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).split()
     return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
 
 
-def _short(label: str) -> str:
+def clipped_label(label: str) -> str:
+    """A label cut to the views' longest, ending in `…` if cut."""
     return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1].rstrip() + "…"
 
 
@@ -120,10 +122,10 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         nodes.append(
             {
                 "id": n,
-                "label": _short(str(d.get("label") or n)),
+                "label": clipped_label(str(d.get("label") or n)),
                 "full": str(d.get("label") or n),
                 "cls": cls,
-                "clsLabel": _humanise(cls),
+                "clsLabel": humanise(cls),
                 "category": group,  # not `group`: pyvis's add_node drops the colour of a group
                 "color": COLOURS.get(cls, "#cccccc"),
                 "shape": SHAPES.get(group, "ellipse"),
@@ -151,7 +153,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "id": f"e{i}",
                 "from": u,
                 "to": v,
-                "label": _short(str(d.get("relation", ""))),
+                "label": clipped_label(str(d.get("relation", ""))),
                 "relation": str(d.get("relation", "")),
                 "predicate": short_iri(str(d.get("predicate", ""))),
                 "statementType": str(d.get("statement_type", "")),
@@ -172,7 +174,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     legend = [
         {
             "cls": cls,
-            "label": _humanise(cls),
+            "label": humanise(cls),
             "color": COLOURS.get(cls, "#cccccc"),
             "shape": SHAPES.get(groups[cls], "ellipse"),
             "count": counts[cls],
