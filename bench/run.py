@@ -3,7 +3,7 @@
 For each size it generates the synthetic corpus (bench/generate.py), then measures, as medians:
 the build with validation, the entailed types (how many, the entailment step, `?x a kg:Fact`
 against its path form: bench/entailment.py), the exports, loading into the embedded engine
-(kg.store) against pyoxigraph's own bulk load, every catalog query through the project's API
+(kg.engines) against pyoxigraph's own bulk load, every catalog query through the project's API
 and written out as `kg query NAME -f tsv` does (`KnowledgeGraph.query` then
 `kg.results.write`), against raw pyoxigraph running the same text and serializing its own TSV
 (N-Triples for CONSTRUCT), and on rdflib (with a time cap), every catalog query from the
@@ -97,7 +97,7 @@ def _raw_query(store: Any, text: str, bindings: dict[str, Any]) -> bytes:
     """Raw pyoxigraph: run the text with the same bindings and serialize the answer itself."""
     import pyoxigraph as ox
 
-    from kg.store import to_ox
+    from kg.engines.base import to_ox
 
     subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
     answer = store.query(text, use_default_graph_as_union=True, substitutions=subs)
@@ -123,7 +123,7 @@ import json, sys
 from pathlib import Path
 from kg.catalog import bind, load_catalog
 from kg.graph import open as open_graph
-from kg.store import OxigraphEngine
+from kg.engines.embedded import OxigraphEngine
 
 def status(key):
     for line in open("/proc/self/status"):
@@ -148,9 +148,10 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
     from kg.api import KnowledgeGraph
     from kg.build import build
     from kg.catalog import bind, load_catalog
+    from kg.engines.embedded import OxigraphEngine, RdflibEngine
+    from kg.engines.timeout import run_with_timeout
     from kg.export import write_outputs
     from kg.graph import open as open_graph
-    from kg.store import OxigraphEngine, RdflibEngine, run_with_timeout
     from kg.validate import validate
 
     res: dict[str, Any] = {"size": size}

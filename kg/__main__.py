@@ -1,5 +1,5 @@
 """Allow `python -m kg`."""
 
-from kg.answers import main
+from kg.console import main
 
 main()

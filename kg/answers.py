@@ -1,17 +1,17 @@
 """Stored answers of `kg query` and `kg sparql`, and the command line's quick path to them.
 
 A repeated query over an unchanged build is answered with the bytes its first run wrote (kept
-in the cache, kind `query`, see `kg.cache.answer_slot`). `main`, the `kg` command, looks such
-an answer up before anything heavy is imported: for `kg query NAME` with only the options it
-reads the same way as the full command line (`--data`, `--format`, `--engine`, `--param`,
-`--store`, `--wide`) it writes the stored answer and ends; anything else, and every miss, goes
-to the full command line (`kg.cli`), which computes the same key. This module imports neither
-the command-line framework nor an RDF library.
+in the cache, kind `query`, see `kg.cache.answer_slot`). `kg.console.main`, the `kg` command,
+looks such an answer up (`answered`) before anything heavy is imported: for `kg query NAME`
+with only the options it reads the same way as the full command line (`QUERY_OPTIONS`, whose
+flags `kg.cli` declares those options with, and `--wide`) it writes the stored answer and
+ends; anything else, and every miss, goes to the full command line (`kg.cli`), which computes
+the same key. The query's file is found as the catalog finds it (`kg.resources.query_file`).
+This module imports neither the command-line framework nor an RDF library.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,11 +94,9 @@ def _catalog_text(name: str) -> str | None:
     """The text of a catalog query by file name (as `catalog.get` finds it), else None."""
     from kg import resources
 
-    stem = name[:-3] if name.endswith(".rq") else name
-    if not re.fullmatch(r"[^/\\]+", stem) or stem in (".", ".."):
-        return None
+    path = resources.query_file(name)
     try:
-        return (resources.queries_dir() / f"{stem}.rq").read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8") if path is not None else None
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -123,18 +121,18 @@ def _param_parts(pairs: list[str]) -> list[str] | None:
     return [f"{k}={v}" for k, v in sorted(values.items())]
 
 
-# The options of `kg query` the quick path reads (each takes a value), by their destination.
-_VALUED = {
-    "--data": "data",
-    "-d": "data",
-    "--format": "fmt",
-    "-f": "fmt",
-    "--engine": "engine",
-    "-e": "engine",
-    "--param": "param",
-    "-p": "param",
-    "--store": "store",
+QUERY_OPTIONS = {
+    "data": ("--data", "-d"),
+    "fmt": ("--format", "-f"),
+    "engine": ("--engine", "-e"),
+    "param": ("--param", "-p"),
+    "store": ("--store",),
 }
+"""The options of `kg query` that take a value and that the quick path reads, by destination:
+`kg.cli` declares these options with these very flags, so both read a command line alike."""
+WIDE = "--wide"
+"""The flag of `kg query` (no value) that the quick path reads too."""
+_VALUED = {flag: dest for dest, flags in QUERY_OPTIONS.items() for flag in flags}
 
 
 def quick_options(args: list[str]) -> dict[str, str | list[str] | bool | None] | None:
@@ -158,7 +156,7 @@ def quick_options(args: list[str]) -> dict[str, str | list[str] | bool | None] |
     i = 2
     while i < len(args):
         arg = args[i]
-        if arg == "--wide":
+        if arg == WIDE:
             found["wide"] = True
             i += 1
             continue
@@ -198,12 +196,3 @@ def answered(args: list[str]) -> bool:
         Path(store) if isinstance(store, str) else None,
     )
     return write_stored(found)
-
-
-def main() -> None:
-    """Run `kg`: a repeated `kg query` from the cache at once, anything else on `kg.cli`."""
-    if answered(sys.argv[1:]):
-        return
-    from kg.cli import main as full
-
-    full()

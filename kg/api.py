@@ -31,10 +31,11 @@ from rdflib import Dataset, URIRef
 
 from kg import catalog, prefixes
 from kg.catalog import CatalogQuery, Choices
+from kg.engines.base import Engine, QueryDataset, is_update
+from kg.engines.open import open_engine
+from kg.engines.timeout import check_timeout, run_with_timeout
 from kg.errors import InputError
 from kg.results import Result
-from kg.sandbox import check_timeout
-from kg.store import Engine, QueryDataset, is_update, open_engine, run_with_timeout
 
 if TYPE_CHECKING:
     from kg.build import Built

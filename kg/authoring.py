@@ -145,7 +145,7 @@ def facts_skeleton(slug: str, meta: Metadata, text: str, known: list[Mention]) -
     else:
         unknown.append("the publisher")
     if meta.published:
-        rows.append(("dct:issued", _n3(date_literal(meta.published, "publication date"))))
+        rows.append(("dct:issued", typed_literal(date_literal(meta.published, "publication date"))))
     else:
         unknown.append("the publication date")
     if meta.url:
@@ -154,7 +154,7 @@ def facts_skeleton(slug: str, meta: Metadata, text: str, known: list[Mention]) -
         unknown.append("the URL")
     if meta.retrieved:
         literal = date_literal(meta.retrieved, "retrieval date", time_allowed=True)
-        rows.append(("pav:retrievedOn", _n3(literal)))
+        rows.append(("pav:retrievedOn", typed_literal(literal)))
     else:
         unknown.append("the retrieval date")
     if meta.license:
@@ -223,7 +223,8 @@ def facts_skeleton(slug: str, meta: Metadata, text: str, known: list[Mention]) -
     return "\n".join(lines) + "\n"
 
 
-def _n3(literal: Literal) -> str:
+def typed_literal(literal: Literal) -> str:
+    """A literal in Turtle with its datatype as an `xsd:` name (`"2024-05-01"^^xsd:date`)."""
     datatype = str(literal.datatype or XSD.string)
     return f'"{literal}"^^xsd:{datatype[len(str(XSD)) :]}'
 
@@ -409,7 +410,8 @@ class LineFinder:
                 found.append(f"{prefix}:{str(node)[len(ns) :]}")
         return found
 
-    def _patterns(self, node: Node) -> list[re.Pattern[str]]:
+    def patterns(self, node: Node) -> list[re.Pattern[str]]:
+        """The patterns a term's spellings are found by on a line (the reference search)."""
         return [
             re.compile(r"(?<![\w:/#<-])" + re.escape(s) + r"(?![\w\-:])")
             for s in self.spellings(node)
@@ -442,7 +444,7 @@ class LineFinder:
         """Every spelling of a term the file writes: [first line it starts, first line it is on].
 
         Read once, so that a file's every problem costs little however many it has. A spelling
-        is what `_patterns` finds: `<IRI>`, or `prefix:local` of a bound prefix (cut at any `.`
+        is what `patterns` finds: `<IRI>`, or `prefix:local` of a bound prefix (cut at any `.`
         of its local part, the first 16 only), not inside a longer name; comment lines do not
         count.
         """
@@ -452,7 +454,7 @@ class LineFinder:
             for number, code in enumerate(self.lines, start=1):
                 if code.lstrip().startswith("#"):
                     continue
-                for at, spelling in _spellings_in(code, prefixes):
+                for at, spelling in spellings_in(code, prefixes):
                     first = written.setdefault(spelling, [0, number])
                     if at == 0 and not first[0]:
                         first[0] = number
@@ -461,7 +463,7 @@ class LineFinder:
 
     def _property_line(self, subject_line: int, prop: Node) -> int:
         """Return the line of `prop` in the statement that starts at `subject_line`."""
-        patterns = self._patterns(prop)
+        patterns = self.patterns(prop)
         if prop == RDF.type:
             patterns.append(re.compile(r"(?<![\w:])a(?=\s)"))
         for number in range(subject_line, len(self.lines) + 1):
@@ -473,15 +475,15 @@ class LineFinder:
         return subject_line
 
 
-_BEFORE_NAME = re.compile(r"[\w:/#<-]")  # what may not come before a term (`_patterns`)
+_BEFORE_NAME = re.compile(r"[\w:/#<-]")  # what may not come before a term (`patterns`)
 _AFTER_NAME = re.compile(r"[\w\-:]")  # what may not come after one
 _LOCAL_RUN = re.compile(r"[\w\-.]*")
 _IRI_SPELLING = re.compile(r"<[^<>]*>")
-_DOTS = 16  # the `.` of a local part a name may end before, at most (`_spellings_in`)
+_DOTS = 16  # the `.` of a local part a name may end before, at most (`spellings_in`)
 
 
-def _spellings_in(code: str, prefixes: list[str]) -> Iterator[tuple[int, str]]:
-    """Each (column, spelling) of a term on a line that `LineFinder._patterns` would find."""
+def spellings_in(code: str, prefixes: list[str]) -> Iterator[tuple[int, str]]:
+    """Each (column, spelling) of a term on a line that `LineFinder.patterns` would find."""
 
     def free(at: int, end: int) -> bool:
         before = at == 0 or not _BEFORE_NAME.match(code, at - 1)

@@ -16,7 +16,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import IdentifiedNode, Node
 
 from kg import evidence, resources
-from kg.cache import Cache, CacheError, Entry, all_of, is_key, key_of, open_cache
+from kg.cache import Cache, CacheError, Entry, all_of, hash_parts, is_key, key_of, open_cache
 from kg.derive import Supers, derive, entailed_types, joins, superclasses
 from kg.errors import EvidenceError, InputError
 from kg.namespaces import (
@@ -189,7 +189,7 @@ class Built:
         return with_sources(unit.slug for unit in self.units)
 
     def fingerprint(self) -> str:
-        """Identify the graph's content (what an on-disk store copied, see `kg.store`)."""
+        """Identify the graph's content (what an on-disk store copied, see `kg.engines.ondisk`)."""
         return key_of(self.shared_key, *(u.digest for u in self.units), self.cross.nt())
 
     def store(self, into: Any = None) -> Any:
@@ -357,10 +357,7 @@ def _cache_base(ontology_bytes: bytes) -> hashlib._Hash:
 
 
 def _source_key(base: hashlib._Hash, source: Source, facts: bytes) -> str:
-    h = base.copy()
-    for part in (source.slug.encode(), source.sha256.encode(), facts):
-        h.update(len(part).to_bytes(8, "big") + part)
-    return h.hexdigest()
+    return hash_parts(base.copy(), source.slug, source.sha256, facts).hexdigest()
 
 
 def _parse_cached(body: bytes) -> list[Triple]:

@@ -119,12 +119,20 @@ def open_cache(folder: Path | None = None, *, create: bool = True) -> Cache | No
     return Cache(folder)
 
 
+def hash_parts(h: hashlib._Hash, *parts: str | bytes) -> hashlib._Hash:
+    """Feed `h` each part (text as UTF-8) prefixed by its length, and return it.
+
+    The one way keys and digests are made: no two different lists of parts feed the same bytes.
+    """
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h
+
+
 def digest(kind: str, key: str, body: bytes) -> str:
     """Return the digest an entry's header carries: SHA-256 of its kind, key and body."""
-    h = hashlib.sha256()
-    for part in (kind.encode(), key.encode(), body):
-        h.update(len(part).to_bytes(8, "big") + part)
-    return h.hexdigest()
+    return hash_parts(hashlib.sha256(), kind, key, body).hexdigest()
 
 
 _KEY = re.compile(r"[0-9a-f]{64}")
@@ -137,11 +145,7 @@ def is_key(text: str) -> bool:
 
 def key_of(*parts: str | bytes) -> str:
     """Return a cache key: the SHA-256 of the parts, each prefixed by its length."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big") + data)
-    return h.hexdigest()
+    return hash_parts(hashlib.sha256(), *parts).hexdigest()
 
 
 @dataclass(frozen=True)

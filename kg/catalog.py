@@ -168,14 +168,13 @@ def nearest(word: str, names: list[str], n: int = 3) -> str:
 
 def get(name: str, directory: Path | None = None) -> CatalogQuery:
     """Return the named query, or raise an InputError that suggests the nearest names."""
-    if name.endswith(".rq"):
-        name = name[:-3]
-    folder = directory or resources.queries_dir()
-    path = folder / f"{name}.rq"
-    if re.fullmatch(r"[^/\\]+", name) and name not in (".", ".."):
+    path = resources.query_file(name, directory)
+    if path is not None:
         with contextlib.suppress(OSError):  # only the one file: the whole catalog costs ms
             return load_query(path)
-    catalog = load_catalog(folder)
+    if name.endswith(".rq"):
+        name = name[:-3]
+    catalog = load_catalog(directory or resources.queries_dir())
     if name not in catalog:
         raise InputError(f"unknown query {name!r}{nearest(name, list(catalog))}")
     return catalog[name]

@@ -21,10 +21,10 @@ from kg.namespaces import (
     ENT,
     ENTITIES_GRAPH,
     FACT,
-    GRAPH,
     KG,
     NIF,
     PREFIXES,
+    graph_source,
 )
 from kg.prefixes import curie
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 # What a fact description leaves out: provenance the build adds, and how it is typed.
 _HIDDEN = {KG.evidence, PROV.hadPrimarySource, RDF.type}
-_SOURCE_GRAPH = str(GRAPH) + "source/"
 
 
 @dataclass
@@ -80,7 +79,7 @@ class Diff:
         return "\n".join([self.summary(), *(c.text() for c in self.changes)]) + "\n"
 
 
-class _Labels:
+class Labels:
     """Names of nodes in one build: labels from any graph, or a short prefixed name."""
 
     def __init__(self, ds: Dataset) -> None:
@@ -123,7 +122,7 @@ def _source_graphs(ds: Dataset) -> dict[URIRef, Graph]:
     return {
         g.identifier: g
         for g in ds.graphs()
-        if isinstance(g.identifier, URIRef) and str(g.identifier).startswith(_SOURCE_GRAPH)
+        if isinstance(g.identifier, URIRef) and graph_source(str(g.identifier)) is not None
     }
 
 
@@ -136,7 +135,7 @@ def _facts(ds: Dataset) -> dict[Node, tuple[URIRef, Graph]]:
     return found
 
 
-def describe(fact: Node, g: Graph, labels: _Labels) -> list[str]:
+def describe(fact: Node, g: Graph, labels: Labels) -> list[str]:
     """Return the lines describing a fact: its type, label, properties and quote."""
     types = sorted(labels.short(t) for t in g.objects(fact, RDF.type))
     lines = [f"type: {', '.join(types)}"] if types else []
@@ -154,7 +153,7 @@ def describe(fact: Node, g: Graph, labels: _Labels) -> list[str]:
     return lines
 
 
-def _metadata(source: URIRef, g: Graph, labels: _Labels) -> list[str]:
+def _metadata(source: URIRef, g: Graph, labels: Labels) -> list[str]:
     """Return the lines describing a source: its metadata and the hash of its text."""
     return sorted(
         f"{labels.short(p)}: {labels.name(o)}"
@@ -163,7 +162,7 @@ def _metadata(source: URIRef, g: Graph, labels: _Labels) -> list[str]:
     )
 
 
-def _value(node: Node, g: Graph, labels: _Labels) -> str:
+def _value(node: Node, g: Graph, labels: Labels) -> str:
     """Name a value; a participation is shown as its participant and role."""
     participant = g.value(node, KG.participant)
     if participant is not None:
@@ -186,11 +185,11 @@ def _edges(ds: Dataset) -> set[tuple[Node, Node, Node]]:
 def compare(old_graph: Built, new_graph: Built) -> Diff:
     """Return the sources, facts, direct edges and entities added, removed or changed."""
     old, new = old_graph.dataset, new_graph.dataset
-    lo, ln = _Labels(old), _Labels(new)
+    lo, ln = Labels(old), Labels(new)
     diff = Diff()
     old_graphs, new_graphs = _source_graphs(old), _source_graphs(new)
     for name in sorted(set(old_graphs) | set(new_graphs), key=str):
-        slug = str(name)[len(_SOURCE_GRAPH) :]
+        slug = graph_source(str(name)) or ""
         iri = URIRef(PREFIXES["src"] + slug)
         if name not in new_graphs:
             title = lo.titles.get(iri)

@@ -22,6 +22,14 @@ class EvidenceError(InputError):
     """A quote that is not in its source, or is ambiguous there."""
 
 
+class QueryTimeout(KgError):
+    """A query ran longer than its --timeout."""
+
+
+class EndpointError(KgError):
+    """A remote endpoint that is down, refuses or fails."""
+
+
 class ValidationError(KgError):
     """The built graph does not conform to the shapes or a violation query returned rows."""
 

@@ -26,25 +26,16 @@ from typing import Any
 
 from rdflib import Dataset, URIRef
 
-from kg import jsonld, xmlguard
+from kg import formats, jsonld, xmlguard
 from kg.build import Built, Part, build
 from kg.cache import file_state
 from kg.errors import InputError, KgError
-from kg.namespaces import DERIVED_GRAPH, GRAPH
+from kg.namespaces import DERIVED_GRAPH, graph_source
 from kg.outfolder import DEFAULT_DATA, DUMP_FILE
 from kg.prefixes import new_dataset, with_sources
 
-# The RDF files `--data` reads, by suffix: (pyoxigraph RdfFormat name, rdflib format name, the
-# format's name in messages).
-RDF_FILES = {
-    ".nq": ("N_QUADS", "nquads", "N-Quads"),
-    ".trig": ("TRIG", "trig", "TriG"),
-    ".jsonld": ("JSON_LD", "json-ld", "JSON-LD"),
-    ".ttl": ("TURTLE", "turtle", "Turtle"),
-    ".nt": ("N_TRIPLES", "nt", "N-Triples"),
-    ".rdf": ("RDF_XML", "xml", "RDF/XML"),
-}
-_SOURCE_GRAPH = str(GRAPH) + "source/"
+RDF_FILES = {f".{formats.extension(name)}": name for name in formats.RDF}
+"""The RDF files `--data` reads: suffix -> format name (`kg.formats`), pyoxigraph's extensions."""
 
 
 def data_file(data: Path) -> Path:
@@ -163,9 +154,7 @@ class Dump(Built):
         self._admitted = False
 
     def _format(self) -> Any:
-        import pyoxigraph as ox
-
-        return getattr(ox.RdfFormat, RDF_FILES[self.path.suffix][0])
+        return formats.RDF[RDF_FILES[self.path.suffix]]
 
     def fingerprint(self) -> str:
         """Identify the file cheaply by its path and state (as the query answers are keyed)."""
@@ -224,7 +213,7 @@ class Dump(Built):
             self._preflight()
             ds = new_dataset()
             try:
-                ds.parse(self.path, format=RDF_FILES[self.path.suffix][1])
+                ds.parse(self.path, format=RDF_FILES[self.path.suffix])
             except KgError:
                 raise
             except Exception as exc:  # rdflib raises many kinds; pyoxigraph says the line
@@ -290,7 +279,7 @@ class Dump(Built):
     def prefixes(self) -> dict[str, str]:
         """Return the project's prefixes and one per source graph of the file (`<slug>:`)."""
         names = (str(part.name) for part in self.parts())
-        return with_sources(n[len(_SOURCE_GRAPH) :] for n in names if n.startswith(_SOURCE_GRAPH))
+        return with_sources(s for s in map(graph_source, names) if s is not None)
 
     def _parse_error(self, exc: Exception) -> InputError:
         """One line for a file rdflib cannot parse, with its line as pyoxigraph reports it."""
@@ -312,7 +301,7 @@ def data_error(path: Path, message: str, line: int | None = None) -> InputError:
     where = f"{path}:{line}" if line else str(path)
     if "LoadDocumentCallback" in first:  # pyoxigraph has no loader: it fetches nothing either
         return InputError(f"{where}: {jsonld.REFUSED}")
-    return InputError(f"{where}: malformed {RDF_FILES[path.suffix][2]}: {first}")
+    return InputError(f"{where}: malformed {formats.title(RDF_FILES[path.suffix])}: {first}")
 
 
 def too_long(path: Path) -> InputError:

@@ -28,9 +28,18 @@ ENTITIES_GRAPH = GRAPH["entities"]
 DERIVED_GRAPH = GRAPH["derived"]
 
 
+SOURCE_GRAPHS = str(GRAPH) + "source/"
+"""What every source's named graph begins with (`source_graph`, `graph_source`)."""
+
+
 def source_graph(slug: str) -> URIRef:
     """Return the named graph of one source."""
-    return GRAPH["source/" + slug]
+    return URIRef(SOURCE_GRAPHS + slug)
+
+
+def graph_source(name: str) -> str | None:
+    """Return the slug of a source's named graph (`source_graph`'s inverse), else None."""
+    return name[len(SOURCE_GRAPHS) :] if name.startswith(SOURCE_GRAPHS) else None
 
 
 def owner(term: str) -> str | None:

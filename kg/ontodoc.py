@@ -70,7 +70,7 @@ def _local(node: Node) -> str | None:
     return None
 
 
-def _curie(node: URIRef) -> str:
+def curie_of(node: URIRef) -> str:
     """A readable prefixed name (see `kg.prefixes.curie`, not strict), else the IRI itself."""
     return curie(str(node), strict=False) or str(node)
 
@@ -82,7 +82,7 @@ def _label(g: Graph, node: Node) -> str:
         )
         if values:
             return str(values[0])
-    return _curie(node) if isinstance(node, URIRef) else str(node)
+    return curie_of(node) if isinstance(node, URIRef) else str(node)
 
 
 def _value(g: Graph, node: Node) -> str:
@@ -97,8 +97,8 @@ def _value(g: Graph, node: Node) -> str:
         return "(anonymous)"
     local = _local(node)
     if local is not None:
-        return f'<a href="#{escape(local)}"><code>{escape(_curie(URIRef(str(node))))}</code></a>'
-    return f'<a href="{escape(str(node))}"><code>{escape(_curie(URIRef(str(node))))}</code></a>'
+        return f'<a href="#{escape(local)}"><code>{escape(curie_of(URIRef(str(node))))}</code></a>'
+    return f'<a href="{escape(str(node))}"><code>{escape(curie_of(URIRef(str(node))))}</code></a>'
 
 
 def _definition(g: Graph, term: URIRef) -> str:
@@ -122,7 +122,7 @@ def _term(g: Graph, term: URIRef) -> str:
         rows.append(f"<dt>properties</dt><dd>{shown}</dd>")
     return (
         f'<section class="term" id="{escape(local)}">'
-        f"<h3>{escape(_label(g, term))} <small><code>{escape(_curie(term))}</code></small></h3>"
+        f"<h3>{escape(_label(g, term))} <small><code>{escape(curie_of(term))}</code></small></h3>"
         f"{_definition(g, term)}<dl>{''.join(rows)}</dl></section>"
     )
 
@@ -173,7 +173,8 @@ def render(g: Graph) -> str:
         if not terms:
             continue
         items = "".join(
-            f'<li><a href="#{escape(_local(t) or "")}">{escape(_curie(t))}</a></li>' for t in terms
+            f'<li><a href="#{escape(_local(t) or "")}">{escape(curie_of(t))}</a></li>'
+            for t in terms
         )
         toc.append(f'<h3><a href="#{anchor}">{escape(heading)}</a></h3><ul>{items}</ul>')
         sections = "".join(_term(g, t) for t in terms)

@@ -97,8 +97,14 @@ class Table:
 ENGINES = Table(
     "engine",
     [
-        Plugin("oxigraph", "kg.store:OxigraphEngine", "Embedded Oxigraph, in memory or on disk"),
-        Plugin("rdflib", "kg.store:RdflibEngine", "rdflib's own SPARQL engine, in memory"),
+        Plugin(
+            "oxigraph",
+            "kg.engines.embedded:OxigraphEngine",
+            "Embedded Oxigraph, in memory or on disk",
+        ),
+        Plugin(
+            "rdflib", "kg.engines.embedded:RdflibEngine", "rdflib's own SPARQL engine, in memory"
+        ),
     ],
     "--engine {name!r}: want {spoken}",
 )

@@ -31,6 +31,18 @@ def queries_dir() -> Path:
     return data_root() / "queries"
 
 
+def query_file(name: str, directory: Path | None = None) -> Path | None:
+    """Return the file of the catalog query NAME (or NAME.rq), or None if NAME names no file.
+
+    The file may not exist: the caller reads it. `kg.catalog.get` and the command line's
+    quick path (`kg.answers`) find a query this one way.
+    """
+    stem = name[:-3] if name.endswith(".rq") else name
+    if not stem or "/" in stem or "\\" in stem or stem in (".", ".."):
+        return None
+    return (directory or queries_dir()) / f"{stem}.rq"
+
+
 def sources_dir() -> Path:
     """Return the folder of the sources and the entity registry."""
     return data_root() / "sources"

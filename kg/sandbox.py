@@ -12,14 +12,13 @@ comments kept whole, so a keyword inside a string or an IRI is not a keyword), a
   Python frames per level of parentheses.
 
 `FROM`/`FROM NAMED` are not refused: they select graphs of the loaded dataset (SPARQL dataset
-semantics), and neither engine fetches them (see `kg.store`).
+semantics), and neither engine fetches them (see `kg.engines.embedded`).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-import math
 import re
 from dataclasses import dataclass
 
@@ -160,12 +159,3 @@ def check(text: str, *, allow_service: bool = False) -> Shape:
             "SERVICE sends the query to another endpoint: refused without --allow-service"
         )
     return found
-
-
-def check_timeout(timeout: float | None, option: str = "--timeout") -> float | None:
-    """Return a --timeout that is a positive finite number of seconds, or None."""
-    if timeout is None:
-        return None
-    if not math.isfinite(timeout) or timeout <= 0:
-        raise InputError(f"{option} {timeout:g}: want a positive number of seconds")
-    return timeout

@@ -1,8 +1,10 @@
 """`kg serve`: the project's own query page and a read-only SPARQL 1.1 Protocol endpoint.
 
 One `http.server.ThreadingHTTPServer` on the loopback interface answers through the project's
-own engine (the embedded Oxigraph of `kg.store`, so every check the engine makes applies here),
-with no child process and no temporary store: a killed `kg serve` leaves nothing behind.
+own engine (the embedded Oxigraph of `kg.engines.embedded`, so every check the engine makes
+applies here). Each query runs in a forked process (`kg.engines.timeout.run_with_timeout`),
+ended at its request's deadline; there is no temporary store: a killed `kg serve` leaves no
+file behind (a query's process running at that moment runs on until its query ends).
 
 - `/` the workbench page: the catalog with each query's summary and a form for its parameters,
   a SPARQL editor that knows the project's prefixes and highlights SPARQL, results as a table
@@ -32,7 +34,7 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from importlib import resources
 from typing import Any
 
@@ -40,13 +42,14 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from kg import catalog, prefixes
+from kg import catalog, formats, prefixes
 from kg.api import KnowledgeGraph
-from kg.errors import InputError, KgError
+from kg.engines.base import QueryDataset, is_update
+from kg.engines.timeout import deadline
+from kg.errors import InputError, KgError, QueryTimeout
 from kg.namespaces import BASE
 from kg.results import Result, short, write
 from kg.sandbox import MAX_QUERY_BYTES
-from kg.store import QueryDataset, QueryTimeout, deadline, is_update
 
 # The stylesheets vis-timeline's standalone build (kg/viz/vendor/) writes into the page as
 # <style> elements when the timeline view loads: allowed by their SHA-256 and nothing else (a
@@ -114,28 +117,10 @@ _STATIC = {  # path: (package, file in it, media type)
         "application/json",
     ),
 }
-_RESULT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
-_GRAPH_TYPES = {
-    "nt": "application/n-triples",
-    "turtle": "text/turtle; charset=utf-8",
-    "json-ld": "application/ld+json",
-}
-_ACCEPT = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/n-triples": "nt",
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-}
+# What /query answers in (`kg.formats` names -> Content-Type, from pyoxigraph's formats); an
+# `Accept` header is read as pyoxigraph reads media types (`formats.results_name`, `rdf_name`).
+_RESULT_TYPES = {name: formats.content_type(name, results=True) for name in formats.RESULTS}
+_GRAPH_TYPES = {name: formats.content_type(name) for name in ("nt", "turtle", "json-ld")}
 
 
 # Which methods each route serves (any other is 405 with `Allow`); /query also answers CORS.
@@ -171,18 +156,8 @@ _FORMAT_IRIS = {  # https://www.w3.org/ns/formats/ for each format /query answer
     "turtle": "Turtle",
     "json-ld": "JSON-LD",
 }
-_DESCRIPTION_TYPES = {  # the service description's formats: (media type, pyoxigraph format)
-    "turtle": ("text/turtle; charset=utf-8", "TURTLE"),
-    "xml": ("application/rdf+xml", "RDF_XML"),
-    "json-ld": ("application/ld+json", "JSON_LD"),
-    "nt": ("application/n-triples", "N_TRIPLES"),
-}
-_DESCRIPTION_ACCEPT = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
+_DESCRIPTION_TYPES = {  # the service description's formats (`kg.formats` names) -> Content-Type
+    name: formats.content_type(name) for name in ("turtle", "xml", "json-ld", "nt")
 }
 _DESCRIPTION_PREFIXES = {
     "sd": SD,
@@ -445,10 +420,9 @@ class Workbench:
                 (graph, a, sd("Graph")),
                 (graph, triples_of, count(size)),
             ]
-        _ctype, name = _DESCRIPTION_TYPES[fmt]
         data = ox.serialize(
             [ox.Triple(*t) for t in triples],
-            format=getattr(ox.RdfFormat, name),
+            format=formats.RDF[fmt],
             prefixes=None if fmt in ("nt", "json-ld") else _DESCRIPTION_PREFIXES,
         )
         assert data is not None
@@ -495,8 +469,10 @@ class Workbench:
         return _page(f"scs-kg: {title}", "".join(parts))
 
 
-def _negotiate(accept: str, known: dict[str, str]) -> str | None:
-    """The format of `known` (media type: format) that an `Accept` header prefers, or None.
+def _negotiate(accept: str, offered: Collection[str], results: bool = False) -> str | None:
+    """The format of `offered` (`kg.formats` names) that an `Accept` header prefers, or None.
+
+    A media type names the format pyoxigraph reads it as (a results format's when `results`).
 
     Media types are taken by their quality (`q`), then in the order given; a type of quality 0
     is refused, a wildcard chooses nothing (the caller's default).
@@ -512,8 +488,9 @@ def _negotiate(accept: str, known: dict[str, str]) -> str | None:
                     quality = float(value)
                 except ValueError:
                     quality = 0.0
-        if mime in known and quality > 0:
-            ranked.append((-quality, n, known[mime]))
+        fmt = (formats.results_name if results else formats.rdf_name)(mime) if mime else None
+        if fmt is not None and fmt in offered and quality > 0:
+            ranked.append((-quality, n, fmt))
     return min(ranked)[2] if ranked else None
 
 
@@ -880,10 +857,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _describe(self) -> None:
         """The endpoint's SPARQL 1.1 Service Description, in Turtle unless `Accept` asks for
         RDF/XML, JSON-LD or N-Triples."""
-        fmt = _negotiate(self.headers.get("Accept") or "", _DESCRIPTION_ACCEPT) or "turtle"
+        fmt = _negotiate(self.headers.get("Accept") or "", _DESCRIPTION_TYPES) or "turtle"
         host = (self.headers.get("Host") or "").lower()  # one of the loopback names (_host_ok)
         body = self.server.workbench.description(f"http://{host}/query", fmt)
-        self._send(200, body, _DESCRIPTION_TYPES[fmt][0], {"Vary": "Accept"})
+        self._send(200, body, _DESCRIPTION_TYPES[fmt], {"Vary": "Accept"})
 
     def _dataset(self) -> QueryDataset | None:
         """The dataset the request names (`default-graph-uri`, `named-graph-uri`), or None."""
@@ -898,19 +875,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _accepted(self, result: Result) -> str:
         """The format the client accepts best for this kind of result (JSON / N-Triples)."""
-        offered = _GRAPH_TYPES if result.kind == "graph" else _RESULT_TYPES
-        known = {mime: fmt for mime, fmt in _ACCEPT.items() if fmt in offered}
-        found = _negotiate(self.headers.get("Accept") or "", known)
+        graph = result.kind == "graph"
+        offered = _GRAPH_TYPES if graph else _RESULT_TYPES
+        found = _negotiate(self.headers.get("Accept") or "", offered, results=not graph)
         return found or ("nt" if result.kind == "graph" else "json")
 
     def _result(self, result: Result, fmt: str, download: str | None) -> None:
-        offered = _GRAPH_TYPES if result.kind == "graph" else _RESULT_TYPES
+        graph = result.kind == "graph"
+        offered = _GRAPH_TYPES if graph else _RESULT_TYPES
         if fmt not in offered:
             raise Refused(406, f"format {fmt!r}: this result is written as {', '.join(offered)}")
         body = write(result, fmt).encode("utf-8")
         extra = {}
         if download:
-            ext = {"json-ld": "jsonld", "turtle": "ttl"}.get(fmt, fmt)
+            ext = formats.extension(fmt) if graph else fmt  # results: .json, .csv as people know
             safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", download) or "query"
             extra["Content-Disposition"] = f'attachment; filename="{safe}.{ext}"'
         self._send(200, body, offered[fmt], extra)

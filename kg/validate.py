@@ -21,7 +21,7 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.build import Built, add_parts, content_digest
-from kg.cache import Cache, Entry, all_of, json_shaped, open_cache
+from kg.cache import Cache, Entry, all_of, hash_parts, json_shaped, open_cache
 from kg.errors import InputError
 from kg.namespaces import DERIVED_GRAPH, FACT, SRC, owner
 from kg.parallel import ordered, workers_for
@@ -589,11 +589,7 @@ PER_SOURCE_CHECKS = frozenset(
 
 
 def _key(*parts: str | bytes) -> hashlib._Hash:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big") + data)
-    return h
+    return hash_parts(hashlib.sha256(), *parts)
 
 
 def _neighbourhood(

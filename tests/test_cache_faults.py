@@ -1,5 +1,5 @@
 """Cache entries are verified on every read: a damaged entry is discarded with a warning and
-computed again, so the build's output equals a cold build's, byte for byte (issue 10, item 2)."""
+computed again, so the build's output equals a cold build's, byte for byte."""
 
 from __future__ import annotations
 

@@ -11,10 +11,13 @@ from rdflib.plugins.sparql import prepareQuery
 
 from kg import catalog
 from kg.api import KnowledgeGraph
+from kg.engines.base import Engine
+from kg.engines.embedded import RdflibEngine
+from kg.engines.open import open_engine
+from kg.engines.remote import with_values
 from kg.errors import InputError
 from kg.graph import open as open_graph
 from kg.namespaces import ENT, KG
-from kg.store import Engine, RdflibEngine, open_engine, with_values
 
 FACT = "https://w3id.org/scs-kg/fact/us-china-military-channels/"
 

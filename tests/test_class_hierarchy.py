@@ -33,7 +33,7 @@ SELECT ?node ?type ?entailed WHERE {
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
 def engine(request: pytest.FixtureRequest, built: Built) -> Any:
     """The build on each embedded engine."""
-    from kg.store import OxigraphEngine, RdflibEngine
+    from kg.engines.embedded import OxigraphEngine, RdflibEngine
 
     return (OxigraphEngine if request.param == "oxigraph" else RdflibEngine).load(built)
 

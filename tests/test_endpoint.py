@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 
 from kg import catalog
 from kg.cli import app
-from kg.store import EndpointError, RemoteEngine
+from kg.engines.remote import RemoteEngine
+from kg.errors import EndpointError
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

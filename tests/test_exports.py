@@ -168,7 +168,7 @@ def test_assembled_files_of_many_sources_read_back_to_the_dataset(
 
     from kg.build import build
 
-    monkeypatch.setattr("kg.export.GROUP", group)  # 2: many groups, a boundary every few
+    monkeypatch.setattr("kg.export.pieces.GROUP", group)  # 2: many groups, a boundary every few
     built = build(corpus_dir, cache=tmp_path / "cache")
     assert len(built.sources) > 20
     write_outputs(built, tmp_path / "out")
@@ -214,7 +214,7 @@ def test_cold_and_warm_exports_write_the_same_bytes_and_an_edit_writes_little(
 
     from kg.build import build
 
-    monkeypatch.setattr("kg.export.GROUP", 4)  # a few sources a group: an edit touches one
+    monkeypatch.setattr("kg.export.pieces.GROUP", 4)  # a few sources a group: an edit touches one
     folder = Path(shutil.copytree(corpus_dir, tmp_path / "sources"))
     cache = tmp_path / "cache"
     outputs = []

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from kg import resources
+from kg import formats, resources
 from kg.cli import app
 from kg.graph import RDF_FILES
 
@@ -114,8 +114,8 @@ def small_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
     import pyoxigraph as ox
 
-    # the rdflib engine raises the recursion limit once (kg.store); raised here first, so that
-    # Hypothesis sees no change during a test
+    # the rdflib engine raises the recursion limit once (kg.engines.embedded); raised here first,
+    # so that Hypothesis sees no change during a test
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 
     quads = list(
@@ -127,8 +127,8 @@ def small_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         )
     )
     files = {}
-    for suffix, (fmt, _rdflib, _name) in RDF_FILES.items():
-        kind = getattr(ox.RdfFormat, fmt)
+    for suffix, name in RDF_FILES.items():
+        kind = formats.RDF[name]
         items = quads if kind.supports_datasets else [q.triple for q in quads]
         files[suffix] = ox.serialize(items, format=kind) or b""
     return files

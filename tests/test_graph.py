@@ -12,11 +12,12 @@ from typer.testing import CliRunner
 from kg import graph
 from kg.build import Built, build
 from kg.cli import app
+from kg.engines.embedded import OxigraphEngine
+from kg.engines.ondisk import STORE_MARKER
 from kg.errors import InputError
 from kg.export import write_outputs
 from kg.namespaces import source_graph
 from kg.prefixes import new_dataset
-from kg.store import STORE_MARKER, OxigraphEngine
 
 from .conftest import SLUG
 from .fictional import FICTIONAL, sources_with_fictional

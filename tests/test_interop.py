@@ -266,8 +266,8 @@ def for_rasqal(text: str, graphs: dict[str, Path]) -> str:
 @pytest.fixture(scope="module")
 def engines(out_dir: Path) -> dict[str, Any]:
     """The build's output on pyoxigraph and rdflib, and per-graph files for Rasqal."""
+    from kg.engines.embedded import OxigraphEngine, RdflibEngine
     from kg.graph import open as open_graph
-    from kg.store import OxigraphEngine, RdflibEngine
 
     return {
         "oxigraph": OxigraphEngine.load(open_graph(out_dir)),
@@ -357,7 +357,7 @@ def test_catalog_query_is_the_same_on_rdflib_pyoxigraph_and_rasqal(
     tmp_path: Path,
 ) -> None:
     from kg.catalog import bind
-    from kg.store import with_values
+    from kg.engines.remote import with_values
 
     bindings = bind(query, {})
     answers = {name: engine.run(query.text, bindings) for name, engine in engines.items()}
@@ -431,7 +431,7 @@ def test_catalog_query_is_the_same_on_jena(
     query: Any, engines: dict[str, Any], tdb2: Path, tmp_path: Path
 ) -> None:
     from kg.catalog import bind
-    from kg.store import with_values
+    from kg.engines.remote import with_values
 
     bindings = bind(query, {})
     answer = engines["oxigraph"].run(query.text, bindings)

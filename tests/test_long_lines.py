@@ -229,7 +229,7 @@ def test_a_2mb_one_line_article_goes_through_every_stage(shape: str, tmp_path: P
 
 def _line_by_definition(finder: LineFinder, node: URIRef, subject_only: bool) -> int:
     """The line search as it was (the whole file read again for every problem): the reference."""
-    patterns = finder._patterns(node)
+    patterns = finder.patterns(node)
     used = 0
     for number, code in enumerate(finder.lines, start=1):
         if not subject_only and code.lstrip().startswith("#"):
@@ -301,8 +301,8 @@ def test_many_problems_read_the_facts_file_once(
     graph = Graph().parse(path)
     finder = LineFinder(path, graph)
     read = []
-    real = authoring._spellings_in
-    monkeypatch.setattr(authoring, "_spellings_in", lambda *a: read.append(1) or real(*a))
+    real = authoring.spellings_in
+    monkeypatch.setattr(authoring, "spellings_in", lambda *a: read.append(1) or real(*a))
     for i in range(0, 2000, 7):
         assert finder.line(URIRef(f"urn:kg#f{i}")) == i + 2
         assert finder.line(URIRef(f"urn:kg#o{i}")) == i + 2

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from kg import authoring, registry, resources
+from kg import authoring, catalog, registry, resources
 from kg.build import Built, build
 from kg.derive import entailed_types, superclasses
 from kg.namespaces import (
@@ -174,10 +174,7 @@ def test_removing_a_source_removes_exactly_its_facts(both: Built, built: Built) 
 
 
 def test_the_catalog_sources_query_counts_the_facts_of_both(both: Built) -> None:
-    path = resources.queries_dir() / "sources.rq"
-    if not path.is_file():
-        pytest.skip("the catalog has no sources.rq")
-    rows = list(both.dataset.query(path.read_text(encoding="utf-8")))
+    rows = list(both.dataset.query(catalog.get("sources").text))  # an unknown query fails
     counted = {row[0]: int(row[3]) for row in rows}  # type: ignore[index]
     expected = {
         SRC[slug]: len(set(both.dataset.graph(source_graph(slug)).subjects(KG.evidence, None)))

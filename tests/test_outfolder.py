@@ -1,4 +1,4 @@
-"""`kg build --out DIR` never loses a user's data (issue 10, items 1 and 4): it refuses folders
+"""`kg build --out DIR` never loses a user's data: it refuses folders
 the project did not make, keeps what it did not write, and repairs an interrupted swap."""
 
 from __future__ import annotations

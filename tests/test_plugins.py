@@ -16,10 +16,11 @@ from typer.testing import CliRunner
 from kg import diff, graph, ontodoc, plugins, results
 from kg.api import KnowledgeGraph
 from kg.cli import app
+from kg.engines.base import Engine
+from kg.engines.open import open_engine
 from kg.errors import InputError
 from kg.namespaces import ENT, FACT, KG, PREFIXES, SRC, source_graph
 from kg.prefixes import curie, local_name, prefixed_graph, short_iri, slug, split, with_sources
-from kg.store import Engine, open_engine
 from kg.viz import title_for, write_view
 from kg.viz.projection import Projector, project
 
@@ -116,7 +117,9 @@ def test_a_new_view_is_one_row_plus_its_function(
 
 
 def test_a_new_engine_is_one_row(out_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    row = plugins.Plugin("rdflib-again", "kg.store:RdflibEngine", "rdflib, under another name")
+    row = plugins.Plugin(
+        "rdflib-again", "kg.engines.embedded:RdflibEngine", "rdflib, under another name"
+    )
     monkeypatch.setitem(plugins.ENGINES.rows, "rdflib-again", row)
     engine = open_engine(graph.open(out_dir), "rdflib-again")
     assert type(engine).__name__ == "RdflibEngine"
@@ -137,7 +140,9 @@ def test_a_strict_prefixed_name_reads_back_a_loose_one_is_for_people() -> None:
     assert curie(PREFIXES["owl"]) == "owl:" and curie(PREFIXES["owl"], strict=False) is None
     assert curie("http://example.org/x") is None
     assert short_iri("http://example.org/x") == "<http://example.org/x>"
-    assert results.short_iri is short_iri
+    # results show IRIs as `short_iri` writes them
+    for iri in (str(KG.State), "http://example.org/x", str(ENT["china"])):
+        assert results.short(URIRef(iri)) == short_iri(iri)
 
 
 def test_the_other_names_are_separate_helpers_for_their_purpose() -> None:
@@ -151,12 +156,12 @@ def test_the_other_names_are_separate_helpers_for_their_purpose() -> None:
 
 
 def test_the_diff_and_the_ontology_page_use_the_loose_form(dataset: Dataset) -> None:
-    labels = diff._Labels(dataset)
+    labels = diff.Labels(dataset)
     span = URIRef(f"{SRC}s#char=1,2")
     assert labels.short(span) == "src:s#char=1,2"
     assert labels.short(URIRef(str(FACT) + "s/f")) == "s/f"
-    assert ontodoc._curie(URIRef(str(KG.State))) == "kg:State"
-    assert ontodoc._curie(URIRef("http://example.org/x")) == "http://example.org/x"
+    assert ontodoc.curie_of(URIRef(str(KG.State))) == "kg:State"
+    assert ontodoc.curie_of(URIRef("http://example.org/x")) == "http://example.org/x"
 
 
 def test_project_prefixes_plus_one_per_source(built: object) -> None:

@@ -255,7 +255,7 @@ def test_cache_info_and_clear_cover_answers(data: Path, cache_dir: Path) -> None
 
 _PROBE = """
 import sys
-from kg.answers import main
+from kg.console import main
 try:
     main()
 except SystemExit:
@@ -318,3 +318,16 @@ def test_the_quick_path_answers_only_what_the_cli_would_read_the_same(
     if quick:  # the full command line reads them as the same query: the same key, a hit
         opens = Opens(monkeypatch)
         assert run(*given)[1] == stored and opens.count == 0
+
+
+def test_the_quick_path_reads_the_options_kg_query_declares() -> None:
+    """The quick path's table is where `kg query` takes those options' flags from."""
+    import typer.main
+
+    from kg.answers import QUERY_OPTIONS, WIDE
+    from kg.cli import app
+
+    command = typer.main.get_command(app).commands["query"]  # type: ignore[attr-defined]
+    declared = {p.name: tuple(p.opts) for p in command.params}
+    assert {dest: declared[dest] for dest in QUERY_OPTIONS} == QUERY_OPTIONS
+    assert declared["wide"] == (WIDE,)

@@ -209,6 +209,6 @@ def test_without_a_build_the_graph_is_built_in_memory(
     ],
 )
 def test_update_detection(text: str, update: bool) -> None:
-    from kg.store import is_update
+    from kg.engines.base import is_update
 
     assert is_update(text) is update

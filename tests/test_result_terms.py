@@ -10,9 +10,10 @@ from rdflib import BNode, Literal, URIRef
 
 from kg import catalog
 from kg.api import KnowledgeGraph
+from kg.engines.embedded import OxigraphEngine
+from kg.engines.open import open_engine
 from kg.graph import open as open_graph
 from kg.results import TABLE_FORMATS, Result, write
-from kg.store import OxigraphEngine, open_engine
 
 # Every kind of term a writer formats: IRIs, a blank node, plain and tagged strings with
 # quotes, backslashes, newlines, CR and tabs, and typed literals whose lexical form rdflib
@@ -54,7 +55,7 @@ def test_rows_stay_pyoxigraph_terms_until_read(engine: OxigraphEngine) -> None:
     """The engine hands over pyoxigraph terms; `rows` converts them, once, on first read."""
     result = engine.run(TRICKY)
     assert result.terms is not None and len(result.terms) == 10
-    assert result._rows is None  # nothing converted yet
+    assert not result.converted  # nothing converted yet
     rows = result.rows
     assert rows is result.rows  # converted once
     assert rows[0] == (
@@ -75,8 +76,8 @@ def _values(text: str) -> list[tuple[tuple[str, str, str], ...]]:
     """Read TSV results back (pyoxigraph) into comparable cells: numbers compared by value."""
     import pyoxigraph as ox
 
+    from kg.engines.base import from_ox
     from kg.results import canonical_term
-    from kg.store import from_ox
 
     parsed = ox.parse_query_results(text.encode("utf-8"), format=ox.QueryResultsFormat.TSV)
     return [tuple(canonical_term(from_ox(t)) for t in sol) for sol in parsed]
@@ -92,9 +93,9 @@ def test_writers_on_pyoxigraph_terms_match_rdflib_terms(engine: OxigraphEngine, 
     for text in (TRICKY.replace('"1.0E0"^^xsd:double', '"1"'), BLANK):
         result = engine.run(text)
         fast = write(result, fmt)
-        assert result._rows is None  # no rdflib terms were needed
+        assert not result.converted  # no rdflib terms were needed
         if fmt != "table":
-            assert result._terms is None  # pyoxigraph wrote its answer itself
+            assert not result.taken_out  # pyoxigraph wrote its answer itself
         assert fast == write(_converted(result), fmt)
     assert "Zweite" in write(engine.run(TRICKY), fmt)
 
@@ -158,7 +159,7 @@ def test_non_canonical_literals_keep_their_value() -> None:
     """Non-canonical typed literals (as pyoxigraph may hand over) are written with their value."""
     import pyoxigraph as ox
 
-    from kg.store import Converter
+    from kg.engines.base import Converter
 
     xsd = "http://www.w3.org/2001/XMLSchema#"
     terms = [

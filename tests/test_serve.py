@@ -1,5 +1,5 @@
 """`kg serve`: the workbench page, the SPARQL 1.1 Protocol endpoint, and how the server starts
-and stops (issue 13 and issue 10 item 14). The page is tested in Debian's Chromium."""
+and stops. The page is tested in Debian's Chromium."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def get(
         return exc.code, exc.headers.get("Content-Type", ""), exc.read().decode(), exc.headers
 
 
-# --- issue 10 item 14: ports, binding, stopping ----------------------------------------------
+# --- ports, binding, stopping ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("port", ["abc", "0", "65536", "-1", "80.5", " "])

@@ -407,13 +407,14 @@ def test_any_request_gets_a_well_formed_answer_or_a_closed_connection(
 
 
 def test_an_answer_too_large_to_hand_back_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg import store
+    from kg.engines import timeout
+    from kg.engines.timeout import run_with_timeout
     from kg.errors import KgError
 
-    monkeypatch.setattr(store, "MAX_ANSWER_BYTES", 1 << 20)
+    monkeypatch.setattr(timeout, "MAX_ANSWER_BYTES", 1 << 20)
     with pytest.raises(KgError, match=r"^the query's answer is over 1 MiB: narrow it \(LIMIT\)$"):
-        store.run_with_timeout(lambda: "x" * (2 << 20), 10)  # type: ignore[arg-type,return-value]
-    assert store.run_with_timeout(lambda: "x" * 10, 10) == "x" * 10  # type: ignore[arg-type,comparison-overlap]
+        run_with_timeout(lambda: "x" * (2 << 20), 10)  # type: ignore[arg-type,return-value]
+    assert run_with_timeout(lambda: "x" * 10, 10) == "x" * 10  # type: ignore[arg-type,comparison-overlap]
 
 
 def test_an_answer_over_the_servers_size_is_400_and_the_server_goes_on(
@@ -441,25 +442,26 @@ def test_an_answer_over_the_servers_size_is_400_and_the_server_goes_on(
 def test_a_query_process_that_dies_is_one_line() -> None:
     import os
 
-    from kg import store
+    from kg.engines.timeout import run_with_timeout
     from kg.errors import KgError
 
     with pytest.raises(
         KgError, match=r"^the query's process ended without an answer \(exit status 3\)$"
     ):
-        store.run_with_timeout(lambda: os._exit(3), 10)
+        run_with_timeout(lambda: os._exit(3), 10)
 
 
 def test_a_deadline_shortens_the_timeout_and_a_passed_one_runs_nothing(tmp_path: Path) -> None:
-    from kg import store
+    from kg.engines.timeout import deadline, run_with_timeout
+    from kg.errors import QueryTimeout
 
     started = time.monotonic()
-    with store.deadline(started + 0.5), pytest.raises(store.QueryTimeout):
-        store.run_with_timeout(lambda: time.sleep(30), 30)  # type: ignore[arg-type,return-value]
+    with deadline(started + 0.5), pytest.raises(QueryTimeout):
+        run_with_timeout(lambda: time.sleep(30), 30)  # type: ignore[arg-type,return-value]
     assert time.monotonic() - started < 5
     mark = tmp_path / "ran"
-    with store.deadline(time.monotonic() - 1), pytest.raises(store.QueryTimeout):
-        store.run_with_timeout(lambda: mark.write_text("ran"), 30)  # type: ignore[arg-type,return-value]
+    with deadline(time.monotonic() - 1), pytest.raises(QueryTimeout):
+        run_with_timeout(lambda: mark.write_text("ran"), 30)  # type: ignore[arg-type,return-value]
     time.sleep(0.2)
     assert not mark.exists()  # no process was started
 

@@ -1,5 +1,5 @@
 """`kg serve` under load: 40 clients at once on the loopback interface, none refused or reset,
-and every query timeout answered within its time (issue 21, item 3). Marked slow."""
+and every query timeout answered within its time. Marked slow."""
 
 from __future__ import annotations
 

@@ -27,9 +27,9 @@ from typer.testing import CliRunner
 
 from kg import catalog
 from kg.cli import app
-from kg.endpoint import RemoteEngine
+from kg.engines.open import open_engine
+from kg.engines.remote import RemoteEngine
 from kg.graph import open as open_graph
-from kg.store import open_engine
 from tests.test_endpoint import free_port, wait_for
 from tests.test_interop import need
 
@@ -206,7 +206,8 @@ def test_push_gives_the_build_and_twice_the_same(pushed: Server, out_dir: Path) 
 
 def test_the_server_default_graph_is_not_the_build(pushed: Server, out_dir: Path) -> None:
     """What the dataset parameters fix: the server's own default graph differs from the union."""
-    from kg.endpoint import http, read_answer
+    from kg.engines.http import http
+    from kg.engines.remote import read_answer
 
     body = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
     data, ctype = http(

@@ -285,14 +285,14 @@ def test_a_large_view_comes_laid_out_the_same_every_time() -> None:
     again.add_node(lonely, label="Lonely", **{"class": "State", "group": "Actor", "iri": lonely})
     assert render(again, "t") == render(g, "t")
     # The page carries the data compact: only what page.js cannot derive again.
-    from kg.viz.html import _json_for_script, compact
+    from kg.viz.html import compact, json_for_script
 
     small = compact(data)
     assert small["compact"] is True and len(small["nodes"]) == len(data["nodes"])
-    assert len(_json_for_script(small)) < 0.8 * len(_json_for_script(data))
+    assert len(json_for_script(small)) < 0.8 * len(json_for_script(data))
     page = render(g, "t")
     for part in ("nodes", "edges"):  # pyvis's lists, compacted, are what the page carries
-        assert f'"{part}":{_json_for_script(small[part])}' in page, part
+        assert f'"{part}":{json_for_script(small[part])}' in page, part
 
 
 def test_pyvis_carries_every_field_of_the_page_unchanged(views: dict) -> None:

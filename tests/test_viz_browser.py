@@ -209,7 +209,7 @@ def test_clicking_a_node_shows_its_evidence_and_source(
     details = opened.page.inner_text("#kg-details")
     assert g.nodes[claim]["quote"] in details
     assert "U.S. and China Establish Urgent Military Communication Channels" in details
-    assert "Territorial claim" in details  # the class as the legend names it (issue 13)
+    assert "Territorial claim" in details  # the class as the legend names it
     assert_clean(opened)
     opened.page.context.close()
 

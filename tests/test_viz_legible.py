@@ -1,5 +1,5 @@
 # ruff: noqa: F811  (pytest fixtures imported from test_viz_browser are parameters here)
-"""The views as an analyst reads them (issue 13): legible at the default fit, isolated nodes out
+"""The views as an analyst reads them: legible at the default fit, isolated nodes out
 of the way, every edge colour explained and filterable, statements coloured in every view, an
 entity's facts with their quotes, a panel that folds away on a narrow window. In Chromium."""
 

@@ -1,4 +1,5 @@
-"""What every command shares: the --debug state and one-line error reporting."""
+"""What every command shares: the --debug state, one-line error reporting, the common options
+(`--data`, `--sources`) and where a source named on the command line is."""
 
 from __future__ import annotations
 
@@ -11,13 +12,23 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from kg.errors import EXIT_ERROR, KgError
+from kg.answers import QUERY_OPTIONS
+from kg.errors import EXIT_ERROR, InputError, KgError
+from kg.outfolder import DUMP_FILE
 
 if TYPE_CHECKING:
     from kg.build import Built
 
 SourcesOption = Annotated[
     Path | None, typer.Option("--sources", help="Sources folder (default: the packaged one).")
+]
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        *QUERY_OPTIONS["data"],
+        help=f"A build folder (with {DUMP_FILE}) or an RDF file (.nq, .trig, .jsonld, .ttl, .nt, "
+        ".rdf); default: out/, else build now.",
+    ),
 ]
 
 P = ParamSpec("P")
@@ -37,6 +48,26 @@ state = State()
 def say(message: str) -> None:
     """Write a message for people to stderr (data goes to stdout)."""
     typer.echo(message, err=True)
+
+
+def sources_root(sources: Path | None) -> Path:
+    """Return the sources folder: the one given, else the packaged one."""
+    from kg import resources
+
+    return sources or resources.sources_dir()
+
+
+def source_folder(source: str, sources: Path | None) -> Path:
+    """Resolve SOURCE: a slug in the sources folder, or the path of a source folder."""
+    path = Path(source)
+    if path.is_dir():
+        return path
+    if path.name in ("facts.ttl", "text.txt") and path.is_file():
+        return path.parent
+    root = sources_root(sources)
+    if (root / source).is_dir() and "/" not in source:
+        return root / source
+    raise InputError(f"{source}: no such source (a slug in {root}, or a source folder)")
 
 
 def load_graph(data: Path | None) -> Built:

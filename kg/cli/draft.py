@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.cli.common import SourcesOption, errors, say
-from kg.cli.sources import _folder, _root
+from kg.cli.common import SourcesOption, errors, say, source_folder, sources_root
 from kg.errors import InputError, ValidationError
 
 if TYPE_CHECKING:
@@ -64,11 +63,11 @@ def draft(
                 "--all drafts every unreviewed source: give no SOURCE, --accept "
                 "or --model-endpoint with it"
             )
-        _draft_all(_root(sources), force=force, check=check)
+        _draft_all(sources_root(sources), force=force, check=check)
         return
     if source is None:
         raise InputError("give a SOURCE to draft, or --all")
-    folder = _folder(source, sources)
+    folder = source_folder(source, sources)
     root = sources or folder.parent
     if accept:
         from kg.draft.review import accept as accept_drafts
@@ -176,9 +175,9 @@ def review(
     from kg.draft.review import review as run_review
 
     if source is None:
-        _review_all(_root(sources))
+        _review_all(sources_root(sources))
         return
-    folder = _folder(source, sources)
+    folder = source_folder(source, sources)
     root = sources or folder.parent
     _cross_reference(root)
 
@@ -297,9 +296,9 @@ def eval_draft(
     from kg.draft.evaluate import evaluate_folder, report
     from kg.sources import discover, parse_turtle
 
-    root = _root(sources)
+    root = sources_root(sources)
     ontology = parse_turtle(resources.ontology_file())
-    tuned = [_folder(s, sources) for s in source] if source else discover(root)
+    tuned = [source_folder(s, sources) for s in source] if source else discover(root)
     held = list(held_out or [])
     for folder in held:
         if not (folder / "facts.ttl").is_file():

@@ -8,34 +8,27 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.cli.common import errors, load_graph, say
+from kg.answers import QUERY_OPTIONS, WIDE
+from kg.cli.common import DataOption, errors, load_graph, say
 from kg.errors import InputError
-from kg.outfolder import DUMP_FILE
 from kg.plugins import ENGINES
 
 if TYPE_CHECKING:
     from kg.api import KnowledgeGraph
 
-DataOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data",
-        "-d",
-        help=f"A build folder (with {DUMP_FILE}) or an RDF file; default: out/, else build now.",
-    ),
-]
 EngineOption = Annotated[
     str,
     typer.Option(
-        "--engine",
-        "-e",
+        *QUERY_OPTIONS["engine"],
         help=f"Embedded engine: {ENGINES.spoken(default=True)}.",
         autocompletion=ENGINES.complete,
     ),
 ]
 StoreOption = Annotated[
     Path | None,
-    typer.Option("--store", help="On-disk Oxigraph store folder: loaded once, then reused."),
+    typer.Option(
+        *QUERY_OPTIONS["store"], help="On-disk Oxigraph store folder: loaded once, then reused."
+    ),
 ]
 EndpointOption = Annotated[
     str | None,
@@ -44,8 +37,7 @@ EndpointOption = Annotated[
 FormatOption = Annotated[
     str,
     typer.Option(
-        "--format",
-        "-f",
+        *QUERY_OPTIONS["fmt"],
         help="table|csv|tsv|json|xml (SELECT/ASK); turtle|nt|json-ld (CONSTRUCT/DESCRIBE).",
     ),
 ]
@@ -71,7 +63,7 @@ ServiceOption = Annotated[
 WideOption = Annotated[
     bool,
     typer.Option(
-        "--wide", help="Table: every cell whole (default: fit the terminal, cut cells end in …)."
+        WIDE, help="Table: every cell whole (default: fit the terminal, cut cells end in …)."
     ),
 ]
 
@@ -111,11 +103,11 @@ def _open(
     max_response: str | None = None,
 ) -> KnowledgeGraph:
     from kg.api import KnowledgeGraph
-    from kg.sandbox import check_timeout
+    from kg.engines.timeout import check_timeout
 
     check_timeout(timeout)  # before anything is loaded or built
     if endpoint:
-        from kg.endpoint import RemoteEngine
+        from kg.engines.remote import RemoteEngine
 
         return KnowledgeGraph(RemoteEngine(endpoint, timeout, limit=max_response), timeout)
     if max_response is not None:
@@ -302,8 +294,7 @@ def query(
     param: Annotated[
         list[str] | None,
         typer.Option(
-            "--param",
-            "-p",
+            *QUERY_OPTIONS["param"],
             help="A parameter value: name=value; an entity by short name, IRI or label.",
             autocompletion=_complete_param,
         ),
@@ -326,7 +317,7 @@ def query(
     an unchanged build is answered from the cache (`kg cache`), without loading the graph.
     """
     from kg.answers import catalog_slot, parse_assignments, write_stored
-    from kg.sandbox import check_timeout
+    from kg.engines.timeout import check_timeout
 
     if name is None:
         if show_help:
@@ -392,7 +383,7 @@ def sparql(
     if not (endpoint or allow_update or allow_service):
         from kg.answers import slot as answer_slot
         from kg.answers import write_stored
-        from kg.sandbox import check_timeout
+        from kg.engines.timeout import check_timeout
 
         check_timeout(timeout)
         width = _width(wide) if fmt == "table" else None
@@ -543,8 +534,8 @@ def push(
     ] = None,
 ) -> None:
     """Replace every graph of the build with Graph Store Protocol PUT (pushing twice is a no-op)."""
-    from kg.endpoint import max_response as limit
-    from kg.endpoint import push as run_push
+    from kg.engines.http import max_response as limit
+    from kg.engines.remote import push as run_push
 
     most = limit(max_response)  # a bad size is refused before the graph is loaded
     report = run_push(
@@ -603,7 +594,7 @@ def serve(
     cannot be interrupted inside a query), waiting for a free slot counted; nothing is
     written, unless --store is given.
     """
-    from kg.sandbox import check_timeout
+    from kg.engines.timeout import check_timeout
     from kg.serve import make_server, parse_port, run
 
     number = parse_port(port)  # before loading anything

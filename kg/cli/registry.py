@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import SourcesOption, errors, say
-from kg.cli.sources import _root
+from kg.cli.common import SourcesOption, errors, say, sources_root
 from kg.errors import InputError
 
 app = typer.Typer(
@@ -44,7 +43,7 @@ def merge(
     """Merge registry entry B into A: B's names go to A, every mention of B becomes A."""
     from kg.merges import merge as run_merge
 
-    root = _root(sources)
+    root = sources_root(sources)
     if undo is not None:
         if kept or merged:
             raise InputError("--undo ID takes no entities")
@@ -79,7 +78,7 @@ def unmerge(
     sources: SourcesOption = None,
 ) -> None:
     """Undo a merge: the lines it changed are put back where they still stand."""
-    _undo(_root(sources), number)
+    _undo(sources_root(sources), number)
 
 
 @app.command("merges")
@@ -88,5 +87,5 @@ def merges(sources: SourcesOption = None) -> None:
     """List the merges of the registry: id, kept <- merged, time, reason."""
     from kg.merges import read_log
 
-    for made in read_log(_root(sources)):
+    for made in read_log(sources_root(sources)):
         typer.echo(made.line())

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import SourcesOption, errors, say
-from kg.errors import InputError, ValidationError
+from kg.cli.common import SourcesOption, errors, say, source_folder, sources_root
+from kg.errors import ValidationError
 
 
 def register(app: typer.Typer) -> None:
@@ -18,25 +18,6 @@ def register(app: typer.Typer) -> None:
     app.command("check")(check)
     app.command("diff")(diff)
     app.command("ontology-doc")(ontology_doc)
-
-
-def _root(sources: Path | None) -> Path:
-    from kg import resources
-
-    return sources or resources.sources_dir()
-
-
-def _folder(source: str, sources: Path | None) -> Path:
-    """Resolve SOURCE: a slug in the sources folder, or the path of a source folder."""
-    path = Path(source)
-    if path.is_dir():
-        return path
-    if path.name in ("facts.ttl", "text.txt") and path.is_file():
-        return path.parent
-    root = _root(sources)
-    if (root / source).is_dir() and "/" not in source:
-        return root / source
-    raise InputError(f"{source}: no such source (a slug in {root}, or a source folder)")
 
 
 @errors
@@ -96,7 +77,7 @@ def new(
         slug, title, publisher, published, url, retrieved, license, language,
         allow_duplicate, skip_duplicates, author,
     )  # fmt: skip
-    for folder, line in run(inputs, _root(sources), given, say):
+    for folder, line in run(inputs, sources_root(sources), given, say):
         typer.echo(str(folder / "facts.ttl"))
         say(line)
 
@@ -115,9 +96,9 @@ def mentions(
     path = Path(source)
     text_path = path if path.is_file() and path.suffix == ".txt" else None
     if text_path is None:
-        text_path = _folder(source, sources) / "text.txt"
+        text_path = source_folder(source, sources) / "text.txt"
     _data, text = authoring.read_text(text_path)
-    root = _root(sources)
+    root = sources_root(sources)
     found = authoring.mentions(
         text, registry.load(root), parse_turtle(resources.ontology_file()), roles=roles
     )
@@ -145,7 +126,7 @@ def check(
     """Check one source fast: quotes, shapes, terms, entities; exit 1 if a problem is found."""
     from kg.authoring import check_source
 
-    folder = _folder(source, sources)
+    folder = source_folder(source, sources)
     problems = check_source(folder, sources or folder.parent)
     for problem in problems:
         typer.echo(problem.text())

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.cli.common import errors, say
+from kg.cli.common import DataOption, errors, say
 from kg.errors import InputError
 from kg.plugins import VIEW_FORMATS, VIEWS
 
@@ -17,14 +17,6 @@ if TYPE_CHECKING:
 
 _FOCUSED = " or ".join(v.name for v in VIEWS if v.focus)  # the views drawn around a --focus
 
-DataOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data",
-        help="An RDF file to project (.trig, .nq, .ttl, .nt, .rdf, .jsonld) or a build folder "
-        "(with scs-kg.nq); default: out/, else build now.",
-    ),
-]
 FocusOption = Annotated[
     str | None,
     typer.Option(

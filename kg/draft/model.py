@@ -144,13 +144,13 @@ def prompt(text: str, entities: Graph, ontology: Graph) -> list[dict[str, str]]:
 def ask(endpoint: str, messages: list[dict[str, str]], model: str, timeout: float) -> str:
     """POST the messages to an OpenAI-compatible chat endpoint and return the answer's text.
 
-    Through the project's one HTTP client (`kg.endpoint.http`): the whole exchange ends within
+    Through the project's one HTTP client (`kg.engines.http.http`): the whole exchange ends within
     `timeout` seconds, an answer over the size limit (KG_MAX_RESPONSE, 256 MiB by default)
     is read no further, whatever the server sends is one line, and the
     SPARQL endpoint's credentials are never sent.
     """
-    from kg.endpoint import check_url, http
-    from kg.store import EndpointError
+    from kg.engines.http import check_url, http
+    from kg.errors import EndpointError
 
     url = endpoint.rstrip("/")
     if not url.endswith("/chat/completions"):

@@ -378,10 +378,10 @@ def original_block(item: Planned, text_digest: str) -> str:
         ("schema:sha256", Literal(hashlib.sha256(a.original).hexdigest()).n3()),
     ]
     if _valid_date(a.found.created):
-        from kg.authoring import _n3, date_literal
+        from kg.authoring import date_literal, typed_literal
 
         created = date_literal(str(a.found.created), "file date")
-        file_rows.append(("dct:created", _n3(created)))
+        file_rows.append(("dct:created", typed_literal(created)))
     if a.container is not None:
         name, digest = a.container
         feed = f"[ a schema:DataFeed ; schema:name {Literal(name).n3()} ; schema:sha256 "

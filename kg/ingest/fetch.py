@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kg.errors import InputError
-from kg.ingest.formats import MAX_ANY, _mb
+from kg.ingest.formats import MAX_ANY, mebibytes
 
 TIMEOUT = 30.0  # seconds for the whole fetch
 LIMIT = MAX_ANY  # bytes
@@ -75,7 +75,7 @@ def fetch(url: str, *, limit: int | None = None, timeout: float | None = None) -
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > limit:
                 raise InputError(
-                    f"{url}: {_mb(int(length))}, larger than the limit of {_mb(limit)}"
+                    f"{url}: {mebibytes(int(length))}, larger than the limit of {mebibytes(limit)}"
                 )
             chunks: list[bytes] = []
             size = 0
@@ -87,7 +87,7 @@ def fetch(url: str, *, limit: int | None = None, timeout: float | None = None) -
                     break
                 size += len(chunk)
                 if size > limit:
-                    raise InputError(f"{url}: larger than the limit of {_mb(limit)}")
+                    raise InputError(f"{url}: larger than the limit of {mebibytes(limit)}")
                 chunks.append(chunk)
             final = response.geturl()
             media = response.headers.get_content_type()

@@ -75,7 +75,9 @@ def read_input(path: Path) -> tuple[str, bytes]:
     read only if its size is within the limit of its kind."""
     size = size_of(path)
     if size > MAX_ANY:
-        raise InputError(f"{path}: {_mb(size)}, larger than the limit of {_mb(MAX_ANY)}")
+        raise InputError(
+            f"{path}: {mebibytes(size)}, larger than the limit of {mebibytes(MAX_ANY)}"
+        )
     try:
         with path.open("rb") as handle:
             head = handle.read(8192)
@@ -131,9 +133,11 @@ def check_size(size: int, kind: str, where: str) -> None:
     """Raise InputError if a file of `kind` is larger than its limit."""
     if size > MAX_BYTES[kind]:
         raise InputError(
-            f"{where}: {_mb(size)}, larger than the limit of {_mb(MAX_BYTES[kind])} for a {kind}"
+            f"{where}: {mebibytes(size)}, larger than the limit of "
+            f"{mebibytes(MAX_BYTES[kind])} for a {kind}"
         )
 
 
-def _mb(size: int) -> str:
+def mebibytes(size: int) -> str:
+    """A size for people, in MiB with one decimal."""
     return f"{size / 2**20:.1f} MiB"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError
-from kg.results import short_iri
+from kg.prefixes import short_iri
 from kg.viz.layout import is_large, positions
 from kg.viz.projection import classes
 
@@ -82,16 +82,18 @@ _LEGEND_RELATIONS = 6  # relations named in the legend's grey row, at most
 _MAX_LABEL = 48
 
 
-def _humanise(name: str) -> str:
+def humanise(name: str) -> str:
+    """A class's name as words: `TerritorialClaim` -> `Territorial claim`."""
     words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).split()
     return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
 
 
-def _short(label: str) -> str:
+def clipped_label(label: str) -> str:
+    """A label cut to the views' longest, ending in `…` if cut."""
     return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1].rstrip() + "…"
 
 
-def _json_for_script(data: Any) -> str:
+def json_for_script(data: Any) -> str:
     """Serialise to JSON that cannot close or open a tag inside a <script> block."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return (
@@ -119,10 +121,10 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         nodes.append(
             {
                 "id": n,
-                "label": _short(str(d.get("label") or n)),
+                "label": clipped_label(str(d.get("label") or n)),
                 "full": str(d.get("label") or n),
                 "cls": cls,
-                "clsLabel": _humanise(cls),
+                "clsLabel": humanise(cls),
                 "category": group,  # not `group`: pyvis's add_node drops the colour of a group
                 "color": COLOURS.get(cls, "#cccccc"),
                 "shape": SHAPES.get(group, "ellipse"),
@@ -150,7 +152,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
                 "id": f"e{i}",
                 "from": u,
                 "to": v,
-                "label": _short(str(d.get("relation", ""))),
+                "label": clipped_label(str(d.get("relation", ""))),
                 "relation": str(d.get("relation", "")),
                 "predicate": short_iri(str(d.get("predicate", ""))),
                 "statementType": str(d.get("statement_type", "")),
@@ -172,7 +174,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     legend = [
         {
             "cls": cls,
-            "label": _humanise(cls),
+            "label": humanise(cls),
             "color": COLOURS.get(cls, "#cccccc"),
             "shape": SHAPES.get(groups[cls], "ellipse"),
             "count": counts[cls],
@@ -422,7 +424,7 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
     )
     env = net.templateEnv
     env.bytecode_cache = _compiled()
-    env.filters["tojson"] = lambda value: Markup(_json_for_script(value))
+    env.filters["tojson"] = lambda value: Markup(json_for_script(value))
     env.filters["inline"] = _inline
     env.filters["script_json"] = _script_json
     env.globals["view"] = view

@@ -119,7 +119,7 @@ def _assets() -> tuple[str, ...]:
 
 def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     """Return the places (placed and not), claims, contests, events and claimants, in order."""
-    from kg.viz.html import _humanise
+    from kg.viz.html import humanise
 
     def label(n: str) -> str:
         return str(g.nodes[n].get("label", n))
@@ -158,7 +158,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
             v for _, v, e in g.out_edges(n, data=True) if e["predicate"] == str(PROV.atLocation)
         )
         events.append(
-            {"id": n, "label": label(n), "clsLabel": _humanise(str(d.get("class", ""))),
+            {"id": n, "label": label(n), "clsLabel": humanise(str(d.get("class", ""))),
              "places": at, "quote": str(d.get("quote", "")),
              "source": str(d.get("source_title", ""))}
         )  # fmt: skip
@@ -172,7 +172,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         item = {
             "id": n,
             "label": label(n),
-            "clsLabel": _humanise(str(d.get("class", ""))),
+            "clsLabel": humanise(str(d.get("class", ""))),
             "claimants": sorted(set(claimants.get(n, []))),
             "contesters": sorted(set(contesters.get(n, []))),
             "events": [e["id"] for e in events if n in e["places"]],
@@ -196,14 +196,14 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the map page: one self-contained HTML document."""
-    from kg.viz.html import _json_for_script
+    from kg.viz.html import json_for_script
 
     template, css, js, share, basemap = _assets()
     data = page_data(g, title)
     values = {
         "TITLE": html.escape(title, quote=True),
         "COUNTS": f"{len(data['places'])} placed, {len(data['unplaced'])} with no point",
-        "DATA": _json_for_script(data),
+        "DATA": json_for_script(data),
         "BASEMAP": basemap.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
         "APP_CSS": css,
         "APP_JS": share + js,

@@ -217,7 +217,7 @@ def _templates() -> tuple[str, ...]:
 
 def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     """Return the dated items, the undated facts, the actors and sources, in a stable order."""
-    from kg.viz.html import COLOURS, QUAD, _humanise, _short
+    from kg.viz.html import COLOURS, QUAD, clipped_label, humanise
 
     labels = {n: str(d.get("label", n)) for n, d in g.nodes(data=True)}
     dated, undated = [], []
@@ -233,7 +233,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
             key, colour = f"q{quad}", QUAD.get(quad, QUAD[0])[0]
             name = QUAD[quad][1] if quad in QUAD and quad else "statement with no CAMEO type"
         else:
-            key, colour, name = cls, COLOURS.get(cls, "#cccccc"), _humanise(cls)
+            key, colour, name = cls, COLOURS.get(cls, "#cccccc"), humanise(cls)
         entry = legend.setdefault(key, {"key": key, "label": name, "color": colour, "count": 0})
         entry["count"] += 1
         actors = sorted(str(d.get("actors", "")).split(), key=lambda a: (labels.get(a, a), a))
@@ -245,10 +245,10 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         )
         item: dict[str, Any] = {
             "id": n,
-            "label": _short(labels[n]),
+            "label": clipped_label(labels[n]),
             "full": labels[n],
             "cls": cls,
-            "clsLabel": _humanise(cls),
+            "clsLabel": humanise(cls),
             "kind": d["group"],
             "key": key,
             "color": colour,
@@ -280,7 +280,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the timeline page: one self-contained HTML document."""
-    from kg.viz.html import _json_for_script
+    from kg.viz.html import json_for_script
 
     script, style = _assets()
     template, css, js, share = _templates()
@@ -290,7 +290,7 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
         "COUNTS": f"{len(data['items'])} dated, {len(data['undated'])} undated",
         "VIS_CSS": style,
         "VIS_JS": script,
-        "DATA": _json_for_script(data),
+        "DATA": json_for_script(data),
         "APP_CSS": css,
         "APP_JS": share + js,  # one script: what every view shares, then this page's own
     }

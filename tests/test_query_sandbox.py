@@ -1,6 +1,6 @@
 """The query engine as a sandbox, and the on-disk store, against hostile or careless input.
 
-Issue 10, items 3, 6, 7, 8 and 11 (the engine side): each test ran `kg` in a fresh process on
+Each test ran `kg` in a fresh process on
 the real engines (pyoxigraph and rdflib) and failed before the fix: a user's folder filled with
 RocksDB files, SERVICE requests sent, `FROM <file:...>` read, a segfault (exit 139), tracebacks.
 """
@@ -24,9 +24,9 @@ from rdflib import Literal, URIRef
 
 from kg import catalog
 from kg.api import KnowledgeGraph
+from kg.engines.remote import values_block, with_values
 from kg.errors import InputError
 from kg.sandbox import MAX_DEPTH, MAX_TOKENS, tokens
-from kg.store import values_block, with_values
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINES = ["oxigraph", "rdflib"]
@@ -72,7 +72,7 @@ def count(out_dir: Path, graph: str | None = None) -> int:
     return sum(1 for q in quads if graph is None or q.graph_name == ox.NamedNode(graph))
 
 
-# --- item 3: --store uses only a store kg made -----------------------------------------
+# --- --store uses only a store kg made -----------------------------------------------
 
 
 def test_store_refuses_a_users_folder_a_foreign_database_and_a_file(
@@ -117,7 +117,7 @@ def test_store_refuses_updates_and_memory_says_nothing_was_saved(
     )
 
 
-# --- item 6: SERVICE only with --allow-service -----------------------------------------
+# --- SERVICE only with --allow-service -----------------------------------------------
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_service_is_refused_at_the_engine_for_every_caller(out_dir: Path) -> Non
         graph.engine.update("INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:1/> {} }")
 
 
-# --- item 7: FROM selects graphs of the loaded dataset; LOAD is refused ----------------
+# --- FROM selects graphs of the loaded dataset; LOAD is refused ----------------------
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -214,7 +214,7 @@ def test_from_never_reads_a_file_and_selects_the_datasets_graphs(
     refused(cli("sparql", load, *base, "--allow-update"), "LOAD reads a file or a URL")
 
 
-# --- item 8: over-deep and over-long queries -------------------------------------------
+# --- over-deep and over-long queries -------------------------------------------------
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -234,7 +234,7 @@ def test_over_deep_and_over_long_queries_are_refused(
     assert cli("sparql", at_limit, *base).stdout.splitlines() == ["_askResult", "true"]
 
 
-# --- item 11: one line instead of a traceback ------------------------------------------
+# --- one line instead of a traceback ------------------------------------------------
 
 
 def test_engine_side_errors_are_one_line(out_dir: Path, tmp_path: Path) -> None:
@@ -323,7 +323,7 @@ def test_an_iri_parameter_comes_back_unchanged_or_is_refused(
     assert [s["value"] for s in ox.Store().query(sent)] == [ox.NamedNode(str(term))]  # type: ignore[union-attr]
 
 
-# --- issue 21 item 9: a query file or standard input is read no further than 1 MiB ---------
+# --- a query file or standard input is read no further than 1 MiB -------------------
 
 
 def test_a_query_over_1_mib_is_refused_unread(out_dir: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Hostile and careless sources (issue 10, items 5, 10, 11 and 12): one line naming the file and
+"""Hostile and careless sources: one line naming the file and
 line, a non-zero exit, and never a broken export; `kg check` and `kg build` refuse the same."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _check(sources: Path, tmp_path: Path, slug: str = SLUG) -> subprocess.Comple
     return _kg(["check", slug, "--sources", str(sources)], tmp_path)
 
 
-# --- item 5: characters that XML cannot carry ------------------------------------------------
+# --- characters that XML cannot carry ------------------------------------------------------
 
 
 def test_a_form_feed_in_a_text_is_refused_with_its_line(sources_copy: Path, tmp_path: Path):
@@ -101,7 +101,7 @@ def test_line_separators_in_labels_give_well_formed_exports_and_the_right_count(
         ET.parse(path)
 
 
-# --- items 10 and 11: the same checks in `kg check` and `kg build` ----------------------------
+# --- the same checks in `kg check` and `kg build` --------------------------------------
 
 
 def _second_source(sources: Path) -> Path:
@@ -161,7 +161,7 @@ def test_a_bad_quote_start_is_one_line_in_both(
     assert "Traceback" not in checked.stderr
 
 
-# --- item 12: Unicode ------------------------------------------------------------------------
+# --- Unicode ------------------------------------------------------------------------------
 
 TEXT = "Le ministre a parlé à Hà Nội.\r\nUne deuxième phrase, avec 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 et 👍🏽 ici."
 

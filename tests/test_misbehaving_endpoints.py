@@ -2,7 +2,7 @@
 
 Each test starts a tiny local HTTP server on a free loopback port (stopped afterwards) that
 misbehaves in one way, and checks that the client stays safe, bounded in time and says what
-went wrong in one line (issue 10, items 9, 11 and 13).
+went wrong in one line.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kg import endpoint
 from kg.cli import app
+from kg.engines import http as client
 
 GRAPHS = (
     b'{"head":{"vars":["g"]},"results":{"bindings":['
@@ -106,7 +106,7 @@ def _credentials(monkeypatch: pytest.MonkeyPatch) -> str:
     return "Basic " + base64.b64encode(b"analyst:s3cret").decode("ascii")
 
 
-# --- redirects and credentials (item 9) --------------------------------------------------
+# --- redirects and credentials --------------------------------------------------------
 
 
 def test_a_cross_origin_redirect_gets_no_credentials(
@@ -165,7 +165,7 @@ def test_a_password_in_the_url_is_refused_and_never_printed(
         assert code == 2 and err.count("\n") == 1, err
         assert "s3cret" not in err and "analyst:***@" in err and "KG_ENDPOINT_PASSWORD" in err
     assert server.seen == []
-    assert endpoint.redact(url) == url.replace("s3cret", "***")
+    assert client.redact(url) == url.replace("s3cret", "***")
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_a_bad_endpoint_url_is_one_line(url: str, out_dir: Path) -> None:
         assert code == 2 and err.startswith("error: --endpoint") and err.count("\n") == 1, err
 
 
-# --- deadlines (item 9) -------------------------------------------------------------------
+# --- deadlines -------------------------------------------------------------------------
 
 
 def _trickle(in_headers: bool) -> Behaviour:
@@ -210,7 +210,7 @@ def test_a_trickling_server_cannot_hold_the_client(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Without --timeout every request has a total deadline (shortened here to 1.5 s)."""
-    monkeypatch.setattr(endpoint, "DEFAULT_DEADLINE", 1.5)
+    monkeypatch.setattr(client, "DEFAULT_DEADLINE", 1.5)
     base, _server = serve(_trickle(in_headers))
     start = time.monotonic()
     code, out, err = run("sparql", SELECT, "--endpoint", f"{base}/query")
@@ -228,7 +228,7 @@ def test_a_timeout_must_be_a_positive_number(value: str) -> None:
     assert code == 2 and "--timeout" in err and err.count("\n") == 1
 
 
-# --- malformed answers (item 11) ----------------------------------------------------------
+# --- malformed answers -----------------------------------------------------------------
 
 MALFORMED = {
     "not-json": (b"<html><body>It works!</body></html>", "text/html"),
@@ -320,7 +320,7 @@ def test_virtuoso_answer_forms_are_read(serve: Callable[[Behaviour], tuple[str, 
         assert form["default-graph-uri"] == ["https://w3id.org/scs-kg/graph/entities"]
 
 
-# --- push (item 13) -----------------------------------------------------------------------
+# --- push -----------------------------------------------------------------------------
 
 
 def test_a_push_that_fails_partway_names_the_graphs_already_replaced(
@@ -350,7 +350,7 @@ def test_push_help_states_the_prune_default() -> None:
     assert "--prune" in text and "Default: they are left on the server" in text
 
 
-# --- what a server sends that is not HTTP, or never ends (issue 21, item 9) ---------------------
+# --- what a server sends that is not HTTP, or never ends ------------------------------------
 
 
 @pytest.fixture
@@ -465,10 +465,10 @@ def test_an_endless_answer_stops_at_the_size_limit(
 
 def test_the_default_size_limit_is_256_mib(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KG_MAX_RESPONSE", raising=False)
-    assert endpoint.max_response() == 256 << 20
-    assert endpoint.max_response("64K") == 65536
+    assert client.max_response() == 256 << 20
+    assert client.max_response("64K") == 65536
     monkeypatch.setenv("KG_MAX_RESPONSE", "1g")
-    assert endpoint.max_response() == 1 << 30
+    assert client.max_response() == 1 << 30
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "lots", "1T", "1.5M"])
