@@ -30,6 +30,21 @@ def _links(p: Proposal) -> set[str]:
     return {x.rsplit("/", 1)[-1] for x in found}
 
 
+def _value(v: Any) -> str:
+    """An entity value by its local name; a drafted node by its rule ("rule:action.about")."""
+    if isinstance(v, Proposal):
+        return f"rule:{v.rule}"
+    return str(v).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _has_values(p: Proposal, wanted: dict[str, list[str]]) -> bool:
+    """Each property named in `values` holds exactly the values listed (none for [])."""
+    return all(
+        sorted(_value(v) for prop, v in p.values if prop == name) == sorted(values)
+        for name, values in wanted.items()
+    )
+
+
 def _gives(example: dict[str, Any], world: tuple[Graph, Graph]) -> bool:
     entities, ontology = world
     draft = draft_text("FICTIONAL EXAMPLE\n\n" + example["text"], entities, ontology)
@@ -37,6 +52,7 @@ def _gives(example: dict[str, Any], world: tuple[Graph, Graph]) -> bool:
         p.cls == example["class"]
         and p.rule.startswith(example["rule"])
         and set(example["links"]) <= _links(p)
+        and _has_values(p, example.get("values", {}))
         for p in draft.proposals
     )
 

@@ -396,7 +396,14 @@ class Drafter:
                 and m.entity != speaker[0]
             ]
             mention = Mention(q.begin, q.begin, "", speaker[0], "continued", "actor")
-            about = None if named else self._action_about(mention, words)
+            about = (
+                None
+                if named
+                else self._instrument(words)
+                or self._referred(words, mention)
+                or self._corefer(words, None)
+                or self._action_about(mention, words)
+            )
             if not named and about is None:
                 continue
             label = self.raw[words.begin : words.end]
@@ -1272,6 +1279,57 @@ class Drafter:
                 continue
             self._event(span, by_cls[cls])
 
+    def _negated(self, span: Span) -> bool:
+        """Whether a trigger is denied or negated, not told as done: "did not provoke", "has
+        never rammed", "denied that its ships rammed", "denied ramming" (statements.toml's
+        `negation` and `denial` words): the denial is a statement, no event happened."""
+        cues = self.rules.negation
+        seg = self.segment(span.begin)
+        before = [tk for tk in self.t.before(span.begin, 4) if tk.begin >= seg.begin]
+        for tk in reversed(before):
+            if tk.lower in cues.get("negation", ()):
+                return True
+            if not tk.text.isalpha() and tk.lower != "n't":
+                break
+        sentence = self.t.sentence_of(span.begin)
+        for other, _key in self.verb_matches:
+            if not (sentence.begin <= other.begin and other.end <= span.begin):
+                continue
+            first = self.raw[other.begin : other.end].split()[0].lower()
+            between = self.raw[other.end : span.begin]
+            if span.begin - other.end > 120 or ";" in between:
+                continue
+            if first in cues.get("denial", ()) and re.match(r"\s*(?:that\b|\w+ing\b)", between):
+                return True  # "denied that its ships rammed …", "denied ramming …"
+            lead = re.match(r"\s*(?:the\s+)?(\w+)\s+that\b", between)
+            if (
+                first in cues.get("rejection", frozenset()) | cues.get("denial", frozenset())
+                and lead
+                and lead.group(1).lower() in cues.get("reported", ())
+            ):
+                return True
+        return False
+
+    def _asked_for(self, span: Span) -> bool:
+        """Whether a trigger lies in what an appeal, a demand or an offer asks for ("offered to
+        train …", "urged Manila to withdraw …", "demanded that Hanoi halt …"): that act has not
+        happened; the statement codes it (its target and kg:subjectMatter)."""
+        sentence = self.t.sentence_of(span.begin)
+        for other, key in self.verb_matches:
+            if not (sentence.begin <= other.begin and other.end <= span.begin):
+                continue
+            if not self.rules.verbs[int(key)].calls_for:
+                continue
+            between = self.raw[other.end : span.begin]
+            if ";" in between or len(between.split()) > 12:
+                continue
+            lead = re.match(r"\s*(?:\S+\s+){0,5}?(that|to)\s", between)
+            if lead is None:
+                continue
+            if lead.group(1) == "that" or self._infinitive(other.end + lead.start(1)):
+                return True
+        return False
+
     def _anaphoric(self, span: Span, cls: str) -> bool:
         before = self.t.before(span.begin, 3)
         for tk in reversed(before):
@@ -1286,7 +1344,7 @@ class Drafter:
         return False
 
     def _event(self, span: Span, rule: EventRule) -> None:
-        if self._anaphoric(span, rule.cls):
+        if self._anaphoric(span, rule.cls) or self._negated(span) or self._asked_for(span):
             return
         inherited = self._antecedent(span)
         seg = self.segment(span.begin)
@@ -1515,6 +1573,8 @@ class Drafter:
             if reported is not None:
                 self._statement(verb, reported[0], span, reported[1], reported[2])
                 continue
+            if verb.speaker == "after":
+                continue  # "…, according to a statement posted online": no one named after it
             speaker, start = self._speaker(span, sentence, last.get(sentence.begin))
             if speaker is None:
                 continue
@@ -1694,6 +1754,10 @@ class Drafter:
             if gap and gap[-1] in ("with", "to"):
                 addressee, addressee_end = m.entity, m.end
                 break
+            if gap and gap[0] == "to" and self._infinitive(span.end):
+                break  # "offered to train X": X is acted upon, not told
+            if not gap and verb.object == "addressee" and not self._tells(verb, span):
+                break  # "said Vietnam had …", "said Chinese ships …": what is said, not to whom
             if gap and gap[-1] in PREPOSITIONS:
                 continue
             if not gap and self._clause_subject(m):
@@ -1741,8 +1805,18 @@ class Drafter:
             and self.t.word_before(target_at.begin) in ("a", "an")
         ):
             target = None  # "welcomed a U.S.-ASEAN exercise": the actor names the event
-        calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
-        if target is None and about is None and calls is None:
+        if about is None:
+            about = self._instrument(words)
+        calls: Proposal | None = None
+        asked = self._asked(verb, span, quote, addressee_end)
+        if asked is not None:
+            # an appeal or a demand: who is asked to act (its addressee, or the subject of the
+            # clause asked for: "demanded that Beijing withdraw") is what it is about; the
+            # words asked for are its kg:subjectMatter. No kg:Action is drafted for it.
+            agent = addressee or self._clause_actor(asked)
+            if target is None and agent is not None and agent != speaker.entity:
+                target = agent
+        if target is None and about is None:
             named = [
                 m
                 for m in self.t.mentions
@@ -1765,16 +1839,18 @@ class Drafter:
                     ):
                         target = state  # "Chinese militia vessels": the state its words name
                         break
-        if target is None and about is None and calls is None:
+        if target is None and about is None:
             target = self._bloc(words, speaker)
-        if target is None and about is None and calls is None:
+        if target is None and about is None:
             about = self._it(words, during)
-        if target is None and about is None and calls is None:
+        if target is None and about is None:
             about = self._referred(words, speaker)
+        if target is None and about is None:
+            about = self._corefer(words, during)
         if (
             target is None
             and about is None
-            and calls is None
+            and asked is None
             and verb.type == "Labelling"
             and self.t.word_before(words.begin) in ("it", "this", "that", "them")
             and not self._clause(words)
@@ -1802,6 +1878,10 @@ class Drafter:
                 target = spoken[0][1]
             else:
                 about = spoken[0][1]
+        if target is None and about is None and asked is not None:
+            # no actor, event or instrument to name: the action asked for, drafted for the
+            # statement that needs it (shown with it in review)
+            calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
         if target is None and about is None and calls is None:
             about = self._action_about(speaker, words)
             if about is None:
@@ -1831,9 +1911,8 @@ class Drafter:
             values.append(("kg:about", about))
         if calls is not None:
             values.append(("kg:callsFor", calls))
-            values.append(
-                ("kg:subjectMatter", Literal(self.raw[calls.quote.begin : calls.quote.end]))
-            )
+        if asked is not None:
+            values.append(("kg:subjectMatter", Literal(self.raw[asked.begin : asked.end])))
         when = self.time_in(Span(span.begin, min(quote.end, span.end + 12)))
         if when is not None:
             values.append(("time:hasTime", when))
@@ -1999,6 +2078,134 @@ class Drafter:
         ]
         return before[-1].entity if before else target
 
+    def _asked(self, verb: Verb, span: Span, quote: Span, addressee_end: int) -> Span | None:
+        """The words an appeal, a demand or an offer asks for: after its addressee and a
+        leading "to", "that", "for", "whether" or "if"; None for other verbs or fewer than two
+        words."""
+        if not verb.calls_for:
+            return None
+        rest = self.raw[addressee_end : quote.end]
+        lead = re.match(r"\s*(?:to\s+|that\s+|for\s+|whether\s+|if\s+)?", rest)
+        words = self.trim(addressee_end + (lead.end() if lead else 0), quote.end)
+        if len(self.raw[words.begin : words.end].split()) < 2:
+            return None
+        return words
+
+    def _clause_actor(self, words: Span) -> URIRef | None:
+        """The actor a clause opens with, as its subject ("Beijing withdraw …", "the United
+        States would escort …"): a name (a metonym, a capital) right at its start and followed
+        by a verb or a modal."""
+        toks = self.t.after(words.begin, 2)
+        start = toks[1].begin if toks and toks[0].lower == "the" and len(toks) > 1 else words.begin
+        m = next(
+            (
+                m
+                for m in self.t.mentions
+                if m.reading == "actor" and m.begin == start and m.end <= words.end
+            ),
+            None,
+        )
+        if m is None or self.possessive(m):
+            return None
+        nxt = self.t.after(m.end, 1)
+        if not nxt:
+            return None
+        pos = self.t.tags[nxt[0].i].pos if self.t.tags else ""
+        if pos.startswith("VB") or pos == "MD" or nxt[0].lower == "to":
+            return m.entity
+        return None
+
+    def _tells(self, verb: Verb, span: Span) -> bool:
+        """Whether a verb takes whom it is said to right after it ("told Vietnam", "urged
+        Manila", "assured Japan"): every family but plain saying, where only tell does."""
+        if verb.type != "Assessment":
+            return True
+        return self.raw[span.begin : span.end].split()[0].lower() in (
+            "tell", "tells", "told", "telling", "inform", "informs", "informed", "brief",
+            "briefed", "briefs", "remind", "reminds", "reminded",
+        )  # fmt: skip
+
+    def _infinitive(self, pos: int) -> bool:
+        """Whether "to" and a verb follow `pos` ("offered to train …")."""
+        toks = self.t.after(pos, 2)
+        if len(toks) < 2 or toks[0].lower != "to" or not self.t.tags:
+            return False
+        word, pos_tag = toks[1], self.t.tags[toks[1].i].pos
+        # the tagger reads some bare verbs as nouns ("to train"); a name, a determiner or a
+        # plural after "to" is its object ("to Vietnam", "to the embassy", "to ships")
+        return pos_tag in ("VB", "VBP") or (
+            pos_tag == "NN" and word.text.isalpha() and word.text.islower()
+        )
+
+    def _instrument(self, words: Span) -> URIRef | None:
+        """The registry's instrument a statement's words name ("a Code of Conduct"), or refer
+        back to by its head noun after the text has named it ("the code must be effective",
+        "a code that does not reference …")."""
+        named = [
+            m
+            for m in self.t.mentions
+            if m.begin < words.end and self.t.is_a(m.entity, KG.Instrument)
+        ]
+        for m in named:
+            if words.begin <= m.begin:
+                return m.entity
+        earlier = [m for m in named if m.end <= words.begin]
+        if not earlier:
+            return None
+        heads: dict[str, URIRef] = {}
+        for m in earlier:
+            label = self.t.label(m.entity).split(" of ")[0].split()
+            if label:
+                heads[label[-1].casefold()] = m.entity
+        toks = self._opening(words, 4)
+        if not toks or toks[0].lower not in ("the", "a", "an", "this", "that", "such"):
+            return None
+        for tk in toks[1:]:
+            if tk.lower in heads:
+                return heads[tk.lower]
+            pos = self.t.tags[tk.i].pos if self.t.tags else ""
+            if not pos.startswith("JJ"):
+                break
+        return None
+
+    def _opening(self, words: Span, n: int) -> list[Token]:
+        """The first `n` tokens of what a statement says, after a quotation mark and a
+        complementizer "that" ("stressed that the code …")."""
+        toks = self.t.after(words.begin, n + 2)
+        while toks and (toks[0].text in ('"', "“", "‘", "'") or toks[0].lower == "that"):
+            toks = toks[1:]
+        return toks[:n]
+
+    def _corefer(self, words: Span, during: Proposal | None) -> Proposal | None:
+        """The event drafted before a statement that the noun phrase its words open with
+        repeats ("the chair's statement is a signal" after an event quoted as "the chair's
+        statement of a summit"): every word of the phrase, in order, in that event's quote."""
+        toks = self._opening(words, 8)
+        if not toks or toks[0].lower not in self.rules.determiners or not self.t.tags:
+            return None
+        phrase: list[str] = []
+        for tk in toks[1:]:
+            pos = self.t.tags[tk.i].pos
+            if tk.lower == "'s" or pos.startswith(("NN", "JJ")) or pos in ("POS", "VBG", "VBN"):
+                phrase.append(tk.lower)
+                continue
+            break
+        while phrase and not self.t.tags[toks[len(phrase)].i].pos.startswith("NN"):
+            phrase.pop()  # "the closing session was": the phrase ends on its noun
+        if not phrase:
+            return None  # no noun phrase
+        pattern = r"(?<!\w)" + r"\s*".join(re.escape(w) for w in phrase) + r"(?!\w)"
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls in EVENTS
+            and p.rule not in ("action.about", "action.requested")
+            and p is not during
+            and p.quote.end <= words.begin
+            and re.search(pattern, self.t.norm[p.quote.begin : p.quote.end].lower())
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
     def _requested(
         self,
         verb: Verb,
@@ -2008,15 +2215,12 @@ class Drafter:
         addressee: URIRef | None,
         addressee_end: int,
     ) -> Proposal | None:
-        """An appeal or a proposal: the action it asks for, of status kg:Requested, whose agent is
-        the addressee (or unstated)."""
-        if not verb.calls_for:
+        """An appeal or a proposal whose content names no actor, event or instrument: the action
+        it asks for, of status kg:Requested, whose agent is the addressee (or unstated)."""
+        asked = self._asked(verb, span, quote, addressee_end)
+        if asked is None:
             return None
-        rest = self.raw[addressee_end : quote.end]
-        lead = re.match(r"\s*(?:to\s+|that\s+|for\s+)?", rest)
-        words = self.trim(addressee_end + (lead.end() if lead else 0), quote.end)
-        if len(self.raw[words.begin : words.end].split()) < 2:
-            return None
+        words = asked
         label = self.raw[words.begin : words.end]
         named = [m for m in self.actors(span.end, addressee_end) if m.entity == addressee]
         if addressee is not None and named:
@@ -2042,7 +2246,8 @@ class Drafter:
                 "action.requested",
                 verb.confidence * 0.9,
                 f"what “{self.raw[span.begin : span.end]}” asks for: the words after "
-                + ("its addressee" if addressee is not None else "the verb"),
+                + ("its addressee" if addressee is not None else "the verb")
+                + "; it names no actor, event or instrument the statement could be about",
                 values,
                 parts,
             )
@@ -2053,7 +2258,7 @@ class Drafter:
         begin with a definite noun for something said or done refer to the last statement (by
         someone else) or event drafted before them (referring nouns in relations.toml)."""
         nouns = self.rules.relations.get("referring_nouns", {})
-        toks = self.t.after(words.begin, 5)
+        toks = self._opening(words, 5)
         if len(toks) < 2 or toks[0].lower not in ("the", "this", "that", "these", "those"):
             return None
         rest = "".join(t.text for t in toks[1:4]).lower()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,8 @@ class Rules:
     relations: dict[str, Any]
     times: dict[str, Any]
     templates: dict[str, Any]
+    # events.toml's [negation]: words that deny or negate an event trigger (no event drafted)
+    negation: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def confidence(self, family: str) -> float:
         """Return the confidence of a relation rule family (membership, alliance, ...)."""
@@ -128,4 +130,5 @@ def load(folder: Path = RULES_DIR) -> Rules:
         relations=_read("relations.toml", folder),
         times=_read("times.toml", folder),
         templates=_read("templates.toml", folder),
+        negation={k: frozenset(v) for k, v in events.get("negation", {}).items()},
     )
