@@ -402,6 +402,7 @@ class Drafter:
                 else self._instrument(words)
                 or self._referred(words, mention)
                 or self._corefer(words, None)
+                or self._pointed(words, mention, None)
                 or self._action_about(mention, words)
             )
             if not named and about is None:
@@ -1749,8 +1750,8 @@ class Drafter:
             if m.entity == speaker.entity:
                 continue
             gap = self.raw[span.end : m.begin].strip().lower().split()
-            if len(gap) > 3 or "that" in gap:
-                break
+            if len(gap) > 3 or "that" in gap or "whether" in gap or "if" in gap:
+                break  # "asked whether the United States would …": a clause, not whom
             if gap and gap[-1] in ("with", "to"):
                 addressee, addressee_end = m.entity, m.end
                 break
@@ -1847,6 +1848,8 @@ class Drafter:
             about = self._referred(words, speaker)
         if target is None and about is None:
             about = self._corefer(words, during)
+        if target is None and about is None:
+            about = self._pointed(words, speaker, during)
         if (
             target is None
             and about is None
@@ -2172,7 +2175,7 @@ class Drafter:
         """The first `n` tokens of what a statement says, after a quotation mark and a
         complementizer "that" ("stressed that the code …")."""
         toks = self.t.after(words.begin, n + 2)
-        while toks and (toks[0].text in ('"', "“", "‘", "'") or toks[0].lower == "that"):
+        while toks and (toks[0].text in ('"', "“", "‘", "'") or toks[0].text == "that"):
             toks = toks[1:]
         return toks[:n]
 
@@ -2304,6 +2307,46 @@ class Drafter:
             and p is not during
             and begin <= p.quote.begin
             and p.quote.end <= words.begin
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
+    def _pointed(self, words: Span, speaker: Mention, during: Proposal | None) -> Proposal | None:
+        """ "“That is a decision for the president,” he said" after a question; "“They are
+        testing us,” she said" after ships blocked a convoy: "that"/"this" (a demonstrative
+        subject) is the last statement by someone else or event, "they" the last event (not
+        when the speaker is itself a group: "they" is then the speaker), drafted in the
+        sentence or the two before it; none is a placeholder or the talk it was made in."""
+        toks = self._opening(words, 2)
+        if len(toks) < 2 or not self.t.tags:
+            return None
+        word = toks[0].lower
+        if word not in ("that", "this", "they") or toks[0].text != toks[0].text.capitalize():
+            return None  # only the clause's first word, as written ("That is …", "They are …")
+        if self.t.tags[toks[1].i].pos not in ("MD", "VBD", "VBZ", "VBP"):
+            return None
+        if word == "they" and self.t.is_a(speaker.entity, KG.Group):
+            return None
+        begin = self.t.sentence_of(words.begin)
+        for _ in range(2):
+            previous = self._previous_sentence(begin)
+            if previous is None:
+                break
+            begin = previous
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.rule not in ("action.about", "action.requested")
+            and p is not during
+            and begin.begin <= p.quote.begin
+            and p.quote.end <= words.begin
+            and (
+                p.cls in EVENTS
+                or (
+                    word != "they"
+                    and p.cls == "Statement"
+                    and speaker.entity not in p.entities("kg:speaker")
+                )
+            )
         ]
         return max(earlier, key=lambda p: p.quote.begin) if earlier else None
 
