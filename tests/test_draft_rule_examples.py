@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg import registry, resources
-from kg.draft.drafter import Proposal, draft_text
+from kg.draft.drafter import Proposal, TimeNode, draft_text
 from kg.draft.rules import RULES_DIR
 from kg.sources import parse_turtle
 
@@ -31,9 +31,12 @@ def _links(p: Proposal) -> set[str]:
 
 
 def _value(v: Any) -> str:
-    """An entity value by its local name; a drafted node by its rule ("rule:action.about")."""
+    """An entity value by its local name; a drafted node by its rule ("rule:action.about"), a
+    time by its words ("time:on Monday")."""
     if isinstance(v, Proposal):
         return f"rule:{v.rule}"
+    if isinstance(v, TimeNode):
+        return f"time:{v.text}"
     return str(v).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 

@@ -1260,6 +1260,22 @@ class Drafter:
                 return self.times.setdefault(node.key, node)
         return None
 
+    def _reported_part(self, seg: Span, trigger: Span, speech: list[Span]) -> Span:
+        """The part of a clause where an event's time may be: after the speech verb that
+        reports it, its "that" and the verb's own time ("told the committee on Tuesday that
+        ships had blocked …": Tuesday is when it was told, not when they blocked)."""
+        if not speech:
+            return seg
+        cut = speech[-1].end
+        that = re.search(r"\bthat\b", self.raw[cut : trigger.begin])
+        if that is not None:
+            cut += that.end()
+        else:
+            own = self.time_span(Span(cut, trigger.begin))
+            if own is not None and not self.raw[cut : own.begin].strip():
+                cut = own.end  # "said on Monday ships had …": Monday is the saying's
+        return Span(cut, seg.end)
+
     def time_span(self, span: Span) -> Span | None:
         """Return where the first time expression inside a span is."""
         for where, _node in self.time_matches:
@@ -1450,8 +1466,9 @@ class Drafter:
                 return  # what was acted upon is not named: no event the model accepts
             thing = acted_upon[0]
             places = [p for p in places if p.entity != thing.entity]
-        when = self.time_in(seg)
-        when_span = self.time_span(seg)
+        timed = self._reported_part(seg, span, speech)
+        when = self.time_in(timed)
+        when_span = self.time_span(timed)
         status = self._status(seg, span, when)
         ends = [span.end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
         begins = [span.begin] + [m.begin for m, _ in unique]
@@ -1916,7 +1933,7 @@ class Drafter:
             values.append(("kg:callsFor", calls))
         if asked is not None:
             values.append(("kg:subjectMatter", Literal(self.raw[asked.begin : asked.end])))
-        when = self.time_in(Span(span.begin, min(quote.end, span.end + 12)))
+        when = self.time_in(self._said_when(speaker, span, quote))
         if when is not None:
             values.append(("time:hasTime", when))
         if during is not None:
@@ -1948,6 +1965,19 @@ class Drafter:
             )
         )
         self._infer_setting(statement, speaker)
+
+    def _said_when(self, speaker: Mention, span: Span, quote: Span) -> Span:
+        """Where a statement's own time is: between its speaker and its verb ("Vietnam on
+        Monday protested"), or after the verb up to the "that" of what is said ("told the
+        committee on Tuesday that …"), else just after the verb ("said on Friday")."""
+        begin = span.begin
+        if speaker.end <= span.begin and span.begin - speaker.end <= 30:
+            begin = speaker.end
+        end = min(quote.end, span.end + 12)
+        that = re.search(r"\bthat\b", self.raw[span.end : min(quote.end, span.end + 80)])
+        if that is not None:
+            end = max(end, span.end + that.start())
+        return Span(begin, end)
 
     def _said(self, span: Span, quote: Span, before: bool = False) -> Span:
         """Return the words a statement says: after its verb, or before it when the speaker
