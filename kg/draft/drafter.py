@@ -1785,6 +1785,10 @@ class Drafter:
             elif verb.object == "addressee":
                 addressee, addressee_end = m.entity, m.end
             break
+        if addressee is None and target is None and verb.calls_for and subject is None:
+            group = self._collective(span.end, quote.end, ("to",))
+            if group is not None:
+                addressee, addressee_end = group  # "called on all parties to …"
         label_words = self.raw[
             quote.begin
             if speaker.end <= quote.end and speaker.begin > span.begin
@@ -1867,6 +1871,11 @@ class Drafter:
             about = self._corefer(words, during)
         if target is None and about is None:
             about = self._pointed(words, speaker, during)
+        if target is None and about is None:
+            opening = self._opening(words, 1)
+            group = self._collective(opening[0].begin, words.end) if opening else None
+            if group is not None:
+                target = group[0]  # "warned that countries outside the region should …"
         if (
             target is None
             and about is None
@@ -2200,6 +2209,46 @@ class Drafter:
             if not pos.startswith("JJ"):
                 break
         return None
+
+    def _collective(
+        self, begin: int, end: int, follow: tuple[str, ...] = ()
+    ) -> tuple[URIRef, int] | None:
+        """An unnamed collective of actors right at `begin` ("all parties", "claimant states",
+        "countries outside the region", relations.toml's [collective]), followed by one of
+        `follow` or else by a modal or a verb: proposed as a kg:Group; its IRI and end."""
+        rules = self.rules.relations.get("collective", {})
+        nouns, after = rules.get("nouns", []), rules.get("after", [])
+        if not nouns:
+            return None
+        m = re.compile(
+            r"\s*(?:(?:on|upon)\s+)?((?:[a-z][a-z-]*\s+){0,2}?(?:"
+            + "|".join(re.escape(n) for n in nouns)
+            + r")(?:\s+(?:"
+            + "|".join(re.escape(a) for a in after)
+            + r"))?)(?!\w)"
+        ).match(self.raw, begin, end)
+        if m is None or self.t.quoted(m.start(1)):
+            return None
+        first = m.group(1).split()[0]
+        if first in ("the", "a", "an") and len(m.group(1).split()) == 2:
+            return None  # "the parties", "the states": the ones named before, not a new group
+        nxt = self.t.after(m.end(1), 1)
+        if not nxt or not self.t.tags:
+            return None
+        pos = self.t.tags[nxt[0].i].pos
+        if nxt[0].lower not in follow and not (
+            not follow and (pos == "MD" or pos in ("VBD", "VBP", "VBZ"))
+        ):
+            return None
+        label = m.group(1)
+        iri = self.new_entity(
+            slug_of(label),
+            "kg:Group",
+            label,
+            Span(m.start(1), m.end(1)),
+            "an unnamed collective a statement is addressed to or speaks of",
+        )
+        return iri, m.end(1)
 
     def _opening(self, words: Span, n: int) -> list[Token]:
         """The first `n` tokens of what a statement says, after a quotation mark and a
