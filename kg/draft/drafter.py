@@ -1895,6 +1895,16 @@ class Drafter:
                 and sentence.begin <= p.quote.begin
                 and p.quote.begin < span.begin
             ]
+            if earlier and speaker.entity in earlier[-1].entities("kg:speaker"):
+                # "Lin rejected the statement, calling it “…”": one act by one speaker; the
+                # name given goes to that statement (its label and quotation), as facts do
+                first = earlier[-1]
+                first.quote = Span(first.quote.begin, max(first.quote.end, quote.end))
+                if label:
+                    first.values.append(("kg:label", Literal(label)))
+                for q in inner:
+                    first.values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
+                return
             spoken = [
                 (prop, v)
                 for prop, v in (earlier[-1].values if earlier else [])
