@@ -1347,6 +1347,10 @@ class Drafter:
                 return True
         return False
 
+    def _episode(self, span: Span) -> bool:
+        """Whether a trigger names a whole episode ("the standoff"): events.toml's episodes."""
+        return self.t.norm[span.begin : span.end].lower() in self.rules.episodes
+
     def _anaphoric(self, span: Span, cls: str) -> bool:
         before = self.t.before(span.begin, 3)
         for tk in reversed(before):
@@ -1355,7 +1359,10 @@ class Drafter:
             ):
                 return False
             if tk.lower in self.rules.determiners:
-                return any(e.cls == cls and e.quote.begin < span.begin for e in self.events)
+                return any(
+                    (e.cls == cls or self._episode(span)) and e.quote.begin < span.begin
+                    for e in self.events
+                )
             if not tk.text.isalpha() or tk.lower in self.rules.not_between:
                 return False
         return False
@@ -2032,6 +2039,8 @@ class Drafter:
         for span, cls in getattr(self, "triggers", []):
             if words.begin <= span.begin < words.end and self._anaphoric(span, cls):
                 earlier = [e for e in self.events if e.cls == cls and e.quote.begin < span.begin]
+                if not earlier and self._episode(span):
+                    earlier = [e for e in self.events if e.quote.begin < span.begin]
                 if earlier and earlier[-1] is not during:
                     found.append((span.begin, earlier[-1]))
         return min(found, key=lambda x: x[0])[1] if found else None

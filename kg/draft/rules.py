@@ -67,6 +67,8 @@ class Rules:
     templates: dict[str, Any]
     # events.toml's [negation]: words that deny or negate an event trigger (no event drafted)
     negation: dict[str, frozenset[str]] = field(default_factory=dict)
+    # events.toml's [anaphora] episodes: "the standoff" refers back to the last event of any class
+    episodes: frozenset[str] = frozenset()
 
     def confidence(self, family: str) -> float:
         """Return the confidence of a relation rule family (membership, alliance, ...)."""
@@ -131,4 +133,5 @@ def load(folder: Path = RULES_DIR) -> Rules:
         times=_read("times.toml", folder),
         templates=_read("templates.toml", folder),
         negation={k: frozenset(v) for k, v in events.get("negation", {}).items()},
+        episodes=frozenset(events["anaphora"].get("episodes", [])),
     )
