@@ -1347,6 +1347,22 @@ class Drafter:
                 return True
         return False
 
+    def _reporter(self, m: Mention, verb: Span) -> bool:
+        """Whether a name is the reporter that ends a sentence ("…, Vietnam said." or
+        "…, Lin said: “…”"): after a comma, right before its speech verb, and nothing after
+        the verb but the sentence's end (or a colon opening the quotation)."""
+        if self.raw[m.end : verb.begin].strip():
+            return False
+        before = self.t.before(m.begin, 5)
+        while before and before[-1].text[:1].isupper():
+            before.pop()  # a title before the name: "…, Spokesperson Mei Tanaka said"
+        if not before or before[-1].text != ",":
+            return False
+        if self.raw[verb.end : verb.end + 1] == ":":
+            return True  # "…, Lin said: “…”"
+        sentence = self.t.sentence_of(verb.begin)
+        return not self.raw[verb.end : sentence.end].strip(" .:;\n\"”'’")
+
     def _episode(self, span: Span) -> bool:
         """Whether a trigger names a whole episode ("the standoff"): events.toml's episodes."""
         return self.t.norm[span.begin : span.end].lower() in self.rules.episodes
@@ -1389,6 +1405,8 @@ class Drafter:
                 continue  # the one who reports is not a party
             if any(s.end <= m.begin for s in later):
                 continue  # nor is what a statement after the event is about
+            if any(self._reporter(m, s) for s in later):
+                continue  # nor "…, Vietnam said.": the reporter named at the clause's end
             role = rule.role
             if self.t.word_before(m.begin) == "from":
                 role = rule.from_role
