@@ -1895,6 +1895,8 @@ class Drafter:
         if target is None and about is None:
             about = self._corefer(words, during)
         if target is None and about is None:
+            target = self._whose(words, speaker)
+        if target is None and about is None:
             about = self._pointed(words, speaker, during)
         if target is None and about is None:
             opening = self._opening(words, 1)
@@ -2425,6 +2427,41 @@ class Drafter:
             and p.quote.end <= words.begin
         ]
         return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
+    def _whose(self, words: Span, speaker: Mention) -> URIRef | None:
+        """ "the vessels were sheltering …" after "Chinese maritime militia vessels have
+        anchored …": a definite noun phrase opening what is said repeats a noun that the text
+        gave a state's demonym to (within three words before it, in the sentence or the three
+        before): that state is what the statement speaks of."""
+        toks = self._opening(words, 6)
+        if len(toks) < 2 or toks[0].lower not in ("the", "these", "those") or not self.t.tags:
+            return None
+        nouns: list[str] = []
+        for tk in toks[1:]:
+            pos = self.t.tags[tk.i].pos
+            if not (pos.startswith(("NN", "JJ")) and tk.text.isalpha() and tk.text.islower()):
+                break
+            nouns.append(tk.lower)
+        if not nouns:
+            return None
+        begin = self.t.sentence_of(words.begin)
+        for _ in range(3):
+            previous = self._previous_sentence(begin)
+            if previous is None:
+                break
+            begin = previous
+        found: URIRef | None = None
+        first = self.t.token_at(begin.begin)
+        for tk in self.t.tokens[first:]:
+            if tk.begin >= words.begin:
+                break
+            if tk.lower not in nouns or self.t.quoted(tk.begin):
+                continue
+            for back in self.t.before(tk.begin, 3):
+                state = self.demonyms.get(back.text)
+                if state is not None and state != speaker.entity:
+                    found = state  # the last one named before the words
+        return found
 
     def _pointed(self, words: Span, speaker: Mention, during: Proposal | None) -> Proposal | None:
         """ "“That is a decision for the president,” he said" after a question; "“They are
