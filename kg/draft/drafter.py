@@ -288,10 +288,29 @@ class Drafter:
         return found
 
     def pronoun(self, token_begin: int, token_end: int) -> Mention | None:
-        """Resolve he/she to the last person named before it."""
+        """Resolve he/she to the last person named before it; but to the last person who
+        spoke when the one named since is no sentence's subject ("“…,” said A, who met B on
+        Monday. “…,” he said": A)."""
         person = self.last_person(token_begin)
         if person is None:
             return None
+        spoken = [
+            p
+            for p in self.draft.proposals
+            if p.cls == "Statement"
+            and p.quote.end <= token_begin
+            and any(self.t.is_a(e, KG.Person) for e in p.entities("kg:speaker"))
+        ]
+        if spoken:
+            last = max(spoken, key=lambda p: p.quote.end)
+            speaker = last.entities("kg:speaker")[0]
+            if (
+                speaker != person.entity
+                and not self._leads(person)
+                and self.t.sentence_of(last.quote.begin).begin
+                >= self.t.sentence_of(person.begin).begin
+            ):
+                person = Mention(person.begin, person.end, person.text, speaker, "name", "actor")
         return Mention(
             token_begin,
             token_end,
@@ -299,6 +318,15 @@ class Drafter:
             person.entity,
             "pronoun",
             "actor",
+        )
+
+    def _leads(self, m: Mention) -> bool:
+        """Whether a name opens its sentence, as its subject (after at most a title or an
+        apposition: "Another analyst, Tomas Lindqvist, …", "Reyes argued …")."""
+        sentence = self.t.sentence_of(m.begin)
+        before = [tk for tk in self.t.before(m.begin, 6) if tk.begin >= sentence.begin]
+        return len(before) <= 4 and not any(
+            self.t.tags and self.t.tags[tk.i].pos.startswith("VB") for tk in before
         )
 
     def trim(self, begin: int, end: int) -> Span:
