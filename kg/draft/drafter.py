@@ -2263,7 +2263,9 @@ class Drafter:
             return None
         heads: dict[str, URIRef] = {}
         for m in earlier:
-            label = self.t.label(m.entity).split(" of ")[0].split()
+            # the head noun: "Code of Conduct" → code, "Convention on the Law of the Sea" →
+            # convention, "Treaty of Amity and Cooperation" → treaty
+            label = re.split(r" (?:of|on|for|between|in) ", self.t.label(m.entity))[0].split()
             if label:
                 heads[label[-1].casefold()] = m.entity
         toks = self._opening(words, 4)
