@@ -1864,6 +1864,8 @@ class Drafter:
                 as_at = self.raw.find(" as ", span.end, quote.end)
                 if as_at >= 0:
                     label = self.raw[as_at + 4 : quote.end].strip(" ,.")
+        if self._folded(verb, speaker, span, quote, inner, label):
+            return
         during = self._setting(span)
         words = self._said(span, quote, before=verb.speaker == "after")
         about: Proposal | URIRef | None = None
@@ -1950,16 +1952,6 @@ class Drafter:
                 and sentence.begin <= p.quote.begin
                 and p.quote.begin < span.begin
             ]
-            if earlier and speaker.entity in earlier[-1].entities("kg:speaker"):
-                # "Lin rejected the statement, calling it “…”": one act by one speaker; the
-                # name given goes to that statement (its label and quotation), as facts do
-                first = earlier[-1]
-                first.quote = Span(first.quote.begin, max(first.quote.end, quote.end))
-                if label:
-                    first.values.append(("kg:label", Literal(label)))
-                for q in inner:
-                    first.values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
-                return
             spoken = [
                 (prop, v)
                 for prop, v in (earlier[-1].values if earlier else [])
@@ -2039,6 +2031,37 @@ class Drafter:
             )
         )
         self._infer_setting(statement, speaker)
+
+    def _folded(
+        self,
+        verb: Verb,
+        speaker: Mention,
+        span: Span,
+        quote: Span,
+        inner: list[Span],
+        label: str | None,
+    ) -> bool:
+        """ "Lin rejected the statement, calling it “…”", "criticized the claim, labeling it as
+        …": a name given after a comma by the speaker of the statement just before, in the same
+        sentence, is one act with it: the name goes to that statement (its kg:label and
+        quotation, its quote extended), as the facts files code it; no second statement."""
+        if verb.type != "Labelling" or self.t.word_before(span.begin) != ",":
+            return False
+        sentence = self.t.sentence_of(span.begin)
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls == "Statement" and sentence.begin <= p.quote.begin < span.begin
+        ]
+        if not earlier or speaker.entity not in earlier[-1].entities("kg:speaker"):
+            return False
+        first = earlier[-1]
+        first.quote = Span(first.quote.begin, max(first.quote.end, quote.end))
+        if label:
+            first.values.append(("kg:label", Literal(label)))
+        for q in inner:
+            first.values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
+        return True
 
     def _said_when(self, speaker: Mention, span: Span, quote: Span) -> Span:
         """Where a statement's own time is: between its speaker and its verb ("Vietnam on
