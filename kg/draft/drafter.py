@@ -1326,8 +1326,8 @@ class Drafter:
 
     def _negated(self, span: Span) -> bool:
         """Whether a trigger is denied or negated, not told as done: "did not provoke", "has
-        never rammed", "denied that its ships rammed", "denied ramming" (statements.toml's
-        `negation` and `denial` words): the denial is a statement, no event happened."""
+        never rammed", "denied that its ships rammed", "denied ramming" (events.toml's
+        `[negation]`): the denial is a statement, no event happened."""
         cues = self.rules.negation
         seg = self.segment(span.begin)
         before = [tk for tk in self.t.before(span.begin, 4) if tk.begin >= seg.begin]
