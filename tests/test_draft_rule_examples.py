@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg import registry, resources
-from kg.draft.drafter import Proposal, draft_text
+from kg.draft.drafter import Proposal, TimeNode, draft_text
 from kg.draft.rules import RULES_DIR
 from kg.sources import parse_turtle
 
@@ -30,6 +30,24 @@ def _links(p: Proposal) -> set[str]:
     return {x.rsplit("/", 1)[-1] for x in found}
 
 
+def _value(v: Any) -> str:
+    """An entity value by its local name; a drafted node by its rule ("rule:action.about"), a
+    time by its words ("time:on Monday")."""
+    if isinstance(v, Proposal):
+        return f"rule:{v.rule}"
+    if isinstance(v, TimeNode):
+        return f"time:{v.text}"
+    return str(v).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _has_values(p: Proposal, wanted: dict[str, list[str]]) -> bool:
+    """Each property named in `values` holds exactly the values listed (none for [])."""
+    return all(
+        sorted(_value(v) for prop, v in p.values if prop == name) == sorted(values)
+        for name, values in wanted.items()
+    )
+
+
 def _gives(example: dict[str, Any], world: tuple[Graph, Graph]) -> bool:
     entities, ontology = world
     draft = draft_text("FICTIONAL EXAMPLE\n\n" + example["text"], entities, ontology)
@@ -37,6 +55,7 @@ def _gives(example: dict[str, Any], world: tuple[Graph, Graph]) -> bool:
         p.cls == example["class"]
         and p.rule.startswith(example["rule"])
         and set(example["links"]) <= _links(p)
+        and _has_values(p, example.get("values", {}))
         for p in draft.proposals
     )
 

@@ -157,16 +157,49 @@ def test_review_accepts_edits_and_skips_interactively(drafted: Path, tmp_path: P
     ]
     assert "\nfact:role-pete-hegseth\n" in facts
     assert "\nfact:stmt-pete-hegseth-announced\n" not in facts
-    assert "\nfact:establishment-hotline\n" in facts  # as edited, with the time it needs
-    assert "also accepted fact:time-today (needed by fact:establishment" in result.stderr
+    assert "\nfact:establishment-hotline\n" in facts  # as edited
+    assert "\nfact:time-today\n" not in facts  # the announcement's time, skipped with it
     assert "\nfact:establishment-united-states-china\n" not in facts
     assert "sentence: UPDATE: In a significant development" in result.stdout
-    assert "accepted 3 fact(s)" in result.stderr
+    assert "accepted 2 fact(s)" in result.stderr
     left = _names(drafted)
     assert "fact:role-pete-hegseth" not in left
     assert "fact:stmt-pete-hegseth-announced" in left
     assert "fact:establishment-united-states-china" not in left
     assert check_source(drafted / SLUG, drafted) == []
+
+
+def test_review_accepts_a_skipped_time_with_the_fact_that_needs_it(
+    drafted: Path, tmp_path: Path
+) -> None:
+    from kg.authoring import new_source
+
+    text = tmp_path / "shared-day.txt"
+    text.write_text(
+        "FICTIONAL TEST ARTICLE: An invented day of talks and a collision\n\n"
+        "This article is invented for tests. Vietnam and China held talks in Hanoi on Monday.\n"
+        "Vietnam protested the collision on Monday.\n",
+        encoding="utf-8",
+    )
+    folder = new_source(text, drafted, "fictional-shared-day")
+    write_draft(folder, drafted)
+    result = runner.invoke(
+        app, ["review", folder.name, "--sources", str(drafted)], input="s\ns\na\nq\n"
+    )
+    assert result.exit_code == 0, result.output
+    shown = re.findall(r"(?m)^# draft (\S+)", result.stdout)
+    assert shown[:4] == [
+        "fact:meeting-vietnam-china",
+        "fact:time-monday",
+        "fact:stmt-vietnam-protested",
+        "fact:confrontation-vietnam-china",
+    ]
+    facts = (folder / "facts.ttl").read_text(encoding="utf-8")
+    assert "\nfact:meeting-vietnam-china\n" not in facts
+    assert "\nfact:confrontation-vietnam-china\n" in facts
+    assert "\nfact:time-monday\n" in facts
+    assert "also accepted fact:time-monday (needed by fact:confrontation" in result.stderr
+    assert check_source(folder, drafted) == []
 
 
 def test_drafts_refer_to_what_was_accepted_before(drafted: Path) -> None:

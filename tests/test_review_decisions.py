@@ -34,6 +34,12 @@ On Friday, ASEAN met again in Manila.
 China said the Philippines had provoked the incident.
 """
 
+SHARED_DAY = """FICTIONAL TEST ARTICLE: An invented day of talks and a collision
+
+This article is invented for tests. Vietnam and China held talks in Hanoi on Monday.
+Vietnam protested the collision on Monday.
+"""
+
 
 @pytest.fixture
 def drafted(tmp_path: Path) -> Path:
@@ -105,23 +111,40 @@ def test_rejecting_a_statement_takes_its_placeholders_and_inference_records(
     assert [d["proposal"] for d in read_decisions(drafted / SLUG)] == unit
 
 
-def test_rejecting_a_claim_takes_the_contests_of_it_and_keeps_shared_times(
+def test_rejecting_a_claim_takes_the_contests_of_it(
     drafted: Path,
 ) -> None:
     claim = "fact:claim-china-south-china-sea"
     gone = review.reject(drafted / SLUG, drafted, [claim])
     contests = {n for n in gone if n.startswith("fact:contest-")}
     assert len(contests) == 4 and all(gone[n] == claim for n in contests)
-    # a time another draft still needs stays in the draft
-    unit = _unit(drafted, "fact:stmt-pete-hegseth-announced")
-    assert unit == ["fact:stmt-pete-hegseth-announced", "fact:time-today"]
-    gone = review.reject(drafted / SLUG, drafted, unit)
-    assert list(gone) == ["fact:stmt-pete-hegseth-announced"]
-    assert "fact:time-today" in {b.name for b in _draft(drafted).blocks}
     assert check_source(drafted / SLUG, drafted) == []
     names = [b.name for b in _draft(drafted).blocks]
     review.accept(drafted / SLUG, drafted, names)
     assert check_source(drafted / SLUG, drafted) == []
+
+
+def test_rejecting_a_draft_keeps_a_time_another_draft_still_needs(
+    drafted: Path, tmp_path: Path
+) -> None:
+    text = tmp_path / "shared-day.txt"
+    text.write_text(SHARED_DAY, encoding="utf-8")
+    folder = new_source(text, drafted, "fictional-shared-day")
+    write_draft(folder, drafted)
+    draft = read_draft(folder / DRAFT_FILE)
+    prefixes = "\n".join(
+        re.findall(r"(?m)^@prefix .*$", (folder / DRAFT_FILE).read_text(encoding="utf-8"))
+    )
+    found = units(draft, (folder / "text.txt").read_text(encoding="utf-8"), prefixes)
+    unit = next([b.name for b in u] for u in found if u[0].name == "fact:meeting-vietnam-china")
+    assert unit == ["fact:meeting-vietnam-china", "fact:time-monday"]
+    gone = review.reject(folder, drafted, unit)
+    assert list(gone) == ["fact:meeting-vietnam-china"]
+    assert "fact:time-monday" in {b.name for b in read_draft(folder / DRAFT_FILE).blocks}
+    assert check_source(folder, drafted) == []
+    names = [b.name for b in read_draft(folder / DRAFT_FILE).blocks]
+    review.accept(folder, drafted, names)
+    assert check_source(folder, drafted) == []
 
 
 def test_review_goes_in_the_order_of_the_text(drafted: Path) -> None:

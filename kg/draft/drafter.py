@@ -283,10 +283,29 @@ class Drafter:
         return found
 
     def pronoun(self, token_begin: int, token_end: int) -> Mention | None:
-        """Resolve he/she to the last person named before it."""
+        """Resolve he/she to the last person named before it; but to the last person who
+        spoke when the one named since is no sentence's subject ("“…,” said A, who met B on
+        Monday. “…,” he said": A)."""
         person = self.last_person(token_begin)
         if person is None:
             return None
+        spoken = [
+            p
+            for p in self.draft.proposals
+            if p.cls == "Statement"
+            and p.quote.end <= token_begin
+            and any(self.t.is_a(e, KG.Person) for e in p.entities("kg:speaker"))
+        ]
+        if spoken:
+            last = max(spoken, key=lambda p: p.quote.end)
+            speaker = last.entities("kg:speaker")[0]
+            if (
+                speaker != person.entity
+                and not self._leads(person)
+                and self.t.sentence_of(last.quote.begin).begin
+                >= self.t.sentence_of(person.begin).begin
+            ):
+                person = Mention(person.begin, person.end, person.text, speaker, "name", "actor")
         return Mention(
             token_begin,
             token_end,
@@ -294,6 +313,15 @@ class Drafter:
             person.entity,
             "pronoun",
             "actor",
+        )
+
+    def _leads(self, m: Mention) -> bool:
+        """Whether a name opens its sentence, as its subject (after at most a title or an
+        apposition: "Another analyst, Tomas Lindqvist, …", "Reyes argued …")."""
+        sentence = self.t.sentence_of(m.begin)
+        before = [tk for tk in self.t.before(m.begin, 6) if tk.begin >= sentence.begin]
+        return len(before) <= 4 and not any(
+            self.t.tags and self.t.tags[tk.i].pos.startswith("VB") for tk in before
         )
 
     def trim(self, begin: int, end: int) -> Span:
@@ -391,7 +419,15 @@ class Drafter:
                 and m.entity != speaker[0]
             ]
             mention = Mention(q.begin, q.begin, "", speaker[0], "continued", "actor")
-            about = None if named else self._action_about(mention, words)
+            about = (
+                None
+                if named
+                else self._instrument(words)
+                or self._referred(words, mention)
+                or self._corefer(words, None)
+                or self._pointed(words, mention, None)
+                or self._action_about(mention, words)
+            )
             if not named and about is None:
                 continue
             label = self.raw[words.begin : words.end]
@@ -1247,6 +1283,22 @@ class Drafter:
                 return self.times.setdefault(node.key, node)
         return None
 
+    def _reported_part(self, seg: Span, trigger: Span, speech: list[Span]) -> Span:
+        """The part of a clause where an event's time may be: after the speech verb that
+        reports it, its "that" and the verb's own time ("told the committee on Tuesday that
+        ships had blocked …": Tuesday is when it was told, not when they blocked)."""
+        if not speech:
+            return seg
+        cut = speech[-1].end
+        that = re.search(r"\bthat\b", self.raw[cut : trigger.begin])
+        if that is not None:
+            cut += that.end()
+        else:
+            own = self.time_span(Span(cut, trigger.begin))
+            if own is not None and not self.raw[cut : own.begin].strip():
+                cut = own.end  # "said on Monday ships had …": Monday is the saying's
+        return Span(cut, seg.end)
+
     def time_span(self, span: Span) -> Span | None:
         """Return where the first time expression inside a span is."""
         for where, _node in self.time_matches:
@@ -1267,6 +1319,77 @@ class Drafter:
                 continue
             self._event(span, by_cls[cls])
 
+    def _negated(self, span: Span) -> bool:
+        """Whether a trigger is denied or negated, not told as done: "did not provoke", "has
+        never rammed", "denied that its ships rammed", "denied ramming" (events.toml's
+        `[negation]`): the denial is a statement, no event happened."""
+        cues = self.rules.negation
+        seg = self.segment(span.begin)
+        before = [tk for tk in self.t.before(span.begin, 4) if tk.begin >= seg.begin]
+        for tk in reversed(before):
+            if tk.lower in cues.get("negation", ()):
+                return True
+            if not tk.text.isalpha() and tk.lower != "n't":
+                break
+        sentence = self.t.sentence_of(span.begin)
+        for other, _key in self.verb_matches:
+            if not (sentence.begin <= other.begin and other.end <= span.begin):
+                continue
+            first = self.raw[other.begin : other.end].split()[0].lower()
+            between = self.raw[other.end : span.begin]
+            if span.begin - other.end > 120 or ";" in between:
+                continue
+            if first in cues.get("denial", ()) and re.match(r"\s*(?:that\b|\w+ing\b)", between):
+                return True  # "denied that its ships rammed …", "denied ramming …"
+            lead = re.match(r"\s*(?:the\s+)?(\w+)\s+that\b", between)
+            if (
+                first in cues.get("rejection", frozenset()) | cues.get("denial", frozenset())
+                and lead
+                and lead.group(1).lower() in cues.get("reported", ())
+            ):
+                return True
+        return False
+
+    def _asked_for(self, span: Span) -> bool:
+        """Whether a trigger lies in what an appeal, a demand or an offer asks for ("offered to
+        train …", "urged Manila to withdraw …", "demanded that Hanoi halt …"): that act has not
+        happened; the statement codes it (its target and kg:subjectMatter)."""
+        sentence = self.t.sentence_of(span.begin)
+        for other, key in self.verb_matches:
+            if not (sentence.begin <= other.begin and other.end <= span.begin):
+                continue
+            if not self.rules.verbs[int(key)].calls_for:
+                continue
+            between = self.raw[other.end : span.begin]
+            if ";" in between or len(between.split()) > 12:
+                continue
+            lead = re.match(r"\s*(?:\S+\s+){0,5}?(that|to)\s", between)
+            if lead is None:
+                continue
+            if lead.group(1) == "that" or self._infinitive(other.end + lead.start(1)):
+                return True
+        return False
+
+    def _reporter(self, m: Mention, verb: Span) -> bool:
+        """Whether a name is the reporter that ends a sentence ("…, Vietnam said." or
+        "…, Lin said: “…”"): after a comma, right before its speech verb, and nothing after
+        the verb but the sentence's end (or a colon opening the quotation)."""
+        if self.raw[m.end : verb.begin].strip():
+            return False
+        before = self.t.before(m.begin, 5)
+        while before and before[-1].text[:1].isupper():
+            before.pop()  # a title before the name: "…, Spokesperson Mei Tanaka said"
+        if not before or before[-1].text != ",":
+            return False
+        if self.raw[verb.end : verb.end + 1] == ":":
+            return True  # "…, Lin said: “…”"
+        sentence = self.t.sentence_of(verb.begin)
+        return not self.raw[verb.end : sentence.end].strip(" .:;\n\"”'’")
+
+    def _episode(self, span: Span) -> bool:
+        """Whether a trigger names a whole episode ("the standoff"): events.toml's episodes."""
+        return self.t.norm[span.begin : span.end].lower() in self.rules.episodes
+
     def _anaphoric(self, span: Span, cls: str) -> bool:
         before = self.t.before(span.begin, 3)
         for tk in reversed(before):
@@ -1275,13 +1398,16 @@ class Drafter:
             ):
                 return False
             if tk.lower in self.rules.determiners:
-                return any(e.cls == cls and e.quote.begin < span.begin for e in self.events)
+                return any(
+                    (e.cls == cls or self._episode(span)) and e.quote.begin < span.begin
+                    for e in self.events
+                )
             if not tk.text.isalpha() or tk.lower in self.rules.not_between:
                 return False
         return False
 
     def _event(self, span: Span, rule: EventRule) -> None:
-        if self._anaphoric(span, rule.cls):
+        if self._anaphoric(span, rule.cls) or self._negated(span) or self._asked_for(span):
             return
         inherited = self._antecedent(span)
         seg = self.segment(span.begin)
@@ -1302,6 +1428,8 @@ class Drafter:
                 continue  # the one who reports is not a party
             if any(s.end <= m.begin for s in later):
                 continue  # nor is what a statement after the event is about
+            if any(self._reporter(m, s) for s in later):
+                continue  # nor "…, Vietnam said.": the reporter named at the clause's end
             role = rule.role
             if self.t.word_before(m.begin) == "from":
                 role = rule.from_role
@@ -1386,8 +1514,9 @@ class Drafter:
                 return  # what was acted upon is not named: no event the model accepts
             thing = acted_upon[0]
             places = [p for p in places if p.entity != thing.entity]
-        when = self.time_in(seg)
-        when_span = self.time_span(seg)
+        timed = self._reported_part(seg, span, speech)
+        when = self.time_in(timed)
+        when_span = self.time_span(timed)
         status = self._status(seg, span, when)
         ends = [span.end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
         begins = [span.begin] + [m.begin for m, _ in unique]
@@ -1510,6 +1639,8 @@ class Drafter:
             if reported is not None:
                 self._statement(verb, reported[0], span, reported[1], reported[2])
                 continue
+            if verb.speaker == "after":
+                continue  # "…, according to a statement posted online": no one named after it
             speaker, start = self._speaker(span, sentence, last.get(sentence.begin))
             if speaker is None:
                 continue
@@ -1684,11 +1815,15 @@ class Drafter:
             if m.entity == speaker.entity:
                 continue
             gap = self.raw[span.end : m.begin].strip().lower().split()
-            if len(gap) > 3 or "that" in gap:
-                break
+            if len(gap) > 3 or "that" in gap or "whether" in gap or "if" in gap:
+                break  # "asked whether the United States would …": a clause, not whom
             if gap and gap[-1] in ("with", "to"):
                 addressee, addressee_end = m.entity, m.end
                 break
+            if gap and gap[0] == "to" and self._infinitive(span.end):
+                break  # "offered to train X": X is acted upon, not told
+            if not gap and verb.object == "addressee" and not self._tells(verb, span):
+                break  # "said Vietnam had …", "said Chinese ships …": what is said, not to whom
             if gap and gap[-1] in PREPOSITIONS:
                 continue
             if not gap and self._clause_subject(m):
@@ -1698,6 +1833,10 @@ class Drafter:
             elif verb.object == "addressee":
                 addressee, addressee_end = m.entity, m.end
             break
+        if addressee is None and target is None and verb.calls_for and subject is None:
+            group = self._collective(span.end, quote.end, ("to",))
+            if group is not None:
+                addressee, addressee_end = group  # "called on all parties to …"
         label_words = self.raw[
             quote.begin
             if speaker.end <= quote.end and speaker.begin > span.begin
@@ -1720,6 +1859,8 @@ class Drafter:
                 as_at = self.raw.find(" as ", span.end, quote.end)
                 if as_at >= 0:
                     label = self.raw[as_at + 4 : quote.end].strip(" ,.")
+        if self._folded(verb, speaker, span, quote, inner, label):
+            return
         during = self._setting(span)
         words = self._said(span, quote, before=verb.speaker == "after")
         about: Proposal | URIRef | None = None
@@ -1736,8 +1877,18 @@ class Drafter:
             and self.t.word_before(target_at.begin) in ("a", "an")
         ):
             target = None  # "welcomed a U.S.-ASEAN exercise": the actor names the event
-        calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
-        if target is None and about is None and calls is None:
+        if about is None:
+            about = self._instrument(words)
+        calls: Proposal | None = None
+        asked = self._asked(verb, span, quote, addressee_end)
+        if asked is not None:
+            # an appeal or a demand: who is asked to act (its addressee, or the subject of the
+            # clause asked for: "demanded that Beijing withdraw") is what it is about; the
+            # words asked for are its kg:subjectMatter. No kg:Action is drafted for it.
+            agent = addressee or self._clause_actor(asked)
+            if target is None and agent is not None and agent != speaker.entity:
+                target = agent
+        if target is None and about is None:
             named = [
                 m
                 for m in self.t.mentions
@@ -1760,16 +1911,27 @@ class Drafter:
                     ):
                         target = state  # "Chinese militia vessels": the state its words name
                         break
-        if target is None and about is None and calls is None:
+        if target is None and about is None:
             target = self._bloc(words, speaker)
-        if target is None and about is None and calls is None:
+        if target is None and about is None:
             about = self._it(words, during)
-        if target is None and about is None and calls is None:
+        if target is None and about is None:
             about = self._referred(words, speaker)
+        if target is None and about is None:
+            about = self._corefer(words, during)
+        if target is None and about is None:
+            target = self._whose(words, speaker)
+        if target is None and about is None:
+            about = self._pointed(words, speaker, during)
+        if target is None and about is None:
+            opening = self._opening(words, 1)
+            group = self._collective(opening[0].begin, words.end) if opening else None
+            if group is not None:
+                target = group[0]  # "warned that countries outside the region should …"
         if (
             target is None
             and about is None
-            and calls is None
+            and asked is None
             and verb.type == "Labelling"
             and self.t.word_before(words.begin) in ("it", "this", "that", "them")
             and not self._clause(words)
@@ -1797,6 +1959,10 @@ class Drafter:
                 target = spoken[0][1]
             else:
                 about = spoken[0][1]
+        if target is None and about is None and asked is not None:
+            # no actor, event or instrument to name: the action asked for, drafted for the
+            # statement that needs it (shown with it in review)
+            calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
         if target is None and about is None and calls is None:
             about = self._action_about(speaker, words)
             if about is None:
@@ -1826,10 +1992,9 @@ class Drafter:
             values.append(("kg:about", about))
         if calls is not None:
             values.append(("kg:callsFor", calls))
-            values.append(
-                ("kg:subjectMatter", Literal(self.raw[calls.quote.begin : calls.quote.end]))
-            )
-        when = self.time_in(Span(span.begin, min(quote.end, span.end + 12)))
+        if asked is not None:
+            values.append(("kg:subjectMatter", Literal(self.raw[asked.begin : asked.end])))
+        when = self.time_in(self._said_when(speaker, span, quote))
         if when is not None:
             values.append(("time:hasTime", when))
         if during is not None:
@@ -1861,6 +2026,50 @@ class Drafter:
             )
         )
         self._infer_setting(statement, speaker)
+
+    def _folded(
+        self,
+        verb: Verb,
+        speaker: Mention,
+        span: Span,
+        quote: Span,
+        inner: list[Span],
+        label: str | None,
+    ) -> bool:
+        """ "Lin rejected the statement, calling it “…”", "criticized the claim, labeling it as
+        …": a name given after a comma by the speaker of the statement just before, in the same
+        sentence, is one act with it: the name goes to that statement (its kg:label and
+        quotation, its quote extended), as the facts files code it; no second statement."""
+        if verb.type != "Labelling" or self.t.word_before(span.begin) != ",":
+            return False
+        sentence = self.t.sentence_of(span.begin)
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls == "Statement" and sentence.begin <= p.quote.begin < span.begin
+        ]
+        if not earlier or speaker.entity not in earlier[-1].entities("kg:speaker"):
+            return False
+        first = earlier[-1]
+        first.quote = Span(first.quote.begin, max(first.quote.end, quote.end))
+        if label:
+            first.values.append(("kg:label", Literal(label)))
+        for q in inner:
+            first.values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
+        return True
+
+    def _said_when(self, speaker: Mention, span: Span, quote: Span) -> Span:
+        """Where a statement's own time is: between its speaker and its verb ("Vietnam on
+        Monday protested"), or after the verb up to the "that" of what is said ("told the
+        committee on Tuesday that …"), else just after the verb ("said on Friday")."""
+        begin = span.begin
+        if speaker.end <= span.begin and span.begin - speaker.end <= 30:
+            begin = speaker.end
+        end = min(quote.end, span.end + 12)
+        that = re.search(r"\bthat\b", self.raw[span.end : min(quote.end, span.end + 80)])
+        if that is not None:
+            end = max(end, span.end + that.start())
+        return Span(begin, end)
 
     def _said(self, span: Span, quote: Span, before: bool = False) -> Span:
         """Return the words a statement says: after its verb, or before it when the speaker
@@ -1896,6 +2105,8 @@ class Drafter:
         for span, cls in getattr(self, "triggers", []):
             if words.begin <= span.begin < words.end and self._anaphoric(span, cls):
                 earlier = [e for e in self.events if e.cls == cls and e.quote.begin < span.begin]
+                if not earlier and self._episode(span):
+                    earlier = [e for e in self.events if e.quote.begin < span.begin]
                 if earlier and earlier[-1] is not during:
                     found.append((span.begin, earlier[-1]))
         return min(found, key=lambda x: x[0])[1] if found else None
@@ -1994,6 +2205,176 @@ class Drafter:
         ]
         return before[-1].entity if before else target
 
+    def _asked(self, verb: Verb, span: Span, quote: Span, addressee_end: int) -> Span | None:
+        """The words an appeal, a demand or an offer asks for: after its addressee and a
+        leading "to", "that", "for", "whether" or "if"; None for other verbs or fewer than two
+        words."""
+        if not verb.calls_for:
+            return None
+        rest = self.raw[addressee_end : quote.end]
+        lead = re.match(r"\s*(?:to\s+|that\s+|for\s+|whether\s+|if\s+)?", rest)
+        words = self.trim(addressee_end + (lead.end() if lead else 0), quote.end)
+        if len(self.raw[words.begin : words.end].split()) < 2:
+            return None
+        return words
+
+    def _clause_actor(self, words: Span) -> URIRef | None:
+        """The actor a clause opens with, as its subject ("Beijing withdraw …", "the United
+        States would escort …"): a name (a metonym, a capital) right at its start and followed
+        by a verb or a modal."""
+        toks = self.t.after(words.begin, 2)
+        start = toks[1].begin if toks and toks[0].lower == "the" and len(toks) > 1 else words.begin
+        m = next(
+            (
+                m
+                for m in self.t.mentions
+                if m.reading == "actor" and m.begin == start and m.end <= words.end
+            ),
+            None,
+        )
+        if m is None or self.possessive(m):
+            return None
+        nxt = self.t.after(m.end, 1)
+        if not nxt:
+            return None
+        pos = self.t.tags[nxt[0].i].pos if self.t.tags else ""
+        if pos.startswith("VB") or pos == "MD" or nxt[0].lower == "to":
+            return m.entity
+        return None
+
+    def _tells(self, verb: Verb, span: Span) -> bool:
+        """Whether a verb takes whom it is said to right after it ("told Vietnam", "urged
+        Manila", "assured Japan"): every family but plain saying, where only tell does."""
+        if verb.type != "Assessment":
+            return True
+        return self.raw[span.begin : span.end].split()[0].lower() in (
+            "tell", "tells", "told", "telling", "inform", "informs", "informed", "brief",
+            "briefed", "briefs", "remind", "reminds", "reminded",
+        )  # fmt: skip
+
+    def _infinitive(self, pos: int) -> bool:
+        """Whether "to" and a verb follow `pos` ("offered to train …")."""
+        toks = self.t.after(pos, 2)
+        if len(toks) < 2 or toks[0].lower != "to" or not self.t.tags:
+            return False
+        word, pos_tag = toks[1], self.t.tags[toks[1].i].pos
+        # the tagger reads some bare verbs as nouns ("to train"); a name, a determiner or a
+        # plural after "to" is its object ("to Vietnam", "to the embassy", "to ships")
+        return pos_tag in ("VB", "VBP") or (
+            pos_tag == "NN" and word.text.isalpha() and word.text.islower()
+        )
+
+    def _instrument(self, words: Span) -> URIRef | None:
+        """The registry's instrument a statement's words name ("a Code of Conduct"), or refer
+        back to by its head noun after the text has named it ("the code must be effective",
+        "a code that does not reference …")."""
+        named = [
+            m
+            for m in self.t.mentions
+            if m.begin < words.end and self.t.is_a(m.entity, KG.Instrument)
+        ]
+        for m in named:
+            if words.begin <= m.begin:
+                return m.entity
+        earlier = [m for m in named if m.end <= words.begin]
+        if not earlier:
+            return None
+        heads: dict[str, URIRef] = {}
+        for m in earlier:
+            # the head noun: "Code of Conduct" → code, "Convention on the Law of the Sea" →
+            # convention, "Treaty of Amity and Cooperation" → treaty
+            label = re.split(r" (?:of|on|for|between|in) ", self.t.label(m.entity))[0].split()
+            if label:
+                heads[label[-1].casefold()] = m.entity
+        toks = self._opening(words, 4)
+        if not toks or toks[0].lower not in ("the", "a", "an", "this", "that", "such"):
+            return None
+        for tk in toks[1:]:
+            if tk.lower in heads:
+                return heads[tk.lower]
+            pos = self.t.tags[tk.i].pos if self.t.tags else ""
+            if not pos.startswith("JJ"):
+                break
+        return None
+
+    def _collective(
+        self, begin: int, end: int, follow: tuple[str, ...] = ()
+    ) -> tuple[URIRef, int] | None:
+        """An unnamed collective of actors right at `begin` ("all parties", "claimant states",
+        "countries outside the region", relations.toml's [collective]), followed by one of
+        `follow` or else by a modal or a verb: proposed as a kg:Group; its IRI and end."""
+        rules = self.rules.relations.get("collective", {})
+        nouns, after = rules.get("nouns", []), rules.get("after", [])
+        if not nouns:
+            return None
+        m = re.compile(
+            r"\s*(?:(?:on|upon)\s+)?((?:[a-z][a-z-]*\s+){0,2}?(?:"
+            + "|".join(re.escape(n) for n in nouns)
+            + r")(?:\s+(?:"
+            + "|".join(re.escape(a) for a in after)
+            + r"))?)(?!\w)"
+        ).match(self.raw, begin, end)
+        if m is None or self.t.quoted(m.start(1)):
+            return None
+        first = m.group(1).split()[0]
+        if first in ("the", "a", "an") and len(m.group(1).split()) == 2:
+            return None  # "the parties", "the states": the ones named before, not a new group
+        nxt = self.t.after(m.end(1), 1)
+        if not nxt or not self.t.tags:
+            return None
+        pos = self.t.tags[nxt[0].i].pos
+        if nxt[0].lower not in follow and not (
+            not follow and (pos == "MD" or pos in ("VBD", "VBP", "VBZ"))
+        ):
+            return None
+        label = m.group(1)
+        iri = self.new_entity(
+            slug_of(label),
+            "kg:Group",
+            label,
+            Span(m.start(1), m.end(1)),
+            "an unnamed collective a statement is addressed to or speaks of",
+        )
+        return iri, m.end(1)
+
+    def _opening(self, words: Span, n: int) -> list[Token]:
+        """The first `n` tokens of what a statement says, after a quotation mark and a
+        complementizer "that" ("stressed that the code …")."""
+        toks = self.t.after(words.begin, n + 2)
+        while toks and (toks[0].text in ('"', "“", "‘", "'") or toks[0].text == "that"):
+            toks = toks[1:]
+        return toks[:n]
+
+    def _corefer(self, words: Span, during: Proposal | None) -> Proposal | None:
+        """The event drafted before a statement that the noun phrase its words open with
+        repeats ("the chair's statement is a signal" after an event quoted as "the chair's
+        statement of a summit"): every word of the phrase, in order, in that event's quote."""
+        toks = self._opening(words, 8)
+        if not toks or toks[0].lower not in self.rules.determiners or not self.t.tags:
+            return None
+        phrase: list[str] = []
+        for tk in toks[1:]:
+            pos = self.t.tags[tk.i].pos
+            if tk.lower == "'s" or pos.startswith(("NN", "JJ")) or pos in ("POS", "VBG", "VBN"):
+                phrase.append(tk.lower)
+                continue
+            break
+        while phrase and not self.t.tags[toks[len(phrase)].i].pos.startswith("NN"):
+            phrase.pop()  # "the closing session was": the phrase ends on its noun
+        if not phrase:
+            return None  # no noun phrase
+        pattern = r"(?<!\w)" + r"\s*".join(re.escape(w) for w in phrase) + r"(?!\w)"
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls in EVENTS
+            and p.rule not in ("action.about", "action.requested")
+            and p is not during
+            and p.quote.end <= words.begin
+            and re.search(pattern, self.t.norm[p.quote.begin : p.quote.end].lower())
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
     def _requested(
         self,
         verb: Verb,
@@ -2003,15 +2384,12 @@ class Drafter:
         addressee: URIRef | None,
         addressee_end: int,
     ) -> Proposal | None:
-        """An appeal or a proposal: the action it asks for, of status kg:Requested, whose agent is
-        the addressee (or unstated)."""
-        if not verb.calls_for:
+        """An appeal or a proposal whose content names no actor, event or instrument: the action
+        it asks for, of status kg:Requested, whose agent is the addressee (or unstated)."""
+        asked = self._asked(verb, span, quote, addressee_end)
+        if asked is None:
             return None
-        rest = self.raw[addressee_end : quote.end]
-        lead = re.match(r"\s*(?:to\s+|that\s+|for\s+)?", rest)
-        words = self.trim(addressee_end + (lead.end() if lead else 0), quote.end)
-        if len(self.raw[words.begin : words.end].split()) < 2:
-            return None
+        words = asked
         label = self.raw[words.begin : words.end]
         named = [m for m in self.actors(span.end, addressee_end) if m.entity == addressee]
         if addressee is not None and named:
@@ -2037,7 +2415,8 @@ class Drafter:
                 "action.requested",
                 verb.confidence * 0.9,
                 f"what “{self.raw[span.begin : span.end]}” asks for: the words after "
-                + ("its addressee" if addressee is not None else "the verb"),
+                + ("its addressee" if addressee is not None else "the verb")
+                + "; it names no actor, event or instrument the statement could be about",
                 values,
                 parts,
             )
@@ -2048,7 +2427,7 @@ class Drafter:
         begin with a definite noun for something said or done refer to the last statement (by
         someone else) or event drafted before them (referring nouns in relations.toml)."""
         nouns = self.rules.relations.get("referring_nouns", {})
-        toks = self.t.after(words.begin, 5)
+        toks = self._opening(words, 5)
         if len(toks) < 2 or toks[0].lower not in ("the", "this", "that", "these", "those"):
             return None
         rest = "".join(t.text for t in toks[1:4]).lower()
@@ -2094,6 +2473,81 @@ class Drafter:
             and p is not during
             and begin <= p.quote.begin
             and p.quote.end <= words.begin
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
+
+    def _whose(self, words: Span, speaker: Mention) -> URIRef | None:
+        """ "the vessels were sheltering …" after "Chinese maritime militia vessels have
+        anchored …": a definite noun phrase opening what is said repeats a noun that the text
+        gave a state's demonym to (within three words before it, in the sentence or the three
+        before): that state is what the statement speaks of."""
+        toks = self._opening(words, 6)
+        if len(toks) < 2 or toks[0].lower not in ("the", "these", "those") or not self.t.tags:
+            return None
+        nouns: list[str] = []
+        for tk in toks[1:]:
+            pos = self.t.tags[tk.i].pos
+            if not (pos.startswith(("NN", "JJ")) and tk.text.isalpha() and tk.text.islower()):
+                break
+            nouns.append(tk.lower)
+        if not nouns:
+            return None
+        begin = self.t.sentence_of(words.begin)
+        for _ in range(3):
+            previous = self._previous_sentence(begin)
+            if previous is None:
+                break
+            begin = previous
+        found: URIRef | None = None
+        first = self.t.token_at(begin.begin)
+        for tk in self.t.tokens[first:]:
+            if tk.begin >= words.begin:
+                break
+            if tk.lower not in nouns or self.t.quoted(tk.begin):
+                continue
+            for back in self.t.before(tk.begin, 3):
+                state = self.demonyms.get(back.text)
+                if state is not None and state != speaker.entity:
+                    found = state  # the last one named before the words
+        return found
+
+    def _pointed(self, words: Span, speaker: Mention, during: Proposal | None) -> Proposal | None:
+        """ "“That is a decision for the president,” he said" after a question; "“They are
+        testing us,” she said" after ships blocked a convoy: "that"/"this" (a demonstrative
+        subject) is the last statement by someone else or event, "they" the last event (not
+        when the speaker is itself a group: "they" is then the speaker), drafted in the
+        sentence or the two before it; none is a placeholder or the talk it was made in."""
+        toks = self._opening(words, 2)
+        if len(toks) < 2 or not self.t.tags:
+            return None
+        word = toks[0].lower
+        if word not in ("that", "this", "they") or toks[0].text != toks[0].text.capitalize():
+            return None  # only the clause's first word, as written ("That is …", "They are …")
+        if self.t.tags[toks[1].i].pos not in ("MD", "VBD", "VBZ", "VBP"):
+            return None
+        if word == "they" and self.t.is_a(speaker.entity, KG.Group):
+            return None
+        begin = self.t.sentence_of(words.begin)
+        for _ in range(2):
+            previous = self._previous_sentence(begin)
+            if previous is None:
+                break
+            begin = previous
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.rule not in ("action.about", "action.requested")
+            and p is not during
+            and begin.begin <= p.quote.begin
+            and p.quote.end <= words.begin
+            and (
+                p.cls in EVENTS
+                or (
+                    word != "they"
+                    and p.cls == "Statement"
+                    and speaker.entity not in p.entities("kg:speaker")
+                )
+            )
         ]
         return max(earlier, key=lambda p: p.quote.begin) if earlier else None
 

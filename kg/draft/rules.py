@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,10 @@ class Rules:
     roles: dict[str, Any]
     relations: dict[str, Any]
     times: dict[str, Any]
+    # events.toml's [negation]: words that deny or negate an event trigger (no event drafted)
+    negation: dict[str, frozenset[str]] = field(default_factory=dict)
+    # events.toml's [anaphora] episodes: "the standoff" refers back to the last event of any class
+    episodes: frozenset[str] = frozenset()
 
     def confidence(self, family: str) -> float:
         """Return the confidence of a relation rule family (membership, alliance, ...)."""
@@ -127,4 +131,6 @@ def load(folder: Path = RULES_DIR) -> Rules:
         roles=_read("roles.toml", folder),
         relations=_read("relations.toml", folder),
         times=_read("times.toml", folder),
+        negation={k: frozenset(v) for k, v in events.get("negation", {}).items()},
+        episodes=frozenset(events["anaphora"].get("episodes", [])),
     )
