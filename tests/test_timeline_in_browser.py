@@ -170,7 +170,8 @@ def test_thousands_of_facts_open_on_every_dated_item_and_list_the_undated_by_pag
     tmp_path: Path,
 ) -> None:
     """With more facts than a list can lay out at once: every dated fact is an item of the
-    window the page opens on, the undated count is whole, their list grows 500 at a time."""
+    window the page opens on, the undated count is whole, their list grows 500 at a time, and
+    the boxes of 60 sources come folded, made when opened."""
     from rdflib import Literal, URIRef
     from rdflib.namespace import PROV, RDF, RDFS, TIME
 
@@ -184,7 +185,7 @@ def test_thousands_of_facts_open_on_every_dated_item_and_list_the_undated_by_pag
         graph.add((fact, RDF.type, KG.Statement))
         graph.add((fact, RDFS.label, Literal(f"bulk statement {i}", lang="en")))
         graph.add((fact, KG.speaker, ENT[("china", "philippines")[i % 2]]))
-        graph.add((fact, PROV.hadPrimarySource, URIRef("https://w3id.org/scs-kg/source/a")))
+        graph.add((fact, PROV.hadPrimarySource, URIRef(f"https://w3id.org/scs-kg/source/{i % 60}")))
         if i % 2:
             graph.add((fact, TIME.hasTime, URIRef(TL + "time-2012")))
     g = project(dataset, "timeline")
@@ -214,5 +215,15 @@ def test_thousands_of_facts_open_on_every_dated_item_and_list_the_undated_by_pag
     assert page.text_content("#kg-undated-count") == f"({len(kept)} of {len(undated)})"
     assert page.eval_on_selector_all("#kg-undated li", "ls => ls.map(l => l.dataset.id)") == kept
     assert not more.is_visible()
+    # the sources: folded, their boxes made when the fold opens, each still a filter
+    page.locator('#kg-legend input[data-key="q0"]').check()
+    assert len(data["sources"]) == 62
+    assert page.locator("#kg-sources input").count() == 0
+    page.locator("#kg-sources-fold summary").click()
+    page.locator("#kg-sources input").nth(61).wait_for()  # made on the fold's toggle event
+    assert page.locator("#kg-sources input").count() == 62
+    page.locator('#kg-sources input[data-source="https://w3id.org/scs-kg/source/1"]').uncheck()
+    odd = sum(1 for i in range(2200) if i % 60 == 1 and i % 2)
+    assert page.evaluate("kgTimeline.shownItems") == len(dated) - odd
     assert_clean(opened)
     page.context.close()

@@ -169,14 +169,30 @@
     box.addEventListener("change", function () { hiddenKeys[c.key] = !box.checked; refilter(); save(); });
     legend.appendChild(label);
   });
+  // One box per source. Past SOURCES_SHOWN sources (a corpus of thousands of articles) the
+  // boxes sit in a folded list, made when it is first opened: laid out at once, they would hold
+  // the first drawing back.
+  var SOURCES_SHOWN = 50;
   var sources = document.getElementById("kg-sources");
-  data.sources.forEach(function (s) {
-    var label = el("label"), box = el("input");
-    box.type = "checkbox"; box.checked = !hiddenSources[s.iri]; box.setAttribute("data-source", s.iri);
-    label.appendChild(box); label.appendChild(el("span", s.title)); label.title = s.iri;
-    box.addEventListener("change", function () { hiddenSources[s.iri] = !box.checked; refilter(); save(); });
-    sources.appendChild(label);
-  });
+  function sourceBoxes(into) {
+    data.sources.forEach(function (s) {
+      var label = el("label"), box = el("input");
+      box.type = "checkbox"; box.checked = !hiddenSources[s.iri]; box.setAttribute("data-source", s.iri);
+      label.appendChild(box); label.appendChild(el("span", s.title)); label.title = s.iri;
+      box.addEventListener("change", function () { hiddenSources[s.iri] = !box.checked; refilter(); save(); });
+      into.appendChild(label);
+    });
+  }
+  if (data.sources.length <= SOURCES_SHOWN) { sourceBoxes(sources); } else {
+    var fold = el("details"), hiddenCount = Object.keys(hiddenSources).length;
+    fold.id = "kg-sources-fold";
+    fold.appendChild(el("summary", data.sources.length + " sources" +
+                        (hiddenCount ? " (" + hiddenCount + " hidden)" : "")));
+    fold.addEventListener("toggle", function () {
+      if (fold.open && !fold.querySelector("label")) { sourceBoxes(fold); }
+    });
+    sources.appendChild(fold);
+  }
   groupBy.addEventListener("change", function () {
     mode = state.mode = groupBy.value === "source" ? "source" : "actor";
     items.update(data.items.map(function (i) { return { id: i.id, group: groupOf(i) }; }));
