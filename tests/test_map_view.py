@@ -211,7 +211,7 @@ def test_a_place_with_many_events_shows_their_count_and_the_details_list_each(
     browser: Any,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    """Up to ten events at a place are a square each; more are one badge with their count
+    """Up to five events at a place are a square each; more are one badge with their count
     (a corpus with dozens at each place stays legible), and the details still list each."""
     from rdflib import URIRef
     from rdflib.namespace import PROV, RDF, RDFS

@@ -71,7 +71,7 @@
   }
   // A feature: a disc split among its claimants' colours, ringed when contested, its events
   // as small squares under it, its name beside it. Drawn in pixels (scaled with the zoom).
-  var features = {}, EVENT_MARKS = 10;
+  var features = {}, EVENT_MARKS = 5;
   function slice(r, a0, a1, fill) {
     if (a1 - a0 >= 2 * Math.PI - 1e-9) { return svgEl("circle", { r: r, fill: fill }); }
     var x0 = r * Math.sin(a0), y0 = -r * Math.cos(a0), x1 = r * Math.sin(a1), y1 = -r * Math.cos(a1);
