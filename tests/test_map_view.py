@@ -204,3 +204,41 @@ def test_the_readme_shows_the_map_screenshots_at_1400_by_900() -> None:
     for shot in shots:
         head = (root / shot).read_bytes()[:24]
         assert struct.unpack(">II", head[16:24]) == (1400, 900), shot
+
+
+@pytest.mark.slow
+def test_a_place_with_many_events_shows_their_count_and_the_details_list_each(
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Up to five events at a place are a square each; more are one badge with their count
+    (a corpus with dozens at each place stays legible), and the details still list each."""
+    from rdflib import URIRef
+    from rdflib.namespace import PROV, RDF, RDFS
+
+    from kg.namespaces import KG
+
+    dataset = open_graph(FIXTURE).dataset
+    graph = dataset.graph(URIRef("https://w3id.org/scs-kg/graph/source/m"))
+    for i in range(24):
+        event = URIRef(f"https://w3id.org/scs-kg/fact/map/drill-{i}")
+        graph.add((event, RDF.type, KG.MilitaryExercise))
+        graph.add((event, RDFS.label, Literal(f"drill {i} near Beta Shoal", lang="en")))
+        graph.add((event, PROV.atLocation, URIRef(ENT + "beta-shoal")))
+    g = project(dataset, "map")
+    places = {p["id"]: p for p in page_data(g, "")["places"]}
+    assert len(places[ENT + "beta-shoal"]["events"]) == 24
+    assert len(places[ENT + "alpha-reef"]["events"]) == 1
+    opened = open_view(browser, write_view(g, tmp_path / "map.html", "html"))
+    page = opened.page
+    beta = page.locator(f'#kg-map g.feature[data-id="{ENT}beta-shoal"]')
+    alpha = page.locator(f'#kg-map g.feature[data-id="{ENT}alpha-reef"]')
+    assert beta.locator("rect.event").count() == 0
+    assert beta.locator("g.events").get_attribute("data-count") == "24"
+    assert beta.locator("g.events text").text_content() == "24 ev."
+    assert alpha.locator("rect.event").count() == 1 and alpha.locator("g.events").count() == 0
+    page.evaluate("id => kgMap.select(id)", ENT + "beta-shoal")  # as a click on it does
+    details = page.inner_text("#kg-details")
+    assert all(f"drill {i} near Beta Shoal" in details for i in range(24))
+    assert_clean(opened)
+    page.context.close()

@@ -163,3 +163,67 @@ def test_hostile_labels_in_the_timeline_and_map_stay_text(
     assert counts == [0, 0, 0, 0, 3]  # the data, the library or basemap, the page's script
     assert_clean(opened)
     page.context.close()
+
+
+def test_thousands_of_facts_open_on_every_dated_item_and_list_the_undated_by_pages(
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """With more facts than a list can lay out at once: every dated fact is an item of the
+    window the page opens on, the undated count is whole, their list grows 500 at a time, and
+    the boxes of 60 sources come folded, made when opened."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import PROV, RDF, RDFS, TIME
+
+    from kg.namespaces import ENT, KG
+    from kg.viz.timeline import page_data
+
+    dataset = open_graph(FIXTURE).dataset
+    graph = dataset.graph(URIRef("https://w3id.org/scs-kg/graph/source/a"))
+    for i in range(2200):
+        fact = URIRef(f"{TL}bulk-{i}")
+        graph.add((fact, RDF.type, KG.Statement))
+        graph.add((fact, RDFS.label, Literal(f"bulk statement {i}", lang="en")))
+        graph.add((fact, KG.speaker, ENT[("china", "philippines")[i % 2]]))
+        graph.add((fact, PROV.hadPrimarySource, URIRef(f"https://w3id.org/scs-kg/source/{i % 60}")))
+        if i % 2:
+            graph.add((fact, TIME.hasTime, URIRef(TL + "time-2012")))
+    g = project(dataset, "timeline")
+    data = page_data(g, "")
+    dated, undated = [i["id"] for i in data["items"]], [i["id"] for i in data["undated"]]
+    assert (len(dated), len(undated)) == (6 + 1100, 3 + 1100)
+    opened = open_view(browser, write_view(g, tmp_path / "timeline.html", "html"))
+    page = opened.page
+    assert page.evaluate("Object.keys(kgTimeline.timeline.itemSet.items).sort()") == sorted(dated)
+    # the window the page opens on holds every dated fact whole
+    inside = """() => { const w = kgTimeline.timeline.getWindow();
+                        return Object.values(kgTimeline.timeline.itemSet.items).filter(
+                          i => i.data.start >= w.start && i.data.end <= w.end).length; }"""
+    assert page.evaluate(inside) == len(dated)
+    assert page.inner_text("#kg-undated-count") == f"({len(undated)})"
+    assert page.locator("#kg-undated li").count() == 500
+    more = page.locator("#kg-undated-more")
+    assert more.inner_text() == f"Show 500 more ({len(undated) - 500} not listed)"
+    more.click()
+    more.click()
+    assert not more.is_visible()
+    listed = page.eval_on_selector_all("#kg-undated li", "ls => ls.map(l => l.dataset.id)")
+    assert listed == undated  # each once, in the order of the data
+    # a filter lists again from the first of the facts it keeps, the count says how many of all
+    page.locator('#kg-legend input[data-key="q0"]').uncheck()
+    kept = [i["id"] for i in data["undated"] if i["key"] != "q0"]
+    assert page.text_content("#kg-undated-count") == f"({len(kept)} of {len(undated)})"
+    assert page.eval_on_selector_all("#kg-undated li", "ls => ls.map(l => l.dataset.id)") == kept
+    assert not more.is_visible()
+    # the sources: folded, their boxes made when the fold opens, each still a filter
+    page.locator('#kg-legend input[data-key="q0"]').check()
+    assert len(data["sources"]) == 62
+    assert page.locator("#kg-sources input").count() == 0
+    page.locator("#kg-sources-fold summary").click()
+    page.locator("#kg-sources input").nth(61).wait_for()  # made on the fold's toggle event
+    assert page.locator("#kg-sources input").count() == 62
+    page.locator('#kg-sources input[data-source="https://w3id.org/scs-kg/source/1"]').uncheck()
+    odd = sum(1 for i in range(2200) if i % 60 == 1 and i % 2)
+    assert page.evaluate("kgTimeline.shownItems") == len(dated) - odd
+    assert_clean(opened)
+    page.context.close()

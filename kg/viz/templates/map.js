@@ -71,7 +71,7 @@
   }
   // A feature: a disc split among its claimants' colours, ringed when contested, its events
   // as small squares under it, its name beside it. Drawn in pixels (scaled with the zoom).
-  var features = {};
+  var features = {}, EVENT_MARKS = 5;
   function slice(r, a0, a1, fill) {
     if (a1 - a0 >= 2 * Math.PI - 1e-9) { return svgEl("circle", { r: r, fill: fill }); }
     var x0 = r * Math.sin(a0), y0 = -r * Math.cos(a0), x1 = r * Math.sin(a1), y1 = -r * Math.cos(a1);
@@ -96,10 +96,22 @@
         var step = 2 * Math.PI / who.length;
         g.appendChild(slice(7, i * step, (i + 1) * step, colour[c]));
       });
-      p.events.forEach(function (e, i) {
-        g.appendChild(svgEl("rect", { x: -3 + (i % 5) * 7 - 14, y: 12 + Math.floor(i / 5) * 7, width: 6,
-                                      height: 6, fill: "#9467bd", stroke: "#333333", "stroke-width": 0.5 }));
-      });
+      // Up to EVENT_MARKS events a square each; more, one badge with their count (the details
+      // list each): a corpus with dozens of events at a place would bury the map in squares.
+      if (p.events.length <= EVENT_MARKS) {
+        p.events.forEach(function (e, i) {
+          g.appendChild(svgEl("rect", { x: -3 + (i % 5) * 7 - 14, y: 12 + Math.floor(i / 5) * 7, width: 6,
+                                        height: 6, fill: "#9467bd", stroke: "#333333", "stroke-width": 0.5,
+                                        "class": "event" }));
+        });
+      } else {
+        var badge = svgEl("g", { "class": "events", "data-count": p.events.length });
+        badge.appendChild(svgEl("rect", { x: -17, y: 12, width: 34, height: 13, rx: 3, fill: "#9467bd",
+                                          stroke: "#333333", "stroke-width": 0.5 }));
+        badge.appendChild(svgEl("text", { x: 0, y: 22, "text-anchor": "middle", "font-size": 10,
+          "font-family": "sans-serif", fill: "#ffffff" }, p.events.length + " ev."));
+        g.appendChild(badge);
+      }
       g.appendChild(svgEl("text", { x: 13, y: 4, "font-size": 12, "font-family": "sans-serif",
         fill: "#222222", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" }, p.label));
       g.addEventListener("click", function (ev) { ev.stopPropagation(); select(p.id); save(); });

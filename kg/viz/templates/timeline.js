@@ -60,12 +60,29 @@
     template: function (item) { return el("span", item.text); },
     groupTemplate: function (group) { return group ? el("span", group.text) : el("span", ""); }
   };
+  // The window that holds every item the filters keep, with a margin, read from the data.
+  // vis-timeline's own fit draws and measures every item first (twice when the page opens: it
+  // fits again on its first drawing), and a window given in its options at construction makes
+  // it measure them again at each redraw: with thousands of items, seconds. So the page sets
+  // the window itself before the first drawing and tells the library its fit is done.
+  function extent() {
+    var lo = null, hi = null;
+    data.items.forEach(function (i) {
+      if (!visible(i)) { return; }
+      if (lo === null || i.start < lo) { lo = i.start; }
+      if (hi === null || i.end > hi) { hi = i.end; }
+    });
+    if (lo === null) { return null; }
+    var a = day(lo).valueOf(), b = day(hi).valueOf(), pad = Math.max((b - a) * 0.03, 864e5);
+    return { start: new Date(a - pad), end: new Date(b + pad) };
+  }
   var from = +S.value(saved, "from"), to = +S.value(saved, "to");
   var windowed = from && to && from < to;
-  if (windowed) { options.start = new Date(from); options.end = new Date(to); }
   var container = document.getElementById("kg-timeline");
   var timeline = new vis.Timeline(container, shown, groups, options);
-  if (!windowed && data.items.length) { timeline.fit({ animation: false }); }
+  var opening = windowed ? { start: new Date(from), end: new Date(to) } : extent();
+  if (opening) { timeline.setWindow(opening.start, opening.end, { animation: false }); }
+  timeline.initialFitDone = true;  // vis-timeline 8.5.4 (vendored): no fit of its own
   var status = document.getElementById("kg-status");
   var state = { timeline: timeline, items: items, shown: shown, groups: groups, data: data,
                 dated: data.items.length, undated: data.undated.length, mode: mode };
@@ -140,6 +157,7 @@
   function refilter() {
     shown.refresh();
     regroup();
+    listUndated(true);
     counted();
   }
   var legend = document.getElementById("kg-legend");
@@ -151,14 +169,30 @@
     box.addEventListener("change", function () { hiddenKeys[c.key] = !box.checked; refilter(); save(); });
     legend.appendChild(label);
   });
+  // One box per source. Past SOURCES_SHOWN sources (a corpus of thousands of articles) the
+  // boxes sit in a folded list, made when it is first opened: laid out at once, they would hold
+  // the first drawing back.
+  var SOURCES_SHOWN = 50;
   var sources = document.getElementById("kg-sources");
-  data.sources.forEach(function (s) {
-    var label = el("label"), box = el("input");
-    box.type = "checkbox"; box.checked = !hiddenSources[s.iri]; box.setAttribute("data-source", s.iri);
-    label.appendChild(box); label.appendChild(el("span", s.title)); label.title = s.iri;
-    box.addEventListener("change", function () { hiddenSources[s.iri] = !box.checked; refilter(); save(); });
-    sources.appendChild(label);
-  });
+  function sourceBoxes(into) {
+    data.sources.forEach(function (s) {
+      var label = el("label"), box = el("input");
+      box.type = "checkbox"; box.checked = !hiddenSources[s.iri]; box.setAttribute("data-source", s.iri);
+      label.appendChild(box); label.appendChild(el("span", s.title)); label.title = s.iri;
+      box.addEventListener("change", function () { hiddenSources[s.iri] = !box.checked; refilter(); save(); });
+      into.appendChild(label);
+    });
+  }
+  if (data.sources.length <= SOURCES_SHOWN) { sourceBoxes(sources); } else {
+    var fold = el("details"), hiddenCount = Object.keys(hiddenSources).length;
+    fold.id = "kg-sources-fold";
+    fold.appendChild(el("summary", data.sources.length + " sources" +
+                        (hiddenCount ? " (" + hiddenCount + " hidden)" : "")));
+    fold.addEventListener("toggle", function () {
+      if (fold.open && !fold.querySelector("label")) { sourceBoxes(fold); }
+    });
+    sources.appendChild(fold);
+  }
   groupBy.addEventListener("change", function () {
     mode = state.mode = groupBy.value === "source" ? "source" : "actor";
     items.update(data.items.map(function (i) { return { id: i.id, group: groupOf(i) }; }));
@@ -166,20 +200,43 @@
     save();
   });
   document.getElementById("kg-fit").addEventListener("click", function () {
-    timeline.fit({ animation: false }); state.windowSet = false; save();
+    var all = extent();
+    if (all) { timeline.setWindow(all.start, all.end, { animation: false }); }
+    state.windowSet = false; save();
   });
 
-  // What has no date: listed apart, with its count (of those the filters keep).
-  var list = document.getElementById("kg-undated"), undatedRows = [];
-  data.undated.forEach(function (i) {
+  // What has no date: listed apart, with its count (of those the filters keep). The list
+  // shows them UNDATED_PAGE at a time (a button adds the next ones): thousands of rows laid out
+  // at once would hold the page's first drawing for seconds.
+  var UNDATED_PAGE = 500;
+  var list = document.getElementById("kg-undated"), undatedRows = [], listed = 0;
+  var more = el("button", null, "kg-more");
+  more.type = "button"; more.id = "kg-undated-more";
+  list.parentNode.insertBefore(more, list.nextSibling);
+  function undatedRow(i) {
     var li = el("li");
     li.setAttribute("data-id", i.id);
     li.appendChild(el("span", i.full));
     if (i.when) { li.appendChild(el("span", " \u2014 " + i.when, "when")); }
     li.addEventListener("click", function () { state.select(i.id); });
-    undatedRows.push(li);
-    list.appendChild(li);
-  });
+    if (i.id === state.selected) { li.classList.add("chosen"); }
+    return li;
+  }
+  // List the next page of the undated facts the filters keep (from the first, if `restart`).
+  function listUndated(restart) {
+    if (restart) { list.replaceChildren(); undatedRows = []; listed = 0; }
+    var keep = data.undated.filter(visible), rows = [];
+    keep.slice(listed, listed + UNDATED_PAGE).forEach(function (i) { rows.push(undatedRow(i)); });
+    list.append.apply(list, rows);
+    undatedRows = undatedRows.concat(rows);
+    listed += rows.length;
+    var left = keep.length - listed;
+    more.hidden = left <= 0;
+    more.textContent = "Show " + Math.min(left, UNDATED_PAGE) + " more (" + left + " not listed)";
+    state.listedUndated = listed;
+  }
+  more.addEventListener("click", function () { listUndated(false); });
+  listUndated(true);
 
   // Exports: the drawing as SVG and PNG, the facts as CSV.
   function svg() { return S.domToSvg(container); }
@@ -208,12 +265,7 @@
   });
 
   function counted() {
-    var left = 0;
-    undatedRows.forEach(function (li) {
-      var keep = visible(byId[li.getAttribute("data-id")]);
-      li.hidden = !keep;
-      left += keep ? 1 : 0;
-    });
+    var left = data.undated.filter(visible).length;
     document.getElementById("kg-undated-count").textContent = "(" +
       (left === data.undated.length ? left : left + " of " + data.undated.length) + ")";
     state.shownUndated = left;
