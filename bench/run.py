@@ -1,7 +1,6 @@
 """The scale benchmark: `make bench` (all sizes) or `BENCH_SIZES=10k make bench`.
 
 For each size it generates the synthetic corpus (bench/generate.py), then measures, as medians:
-<<<<<<< HEAD
 the build with validation, the entailed types (how many, the entailment step, `?x a kg:Fact`
 against its path form: bench/entailment.py), the exports, loading into the embedded engine
 (kg.engines) against pyoxigraph's own bulk load, every catalog query through the project's API
@@ -10,24 +9,12 @@ and written out as `kg query NAME -f tsv` does (`KnowledgeGraph.query` then
 (N-Triples for CONSTRUCT), and on rdflib (with a time cap), every catalog query from the
 command line (`kg query NAME --format csv` in a new process, first call and repeated calls
 answered from the cache), the corpus view (bench/views.py: about 5,000 nodes, timed in Python
-and opened in Chromium), `kg --help` start-up, registering 500 saved pages (bench/ingest.py),
-the peak resident memory of a process that loads the store and runs the catalog, and `kg new`,
-`kg check` and `kg build` on an article of 1, 2 and 4 MB on one line (bench/long_lines.py: each
-stage's time at 4 MB over its time at 1 MB, linear when about 4).
-=======
-the build with validation, the exports, loading into the embedded engine (kg.store) against
-pyoxigraph's own bulk load, every catalog query through the project's API and written out as
-`kg query NAME -f tsv` does (`KnowledgeGraph.query` then `kg.results.write`), against raw
-pyoxigraph running the same text and serializing its own TSV (N-Triples for CONSTRUCT), and on
-rdflib (with a time cap), every catalog query from the command line (`kg query NAME --format
-csv` in a new process, first call and repeated calls answered from the cache), the corpus view
-(bench/views.py: about 5,000 nodes, timed in Python and opened in Chromium), the timeline and
-the map of the 1M-triple corpus (opened in Chromium, each against the 2 s target), `kg --help`
-start-up, registering 500 saved pages (bench/ingest.py), the peak resident memory of a
-process that loads the store and runs the catalog, and `kg new`, `kg check` and `kg build` on
-an article of 1, 2 and 4 MB on one line (bench/long_lines.py: each stage's time at 4 MB over
-its time at 1 MB, linear when about 4).
->>>>>>> w2-views1m
+and opened in Chromium), the timeline and the map of the largest corpus asked for (1M by
+default; opened in Chromium, each against the 2 s target), `kg --help` start-up, registering
+500 saved pages (bench/ingest.py), the peak resident memory of a process that loads the store
+and runs the catalog, and `kg new`, `kg check` and `kg build` on an article of 1, 2 and 4 MB on
+one line (bench/long_lines.py: each stage's time at 4 MB over its time at 1 MB, linear when
+about 4).
 It writes bench/results.json and bench/results.md with the ratios and which targets are met.
 
 The machine is shared and has 2 cores: timings are noisy, hence medians.
@@ -431,8 +418,9 @@ def _kg_build_one(corpus: Path, cache: Path, out: Path) -> float:
     return took
 
 
-def bench_common(repeat: int) -> dict[str, Any]:
-    """Measurements that do not depend on the corpus: start-up and the 5,000-node view."""
+def bench_common(repeat: int, scale: str = "1M") -> dict[str, Any]:
+    """Measurements that do not depend on the corpus sizes: start-up, the 5,000-node view, and
+    the timeline and map of the `scale` corpus (the largest size asked for)."""
     res: dict[str, Any] = {}
     times = []
     for _ in range(max(repeat, 5)):
@@ -449,7 +437,7 @@ def bench_common(repeat: int) -> dict[str, Any]:
     _say("the corpus view: build, project, page, then opened in Chromium")
     shot = ROOT / "test-artifacts" / "bench-view.png"
     shot.parent.mkdir(exist_ok=True)
-    res.update(bench_views(runs=max(3, min(repeat, 5)), shot=shot))
+    res.update(bench_views(runs=max(3, min(repeat, 5)), shot=shot, scale_triples=scale))
     return res
 
 
@@ -693,6 +681,8 @@ def main() -> None:
         res["notes"] = _notes()
         (args.out / "results.md").write_text(markdown(res), encoding="utf-8")
         return
+    from bench.generate import parse_size
+
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     res: dict[str, Any] = {
         "machine": platform.platform(),
@@ -700,7 +690,7 @@ def main() -> None:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "repeat": args.repeat,
         "targets": TARGETS,
-        "common": bench_common(args.repeat),
+        "common": bench_common(args.repeat, max(sizes, key=parse_size)),
         "sizes": [],
     }
     from bench.long_lines import bench_long_lines
@@ -720,8 +710,6 @@ def main() -> None:
             names = [r["size"] for r in kept]
             date = earlier.get("date") if set(names) <= set(earlier.get("sizes", [])) else None
             res["kept"] = {"sizes": names, "date": date or before.get("date", "?")}
-    from bench.generate import parse_size
-
     res["sizes"].sort(key=lambda r: parse_size(r["size"]))
     res["verdicts"] = verdicts(res)
     res["notes"] = _notes()
