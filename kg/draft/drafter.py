@@ -1263,14 +1263,43 @@ class Drafter:
 
     def events_rule(self) -> None:
         """Meetings, conversations, agreements, exercises, seizures, confrontations, …"""
-        entries = [(e.cls, e.forms) for e in self.rules.events]
-        by_cls = {e.cls: e for e in self.rules.events}
+        entries = [(str(i), e.forms) for i, e in enumerate(self.rules.events)]
         self.events: list[Proposal] = []
-        self.triggers = find(self.t, "event", entries)
-        for span, cls in self.triggers:
-            if self.t.quoted(span.begin) or self.in_title(span.begin) or self.inside_name(span):
+        found = find(self.t, "event", entries)
+        self.triggers = [(span, self.rules.events[int(key)].cls) for span, key in found]
+        for span, key in found:
+            rule = self.rules.events[int(key)]
+            if self.in_title(span.begin) or self.inside_name(span):
                 continue
-            self._event(span, by_cls[cls])
+            if self.t.quoted(span.begin):
+                agents = self._by_agents(span) if rule.by_agent else []
+                if agents:
+                    self._event(span, rule, agents)
+                continue
+            self._event(span, rule)
+
+    def _by_agents(self, span: Span) -> list[Mention]:
+        """ "the deployment of the missile system by the United States", inside a quotation:
+        the actors right after "by" in the trigger's noun phrase (no comma, no verb between)."""
+        quote = next((q for q in self.t.quotations if q.begin <= span.begin < q.end), None)
+        if quote is None:
+            return []
+        toks = [tk for tk in self.t.after(span.end, 12) if tk.end <= quote.end]
+        for n, tk in enumerate(toks):
+            if tk.lower == "by":
+                after = toks[n + 1 : n + 3]
+                found = [
+                    m
+                    for m in self.t.mentions
+                    if m.reading == "actor" and any(m.begin <= a.begin < m.end for a in after)
+                ]
+                return found[:1]
+            if not (tk.text.isalpha() or tk.text in ("-", "'s")):
+                return []
+            i = tk.i
+            if self.t.tags and self.t.tags[i].pos.startswith("VB") and tk.lower != "by":
+                return []
+        return []
 
     def _anaphoric(self, span: Span, cls: str) -> bool:
         before = self.t.before(span.begin, 3)
@@ -1285,12 +1314,23 @@ class Drafter:
                 return False
         return False
 
-    def _event(self, span: Span, rule: EventRule) -> None:
-        if self._anaphoric(span, rule.cls):
+    def _event(self, span: Span, rule: EventRule, given: list[Mention] | None = None) -> None:
+        if given is None and self._anaphoric(span, rule.cls):
             return
         inherited = self._antecedent(span)
         seg = self.segment(span.begin)
         sentence = self.t.sentence_of(span.begin)
+        if given is None and self._asked_for(span, seg):
+            return  # "offered to train", "called on all parties to exercise restraint"
+        if rule.setting and not re.search(
+            r"\b(?:at|during|after|before)\s+(?:\S+\s+){0,3}$",
+            self.raw[max(sentence.begin, span.begin - 40) : span.begin],
+        ):
+            return  # "told a news conference": the statement's audience, not its setting
+        reported = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
+        if reported and not rule.setting and given is None:
+            # "X said Y would host Z": the event's clause is what X said
+            seg = Span(max(s.end for s in reported), seg.end)
         setting = "sidelines of" in self.raw[max(sentence.begin, span.begin - 40) : span.begin]
         for other in self.events:
             if (
@@ -1302,16 +1342,27 @@ class Drafter:
         parts: list[tuple[Mention, str]] = []
         speech = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
         later = [s for s, _ in self.verb_matches if span.end <= s.begin < seg.end]
-        for m in self.actors(seg.begin, seg.end):
+        end = self._phrase_end(span, seg, later)
+        first = self.t.after(sentence.begin, 1)
+        opening = bool(first) and first[0].text in ("During", "At", "In", "On", "After")
+        for m in self.actors(seg.begin, seg.end) + self._demonym_actors(seg.begin, seg.end):
+            if given is not None:
+                break
             if any(m.end <= s.begin for s in speech):
                 continue  # the one who reports is not a party
             if any(s.end <= m.begin for s in later):
                 continue  # nor is what a statement after the event is about
+            if not opening and any(
+                m.end <= s.begin and re.fullmatch(r"\s*(?:\w+ly\s+)?", self.raw[m.end : s.begin])
+                for s in later
+            ):
+                continue  # nor the one who speaks after it ("…, Lin said"), unless the
+                # sentence opens with the event ("During a call with X, Y said")
             role = rule.role
             if self.t.word_before(m.begin) == "from":
                 role = rule.from_role
             parts.append((m, role))
-        for tk in self.t.tokens:
+        for tk in self.t.tokens if given is None else []:
             if (
                 seg.begin <= tk.begin < seg.end
                 and tk.lower in PRONOUNS
@@ -1361,6 +1412,12 @@ class Drafter:
                         )
                     )
         parts = [(m, rule.role) for m in inherited] + parts
+        if given is not None:
+            parts = [(m, rule.role) for m in given]
+        if rule.setting:
+            host = self._host(span, sentence)
+            if host is not None:
+                parts = [(host, rule.role)]
         if rule.needs_object:
             obj = [m for m, _ in parts if span.end <= m.begin <= span.end + 2]
             if not obj:
@@ -1391,11 +1448,12 @@ class Drafter:
                 return  # what was acted upon is not named: no event the model accepts
             thing = acted_upon[0]
             places = [p for p in places if p.entity != thing.entity]
-        when = self.time_in(seg)
-        when_span = self.time_span(seg)
-        status = self._status(seg, span, when)
-        ends = [span.end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
-        begins = [span.begin] + [m.begin for m, _ in unique]
+        clause = Span(seg.begin, max(end, span.end))
+        when = self.time_in(clause)
+        when_span = self.time_span(clause)
+        status = self._status(clause, span, when)
+        ends = [span.end, end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
+        begins = [span.begin] + [m.begin for m, _ in unique if not rule.setting]
         if when_span is not None:
             ends.append(when_span.end)
         if thing is not None:
@@ -1442,6 +1500,109 @@ class Drafter:
                 return
             earlier[-1].values.append(("kg:onSidelinesOf", proposal))
         self.events.append(self.add(proposal))
+
+    def _asked_for(self, span: Span, seg: Span) -> bool:
+        """Say whether a trigger completes a speech verb after "to" ("offered to train",
+        "urged China to stop the patrols"): what is offered or asked for, not an event."""
+        before = self.t.before(span.begin, 1)
+        if not before or before[0].lower != "to":
+            return False
+        to = before[0]
+        for s, _ in self.verb_matches:
+            if seg.begin <= s.begin and s.end <= to.begin and to.begin - s.end <= 40:
+                between = [tk for tk in self.t.tokens if s.end <= tk.begin < to.begin]
+                verbs = [tk for tk in between if self.t.tags and self.t.tags[tk.i].pos[:2] == "VB"]
+                if not verbs:
+                    return True
+        return False
+
+    def _phrase_end(self, span: Span, seg: Span, later: list[Span]) -> int:
+        """Where the trigger's phrase ends: its object and adjuncts, up to a comma, a quotation,
+        a clause joined by and/but with a verb, or a later speech verb (at most 150 characters)."""
+        end = span.end
+        stop = min([seg.end, span.end + 150] + [s.begin for s in later])
+        toks = [tk for tk in self.t.tokens if span.end <= tk.begin and tk.end <= stop]
+        for n, tk in enumerate(toks):
+            if tk.text in (",", ";", ":", "—", "–", "“", "”", '"', "(", ")") or self.t.quoted(
+                tk.begin
+            ) != self.t.quoted(span.begin):
+                break
+            if tk.lower in ("but", "while", "whereas", "although", "because", "when"):
+                break
+            if tk.lower in ("and", "or"):
+                nxt = toks[n + 1] if n + 1 < len(toks) else None
+                if nxt is None or (self.t.tags and self.t.tags[nxt.i].pos.startswith(("VB", "MD"))):
+                    break
+            if tk.text == "." and n + 1 == len(toks):
+                break
+            if n and self.t.tags and self.t.tags[tk.i].pos in ("VBZ", "VBD", "VBP", "MD"):
+                break  # the verb of another clause: "the deployment of X by Y brings …"
+            end = tk.end
+        return end
+
+    def _demonym_actors(self, begin: int, end: int) -> list[Mention]:
+        """ "a Chinese survey ship", "Japanese and Philippine troops": the state of a demonym
+        before a vessel's or a force's noun (events.toml [agents]), as an actor of the clause;
+        not after a preposition other than "by" ("in Vietnamese waters")."""
+        toks = [tk for tk in self.t.tokens if begin <= tk.begin and tk.end <= end]
+        out: list[Mention] = []
+        numbers = {"two", "three", "four", "five", "six", "several", "some", "many", "a", "an",
+                   "the", "its", "their", "dozens"}  # fmt: skip
+        for i, tk in enumerate(toks):
+            if tk.text not in self.demonyms or self.t.quoted(tk.begin):
+                continue
+            if (
+                i > 0
+                and toks[i - 1].text in self.demonyms
+                and toks[i - 2 : i - 1]
+                and (toks[i - 2].lower in ("and", "or", ","))
+            ):
+                continue  # the second of "Japanese and Philippine": read with the first
+            run = [tk]
+            j = i + 1
+            while (
+                j + 1 < len(toks)
+                and toks[j].lower in ("and", "or", ",")
+                and (toks[j + 1].text in self.demonyms)
+            ):
+                run.append(toks[j + 1])
+                j += 2
+            head = None
+            for k in range(j, min(j + 4, len(toks))):
+                if toks[k].lower in self.rules.agent_nouns:
+                    head = toks[k]
+                    break
+                if not toks[k].text.isalpha():
+                    break
+            if head is None:
+                continue
+            p = tk.begin
+            word = ""
+            for _ in range(4):
+                prev = self.t.before(p, 1)
+                if not prev:
+                    break
+                word = prev[0].lower
+                if word not in numbers and not prev[0].text.isdigit():
+                    break
+                p = prev[0].begin
+                word = ""
+            if word in PREPOSITIONS and word != "by":
+                continue
+            for d in run:  # each reaches its noun: "Japanese and Philippine troops"
+                out.append(
+                    Mention(d.begin, head.end, d.text, self.demonyms[d.text], "demonym", "actor")
+                )
+        return out
+
+    def _host(self, span: Span, sentence: Span) -> Mention | None:
+        """The speaker of the sentence where a setting event ("a press conference") is named."""
+        for s, _ in self.verb_matches:
+            if sentence.begin <= s.begin < sentence.end:
+                speaker, _start = self._speaker(s, sentence, None)
+                if speaker is not None:
+                    return speaker
+        return None
 
     def _at_place(self, m: Mention) -> bool:
         """Say whether a place is named as where something happens: "in", "at", "near" it."""
