@@ -511,6 +511,19 @@ class Drafter:
                     0.8,
                     "a possessive title before a comma and a name",
                 )
+                continue
+            found5 = self._det_title_comma_before(m, heads, modifiers)
+            if found5 is not None:
+                begin, title, role_in = found5
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(begin, m.end),
+                    "role.det-title-comma-name",
+                    0.8,
+                    "a title with its article before a comma and a name: “Another analyst, NAME”",
+                )
 
     def role_anaphora(self) -> None:
         """ "the admiral", "the spokeswoman": a subject naming a title refers to the last person
@@ -599,7 +612,9 @@ class Drafter:
     def _apposition_after(
         self, m: Mention, heads: set[str], stops: set[str]
     ) -> tuple[Span, URIRef | None, int] | None:
-        toks = self.t.after(m.end, 12)
+        toks = self.t.after(m.end, 14)
+        if len(toks) >= 4 and toks[1].text.isdigit() and toks[2].text == ",":
+            toks = toks[2:]  # "Rodel Cruz, 52, a fisherman": the age before the apposition
         if len(toks) < 2 or toks[0].text != ",":
             return None
         i = 1
@@ -610,6 +625,7 @@ class Drafter:
             i < len(toks)
             and toks[i].text.isalpha()
             and toks[i].lower not in self.rules.roles["of_organisation"]
+            and toks[i].lower not in ("from", "in", "with", "who", "and", "based")
         ):
             if self.mention_at(toks[i].begin, toks[i].end) is not None:
                 break
@@ -689,6 +705,34 @@ class Drafter:
             return None
         title = Span(toks[j].begin, toks[j].end)
         return owner.begin, title, owner.entity
+
+    def _det_title_comma_before(
+        self, m: Mention, heads: set[str], modifiers: set[str]
+    ) -> tuple[int, Span, URIRef | None] | None:
+        """ "Another analyst, Tomas Lind, said", "The Chinese envoy, Li Wei, met": an article,
+        modifiers or a demonym, a head noun, a comma and the name, opening a clause."""
+        toks = self.t.before(m.begin, 8)
+        if len(toks) < 3 or toks[-1].text != "," or toks[-2].lower not in heads:
+            return None
+        role_in: URIRef | None = None
+        j = len(toks) - 3
+        while j >= 0 and toks[j].lower not in ("another", "a", "an", "the", "one"):
+            if toks[j].text in self.demonyms:
+                role_in = self.demonyms[toks[j].text]
+            elif toks[j].lower not in modifiers and toks[j].lower not in heads:
+                return None
+            j -= 1
+        if j < 0:
+            return None
+        opening = self.t.before(toks[j].begin, 1)
+        if opening and opening[0].text not in (",", ":", ";", "—", "–", "“", '"'):
+            sentence = self.t.sentence_of(m.begin)
+            if toks[j].begin != sentence.begin and not self.raw[
+                sentence.begin : toks[j].begin
+            ].strip().endswith(("\n", ".")):
+                return None
+        title = Span(toks[j + 1].begin, toks[-2].end)
+        return toks[j].begin, title, role_in
 
     def _role(
         self,
@@ -1024,6 +1068,20 @@ class Drafter:
                 (j for j in range(len(before) - 1, -1, -1) if before[j].lower in ("a", "an")), None
             )
             if det is None:
+                # "X, the Philippines' treaty ally": "the", a possessor and the noun
+                det = next(
+                    (
+                        j
+                        for j in range(len(before) - 1, -1, -1)
+                        if before[j].lower == "the"
+                        and (
+                            any(x.lower in ("'s", "'") for x in before[j + 1 :])
+                            or self.raw[tk.end : tk.end + 4] == " of "
+                        )
+                    ),
+                    None,
+                )
+            if det is None:
                 continue
             member = self._before_comma(before[det].begin)
             if member is None:
@@ -1331,6 +1389,9 @@ class Drafter:
         if reported and not rule.setting and given is None:
             # "X said Y would host Z": the event's clause is what X said
             seg = Span(max(s.end for s in reported), seg.end)
+            first = self.t.after(seg.begin, 1)
+            if first and first[0].lower in ("whether", "if"):
+                return  # "asked whether the US would escort future missions": a question
         setting = "sidelines of" in self.raw[max(sentence.begin, span.begin - 40) : span.begin]
         for other in self.events:
             if (
