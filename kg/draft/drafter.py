@@ -1804,7 +1804,7 @@ class Drafter:
             return None, verb.begin
         candidates = self._candidates(sentence, verb)
         for m in sorted(candidates, key=lambda x: -x.begin):
-            if self.governed(m) or self.possessive(m):
+            if (self.governed(m) or self.possessive(m)) and not self._spoken_for(m, sentence):
                 continue
             if any(
                 q.begin >= m.end and q.end <= verb.begin for q in self.t.quotations
@@ -1826,6 +1826,22 @@ class Drafter:
         if after and after[0].begin - verb.end <= 2 and self._closes_quote(verb):
             return after[0], self._quote_start(sentence, verb)
         return None, verb.begin
+
+    def _spoken_for(self, m: Mention, sentence: Span) -> bool:
+        """ "A spokesperson for the Indonesian foreign ministry urged …": the body a nameless
+        title speaks for, opening its sentence, is the speaker."""
+        if self.t.is_a(m.entity, KG.Person) or self.possessive(m):
+            return False
+        heads = {h.split()[-1] for h in self.rules.roles["heads"]}
+        toks = [tk for tk in self.t.tokens if sentence.begin <= tk.begin < m.begin]
+        if toks and toks[-1].lower == "the":
+            toks = toks[:-1]
+        return (
+            2 <= len(toks) <= 4
+            and toks[0].lower in ("a", "an", "the")
+            and toks[-1].lower in ("for", "of")
+            and toks[-2].lower in heads
+        )
 
     def _setting(self, verb: Span) -> Proposal | None:
         """ "During a conversation with X, Y said": the event a sentence opens with, if the
