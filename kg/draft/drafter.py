@@ -1562,6 +1562,16 @@ class Drafter:
             earlier[-1].values.append(("kg:onSidelinesOf", proposal))
         self.events.append(self.add(proposal))
 
+    def _tokens(self, begin: int, end: int) -> list[Token]:
+        """Return the tokens that begin in [begin, end) and end by `end` (a slice, not a scan)."""
+        out = []
+        for tk in self.t.tokens[self.t.token_at(begin) :]:
+            if tk.begin >= end or tk.end > end:
+                break
+            if tk.begin >= begin:
+                out.append(tk)
+        return out
+
     def _asked_for(self, span: Span, seg: Span) -> bool:
         """Say whether a trigger completes a speech verb after "to" ("offered to train",
         "urged China to stop the patrols"): what is offered or asked for, not an event."""
@@ -1571,7 +1581,7 @@ class Drafter:
         to = before[0]
         for s, _ in self.verb_matches:
             if seg.begin <= s.begin and s.end <= to.begin and to.begin - s.end <= 40:
-                between = [tk for tk in self.t.tokens if s.end <= tk.begin < to.begin]
+                between = self._tokens(s.end, to.begin)
                 verbs = [tk for tk in between if self.t.tags and self.t.tags[tk.i].pos[:2] == "VB"]
                 if not verbs:
                     return True
@@ -1582,7 +1592,7 @@ class Drafter:
         a clause joined by and/but with a verb, or a later speech verb (at most 150 characters)."""
         end = span.end
         stop = min([seg.end, span.end + 150] + [s.begin for s in later])
-        toks = [tk for tk in self.t.tokens if span.end <= tk.begin and tk.end <= stop]
+        toks = self._tokens(span.end, stop)
         for n, tk in enumerate(toks):
             if tk.text in (",", ";", ":", "—", "–", "“", "”", '"', "(", ")") or self.t.quoted(
                 tk.begin
@@ -1605,7 +1615,7 @@ class Drafter:
         """ "a Chinese survey ship", "Japanese and Philippine troops": the state of a demonym
         before a vessel's or a force's noun (events.toml [agents]), as an actor of the clause;
         not after a preposition other than "by" ("in Vietnamese waters")."""
-        toks = [tk for tk in self.t.tokens if begin <= tk.begin and tk.end <= end]
+        toks = self._tokens(begin, end)
         out: list[Mention] = []
         numbers = {"two", "three", "four", "five", "six", "several", "some", "many", "a", "an",
                    "the", "its", "their", "dozens"}  # fmt: skip
@@ -1833,7 +1843,7 @@ class Drafter:
         if self.t.is_a(m.entity, KG.Person) or self.possessive(m):
             return False
         heads = {h.split()[-1] for h in self.rules.roles["heads"]}
-        toks = [tk for tk in self.t.tokens if sentence.begin <= tk.begin < m.begin]
+        toks = self._tokens(sentence.begin, m.begin)
         if toks and toks[-1].lower == "the":
             toks = toks[:-1]
         return (
