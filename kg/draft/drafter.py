@@ -584,7 +584,14 @@ class Drafter:
         title_begin = toks[-1].begin
         begin = title_begin
         role_in: URIRef | None = None
-        for tk in reversed(toks[:-1]):
+        rest = list(toks[:-1])
+        while len(rest) >= 2 and rest[-1].text == "." and rest[-2].end == rest[-1].begin:
+            # "Lt. Gen.": spaCy reads "Lt" and "." apart; the pair is one abbreviated title
+            if rest[-2].text + "." not in self.abbreviations or rest[-1].end != title_begin - 1:
+                break
+            title_begin = begin = rest[-2].begin
+            rest = rest[:-2]
+        for tk in reversed(rest):
             owner = self.mention_at(tk.begin, tk.end)
             if owner is not None and not self.t.is_a(owner.entity, KG.Person):
                 role_in = owner.entity
@@ -1329,6 +1336,9 @@ class Drafter:
             rule = self.rules.events[int(key)]
             if self.in_title(span.begin) or self.inside_name(span):
                 continue
+            nxt = self.t.after(span.end, 1)
+            if nxt and nxt[0].lower in self.rules.agent_nouns:
+                continue  # "a survey ship", "patrol boats": a vessel named by its work
             if self.t.quoted(span.begin):
                 agents = self._by_agents(span) if rule.by_agent else []
                 if agents:
@@ -1658,8 +1668,8 @@ class Drafter:
                     break
                 p = prev[0].begin
                 word = ""
-            if word in PREPOSITIONS and word != "by":
-                continue
+            if word in PREPOSITIONS and word not in ("by", "at", "against", "on", "with"):
+                continue  # "in Vietnamese waters"; but "fired at two Philippine boats"
             for d in run:  # each reaches its noun: "Japanese and Philippine troops"
                 out.append(
                     Mention(d.begin, head.end, d.text, self.demonyms[d.text], "demonym", "actor")
