@@ -356,6 +356,7 @@ class Drafter:
         self.events_rule()
         self.statements_rule()
         self.continued_quotes_rule()
+        self.answers_rule()
         return self.draft
 
     def continued_quotes_rule(self) -> None:
@@ -419,6 +420,72 @@ class Drafter:
                     0.6,
                     "a quotation with no speech verb, right after a quoted statement: the same "
                     f"speaker (“{self.t.label(speaker[0])}”) goes on",
+                    values,
+                )
+            )
+
+    def answers_rule(self) -> None:
+        """A press conference's transcript: a paragraph opening "A:", "Answer:", "Spokesperson:"
+        or "NAME:" with no speech verb of its own is what the one answering said: the named
+        person, or the last person who spoke before it ("Q: … A: …" after "Lin said …")."""
+        for match in re.finditer(
+            r"(?m)^(A|Answer|Spokesperson|Spokesman|Spokeswoman|"
+            r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+(\S[^\n]*)",
+            self.raw,
+        ):
+            words = self.trim(match.start(2), match.end(2))
+            if words.end - words.begin < 12 or self.in_title(words.begin):
+                continue
+            if any(words.begin <= s.begin < words.end for s, _ in self.verb_matches):
+                continue  # "A: “…,” Lin said": read by the statement rules
+            if any(
+                p.cls == "Statement" and p.quote.begin < words.end and words.begin < p.quote.end
+                for p in self.draft.proposals
+            ):
+                continue
+            label_words = match.group(1)
+            speaker: URIRef | None = None
+            if label_words not in ("A", "Answer", "Spokesperson", "Spokesman", "Spokeswoman"):
+                named = self.mention_at(match.start(1), match.end(1))
+                if named is None or not self.t.is_a(named.entity, KG.Person):
+                    continue  # "Note: …", "Manila: …": no speaker's name
+                speaker = named.entity
+            else:
+                earlier = [
+                    p
+                    for p in self.draft.proposals
+                    if p.cls == "Statement"
+                    and p.quote.end <= match.start()
+                    and any(self.t.is_a(e, KG.Person) for e in p.entities("kg:speaker"))
+                ]
+                if not earlier:
+                    continue
+                last = max(earlier, key=lambda p: p.quote.begin)
+                speaker = last.entities("kg:speaker")[0]
+            named_actors = [
+                m
+                for m in self.actors(words.begin, words.end)
+                if m.entity != speaker and not self.governed(m)
+            ]
+            text = self.raw[words.begin : words.end]
+            label = text if len(text) <= 80 else text[:78].rsplit(" ", 1)[0] + " …"
+            values: list[tuple[str, Any]] = [
+                ("rdfs:label", Literal(f"{self.t.label(speaker)}: {label}", lang="en")),
+                ("kg:speaker", speaker),
+                ("kg:statementType", KG.Assessment),
+                ("kg:actKind", KG.Verbal),
+            ]
+            if named_actors:
+                values.append(("kg:target", named_actors[0].entity))
+            self.add(
+                Proposal(
+                    "Statement",
+                    f"stmt-{self.local(speaker)}-answer",
+                    words,
+                    "statement.answer",
+                    0.6,
+                    f"an answer in a question-and-answer layout (“{match.group(1)}:”), "
+                    f"by {self.t.label(speaker)}",
                     values,
                 )
             )
@@ -1345,6 +1412,20 @@ class Drafter:
                     self._event(span, rule, agents)
                 continue
             self._event(span, rule)
+        # "Chinese ships blocked a resupply mission", "conducted a joint sail": where a clause
+        # has an event of a named class, its generic kg:Action is the same event, drafted once
+        for e in [e for e in self.events if e.cls == "Action"]:
+            if any(
+                o.cls != "Action"
+                and o.quote.begin < e.quote.end
+                and e.quote.begin < o.quote.end
+                and {x for x, _ in o.participations} >= {x for x, _ in e.participations}
+                for o in self.events
+            ) and not any(v is e for p in self.draft.proposals for _, v in p.values):
+                while e in self.events:
+                    self.events.remove(e)
+                if e in self.draft.proposals:
+                    self.draft.proposals.remove(e)
 
     def _by_agents(self, span: Span) -> list[Mention]:
         """ "the deployment of the missile system by the United States", inside a quotation:
