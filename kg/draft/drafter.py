@@ -1926,7 +1926,33 @@ class Drafter:
                 return self.pronoun(tk.begin, tk.end), self._quote_start(sentence, verb)
         if after and after[0].begin - verb.end <= 2 and self._closes_quote(verb):
             return after[0], self._quote_start(sentence, verb)
+        document = self._document(verb, sentence)
+        if document is not None:
+            return document, document.begin
         return None, verb.begin
+
+    def _document(self, verb: Span, sentence: Span) -> Mention | None:
+        """ "The statement also noted …", "The joint communique said …": a document that
+        speaks is its issuer's voice, the speaker of the last statement drafted before it."""
+        words = self.raw[sentence.begin : verb.begin]
+        found = re.fullmatch(
+            r"\s*(?:The|the|Its|its|Their|their)\s+(?:(?:joint|final|chair['’]s|leaders['’])\s+)?"
+            r"(?:statement|communiqu[eé]|declaration|document|text)\s+(?:also\s+|further\s+)?",
+            words,
+        )
+        if found is None:
+            return None
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls == "Statement" and p.quote.end <= sentence.begin and p.entities("kg:speaker")
+        ]
+        if not earlier:
+            return None
+        issuer = max(earlier, key=lambda p: p.quote.begin).entities("kg:speaker")[0]
+        begin = sentence.begin + len(words) - len(words.lstrip())
+        end = sentence.begin + len(words.rstrip())
+        return Mention(begin, end, self.raw[begin:end], issuer, "document", "actor")
 
     def _spoken_for(self, m: Mention, sentence: Span) -> bool:
         """ "A spokesperson for the Indonesian foreign ministry urged …": the body a nameless
