@@ -118,6 +118,9 @@ def find(text: str, entities: Graph) -> list[Found]:
         )
     _bodies(text, entities, states, out)
     _features(text, known, out, g.get("feature_shapes", {}))
+    # a state's variant name ("Viet Nam") or a feature named above is no person
+    named = {n.casefold(): ENT[f.local] for f in out.values() for n in [f.label, *f.names]}
+    known = {**named, **known}
     _persons(text, known, out)
     _surname_persons(text, known, out)
     _groups(text, out)
@@ -366,9 +369,18 @@ def _groups(text: str, out: dict[str, Found]) -> None:
 _COLLECTIVE = re.compile(
     r"\b(?:[Tt]he (?:two|three|four) (?:foreign |defen[cs]e )?(?:ministers|leaders|governments|"
     r"countries|sides|delegations|nations|parties)|[Bb]oth (?:sides|countries|governments|"
-    r"ministers|leaders|nations)|[Tt]he (?:foreign |defen[cs]e )?(?:ministers|leaders)"
+    r"ministers|leaders|nations)|[Tt]he (?:[Ff]oreign |[Dd]efen[cs]e )?(?:[Mm]inisters|[Ll]eaders)"
     r"(?= (?:also )?[a-z]+ed\b))\b"
 )
+
+
+def _inside_name(text: str, begin: int, end: int) -> bool:
+    """Say whether a state's name is part of a longer name: "the South China Sea"."""
+    before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, begin - 30) : begin])
+    after = re.match(r"\s+([A-Z][a-z]+)", text[end:])
+    return (before is not None and before.group(1) not in _NOT_IN_NAME) or (
+        after is not None and after.group(1) in ("Sea", "Sea's", "Strait", "Gulf")
+    )
 
 
 def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found]) -> None:
@@ -390,7 +402,12 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
         for state in states:
             names = [state["label"], *state.get("variants", []), *state.get("demonyms", [])]
             last = max(
-                (x.start() for n in names for x in re.finditer(_word(n), text[: m.start()])),
+                (
+                    x.start()
+                    for n in names
+                    for x in re.finditer(_word(n), text[: m.start()])
+                    if not _inside_name(text, x.start(), x.end())
+                ),
                 default=-1,
             )
             if last >= 0 and not (spoken_to and last >= sentence):
