@@ -1587,6 +1587,16 @@ class Drafter:
             if m.entity not in seen:
                 seen.add(m.entity)
                 unique.append((m, r))
+        if not unique and reported and given is None:
+            # "The Philippine defence department says … for joint exercises next year": a
+            # joint activity with no party named, announced by a state or a body of one
+            joint = self.t.before(span.begin, 1)
+            if "joint" in self.raw[span.begin : span.end].lower() or (
+                joint and joint[0].lower == "joint"
+            ):
+                state = self._reporter_state(reported[-1])
+                if state is not None:
+                    unique = [(state, rule.role)]
         if not unique and not setting:
             return
         places = [p for p in self.places(span.end, seg.end) if self._at_place(p)] or [
@@ -1605,7 +1615,12 @@ class Drafter:
         when_span = self.time_span(clause)
         status = self._status(clause, span, when)
         ends = [span.end, end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
-        begins = [span.begin] + [m.begin for m, _ in unique if not rule.setting]
+        begins = [span.begin] + [
+            m.begin for m, _ in unique if not rule.setting and m.kind != "reporter"
+        ]
+        joint = self.t.before(span.begin, 1)
+        if joint and joint[0].lower == "joint":
+            begins.append(joint[0].begin)  # "joint exercises": the phrase, not its noun
         if when_span is not None:
             ends.append(when_span.end)
         if thing is not None:
@@ -1662,6 +1677,25 @@ class Drafter:
             if tk.begin >= begin:
                 out.append(tk)
         return out
+
+    def _reporter_state(self, verb: Span) -> Mention | None:
+        """The state that speaks through a speech verb: its subject, a state or a body named
+        with a demonym ("The Philippine defence department says")."""
+        sentence = self.t.sentence_of(verb.begin)
+        subjects = [
+            m
+            for m in self.actors(sentence.begin, verb.begin)
+            if not self.governed(m) and not self.possessive(m)
+        ]
+        if not subjects:
+            return None
+        m = subjects[-1]
+        if self.t.is_a(m.entity, KG.State):
+            return Mention(m.begin, m.end, m.text, m.entity, "reporter", "actor")
+        first = m.text.replace("’", "'").split()[0]
+        if first in self.demonyms:
+            return Mention(m.begin, m.end, m.text, self.demonyms[first], "reporter", "actor")
+        return None
 
     def _asked_for(self, span: Span, seg: Span) -> bool:
         """Say whether a trigger completes a speech verb after "to" ("offered to train",
