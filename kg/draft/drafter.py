@@ -1497,7 +1497,8 @@ class Drafter:
         end = self._phrase_end(span, seg, later)
         first = self.t.after(sentence.begin, 1)
         opening = bool(first) and first[0].text in ("During", "At", "In", "On", "After")
-        for m in self.actors(seg.begin, seg.end) + self._demonym_actors(seg.begin, seg.end):
+        demonyms = self._demonym_actors(seg.begin, seg.end, span.end)
+        for m in self.actors(seg.begin, seg.end) + demonyms:
             if given is not None:
                 break
             if any(m.end <= s.begin for s in speech):
@@ -1736,7 +1737,7 @@ class Drafter:
             end = tk.end
         return end
 
-    def _demonym_actors(self, begin: int, end: int) -> list[Mention]:
+    def _demonym_actors(self, begin: int, end: int, trigger_end: int = -1) -> list[Mention]:
         """ "a Chinese survey ship", "Japanese and Philippine troops": the state of a demonym
         before a vessel's or a force's noun (events.toml [agents]), as an actor of the clause;
         not after a preposition other than "by" ("in Vietnamese waters")."""
@@ -1774,16 +1775,21 @@ class Drafter:
                 continue
             p = tk.begin
             word = ""
+            own = False  # the trigger's own "of": "the presence of a Chinese survey ship"
             for _ in range(4):
                 prev = self.t.before(p, 1)
                 if not prev:
                     break
                 word = prev[0].lower
+                own = word == "of" and (
+                    prev[0].end == trigger_end or 0 <= prev[0].begin - trigger_end <= 1
+                )
                 if word not in numbers and not prev[0].text.isdigit():
                     break
                 p = prev[0].begin
                 word = ""
-            if word in PREPOSITIONS and word not in ("by", "at", "against", "on", "with"):
+            agentive = ("by", "at", "against", "on", "with")
+            if word in PREPOSITIONS and word not in agentive and not own:
                 continue  # "in Vietnamese waters"; but "fired at two Philippine boats"
             for d in run:  # each reaches its noun: "Japanese and Philippine troops"
                 out.append(
