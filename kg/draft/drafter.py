@@ -382,7 +382,9 @@ class Drafter:
             gap = self.raw[last.quote.end : q.begin]
             if gap.count("\n\n") > 1 or len(gap) > 400:
                 continue
-            if not any(prop == "kg:quotation" for prop, _ in last.values):
+            if not any(prop == "kg:quotation" for prop, _ in last.values) and not any(
+                last.quote.begin <= o.begin < last.quote.end for o in self.t.quotations
+            ):
                 continue  # the previous statement quoted no one: no voice to go on with
             speaker = last.entities("kg:speaker")
             if not speaker:
@@ -1505,6 +1507,10 @@ class Drafter:
                 continue  # the one who reports is not a party
             if any(s.end <= m.begin for s in later):
                 continue  # nor is what a statement after the event is about
+            if m.begin > span.end and re.search(
+                r"[a-z][.!?]\s+[A-Z“\"]", self.raw[span.end - 1 : m.begin]
+            ):
+                continue  # nor one named in the next sentence (an unclosed quotation runs on)
             if not opening and any(
                 m.end <= s.begin and re.fullmatch(r"\s*(?:\w+ly\s+)?", self.raw[m.end : s.begin])
                 for s in later
@@ -1730,7 +1736,7 @@ class Drafter:
                 nxt = toks[n + 1] if n + 1 < len(toks) else None
                 if nxt is None or (self.t.tags and self.t.tags[nxt.i].pos.startswith(("VB", "MD"))):
                     break
-            if tk.text == "." and n + 1 == len(toks):
+            if tk.text in (".", "!", "?"):
                 break
             if n and self.t.tags and self.t.tags[tk.i].pos in ("VBZ", "VBD", "VBP", "MD"):
                 break  # the verb of another clause: "the deployment of X by Y brings …"

@@ -168,6 +168,11 @@ def quotations(text: str) -> list[evidence.Span]:
         while (i := text.find("“", pos, end)) >= 0 and (j := text.find("”", i, end)) >= 0:
             found.append(evidence.Span(i + 1, j))  # linear: each closing mark ends one pair
             pos = j + 1
+        i = text.find("“", pos, end)
+        if i >= 0 and re.match(r"\n\s*“", text[end : end + 20]):
+            # a quotation running over paragraphs leaves its paragraph open and reopens the
+            # next one with “: it ends with its paragraph
+            found.append(evidence.Span(i + 1, end))
     for line in re.finditer(r"[^\n]+", text):
         marks = [line.start() + m.start() for m in re.finditer('"', line.group())]
         for a, b in zip(marks[::2], marks[1::2], strict=False):
