@@ -1482,13 +1482,6 @@ class Drafter:
         if reported and not rule.setting and given is None:
             # "X said Y would host Z": the event's clause is what X said
             seg = Span(max(s.end for s in reported), seg.end)
-            that = [
-                tk
-                for tk in self._tokens(seg.begin, span.begin)
-                if tk.lower == "that" and not self.t.quoted(tk.begin)
-            ]
-            if that:  # "told the committee on Tuesday that …": what was said begins after it
-                seg = Span(that[0].end, seg.end)
             first = self.t.after(seg.begin, 1)
             if first and first[0].lower in ("whether", "if"):
                 return  # "asked whether the US would escort future missions": a question
