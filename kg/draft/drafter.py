@@ -379,6 +379,7 @@ class Drafter:
         self.events_rule()
         self.statements_rule()
         self.continued_quotes_rule()
+        self.answers_rule()
         return self.draft
 
     def continued_quotes_rule(self) -> None:
@@ -404,7 +405,9 @@ class Drafter:
             gap = self.raw[last.quote.end : q.begin]
             if gap.count("\n\n") > 1 or len(gap) > 400:
                 continue
-            if not any(prop == "kg:quotation" for prop, _ in last.values):
+            if not any(prop == "kg:quotation" for prop, _ in last.values) and not any(
+                last.quote.begin <= o.begin < last.quote.end for o in self.t.quotations
+            ):
                 continue  # the previous statement quoted no one: no voice to go on with
             speaker = last.entities("kg:speaker")
             if not speaker:
@@ -450,6 +453,84 @@ class Drafter:
                     0.6,
                     "a quotation with no speech verb, right after a quoted statement: the same "
                     f"speaker (“{self.t.label(speaker[0])}”) goes on",
+                    values,
+                )
+            )
+
+    def answers_rule(self) -> None:
+        """A press conference's transcript: a paragraph opening "A:", "Answer:", "Spokesperson:"
+        or "NAME:" with no speech verb of its own is what the one answering said: the named
+        person, or the last person who spoke before it ("Q: … A: …" after "Lin said …")."""
+        for match in re.finditer(
+            r"(?m)^(A|Answer|Spokesperson|Spokesman|Spokeswoman|"
+            r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+(\S[^\n]*)",
+            self.raw,
+        ):
+            words = self.trim(match.start(2), match.end(2))
+            if words.end - words.begin < 12 or self.in_title(words.begin):
+                continue
+            if any(words.begin <= s.begin < words.end for s, _ in self.verb_matches):
+                continue  # "A: “…,” Lin said": read by the statement rules
+            if any(
+                p.cls == "Statement" and p.quote.begin < words.end and words.begin < p.quote.end
+                for p in self.draft.proposals
+            ):
+                continue
+            label_words = match.group(1)
+            speaker: URIRef | None = None
+            if label_words not in ("A", "Answer", "Spokesperson", "Spokesman", "Spokeswoman"):
+                named = self.mention_at(match.start(1), match.end(1))
+                if named is None or not self.t.is_a(named.entity, KG.Person):
+                    continue  # "Note: …", "Manila: …": no speaker's name
+                speaker = named.entity
+            else:
+                earlier = [
+                    p
+                    for p in self.draft.proposals
+                    if p.cls == "Statement"
+                    and p.quote.end <= match.start()
+                    and any(self.t.is_a(e, KG.Person) for e in p.entities("kg:speaker"))
+                ]
+                if not earlier:
+                    continue
+                last = max(earlier, key=lambda p: p.quote.begin)
+                speaker = last.entities("kg:speaker")[0]
+            named_actors = [
+                m
+                for m in self.actors(words.begin, words.end)
+                if m.entity != speaker and not self.governed(m)
+            ]
+            text = self.raw[words.begin : words.end]
+            label = text if len(text) <= 80 else text[:78].rsplit(" ", 1)[0] + " …"
+            values: list[tuple[str, Any]] = [
+                ("rdfs:label", Literal(f"{self.t.label(speaker)}: {label}", lang="en")),
+                ("kg:speaker", speaker),
+                ("kg:statementType", KG.Assessment),
+                ("kg:actKind", KG.Verbal),
+            ]
+            if named_actors:
+                values.append(("kg:target", named_actors[0].entity))
+            else:  # rule 1: what the answer is about, as for any statement, or no statement
+                mention = Mention(words.begin, words.begin, "", speaker, "answer", "actor")
+                about = (
+                    self._instrument(words)
+                    or self._referred(words, mention)
+                    or self._corefer(words, None)
+                    or self._pointed(words, mention, None)
+                    or self._action_about(mention, words)
+                )
+                if about is None:
+                    continue
+                values.append(("kg:about", about))
+            self.add(
+                Proposal(
+                    "Statement",
+                    f"stmt-{self.local(speaker)}-answer",
+                    words,
+                    "statement.answer",
+                    0.6,
+                    f"an answer in a question-and-answer layout (“{match.group(1)}:”), "
+                    f"by {self.t.label(speaker)}",
                     values,
                 )
             )
@@ -542,6 +623,19 @@ class Drafter:
                     0.8,
                     "a possessive title before a comma and a name",
                 )
+                continue
+            found5 = self._det_title_comma_before(m, heads, modifiers)
+            if found5 is not None:
+                begin, title, role_in = found5
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(begin, m.end),
+                    "role.det-title-comma-name",
+                    0.8,
+                    "a title with its article before a comma and a name: “Another analyst, NAME”",
+                )
 
     def role_anaphora(self) -> None:
         """ "the admiral", "the spokeswoman": a subject naming a title refers to the last person
@@ -602,7 +696,14 @@ class Drafter:
         title_begin = toks[-1].begin
         begin = title_begin
         role_in: URIRef | None = None
-        for tk in reversed(toks[:-1]):
+        rest = list(toks[:-1])
+        while len(rest) >= 2 and rest[-1].text == "." and rest[-2].end == rest[-1].begin:
+            # "Lt. Gen.": spaCy reads "Lt" and "." apart; the pair is one abbreviated title
+            if rest[-2].text + "." not in self.abbreviations or rest[-1].end != title_begin - 1:
+                break
+            title_begin = begin = rest[-2].begin
+            rest = rest[:-2]
+        for tk in reversed(rest):
             owner = self.mention_at(tk.begin, tk.end)
             if owner is not None and not self.t.is_a(owner.entity, KG.Person):
                 role_in = owner.entity
@@ -630,7 +731,9 @@ class Drafter:
     def _apposition_after(
         self, m: Mention, heads: set[str], stops: set[str]
     ) -> tuple[Span, URIRef | None, int] | None:
-        toks = self.t.after(m.end, 12)
+        toks = self.t.after(m.end, 14)
+        if len(toks) >= 4 and toks[1].text.isdigit() and toks[2].text == ",":
+            toks = toks[2:]  # "Rodel Cruz, 52, a fisherman": the age before the apposition
         if len(toks) < 2 or toks[0].text != ",":
             return None
         i = 1
@@ -641,6 +744,7 @@ class Drafter:
             i < len(toks)
             and toks[i].text.isalpha()
             and toks[i].lower not in self.rules.roles["of_organisation"]
+            and toks[i].lower not in ("from", "in", "with", "who", "and", "based")
         ):
             if self.mention_at(toks[i].begin, toks[i].end) is not None:
                 break
@@ -720,6 +824,34 @@ class Drafter:
             return None
         title = Span(toks[j].begin, toks[j].end)
         return owner.begin, title, owner.entity
+
+    def _det_title_comma_before(
+        self, m: Mention, heads: set[str], modifiers: set[str]
+    ) -> tuple[int, Span, URIRef | None] | None:
+        """ "Another analyst, Tomas Lind, said", "The Chinese envoy, Li Wei, met": an article,
+        modifiers or a demonym, a head noun, a comma and the name, opening a clause."""
+        toks = self.t.before(m.begin, 8)
+        if len(toks) < 3 or toks[-1].text != "," or toks[-2].lower not in heads:
+            return None
+        role_in: URIRef | None = None
+        j = len(toks) - 3
+        while j >= 0 and toks[j].lower not in ("another", "a", "an", "the", "one"):
+            if toks[j].text in self.demonyms:
+                role_in = self.demonyms[toks[j].text]
+            elif toks[j].lower not in modifiers and toks[j].lower not in heads:
+                return None
+            j -= 1
+        if j < 0:
+            return None
+        opening = self.t.before(toks[j].begin, 1)
+        if opening and opening[0].text not in (",", ":", ";", "—", "–", "“", '"'):
+            sentence = self.t.sentence_of(m.begin)
+            if toks[j].begin != sentence.begin and not self.raw[
+                sentence.begin : toks[j].begin
+            ].strip().endswith(("\n", ".")):
+                return None
+        title = Span(toks[j + 1].begin, toks[-2].end)
+        return toks[j].begin, title, role_in
 
     def _role(
         self,
@@ -1055,6 +1187,20 @@ class Drafter:
                 (j for j in range(len(before) - 1, -1, -1) if before[j].lower in ("a", "an")), None
             )
             if det is None:
+                # "X, the Philippines' treaty ally": "the", a possessor and the noun
+                det = next(
+                    (
+                        j
+                        for j in range(len(before) - 1, -1, -1)
+                        if before[j].lower == "the"
+                        and (
+                            any(x.lower in ("'s", "'") for x in before[j + 1 :])
+                            or self.raw[tk.end : tk.end + 4] == " of "
+                        )
+                    ),
+                    None,
+                )
+            if det is None:
                 continue
             member = self._before_comma(before[det].begin)
             if member is None:
@@ -1310,14 +1456,60 @@ class Drafter:
 
     def events_rule(self) -> None:
         """Meetings, conversations, agreements, exercises, seizures, confrontations, …"""
-        entries = [(e.cls, e.forms) for e in self.rules.events]
-        by_cls = {e.cls: e for e in self.rules.events}
+        entries = [(str(i), e.forms) for i, e in enumerate(self.rules.events)]
         self.events: list[Proposal] = []
-        self.triggers = find(self.t, "event", entries)
-        for span, cls in self.triggers:
-            if self.t.quoted(span.begin) or self.in_title(span.begin) or self.inside_name(span):
+        found = find(self.t, "event", entries)
+        self.triggers = [(span, self.rules.events[int(key)].cls) for span, key in found]
+        for span, key in found:
+            rule = self.rules.events[int(key)]
+            if self.in_title(span.begin) or self.inside_name(span):
                 continue
-            self._event(span, by_cls[cls])
+            nxt = self.t.after(span.end, 1)
+            if nxt and nxt[0].lower in self.rules.agent_nouns:
+                continue  # "a survey ship", "patrol boats": a vessel named by its work
+            if self.t.quoted(span.begin):
+                agents = self._by_agents(span) if rule.by_agent else []
+                if agents:
+                    self._event(span, rule, agents)
+                continue
+            self._event(span, rule)
+        # "Chinese ships blocked a resupply mission", "conducted a joint sail": where a clause
+        # has an event of a named class, its generic kg:Action is the same event, drafted once
+        for e in [e for e in self.events if e.cls == "Action"]:
+            if any(
+                o.cls != "Action"
+                and o.quote.begin < e.quote.end
+                and e.quote.begin < o.quote.end
+                and {x for x, _ in o.participations} >= {x for x, _ in e.participations}
+                for o in self.events
+            ) and not any(v is e for p in self.draft.proposals for _, v in p.values):
+                while e in self.events:
+                    self.events.remove(e)
+                if e in self.draft.proposals:
+                    self.draft.proposals.remove(e)
+
+    def _by_agents(self, span: Span) -> list[Mention]:
+        """ "the deployment of the missile system by the United States", inside a quotation:
+        the actors right after "by" in the trigger's noun phrase (no comma, no verb between)."""
+        quote = next((q for q in self.t.quotations if q.begin <= span.begin < q.end), None)
+        if quote is None:
+            return []
+        toks = [tk for tk in self.t.after(span.end, 12) if tk.end <= quote.end]
+        for n, tk in enumerate(toks):
+            if tk.lower == "by":
+                after = toks[n + 1 : n + 3]
+                found = [
+                    m
+                    for m in self.t.mentions
+                    if m.reading == "actor" and any(m.begin <= a.begin < m.end for a in after)
+                ]
+                return found[:1]
+            if not (tk.text.isalpha() or tk.text in ("-", "'s")):
+                return []
+            i = tk.i
+            if self.t.tags and self.t.tags[i].pos.startswith("VB") and tk.lower != "by":
+                return []
+        return []
 
     def _negated(self, span: Span) -> bool:
         """Whether a trigger is denied or negated, not told as done: "did not provoke", "has
@@ -1406,12 +1598,30 @@ class Drafter:
                 return False
         return False
 
-    def _event(self, span: Span, rule: EventRule) -> None:
-        if self._anaphoric(span, rule.cls) or self._negated(span) or self._asked_for(span):
+    def _event(self, span: Span, rule: EventRule, given: list[Mention] | None = None) -> None:
+        if (
+            (given is None and self._anaphoric(span, rule.cls))
+            or self._negated(span)
+            or self._asked_for(span)
+        ):
             return
         inherited = self._antecedent(span)
         seg = self.segment(span.begin)
         sentence = self.t.sentence_of(span.begin)
+        if given is None and self._offered_to(span, seg):
+            return  # "offered to train", "called on all parties to exercise restraint"
+        if rule.setting and not re.search(
+            r"\b(?:at|during|after|before)\s+(?:\S+\s+){0,3}$",
+            self.raw[max(sentence.begin, span.begin - 40) : span.begin],
+        ):
+            return  # "told a news conference": the statement's audience, not its setting
+        reported = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
+        if reported and not rule.setting and given is None:
+            # "X said Y would host Z": the event's clause is what X said
+            seg = Span(max(s.end for s in reported), seg.end)
+            first = self.t.after(seg.begin, 1)
+            if first and first[0].lower in ("whether", "if"):
+                return  # "asked whether the US would escort future missions": a question
         setting = "sidelines of" in self.raw[max(sentence.begin, span.begin - 40) : span.begin]
         for other in self.events:
             if (
@@ -1423,18 +1633,34 @@ class Drafter:
         parts: list[tuple[Mention, str]] = []
         speech = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
         later = [s for s, _ in self.verb_matches if span.end <= s.begin < seg.end]
-        for m in self.actors(seg.begin, seg.end):
+        end = self._phrase_end(span, seg, later)
+        first = self.t.after(sentence.begin, 1)
+        opening = bool(first) and first[0].text in ("During", "At", "In", "On", "After")
+        demonyms = self._demonym_actors(seg.begin, seg.end, span.end)
+        for m in self.actors(seg.begin, seg.end) + demonyms:
+            if given is not None:
+                break
             if any(m.end <= s.begin for s in speech):
                 continue  # the one who reports is not a party
             if any(s.end <= m.begin for s in later):
                 continue  # nor is what a statement after the event is about
             if any(self._reporter(m, s) for s in later):
                 continue  # nor "…, Vietnam said.": the reporter named at the clause's end
+            if m.begin > span.end and re.search(
+                r"[a-z][.!?]\s+[A-Z“\"]", self.raw[span.end - 1 : m.begin]
+            ):
+                continue  # nor one named in the next sentence (an unclosed quotation runs on)
+            if not opening and any(
+                m.end <= s.begin and re.fullmatch(r"\s*(?:\w+ly\s+)?", self.raw[m.end : s.begin])
+                for s in later
+            ):
+                continue  # nor the one who speaks after it ("…, Lin said"), unless the
+                # sentence opens with the event ("During a call with X, Y said")
             role = rule.role
             if self.t.word_before(m.begin) == "from":
                 role = rule.from_role
             parts.append((m, role))
-        for tk in self.t.tokens:
+        for tk in self.t.tokens if given is None else []:
             if (
                 seg.begin <= tk.begin < seg.end
                 and tk.lower in PRONOUNS
@@ -1484,6 +1710,12 @@ class Drafter:
                         )
                     )
         parts = [(m, rule.role) for m in inherited] + parts
+        if given is not None:
+            parts = [(m, rule.role) for m in given]
+        if rule.setting:
+            host = self._host(span, sentence)
+            if host is not None:
+                parts = [(host, rule.role)]
         if rule.needs_object:
             obj = [m for m, _ in parts if span.end <= m.begin <= span.end + 2]
             if not obj:
@@ -1501,6 +1733,16 @@ class Drafter:
             if m.entity not in seen:
                 seen.add(m.entity)
                 unique.append((m, r))
+        if not unique and reported and given is None:
+            # "The Philippine defence department says … for joint exercises next year": a
+            # joint activity with no party named, announced by a state or a body of one
+            joint = self.t.before(span.begin, 1)
+            if "joint" in self.raw[span.begin : span.end].lower() or (
+                joint and joint[0].lower == "joint"
+            ):
+                state = self._reporter_state(reported[-1])
+                if state is not None:
+                    unique = [(state, rule.role)]
         if not unique and not setting:
             return
         places = [p for p in self.places(span.end, seg.end) if self._at_place(p)] or [
@@ -1514,12 +1756,19 @@ class Drafter:
                 return  # what was acted upon is not named: no event the model accepts
             thing = acted_upon[0]
             places = [p for p in places if p.entity != thing.entity]
-        timed = self._reported_part(seg, span, speech)
+        clause = Span(seg.begin, max(end, span.end))
+        # the time of what was reported, not of the reporting ("told … on Tuesday that …")
+        timed = self._reported_part(clause, span, speech or (reported if given is None else []))
         when = self.time_in(timed)
         when_span = self.time_span(timed)
-        status = self._status(seg, span, when)
-        ends = [span.end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
-        begins = [span.begin] + [m.begin for m, _ in unique]
+        status = self._status(clause, span, when)
+        ends = [span.end, end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
+        begins = [span.begin] + [
+            m.begin for m, _ in unique if not rule.setting and m.kind != "reporter"
+        ]
+        joint = self.t.before(span.begin, 1)
+        if joint and joint[0].lower == "joint":
+            begins.append(joint[0].begin)  # "joint exercises": the phrase, not its noun
         if when_span is not None:
             ends.append(when_span.end)
         if thing is not None:
@@ -1566,6 +1815,150 @@ class Drafter:
                 return
             earlier[-1].values.append(("kg:onSidelinesOf", proposal))
         self.events.append(self.add(proposal))
+
+    def _tokens(self, begin: int, end: int) -> list[Token]:
+        """Return the tokens that begin in [begin, end) and end by `end` (a slice, not a scan)."""
+        out = []
+        for tk in self.t.tokens[self.t.token_at(begin) :]:
+            if tk.begin >= end or tk.end > end:
+                break
+            if tk.begin >= begin:
+                out.append(tk)
+        return out
+
+    def _reporter_state(self, verb: Span) -> Mention | None:
+        """The state that speaks through a speech verb: its subject, a state or a body named
+        with a demonym ("The Philippine defence department says")."""
+        sentence = self.t.sentence_of(verb.begin)
+        subjects = [
+            m
+            for m in self.actors(sentence.begin, verb.begin)
+            if not self.governed(m) and not self.possessive(m)
+        ]
+        if not subjects:
+            return None
+        m = subjects[-1]
+        if self.t.is_a(m.entity, KG.State):
+            return Mention(m.begin, m.end, m.text, m.entity, "reporter", "actor")
+        first = m.text.replace("’", "'").split()[0]
+        if first in self.demonyms:
+            return Mention(m.begin, m.end, m.text, self.demonyms[first], "reporter", "actor")
+        return None
+
+    def _offered_to(self, span: Span, seg: Span) -> bool:
+        """Say whether a trigger completes a speech verb after "to" ("offered to train",
+        "urged China to stop the patrols"): what is offered or asked for, not an event."""
+        before = self.t.before(span.begin, 1)
+        if not before or before[0].lower != "to":
+            return False
+        to = before[0]
+        for s, _ in self.verb_matches:
+            if seg.begin <= s.begin and s.end <= to.begin and to.begin - s.end <= 40:
+                between = self._tokens(s.end, to.begin)
+                verbs = [tk for tk in between if self.t.tags and self.t.tags[tk.i].pos[:2] == "VB"]
+                if not verbs:
+                    return True
+        return False
+
+    def _phrase_end(self, span: Span, seg: Span, later: list[Span]) -> int:
+        """Where the trigger's phrase ends: its object and adjuncts, up to a comma, a quotation,
+        a clause joined by and/but with a verb, or a later speech verb (at most 150 characters)."""
+        end = span.end
+        stop = min([seg.end, span.end + 150] + [s.begin for s in later])
+        toks = self._tokens(span.end, stop)
+        for n, tk in enumerate(toks):
+            if tk.text in (",", ";", ":", "—", "–", "“", "”", '"', "(", ")") or self.t.quoted(
+                tk.begin
+            ) != self.t.quoted(span.begin):
+                break
+            if tk.lower in ("but", "while", "whereas", "although", "because", "when"):
+                break
+            if tk.lower in ("and", "or"):
+                nxt = toks[n + 1] if n + 1 < len(toks) else None
+                if nxt is None or (self.t.tags and self.t.tags[nxt.i].pos.startswith(("VB", "MD"))):
+                    break
+            if tk.text in (".", "!", "?"):
+                break
+            if n and self.t.tags and self.t.tags[tk.i].pos in ("VBZ", "VBD", "VBP", "MD"):
+                prev = toks[n - 1]
+                if not (
+                    self.t.tags[tk.i].pos == "VBZ"
+                    and prev.text.islower()
+                    and self.t.tags[prev.i].pos in ("NN", "JJ", "CD")
+                ):
+                    break  # the verb of another clause: "the deployment of X by Y brings …"
+                # "two supply runs": a plural noun after a common noun, tagged as a verb
+            end = tk.end
+        return end
+
+    def _demonym_actors(self, begin: int, end: int, trigger_end: int = -1) -> list[Mention]:
+        """ "a Chinese survey ship", "Japanese and Philippine troops": the state of a demonym
+        before a vessel's or a force's noun (events.toml [agents]), as an actor of the clause;
+        not after a preposition other than "by" ("in Vietnamese waters")."""
+        toks = self._tokens(begin, end)
+        out: list[Mention] = []
+        numbers = {"two", "three", "four", "five", "six", "several", "some", "many", "a", "an",
+                   "the", "its", "their", "dozens"}  # fmt: skip
+        for i, tk in enumerate(toks):
+            if tk.text not in self.demonyms or self.t.quoted(tk.begin):
+                continue
+            if (
+                i > 0
+                and toks[i - 1].text in self.demonyms
+                and toks[i - 2 : i - 1]
+                and (toks[i - 2].lower in ("and", "or", ","))
+            ):
+                continue  # the second of "Japanese and Philippine": read with the first
+            run = [tk]
+            j = i + 1
+            while (
+                j + 1 < len(toks)
+                and toks[j].lower in ("and", "or", ",")
+                and (toks[j + 1].text in self.demonyms)
+            ):
+                run.append(toks[j + 1])
+                j += 2
+            head = None
+            for k in range(j, min(j + 4, len(toks))):
+                if toks[k].lower in self.rules.agent_nouns:
+                    head = toks[k]
+                    break
+                if not toks[k].text.isalpha():
+                    break
+            if head is None:
+                continue
+            p = tk.begin
+            word = ""
+            own = False  # the trigger's own "of": "the presence of a Chinese survey ship"
+            for _ in range(4):
+                prev = self.t.before(p, 1)
+                if not prev:
+                    break
+                word = prev[0].lower
+                own = word == "of" and (
+                    prev[0].end == trigger_end or 0 <= prev[0].begin - trigger_end <= 1
+                )
+                if word not in numbers and not prev[0].text.isdigit():
+                    break
+                p = prev[0].begin
+                word = ""
+            agentive = ("by", "at", "against", "on", "with")
+            if word in PREPOSITIONS and word not in agentive and not own:
+                continue  # "in Vietnamese waters"; but "fired at two Philippine boats"
+            for d in run:  # each reaches its noun: "Japanese and Philippine troops"
+                out.append(
+                    Mention(d.begin, head.end, d.text, self.demonyms[d.text], "demonym", "actor")
+                )
+        return out
+
+    def _host(self, span: Span, sentence: Span) -> Mention | None:
+        """The speaker of the sentence where a setting event ("a press conference") is named."""
+        for s, _ in self.verb_matches:
+            if sentence.begin <= s.begin < sentence.end:
+                speaker, _start = self._speaker(s, sentence, None)
+                if speaker is not None:
+                    return speaker
+        return None
 
     def _at_place(self, m: Mention) -> bool:
         """Say whether a place is named as where something happens: "in", "at", "near" it."""
@@ -1708,7 +2101,7 @@ class Drafter:
             return None, verb.begin
         candidates = self._candidates(sentence, verb)
         for m in sorted(candidates, key=lambda x: -x.begin):
-            if self.governed(m) or self.possessive(m):
+            if (self.governed(m) or self.possessive(m)) and not self._spoken_for(m, sentence):
                 continue
             if any(
                 q.begin >= m.end and q.end <= verb.begin for q in self.t.quotations
@@ -1729,7 +2122,49 @@ class Drafter:
                 return self.pronoun(tk.begin, tk.end), self._quote_start(sentence, verb)
         if after and after[0].begin - verb.end <= 2 and self._closes_quote(verb):
             return after[0], self._quote_start(sentence, verb)
+        document = self._document(verb, sentence)
+        if document is not None:
+            return document, document.begin
         return None, verb.begin
+
+    def _document(self, verb: Span, sentence: Span) -> Mention | None:
+        """ "The statement also noted …", "The joint communique said …": a document that
+        speaks is its issuer's voice, the speaker of the last statement drafted before it."""
+        words = self.raw[sentence.begin : verb.begin]
+        found = re.fullmatch(
+            r"\s*(?:The|the|Its|its|Their|their)\s+(?:(?:joint|final|chair['’]s|leaders['’])\s+)?"
+            r"(?:statement|communiqu[eé]|declaration|document|text)\s+(?:also\s+|further\s+)?",
+            words,
+        )
+        if found is None:
+            return None
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls == "Statement" and p.quote.end <= sentence.begin and p.entities("kg:speaker")
+        ]
+        if not earlier:
+            return None
+        issuer = max(earlier, key=lambda p: p.quote.begin).entities("kg:speaker")[0]
+        begin = sentence.begin + len(words) - len(words.lstrip())
+        end = sentence.begin + len(words.rstrip())
+        return Mention(begin, end, self.raw[begin:end], issuer, "document", "actor")
+
+    def _spoken_for(self, m: Mention, sentence: Span) -> bool:
+        """ "A spokesperson for the Indonesian foreign ministry urged …": the body a nameless
+        title speaks for, opening its sentence, is the speaker."""
+        if self.t.is_a(m.entity, KG.Person) or self.possessive(m):
+            return False
+        heads = {h.split()[-1] for h in self.rules.roles["heads"]}
+        toks = self._tokens(sentence.begin, m.begin)
+        if toks and toks[-1].lower == "the":
+            toks = toks[:-1]
+        return (
+            2 <= len(toks) <= 4
+            and toks[0].lower in ("a", "an", "the")
+            and toks[-1].lower in ("for", "of")
+            and toks[-2].lower in heads
+        )
 
     def _setting(self, verb: Span) -> Proposal | None:
         """ "During a conversation with X, Y said": the event a sentence opens with, if the

@@ -117,6 +117,10 @@ def find(text: str, entities: Graph) -> list[Found]:
             "a feature or place named in the text (gazetteer.toml), by one of its names",
         )
     _bodies(text, entities, states, out)
+    _features(text, known, out, g.get("feature_shapes", {}))
+    # a state's variant name ("Viet Nam") or a feature named above is no person
+    named = {n.casefold(): ENT[f.local] for f in out.values() for n in [f.label, *f.names]}
+    known = {**named, **known}
     _persons(text, known, out)
     _surname_persons(text, known, out)
     _groups(text, out)
@@ -190,6 +194,52 @@ def _bodies(
                     ),
                 )
                 f.names.add(surface)
+
+
+_NOT_IN_NAME = frozenset(
+    ["The", "A", "An", "In", "At", "Near", "On", "Off", "Of", "And", "But", "For", "From", "To",
+     "By", "With", "Since", "After", "Before", "During", "When", "While", "Asian", "World"]
+)  # fmt: skip
+
+
+def _features(
+    text: str, known: dict[str, URIRef], out: dict[str, Found], shapes: dict[str, str]
+) -> None:
+    """Features and sea areas by the shape of their names (gazetteer.toml [feature_shapes]):
+    "Pebble Cay", "Kestrel Reef", "the Natuna Sea"; not part of a longer name ("the Spratly
+    Islands Institute", "Bank of China") and not a name the registry or the gazetteer has."""
+    if not shapes:
+        return
+    heads = "|".join(re.escape(h) for h in sorted(shapes, key=len, reverse=True))
+    pattern = re.compile(
+        r"(?<![\w.'’-])((?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?[ ]){1,3})(" + heads + r")(?![\w'’-])"
+    )
+    taken = {n.casefold() for f in out.values() for n in [f.label, *f.names]}
+    for m in pattern.finditer(text):
+        words = m.group(1).split()
+        while words and words[0] in _NOT_IN_NAME:
+            words = words[1:]
+        if not words:
+            continue
+        label = " ".join([*words, m.group(2)])
+        begin = m.end() - len(label)
+        if label.casefold() in known or label.casefold() in taken:
+            continue
+        if re.match(r"\s+(?:of|for|Institute|University|Group|Command|Fleet)\b", text[m.end() :]):
+            continue  # "Bank of China", "Sea Institute": part of a longer name
+        local = slug_of(label)
+        if local in out:
+            continue
+        out[local] = Found(
+            local,
+            shapes[m.group(2)],
+            label,
+            begin,
+            m.end(),
+            "a feature or sea area by the shape of its name (gazetteer.toml feature_shapes)",
+            {label},
+        )
+        taken.add(label.casefold())
 
 
 _NAME = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.)"
@@ -319,9 +369,18 @@ def _groups(text: str, out: dict[str, Found]) -> None:
 _COLLECTIVE = re.compile(
     r"\b(?:[Tt]he (?:two|three|four) (?:foreign |defen[cs]e )?(?:ministers|leaders|governments|"
     r"countries|sides|delegations|nations|parties)|[Bb]oth (?:sides|countries|governments|"
-    r"ministers|leaders|nations)|[Tt]he (?:foreign |defen[cs]e )?(?:ministers|leaders)"
+    r"ministers|leaders|nations)|[Tt]he (?:[Ff]oreign |[Dd]efen[cs]e )?(?:[Mm]inisters|[Ll]eaders)"
     r"(?= (?:also )?[a-z]+ed\b))\b"
 )
+
+
+def _inside_name(text: str, begin: int, end: int) -> bool:
+    """Say whether a state's name is part of a longer name: "the South China Sea"."""
+    before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, begin - 30) : begin])
+    after = re.match(r"\s+([A-Z][a-z]+)", text[end:])
+    return (before is not None and before.group(1) not in _NOT_IN_NAME) or (
+        after is not None and after.group(1) in ("Sea", "Sea's", "Strait", "Gulf")
+    )
 
 
 def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found]) -> None:
@@ -343,7 +402,12 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
         for state in states:
             names = [state["label"], *state.get("variants", []), *state.get("demonyms", [])]
             last = max(
-                (x.start() for n in names for x in re.finditer(_word(n), text[: m.start()])),
+                (
+                    x.start()
+                    for n in names
+                    for x in re.finditer(_word(n), text[: m.start()])
+                    if not _inside_name(text, x.start(), x.end())
+                ),
                 default=-1,
             )
             if last >= 0 and not (spoken_to and last >= sentence):

@@ -50,6 +50,8 @@ class EventRule:
     forms: tuple[str, ...]
     place_object: bool = False
     slot: str = ""
+    setting: bool = False  # where a statement is made: its party is the sentence's speaker
+    by_agent: bool = False  # a noun whose agent follows "by": drafted inside quotations too
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Rules:
     ongoing: tuple[str, ...]
     determiners: frozenset[str]
     not_between: frozenset[str]
+    agent_nouns: frozenset[str]
     roles: dict[str, Any]
     relations: dict[str, Any]
     times: dict[str, Any]
@@ -118,6 +121,8 @@ def load(folder: Path = RULES_DIR) -> Rules:
             forms=tuple(e["forms"]),
             place_object=bool(e.get("place_object", False)),
             slot=e.get("slot", ""),
+            setting=bool(e.get("setting", False)),
+            by_agent=bool(e.get("by_agent", False)),
         )
         for e in events["event"]
     )
@@ -128,6 +133,7 @@ def load(folder: Path = RULES_DIR) -> Rules:
         ongoing=tuple(events["status"]["ongoing"]),
         determiners=frozenset(events["anaphora"]["determiners"]),
         not_between=frozenset(events["anaphora"]["not_between"]),
+        agent_nouns=frozenset(events.get("agents", {}).get("nouns", [])),
         roles=_read("roles.toml", folder),
         relations=_read("relations.toml", folder),
         times=_read("times.toml", folder),

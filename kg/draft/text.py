@@ -168,6 +168,11 @@ def quotations(text: str) -> list[evidence.Span]:
         while (i := text.find("“", pos, end)) >= 0 and (j := text.find("”", i, end)) >= 0:
             found.append(evidence.Span(i + 1, j))  # linear: each closing mark ends one pair
             pos = j + 1
+        i = text.find("“", pos, end)
+        if i >= 0 and re.match(r"\n\s*“", text[end : end + 20]):
+            # a quotation running over paragraphs leaves its paragraph open and reopens the
+            # next one with “: it ends with its paragraph
+            found.append(evidence.Span(i + 1, end))
     for line in re.finditer(r"[^\n]+", text):
         marks = [line.start() + m.start() for m in re.finditer('"', line.group())]
         for a, b in zip(marks[::2], marks[1::2], strict=False):
@@ -310,11 +315,29 @@ def _after_city(t: Text, begin: int) -> bool:
     )
 
 
+# Words that make "to X" a destination (a place); after others "to Manila" names the government
+# ("worth much to Manila", "a message to Beijing").
+MOTION = frozenset(
+    ["went", "go", "goes", "going", "gone", "travelled", "traveled", "travel", "travels", "flew",
+     "fly", "flies", "sailed", "sail", "sent", "send", "sends", "returned", "return", "returns",
+     "arrived", "moved", "move", "came", "come", "comes", "headed", "heading", "deployed",
+     "deploy", "brought", "bring", "trip", "trips", "visit", "visits", "journey", "route",
+     "routes", "flight", "flights", "close", "next", "near", "back", "way", "ferry", "road",
+     "transferred", "relocated", "posted", "dispatched", "ship", "shipped"]
+)  # fmt: skip
+
+
+def _destination(t: Text, begin: int) -> bool:
+    """Say whether "to" before a name reads as a destination ("flew to Manila")."""
+    words = [tk.lower for tk in t.before(begin, 4)]
+    return bool(words) and words[-1] == "to" and any(w in MOTION for w in words[:-1])
+
+
 def _readings(t: Text, begin: int, end: int, group: list[authoring.Mention]) -> list[Mention]:
     """Read the entities named at one span: an actor or a place (by the word before), or a role."""
     before = t.word_before(begin)
     place_context = (
-        before in PLACE_PREPOSITIONS
+        (before in PLACE_PREPOSITIONS and (before != "to" or _destination(t, begin)))
         or _after_city(t, begin)
         or t.text[end : end + 6] in ("-based", "‑based")  # "the Manila-based institute": a place
     )
