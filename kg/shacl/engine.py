@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,6 +120,65 @@ def _subclasses(program: Program, store: Any) -> dict[str, list[str]]:
     return {c: sorted(subs) for c, subs in found.items()}
 
 
+def _candidates(scan: tuple[str, str]) -> bytes:
+    """A regular expression for the N-Triples lines a datatype scan must read: the predicate's
+    lines whose object is not plainly well formed for the datatype (`_PLAIN`: most lines are
+    skipped in C; the others are parsed and judged one by one)."""
+    predicate, datatype = scan
+    p, dt = re.escape(predicate.encode("utf-8")), re.escape(datatype.encode("utf-8"))
+    form = _PLAIN.get(datatype, rb"(?!)")  # none: every line of the predicate
+    return rb" <" + p + rb"> (?!\"" + form + rb"\"\^\^<" + dt + rb"> \.(?:\n|$))"
+
+
+def _plain() -> dict[str, bytes]:
+    """Lexical forms rdflib reads without fail (`Literal.ill_typed` is False) for the scanned
+    datatypes: digits within each integer type's range as rdflib checks it, and a date from
+    year 1000 with a day every month has."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    digits = {
+        "integer": rb"[0-9]+",
+        "nonNegativeInteger": rb"[0-9]+",
+        "positiveInteger": rb"0*[1-9][0-9]*",
+        "nonPositiveInteger": rb"0",
+        "long": rb"[0-9]+",  # rdflib checks no range for these two
+        "unsignedLong": rb"[0-9]+",
+        "int": rb"[0-9]{1,9}",
+        "unsignedInt": rb"[0-9]{1,9}",
+        "short": rb"[0-9]{1,4}",
+        "unsignedShort": rb"[0-9]{1,4}",
+        "byte": rb"[0-9]{1,2}",
+        "unsignedByte": rb"[0-9]{1,2}",
+        "date": rb"[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])",
+    }
+    return {xsd + name: form for name, form in digits.items()}
+
+
+_PLAIN = _plain()
+
+
+def scan_lines(program: Program) -> Callable[[bytes], list[bytes]]:
+    """A function that picks from N-Triples the lines the program's datatype scans read (`run`'s
+    `nt` may be just those lines): one pass over the text for every scan."""
+    scans = sorted({check.scan for check in program.checks if check.scan is not None})
+    if not scans:
+        return lambda _body: []
+    pattern = re.compile(b"|".join(_candidates(scan) for scan in scans))
+
+    def lines(body: bytes) -> list[bytes]:
+        found: list[bytes] = []
+        end = -1
+        for match in pattern.finditer(body):
+            if match.start() < end:
+                continue  # on the line taken already
+            start = body.rfind(b"\n", 0, match.start()) + 1
+            end = body.find(b"\n", match.end())
+            end = end if end >= 0 else len(body)
+            found.append(body[start:end])
+        return found
+
+    return lines
+
+
 def _scan(check: Check, query: str, store: Any, nt: Sequence[bytes]) -> list[Result]:
     """The values of one predicate whose datatype is not the one wanted (or that rdflib does
     not read), found in N-Triples; reported where the subject is a focus node of the shape."""
@@ -128,12 +187,8 @@ def _scan(check: Check, query: str, store: Any, nt: Sequence[bytes]) -> list[Res
     assert check.scan is not None
     predicate, datatype = check.scan
     wanted = URIRef(datatype)
-    p, dt = predicate.encode("utf-8"), datatype.encode("utf-8")
-    # a line with the predicate whose object is not a run of digits of the datatype: the
-    # candidates, each parsed and judged as pySHACL would (most lines are skipped in C)
-    pattern = re.compile(
-        rb" <" + re.escape(p) + rb"> (?!\"[0-9]+\"\^\^<" + re.escape(dt) + rb"> \.(?:\n|$))"
-    )
+    # the candidates (`_candidates`), each parsed and judged as pySHACL would
+    pattern = re.compile(_candidates(check.scan))
     shape = check.shape
     out = []
     for body in nt:
