@@ -7,7 +7,6 @@ on pyoxigraph stores) and "pyshacl" (pySHACL, the reference). Both give the same
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -892,34 +891,17 @@ def _summary_nt(
     targets_of: set[bytes],
 ) -> dict[str, Any]:
     """`_neighbourhood`'s summary of a source read from N-Triples text (one triple a line, as
-    rdflib writes): the same as it gives from rdflib terms.
-
-    The summary names only nodes outside the source's own namespace (`fact:SLUG/`, `src:SLUG#`),
-    so a line whose subject is the source's own, whose object is a literal or its own node and
-    whose predicate is no inverse path, target or `rdfs:subClassOf` changes nothing: such lines,
-    most of a source, are skipped in C (`_own_lines`) when every subject in a source's
-    namespace is in its own.
-    """
-    own = (f"<{FACT}{slug}/".encode(), f"<{SRC}{slug}#".encode())
+    rdflib writes): the same as it gives from rdflib terms."""
     sub = f"<{RDFS.subClassOf}>".encode()
-
-    def starting(body: bytes, *prefixes: bytes) -> int:
-        return sum(body.count(b"\n" + p) + body.startswith(p) for p in prefixes)
-
-    plain = re.fullmatch(r"[^/#>\s]+", slug) is not None
-    fast = plain and all(
-        starting(body, f"<{FACT}".encode()) == starting(body, own[0])
-        and starting(body, f"<{SRC}".encode()) == starting(body, own[1], own[1][:-1] + b">")
-        for body in bodies
-    )
-    pattern = _own_lines(tuple(sorted(inverse | targets_of | {sub}))) if fast else _TRIPLE
+    # a node in the source's own namespace is never foreign (`owner`): skipped as bytes
+    own = (f"<{FACT}{slug}/".encode(), f"<{SRC}{slug}#".encode())
     owned: set[bytes] = set()
     described: set[bytes] = set()
     read: set[bytes] = set()
     literals: list[bytes] = []  # inverse-path objects that are literals
     subclass = False
     for body in bodies:
-        for s, p, o in (m[-3:] for m in pattern.findall(body)):
+        for s, p, o in _TRIPLE.findall(body):
             owned.add(s)
             if p in targets_of:
                 owned.add(o)
@@ -959,27 +941,6 @@ def _summary_nt(
 
 # an N-Triples line as rdflib writes it: subject, predicate, object (no comment lines)
 _TRIPLE = re.compile(rb"^([^#\s]\S*) (\S+) (.*) \.$", re.M)
-
-
-@functools.cache
-def _own_lines(special: tuple[bytes, ...]) -> re.Pattern[bytes]:
-    """`_TRIPLE`, skipping the lines whose subject is in a source's namespace, whose predicate
-    is none of `special` and whose object is a literal or in the same source's namespace."""
-    fact, src = (re.escape(f"<{ns}".encode()) for ns in (FACT, SRC))
-    namespace = rb"(?:" + fact + rb"([^/#>\s]+)/|" + src + rb"([^/#>\s]+)#)"
-    same = rb"(?:" + fact + rb"(?:\1|\2)/|" + src + rb"(?:\1|\2)#)"
-    read_on = rb"(?:" + b"|".join(re.escape(p) for p in special) + rb")"
-    return re.compile(
-        rb"^(?!"
-        + namespace
-        + rb"\S* (?!"
-        + read_on
-        + rb" )\S+ (?:\"|"
-        + same
-        + rb"))"
-        + _TRIPLE.pattern[1:],
-        re.M,
-    )
 
 
 def _ox_literal(text: bytes) -> Any:
