@@ -87,13 +87,20 @@ _MARK = re.compile(r"%%(CLASS|VALUES) (<[^>]*>)%%")
 
 
 def _screened(program: Program, store: Any, with_classes: Any) -> set[Check]:
-    """The checks that need not run: each shape's screens are run together, in one pass over
-    its focus nodes, and when no focus node fails any, its screened checks are skipped."""
+    """The checks that need not run: those whose prescreen finds nothing on any node, then, for
+    the others, each shape's screens run together, in one pass over its focus nodes, and when
+    no focus node fails any, its screened checks are skipped."""
     groups: dict[str, list[Check]] = {}
+    skip: set[Check] = set()
     for check in program.checks:
+        if check.prescreen is not None:
+            prescreen = _MARK.sub(with_classes, check.prescreen)
+            answer = store.query(prescreen, use_default_graph_as_union=True)
+            if not any(True for _row in answer):
+                skip.add(check)
+                continue
         if check.screen is not None:
             groups.setdefault(check.shape.top, []).append(check)
-    skip: set[Check] = set()
     for checks in groups.values():
         test = " || ".join(c.screen for c in checks if c.screen is not None)
         focus = f"{{ SELECT DISTINCT ?this WHERE {{ {checks[0].shape.target} }} }}"
@@ -107,7 +114,7 @@ def _screened(program: Program, store: Any, with_classes: Any) -> set[Check]:
 def _subclasses(program: Program, store: Any) -> dict[str, list[str]]:
     """Each class the queries name, with its subclasses in the store (rdfs:subClassOf*), as
     SPARQL text."""
-    texts = [c.query + (c.screen or "") for c in program.checks]
+    texts = [c.query + (c.screen or "") + (c.prescreen or "") for c in program.checks]
     named = sorted({m.group(2) for text in texts for m in _MARK.finditer(text)})
     found: dict[str, set[str]] = {c: {c} for c in named}
     if named:
