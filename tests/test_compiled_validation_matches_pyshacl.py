@@ -615,3 +615,40 @@ def test_only_checks_whose_rows_grow_with_the_data_are_run_once_on_the_whole_gra
         "SELECT ?s WHERE { { SELECT ?s WHERE { ?s <urn:x:p> ?o } limit 1 } }",
     ):
         assert not _monotone(shrinking), shrinking
+
+
+def test_a_check_tried_on_every_node_first_still_finds_what_fails_on_focus_nodes() -> None:
+    """A value or maximum-count check is first tried over every node (its prescreen): values
+    that fail only on nodes no shape targets let it go on to its focus nodes, where it finds
+    the same violations as pySHACL, and nothing failing anywhere spares it."""
+    from kg.shacl.engine import _MARK, _screened, _subclasses
+
+    shapes = _shapes()
+    program = compile_shapes(shapes, NM)
+    speakers = [
+        c
+        for c in program.checks
+        if c.prescreen and c.shape.text == "kg:speaker" and "MaxCount" in str(c.component)
+    ]
+    assert len(speakers) == 1
+    clean = "ex:s a kg:Statement ; kg:statementType kg:Appeal ; kg:speaker ex:a ;" + EVIDENCE
+    # the same predicate twice on a node that is no statement, then on a statement
+    for extra, fails in (("", False), ("ex:x kg:speaker ex:a, ex:b .", False),
+                         ("ex:s kg:speaker ex:b .", True)):  # fmt: skip
+        data = _data(clean + "\n" + extra)
+        store = to_oxigraph(data)
+        classes = _subclasses(program, store)
+
+        def with_classes(match: object, classes: dict[str, list[str]] = classes) -> str:
+            m = match  # type: ignore[assignment]
+            members = classes[m.group(2)]  # type: ignore[attr-defined]
+            return (", " if m.group(1) == "CLASS" else " ").join(members)  # type: ignore[attr-defined]
+
+        skipped = _screened(program, store, with_classes)
+        # spared only when no node has two speakers (the statement's screen fails on its
+        # speaker of no known class, so it runs its shape's other checks)
+        assert (speakers[0] in skipped) is (extra == ""), extra
+        expected = _pyshacl(data, shapes)
+        assert _compiled(data, shapes) == expected
+        assert any("MaxCount" in row[3] for row in expected) is fails
+        assert _MARK.search(speakers[0].prescreen or "") is None
