@@ -676,13 +676,13 @@ def check_sources(
 
     forward, inverse = reach
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
-    read = forward | inverse | {RDF.type, RDFS.subClassOf}
-    shared_read = [t for t in shared if t[1] in read]
     texts = [(p.stem, p.read_text(encoding="utf-8")) for p in checks]
     texts = [(name, text) for name, text in texts if name in PER_SOURCE_CHECKS]
     if program is not None and todo:
         # one store of every source: each query runs once, on the whole graph
         return _check_compiled(built, todo, program, texts, reach, targets_of)
+    read = forward | inverse | {RDF.type, RDFS.subClassOf}
+    shared_read = [t for t in shared if t[1] in read]
 
     def one(ids: list[int]) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
