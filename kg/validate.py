@@ -759,6 +759,7 @@ def _check_compiled(
 
     from kg.build import ox_graph_name
     from kg.shacl import scan_lines
+    from kg.shacl.engine import threaded
 
     forward = {f"<{p}>".encode() for p in reach[0]}
     inverse = {f"<{p}>".encode() for p in reach[1]}
@@ -802,20 +803,29 @@ def _check_compiled(
         # graph is theirs, and its direct edges stand for the derived graph (which a check may
         # name)
         derived = f"<{DERIVED_GRAPH}>"
+        alone_texts = []
         for check, text in texts:
             if _monotone(text) and not _any_row(store.query(text, use_default_graph_as_union=True)):
                 for i in ids:
                     out[i]["checks"][check] = 0
-                continue
-            for i in ids:
-                alone = [*shared_names, *graphs[i]]
+            else:
+                alone_texts.append((check, text))
+
+        def counted(i: int) -> dict[str, int]:
+            alone = [*shared_names, *graphs[i]]
+            counts = {}
+            for check, text in alone_texts:
                 rows = store.query(
                     text.replace(derived, str(graphs[i][1])),
                     default_graph=alone,
                     named_graphs=alone,
                 )
                 assert isinstance(rows, ox.QuerySolutions)
-                out[i]["checks"][check] = len(list(rows))
+                counts[check] = len(list(rows))
+            return counts
+
+        for i, counts in zip(ids, threaded(counted, ids), strict=True):
+            out[i]["checks"].update(counts)
         step()
     return out
 

@@ -90,25 +90,42 @@ def _screened(program: Program, store: Any, with_classes: Any) -> set[Check]:
     """The checks that need not run: those whose prescreen finds nothing on any node, then, for
     the others, each shape's screens run together, in one pass over its focus nodes, and when
     no focus node fails any, its screened checks are skipped."""
+
+    def empty(query: str) -> bool:
+        answer = store.query(_MARK.sub(with_classes, query), use_default_graph_as_union=True)
+        return not any(True for _row in answer)
+
+    pre = [c for c in program.checks if c.prescreen is not None]
+    answers = threaded(empty, [c.prescreen or "" for c in pre])
+    skip = {c for c, none in zip(pre, answers, strict=True) if none}
     groups: dict[str, list[Check]] = {}
-    skip: set[Check] = set()
     for check in program.checks:
-        if check.prescreen is not None:
-            prescreen = _MARK.sub(with_classes, check.prescreen)
-            answer = store.query(prescreen, use_default_graph_as_union=True)
-            if not any(True for _row in answer):
-                skip.add(check)
-                continue
-        if check.screen is not None:
+        if check.screen is not None and check not in skip:
             groups.setdefault(check.shape.top, []).append(check)
+    queries = []
     for checks in groups.values():
         test = " || ".join(c.screen for c in checks if c.screen is not None)
         focus = f"{{ SELECT DISTINCT ?this WHERE {{ {checks[0].shape.target} }} }}"
-        query = f"SELECT ?this WHERE {{ {focus} FILTER({test}) }} LIMIT 1"
-        answer = store.query(_MARK.sub(with_classes, query), use_default_graph_as_union=True)
-        if not any(True for _row in answer):
+        queries.append(f"SELECT ?this WHERE {{ {focus} FILTER({test}) }} LIMIT 1")
+    for checks, none in zip(groups.values(), threaded(empty, queries), strict=True):
+        if none:
             skip.update(checks)
     return skip
+
+
+def threaded(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """`fn` of each item, in order, computed by as many threads as `kg.parallel.jobs()` says:
+    pyoxigraph evaluates a query without Python's lock, so queries on one store run side by
+    side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.parallel import jobs
+
+    count = min(jobs(), len(items))
+    if count < 2:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(fn, items))
 
 
 def _subclasses(program: Program, store: Any) -> dict[str, list[str]]:
