@@ -789,7 +789,6 @@ def _check_compiled(
                 lines += scanned(body)
                 unit_of[str(name)] = i
             step()
-    del bodies
     owners = _owners(store, targets_of, unit_of)
     nt = [b"\n".join(lines)]
     with progress("validating sources", 2) as step:
