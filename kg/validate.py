@@ -664,8 +664,8 @@ def check_sources(
     return each one's neighbourhood summary (`_neighbourhood`), SHACL verdicts and number of
     rows per per-source check.
 
-    `program`: the compiled shapes (`kg.shacl`), run as queries on a store of each chunk;
-    None: pySHACL validates each chunk.
+    `program`: the compiled shapes (`kg.shacl`), run as queries on one store of every source
+    (`_check_compiled`); None: pySHACL validates the sources chunk by chunk.
 
     The sources are read chunk by chunk and let go once validated, so that memory holds one
     chunk per worker (`kg.parallel`), not the corpus. pySHACL gets only the triples whose
@@ -676,10 +676,13 @@ def check_sources(
 
     forward, inverse = reach
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
-    read = forward | inverse | {RDF.type, RDFS.subClassOf}
-    shared_read = [t for t in shared if t[1] in read]
     texts = [(p.stem, p.read_text(encoding="utf-8")) for p in checks]
     texts = [(name, text) for name, text in texts if name in PER_SOURCE_CHECKS]
+    if program is not None and todo:
+        # one store of every source: each query runs once, on the whole graph
+        return _check_compiled(built, todo, program, texts, reach, targets_of)
+    read = forward | inverse | {RDF.type, RDFS.subClassOf}
+    shared_read = [t for t in shared if t[1] in read]
 
     def one(ids: list[int]) -> dict[int, dict[str, Any]]:
         out: dict[int, dict[str, Any]] = {}
@@ -716,15 +719,6 @@ def check_sources(
                 store.remove_graph(ox.NamedNode(str(part.name)))
         return out
 
-    work = one
-    if program is not None:
-        shared_nt = [part.nt() for part in built.shared]
-
-        def compiled(ids: list[int]) -> dict[int, dict[str, Any]]:
-            return _check_compiled(built, ids, program, shared_nt, texts, reach, targets_of)
-
-        work = compiled
-
     # chunks of at most SOURCES_PER_CHUNK, as many as a multiple of the workers (each worker
     # validates its chunks, see `kg.parallel`); a source's verdicts do not depend on its chunk
     workers = workers_for(len(todo))
@@ -734,7 +728,7 @@ def check_sources(
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     found: dict[int, dict[str, Any]] = {}
     with (
-        ordered(work, chunks, workers) as answers,
+        ordered(one, chunks, workers) as answers,
         progress("validating sources", len(chunks)) as step,
     ):
         for verdicts in answers:
@@ -747,70 +741,143 @@ def _check_compiled(
     built: Built,
     ids: list[int],
     program: Any,
-    shared_nt: list[bytes],
     texts: list[tuple[str, str]],
     reach: tuple[set[Node], set[Node]],
     targets_of: set[Node],
 ) -> dict[int, dict[str, Any]]:
-    """Validate a chunk of sources with the compiled shapes: one store holds the shared graphs
-    and the chunk's sources, the queries run once on it, and each verdict goes to the sources
-    that own its focus node (as `check_sources` does with pySHACL).
+    """Validate sources with the compiled shapes on one store of the shared graphs and every
+    source: each query runs once, on the whole graph, and each verdict goes to the sources
+    that own its focus node (as `check_sources` does with pySHACL, chunk by chunk).
 
-    The per-source checks then run on each source alone with the shared graphs (as
-    `check_sources` runs them): its count of rows is cached with its verdicts, so it must not
-    depend on the other sources of its chunk, which could remove rows it has alone. Each
-    source's direct edges are kept in a graph of their own for that.
+    The per-source checks count each source's rows alone with the shared graphs (as
+    `check_sources` runs them): the count is cached with its verdicts, so it must not depend
+    on the other sources, which could remove rows it has alone. Each source's direct edges are
+    kept in a graph of their own for that. A check whose rows only grow with the data
+    (`_monotone`) and that finds none on the whole graph finds none on any source alone.
     """
     import pyoxigraph as ox
 
     from kg.build import ox_graph_name
+    from kg.shacl import scan_lines
+    from kg.shacl.engine import threaded
 
     forward = {f"<{p}>".encode() for p in reach[0]}
     inverse = {f"<{p}>".encode() for p in reach[1]}
     targets = {f"<{p}>".encode() for p in targets_of}
     out: dict[int, dict[str, Any]] = {}
     store = ox.Store()
+    scanned = scan_lines(program)
+    lines: list[bytes] = []  # what the datatype scans read (not the whole N-Triples)
     shared_names = [ox_graph_name(part.name) for part in built.shared]
-    for name, body in zip(shared_names, shared_nt, strict=True):
+    for name, part in zip(shared_names, built.shared, strict=True):
+        body = part.nt()
         _load_nt(store, body, name)
-    nt = list(shared_nt)
-    by_focus: dict[bytes, list[int]] = {}
+        lines += scanned(body)
     graphs: dict[int, list[Any]] = {}
-    for i in ids:
-        unit = built.units[i]
-        bodies = (unit.graph.nt(), unit.derived.nt())
-        owned, out[i] = _neighbourhood_nt(unit.slug, bodies, forward, inverse, targets)
-        out[i].update(shacl=[], checks={})
-        # each source's direct edges in a graph of their own (not the derived graph of all),
-        # so that the per-source checks below read one source at a time
-        graphs[i] = [ox_graph_name(unit.graph.name), ox.NamedNode(f"{_DERIVED_OF}{i}")]
-        for name, body in zip(graphs[i], bodies, strict=True):
-            _load_nt(store, body, name)
-            nt.append(body)
-        for node in owned:
-            by_focus.setdefault(node, []).append(i)
-    for v, focus, extra in _compiled_results(store, nt, program=program):
-        for i in by_focus.get(str(focus).encode("utf-8"), []):
-            out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
-    for verdict in out.values():
-        verdict["shacl"].sort()  # the same whatever chunk the source was in
-    # the per-source checks, on each source alone with the shared graphs: its default graph is
-    # theirs, and its direct edges stand for the derived graph (which a check may name)
-    derived = f"<{DERIVED_GRAPH}>"
-    for i in ids:
-        alone = [*shared_names, *graphs[i]]
+    unit_of: dict[str, int] = {}  # each source's graphs, by name
+    with progress("loading sources", len(ids)) as step:
+        for i in ids:
+            unit = built.units[i]
+            bodies = (unit.graph.nt(), unit.derived.nt())
+            out[i] = _summary_nt(unit.slug, bodies, forward, inverse, targets)
+            out[i].update(shacl=[], checks={})
+            # each source's direct edges in a graph of their own (not the derived graph of
+            # all), so that the per-source checks below read one source at a time
+            graphs[i] = [ox_graph_name(unit.graph.name), ox.NamedNode(f"{_DERIVED_OF}{i}")]
+            for name, body in zip(graphs[i], bodies, strict=True):
+                _load_nt(store, body, name)
+                lines += scanned(body)
+                unit_of[str(name)] = i
+            step()
+    owners = _owners(store, targets_of, unit_of)
+    nt = [b"\n".join(lines)]
+    with progress("validating sources", 2) as step:
+        for v, focus, extra in _compiled_results(store, nt, program=program):
+            for i in owners(focus):
+                out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
+        for verdict in out.values():
+            verdict["shacl"].sort()  # the same whatever other sources were validated with it
+        step()
+        # the per-source checks, on each source alone with the shared graphs: its default
+        # graph is theirs, and its direct edges stand for the derived graph (which a check may
+        # name)
+        derived = f"<{DERIVED_GRAPH}>"
+        alone_texts = []
         for check, text in texts:
-            rows = store.query(
-                text.replace(derived, str(graphs[i][1])),
-                default_graph=alone,
-                named_graphs=alone,
-            )
-            assert isinstance(rows, ox.QuerySolutions)
-            out[i]["checks"][check] = len(list(rows))
+            if _monotone(text) and not _any_row(store.query(text, use_default_graph_as_union=True)):
+                for i in ids:
+                    out[i]["checks"][check] = 0
+            else:
+                alone_texts.append((check, text))
+
+        def counted(i: int) -> dict[str, int]:
+            alone = [*shared_names, *graphs[i]]
+            counts = {}
+            for check, text in alone_texts:
+                rows = store.query(
+                    text.replace(derived, str(graphs[i][1])),
+                    default_graph=alone,
+                    named_graphs=alone,
+                )
+                assert isinstance(rows, ox.QuerySolutions)
+                counts[check] = len(list(rows))
+            return counts
+
+        for i, counts in zip(ids, threaded(counted, ids), strict=True):
+            out[i]["checks"].update(counts)
+        step()
     return out
 
 
 _DERIVED_OF = "urn:x-scs-kg-validate-derived-of-source:"  # a graph per source's direct edges
+
+
+def _any_row(rows: Any) -> bool:
+    return any(True for _row in rows)
+
+
+# what may make a query's answer lose rows when data is added (negation, aggregates, limits),
+# or read a graph by its name (the store keeps each source's direct edges apart)
+_SHRINKS = re.compile(
+    r"\b(OPTIONAL|MINUS|NOT|EXISTS|BOUND|GRAPH|FROM|SERVICE|LIMIT|OFFSET|GROUP|HAVING|COUNT"
+    r"|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\b",
+    re.I,
+)
+
+
+def _monotone(text: str) -> bool:
+    """Whether a SELECT query's rows on part of a graph are always among its rows on the whole
+    (a pattern with filters, unions and binds, nothing that shrinks its answer, `_SHRINKS`):
+    then no row on the whole means no row on any part. Any such word makes it False, even in a
+    string (which can only keep a check per source)."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return _SHRINKS.search(body) is None
+
+
+def _owners(
+    store: Any, targets_of: set[Node], unit_of: dict[str, int]
+) -> Callable[[Any], list[int]]:
+    """A function giving the sources that own a focus node (`_neighbourhood`): those with a
+    triple of which it is the subject, or the object of a `sh:targetObjectsOf` predicate, in
+    their graphs of `store` (`unit_of`: each graph's source)."""
+    import pyoxigraph as ox
+
+    query = "SELECT DISTINCT ?g ?f WHERE { { GRAPH ?g { ?f ?_p ?_o } }"
+    if targets_of:
+        predicates = " ".join(f"<{p}>" for p in sorted(targets_of, key=str))
+        query += f" UNION {{ VALUES ?_t {{ {predicates} }} GRAPH ?g {{ ?_s ?_t ?f }} }}"
+    query += " }"
+    found: dict[Any, list[int]] = {}
+
+    def owners(focus: Any) -> list[int]:
+        if focus not in found:
+            rows = store.query(query, substitutions={ox.Variable("f"): focus})
+            assert isinstance(rows, ox.QuerySolutions)
+            units = {unit_of.get(str(row["g"])) for row in rows}
+            found[focus] = sorted(i for i in units if i is not None)
+        return found[focus]
+
+    return owners
 
 
 def _load_nt(store: Any, body: bytes, graph: Any) -> None:
@@ -825,23 +892,23 @@ def _load_nt(store: Any, body: bytes, graph: Any) -> None:
     store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
 
-def _neighbourhood_nt(
+def _summary_nt(
     slug: str,
     bodies: tuple[bytes, ...],
     forward: set[bytes],
     inverse: set[bytes],
     targets_of: set[bytes],
-) -> tuple[set[bytes], dict[str, Any]]:
-    """`_neighbourhood` read from N-Triples text (one triple a line, as rdflib writes): the
-    nodes a source owns (as N-Triples terms, what `str` of a pyoxigraph term gives) and its
-    summary, the same as `_neighbourhood` gives."""
-
+) -> dict[str, Any]:
+    """`_neighbourhood`'s summary of a source read from N-Triples text (one triple a line, as
+    rdflib writes): the same as it gives from rdflib terms."""
+    sub = f"<{RDFS.subClassOf}>".encode()
+    # a node in the source's own namespace is never foreign (`owner`): skipped as bytes
+    own = (f"<{FACT}{slug}/".encode(), f"<{SRC}{slug}#".encode())
     owned: set[bytes] = set()
     described: set[bytes] = set()
     read: set[bytes] = set()
     literals: list[bytes] = []  # inverse-path objects that are literals
     subclass = False
-    sub = f"<{RDFS.subClassOf}>".encode()
     for body in bodies:
         for s, p, o in _TRIPLE.findall(body):
             owned.add(s)
@@ -860,8 +927,6 @@ def _neighbourhood_nt(
             if p == sub:
                 subclass = True
     read |= owned
-    # a node in the source's own namespace is never foreign (`owner`): skipped as bytes
-    own = (f"<{FACT}{slug}/".encode(), f"<{SRC}{slug}#".encode())
 
     def key(t: bytes) -> str:
         text = t.decode("utf-8")
@@ -876,14 +941,11 @@ def _neighbourhood_nt(
         return sorted({k for k in keys if k.startswith("_:") or owner(k[1:]) != slug})
 
     described_literals = [_literal_key(o) for o in literals]
-    owned_text = {t for t in owned if not t.startswith(b'"')}
-    owned_text |= {str(_stored(_ox_literal(t))).encode() for t in owned if t.startswith(b'"')}
-    summary = {
+    return {
         "k": foreign(described, described_literals),
         "r": foreign(read),
         "subclass": subclass,
     }
-    return owned_text, summary
 
 
 # an N-Triples line as rdflib writes it: subject, predicate, object (no comment lines)
@@ -896,15 +958,6 @@ def _ox_literal(text: bytes) -> Any:
 
     triple = next(iter(ox.parse(b"<a:s> <a:p> " + text + b" .\n", format=ox.RdfFormat.N_TRIPLES)))
     return triple.object
-
-
-def _stored(term: Any) -> Any:
-    """A term as a pyoxigraph store gives it back (a number in its canonical form)."""
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.add(ox.Quad(ox.NamedNode("urn:x-scs-kg-s"), ox.NamedNode("urn:x-scs-kg-p"), term))
-    return next(iter(store)).object
 
 
 def _literal_key(text: bytes) -> str:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from kg import resources
 from kg.build import build
@@ -197,6 +197,63 @@ def test_hostile_facts_give_the_same_violations_of_every_kind() -> None:
     assert used <= seen, sorted(used - seen)  # every kind of constraint the shapes use failed
 
 
+# lexical forms around the ones the datatype scans take as well formed without parsing them
+# (`kg.shacl.engine._PLAIN`): rdflib reads some and not others
+EDGE_DATES = [
+    "2020",
+    "2021-02-30",
+    "0999-01-01",
+    "1000-01-01",
+    "2021-02-28",
+    "2024-02-29",
+    "2021-13-01",
+    "2021-1-01",
+    "2021-02-28Z",
+    "2021-02-28+01:00",
+    " 2021-02-28",
+    "x",
+]
+CONTEXT = "https://w3id.org/scs-kg/source/fixture#char=0,4"
+EDGE_NUMBERS = ["0", "00", "007", "-0", "+5", " 5", "5_0", "-3", "1.0", ""]
+
+
+def test_datatype_scans_judge_forms_at_the_edge_of_the_plain_ones_as_pyshacl() -> None:
+    """The datatype scans read only the lines whose value is not plainly well formed; a value
+    at the edge of a plain form (a year alone as a date, a day no month has, a number with a
+    sign or spaces) gets pySHACL's verdict, whether the scan reads every line or those lines."""
+    from kg.shacl import scan_lines
+
+    ends = "\n".join(f'ex:e{i} time:inXSDDate "{v}"^^xsd:date .' for i, v in enumerate(EDGE_DATES))
+    spans = "\n".join(
+        f'ex:n{i} nif:beginIndex "{v}"^^xsd:nonNegativeInteger ;'
+        f' nif:anchorOf "x" ;'
+        f" nif:referenceContext <{CONTEXT}> ."
+        for i, v in enumerate(EDGE_NUMBERS)
+    )
+    begins = " , ".join(f"ex:e{i}" for i in range(len(EDGE_DATES)))
+    data = _data(f"ex:t a time:DateTimeInterval ; time:hasBeginning {begins} .\n{ends}\n{spans}\n")
+    shapes = _shapes()
+    expected = _pyshacl(data, shapes)
+    component = str(SH.DatatypeConstraintComponent)
+    wrong = {row[0].rsplit("/", 1)[-1][:-1] for row in expected if row[3] == component}
+    assert {"e0", "e1", "e6", "e7", "e10", "n7", "n9"} <= wrong, sorted(wrong)
+    assert not {"e3", "e4", "e5", "n0", "n1", "n2"} & wrong, sorted(wrong)
+    assert _compiled(data, shapes) == expected
+    program = compile_shapes(shapes, NM)
+    lines = scan_lines(program)(data.serialize(format="nt", encoding="utf-8"))
+    found = {
+        (
+            _term(from_ox(r.focus)) or "",
+            r.path,
+            _term(from_ox(r.value)) if r.value is not None else None,
+            r.component,
+            r.severity,
+        )
+        for r in run(program, to_oxigraph(data), [b"\n".join(lines)])
+    }
+    assert found == expected
+
+
 def test_violation_lines_are_the_same_under_both_engines() -> None:
     data = _hostile()
     assert shacl(data, engine="compiled") == shacl(data, engine="pyshacl")
@@ -287,11 +344,17 @@ def test_kg_validate_prints_the_same_report_with_either_engine(sources_copy: Pat
 def test_a_sources_neighbourhood_read_from_n_triples_is_the_one_read_by_rdflib(
     tmp_path: Path,
 ) -> None:
-    """The compiled engine reads which nodes a source owns, describes and reads from its
-    N-Triples text; the summary (which decides whether sources are validated alone) is the one
-    `_neighbourhood` gives from rdflib terms."""
+    """The compiled engine reads what a source describes and reads outside its namespace from
+    its N-Triples text, and which sources own a focus node from the store: the summary (which
+    decides whether sources are validated alone) and the owners are the ones `_neighbourhood`
+    gives from rdflib terms, on a corpus with nodes of other sources, blank nodes and literals
+    as targets' objects."""
+    import pyoxigraph as ox
+
     from bench.generate import generate
-    from kg.validate import _neighbourhood, _neighbourhood_nt, shape_reach
+    from kg.build import ox_graph_name
+    from kg.namespaces import KG
+    from kg.validate import _DERIVED_OF, _load_nt, _neighbourhood, _owners, _summary_nt, shape_reach
 
     generate(tmp_path, 3000, seed=3)
     built = build(tmp_path, cache=None)
@@ -300,10 +363,29 @@ def test_a_sources_neighbourhood_read_from_n_triples_is_the_one_read_by_rdflib(
     assert reach is not None
     forward, inverse = reach
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
-    for unit in built.units:
+    assert targets_of and inverse
+    graphs = [unit.graph.graph for unit in built.units]
+    assert all(g is not None for g in graphs) and len(graphs) >= 4
+    # a source describing another's node, a blank node, a literal object of a target predicate
+    # and of an inverse path, a subclass triple: each line the fast path must not skip
+    first = sorted(graphs[1].subjects(RDF.type, KG.Statement))[0]  # type: ignore[union-attr]
+    graphs[0].add((first, KG.label, Literal("said elsewhere")))  # type: ignore[union-attr]
+    mine = sorted(graphs[2].subjects(RDF.type, KG.Statement))[0]  # type: ignore[union-attr]
+    blank = BNode("b1")
+    graphs[2].add((mine, KG.about, blank))  # type: ignore[union-attr]
+    graphs[2].add((blank, RDF.type, KG.Event))  # type: ignore[union-attr]
+    for p in sorted(targets_of, key=str):
+        graphs[2].add((mine, p, Literal("7", datatype=XSD.nonNegativeInteger)))  # type: ignore[union-attr]
+    for p in sorted(inverse, key=str):
+        graphs[3].add((mine, p, Literal("a literal")))  # type: ignore[union-attr]
+    graphs[3].add((mine, RDFS.subClassOf, KG.Fact))  # type: ignore[union-attr]
+    store = ox.Store()
+    unit_of: dict[str, int] = {}
+    expected_owners: dict[object, set[int]] = {}
+    for i, unit in enumerate(built.units):
         triples = unit.graph.triples() + unit.derived.triples()
         owned, expected = _neighbourhood(unit.slug, triples, forward, inverse, targets_of)
-        found_owned, found = _neighbourhood_nt(
+        found = _summary_nt(
             unit.slug,
             (unit.graph.nt(), unit.derived.nt()),
             {f"<{p}>".encode() for p in forward},
@@ -311,7 +393,27 @@ def test_a_sources_neighbourhood_read_from_n_triples_is_the_one_read_by_rdflib(
             {f"<{p}>".encode() for p in targets_of},
         )
         assert found == expected, unit.slug
-        assert found_owned == {str(to_ox(n)).encode() for n in owned}
+        names = [ox_graph_name(unit.graph.name), ox.NamedNode(f"{_DERIVED_OF}{i}")]
+        for name, body in zip(names, (unit.graph.nt(), unit.derived.nt()), strict=True):
+            _load_nt(store, body, name)
+            unit_of[str(name)] = i
+        for node in owned:
+            expected_owners.setdefault(_stored(to_ox(node)), set()).add(i)
+    owners = _owners(store, targets_of, unit_of)
+    stored = {q.subject for q in store} | {q.object for q in store}
+    assert any(isinstance(t, ox.Literal) for t in expected_owners)
+    assert any(len(units) > 1 for units in expected_owners.values())
+    for node in stored:
+        assert owners(node) == sorted(expected_owners.get(node, set())), node
+
+
+def _stored(term: object) -> object:
+    """A term as a pyoxigraph store gives it back (a number in its canonical form)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), term))  # type: ignore[arg-type]
+    return next(iter(store)).object
 
 
 def test_the_whole_graphs_cached_verdicts_follow_its_content(tmp_path: Path) -> None:
@@ -490,3 +592,63 @@ def test_each_sources_check_rows_are_counted_alone_as_before(tmp_path: Path) -> 
     assert sum(sum(v["checks"].values()) for v in compiled_.values()) >= 3
     for i in todo:
         assert {k: compiled_[i][k] for k in "kr"} == {k: reference[i][k] for k in "kr"}
+
+
+def test_only_checks_whose_rows_grow_with_the_data_are_run_once_on_the_whole_graph() -> None:
+    """A per-source check runs once on the whole graph instead of once per source only when its
+    rows on a part are always among its rows on the whole (no negation, aggregate, limit or
+    graph name): of the packaged checks, the span offsets only."""
+    from kg.validate import PER_SOURCE_CHECKS, _monotone, violation_queries
+
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in violation_queries()}
+    assert {name for name in PER_SOURCE_CHECKS if _monotone(texts[name])} == {
+        "evidence-length-violation"
+    }
+    plain = "SELECT ?s WHERE { ?s <urn:x:p> ?o FILTER(?o != 1) }"
+    assert _monotone(plain)
+    for shrinking in (
+        "SELECT ?s WHERE { ?s <urn:x:p> ?o OPTIONAL { ?s <urn:x:q> ?q } }",
+        "SELECT ?s WHERE { ?s <urn:x:p> ?o FILTER NOT EXISTS { ?s <urn:x:q> ?q } }",
+        "SELECT ?s WHERE { ?s <urn:x:p> ?o MINUS { ?s <urn:x:q> ?q } }",
+        "SELECT (count(*) AS ?n) WHERE { ?s <urn:x:p> ?o }",
+        "SELECT ?s WHERE { GRAPH <urn:x:g> { ?s <urn:x:p> ?o } }",
+        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s <urn:x:p> ?o } limit 1 } }",
+    ):
+        assert not _monotone(shrinking), shrinking
+
+
+def test_a_check_tried_on_every_node_first_still_finds_what_fails_on_focus_nodes() -> None:
+    """A value or maximum-count check is first tried over every node (its prescreen): values
+    that fail only on nodes no shape targets let it go on to its focus nodes, where it finds
+    the same violations as pySHACL, and nothing failing anywhere spares it."""
+    from kg.shacl.engine import _MARK, _screened, _subclasses
+
+    shapes = _shapes()
+    program = compile_shapes(shapes, NM)
+    speakers = [
+        c
+        for c in program.checks
+        if c.prescreen and c.shape.text == "kg:speaker" and "MaxCount" in str(c.component)
+    ]
+    assert len(speakers) == 1
+    clean = "ex:s a kg:Statement ; kg:statementType kg:Appeal ; kg:speaker ex:a ;" + EVIDENCE
+    # the same predicate twice on a node that is no statement, then on a statement
+    for extra, fails in (("", False), ("ex:x kg:speaker ex:a, ex:b .", False),
+                         ("ex:s kg:speaker ex:b .", True)):  # fmt: skip
+        data = _data(clean + "\n" + extra)
+        store = to_oxigraph(data)
+        classes = _subclasses(program, store)
+
+        def with_classes(match: object, classes: dict[str, list[str]] = classes) -> str:
+            m = match  # type: ignore[assignment]
+            members = classes[m.group(2)]  # type: ignore[attr-defined]
+            return (", " if m.group(1) == "CLASS" else " ").join(members)  # type: ignore[attr-defined]
+
+        skipped = _screened(program, store, with_classes)
+        # spared only when no node has two speakers (the statement's screen fails on its
+        # speaker of no known class, so it runs its shape's other checks)
+        assert (speakers[0] in skipped) is (extra == ""), extra
+        expected = _pyshacl(data, shapes)
+        assert _compiled(data, shapes) == expected
+        assert any("MaxCount" in row[3] for row in expected) is fails
+        assert _MARK.search(speakers[0].prescreen or "") is None

@@ -18,7 +18,7 @@ from rdflib.namespace import NamespaceManager
 
 from kg.shacl.compiler import Program, compile_shapes
 from kg.shacl.components import COMPONENTS, Check
-from kg.shacl.engine import Result, run, union_graph
+from kg.shacl.engine import Result, run, scan_lines, union_graph
 from kg.shacl.terms import Uncompilable
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "code_identity",
     "compile_shapes",
     "run",
+    "scan_lines",
     "union_graph",
 ]
 

@@ -111,7 +111,13 @@ class Shape:
                 f"FILTER EXISTS {{ {self.target} }}"
             )
         query = f"SELECT DISTINCT ?this ?value WHERE {{ {body} }}"
-        return self._check(component, query, keep, None if keep is not None else screen)
+        if keep is not None:
+            return self._check(component, query, keep)
+        prescreen = None
+        if self.path is not None and not self.zero:
+            where = f"?this {self.sparql} ?value . {extra} FILTER({cond})"
+            prescreen = f"SELECT ?this WHERE {{ {where} }} LIMIT 1"
+        return Check(self, component, query, screen=screen, prescreen=prescreen)
 
     def count_check(
         self, component: URIRef, cond: str, test: str, at_least_one: bool = False, var: str = "?_v"
@@ -139,7 +145,14 @@ class Shape:
                 f"SELECT ?this WHERE {{ {where} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT {var}) {test})"
             )
-        return self._check(component, query, screen=self._count_screen(cond, test, var))
+        prescreen = None
+        if test.startswith(">") and not cond and not self.zero:
+            prescreen = (
+                f"SELECT ?this WHERE {{ ?this {self.sparql} {var} . }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT {var}) {test}) LIMIT 1"
+            )
+        screen = self._count_screen(cond, test, var)
+        return Check(self, component, query, screen=screen, prescreen=prescreen)
 
     def _count_screen(self, cond: str, test: str, var: str) -> str | None:
         """A per-focus expression for a count test of 1 or 2 (None: the query alone)."""

@@ -53,6 +53,9 @@ class Check:
     # an expression true for a focus node (?this) with a violation: the checks of a shape are
     # screened together, in one pass over its focus nodes, and run only if one has any
     screen: str | None = None
+    # a query on every node, focus node or not, that has no answer when no focus node can fail
+    # (a node with too many values): run alone first, it spares the check and its screen
+    prescreen: str | None = None
 
 
 class Component:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,27 +87,51 @@ _MARK = re.compile(r"%%(CLASS|VALUES) (<[^>]*>)%%")
 
 
 def _screened(program: Program, store: Any, with_classes: Any) -> set[Check]:
-    """The checks that need not run: each shape's screens are run together, in one pass over
-    its focus nodes, and when no focus node fails any, its screened checks are skipped."""
+    """The checks that need not run: those whose prescreen finds nothing on any node, then, for
+    the others, each shape's screens run together, in one pass over its focus nodes, and when
+    no focus node fails any, its screened checks are skipped."""
+
+    def empty(query: str) -> bool:
+        answer = store.query(_MARK.sub(with_classes, query), use_default_graph_as_union=True)
+        return not any(True for _row in answer)
+
+    pre = [c for c in program.checks if c.prescreen is not None]
+    answers = threaded(empty, [c.prescreen or "" for c in pre])
+    skip = {c for c, none in zip(pre, answers, strict=True) if none}
     groups: dict[str, list[Check]] = {}
     for check in program.checks:
-        if check.screen is not None:
+        if check.screen is not None and check not in skip:
             groups.setdefault(check.shape.top, []).append(check)
-    skip: set[Check] = set()
+    queries = []
     for checks in groups.values():
         test = " || ".join(c.screen for c in checks if c.screen is not None)
         focus = f"{{ SELECT DISTINCT ?this WHERE {{ {checks[0].shape.target} }} }}"
-        query = f"SELECT ?this WHERE {{ {focus} FILTER({test}) }} LIMIT 1"
-        answer = store.query(_MARK.sub(with_classes, query), use_default_graph_as_union=True)
-        if not any(True for _row in answer):
+        queries.append(f"SELECT ?this WHERE {{ {focus} FILTER({test}) }} LIMIT 1")
+    for checks, none in zip(groups.values(), threaded(empty, queries), strict=True):
+        if none:
             skip.update(checks)
     return skip
+
+
+def threaded(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """`fn` of each item, in order, computed by as many threads as `kg.parallel.jobs()` says:
+    pyoxigraph evaluates a query without Python's lock, so queries on one store run side by
+    side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.parallel import jobs
+
+    count = min(jobs(), len(items))
+    if count < 2:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(fn, items))
 
 
 def _subclasses(program: Program, store: Any) -> dict[str, list[str]]:
     """Each class the queries name, with its subclasses in the store (rdfs:subClassOf*), as
     SPARQL text."""
-    texts = [c.query + (c.screen or "") for c in program.checks]
+    texts = [c.query + (c.screen or "") + (c.prescreen or "") for c in program.checks]
     named = sorted({m.group(2) for text in texts for m in _MARK.finditer(text)})
     found: dict[str, set[str]] = {c: {c} for c in named}
     if named:
@@ -120,6 +144,65 @@ def _subclasses(program: Program, store: Any) -> dict[str, list[str]]:
     return {c: sorted(subs) for c, subs in found.items()}
 
 
+def _candidates(scan: tuple[str, str]) -> bytes:
+    """A regular expression for the N-Triples lines a datatype scan must read: the predicate's
+    lines whose object is not plainly well formed for the datatype (`_PLAIN`: most lines are
+    skipped in C; the others are parsed and judged one by one)."""
+    predicate, datatype = scan
+    p, dt = re.escape(predicate.encode("utf-8")), re.escape(datatype.encode("utf-8"))
+    form = _PLAIN.get(datatype, rb"(?!)")  # none: every line of the predicate
+    return rb" <" + p + rb"> (?!\"" + form + rb"\"\^\^<" + dt + rb"> \.(?:\n|$))"
+
+
+def _plain() -> dict[str, bytes]:
+    """Lexical forms rdflib reads without fail (`Literal.ill_typed` is False) for the scanned
+    datatypes: digits within each integer type's range as rdflib checks it, and a date from
+    year 1000 with a day every month has."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    digits = {
+        "integer": rb"[0-9]+",
+        "nonNegativeInteger": rb"[0-9]+",
+        "positiveInteger": rb"0*[1-9][0-9]*",
+        "nonPositiveInteger": rb"0",
+        "long": rb"[0-9]+",  # rdflib checks no range for these two
+        "unsignedLong": rb"[0-9]+",
+        "int": rb"[0-9]{1,9}",
+        "unsignedInt": rb"[0-9]{1,9}",
+        "short": rb"[0-9]{1,4}",
+        "unsignedShort": rb"[0-9]{1,4}",
+        "byte": rb"[0-9]{1,2}",
+        "unsignedByte": rb"[0-9]{1,2}",
+        "date": rb"[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])",
+    }
+    return {xsd + name: form for name, form in digits.items()}
+
+
+_PLAIN = _plain()
+
+
+def scan_lines(program: Program) -> Callable[[bytes], list[bytes]]:
+    """A function that picks from N-Triples the lines the program's datatype scans read (`run`'s
+    `nt` may be just those lines): one pass over the text for every scan."""
+    scans = sorted({check.scan for check in program.checks if check.scan is not None})
+    if not scans:
+        return lambda _body: []
+    pattern = re.compile(b"|".join(_candidates(scan) for scan in scans))
+
+    def lines(body: bytes) -> list[bytes]:
+        found: list[bytes] = []
+        end = -1
+        for match in pattern.finditer(body):
+            if match.start() < end:
+                continue  # on the line taken already
+            start = body.rfind(b"\n", 0, match.start()) + 1
+            end = body.find(b"\n", match.end())
+            end = end if end >= 0 else len(body)
+            found.append(body[start:end])
+        return found
+
+    return lines
+
+
 def _scan(check: Check, query: str, store: Any, nt: Sequence[bytes]) -> list[Result]:
     """The values of one predicate whose datatype is not the one wanted (or that rdflib does
     not read), found in N-Triples; reported where the subject is a focus node of the shape."""
@@ -128,12 +211,8 @@ def _scan(check: Check, query: str, store: Any, nt: Sequence[bytes]) -> list[Res
     assert check.scan is not None
     predicate, datatype = check.scan
     wanted = URIRef(datatype)
-    p, dt = predicate.encode("utf-8"), datatype.encode("utf-8")
-    # a line with the predicate whose object is not a run of digits of the datatype: the
-    # candidates, each parsed and judged as pySHACL would (most lines are skipped in C)
-    pattern = re.compile(
-        rb" <" + re.escape(p) + rb"> (?!\"[0-9]+\"\^\^<" + re.escape(dt) + rb"> \.(?:\n|$))"
-    )
+    # the candidates (`_candidates`), each parsed and judged as pySHACL would
+    pattern = re.compile(_candidates(check.scan))
     shape = check.shape
     out = []
     for body in nt:
