@@ -337,10 +337,12 @@ def test_a_wikidata_link_in_the_workbench_opens_wikidata_in_a_new_tab(
     china = "/entity?iri=" + urllib.parse.quote("https://w3id.org/scs-kg/id/china", safe="")
     local = page.locator(f'table.results a[href="{china}"]')  # the graph's own: its page
     assert local.count() == 1 and local.get_attribute("target") is None
+    before = page.url  # the run put its query in the address (a link that reruns it)
+    assert before.startswith(served + "/?query=")
     with page.context.expect_page() as opened:
         link.click()
     opened.value.wait_for_load_state()
-    assert page.url == served + "/"  # the workbench stays where it was
+    assert page.url == before  # the workbench stays where it was
     assert outside == ["https://www.wikidata.org/wiki/Q148"]  # asked for (and blocked here)
     assert errors == []
     page.context.close()
