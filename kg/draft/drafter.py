@@ -3040,7 +3040,10 @@ class Drafter:
         kg:subjectMatter, the exact characters, trimmed), when they name no actor, fact,
         instrument or relationship; none for fewer than two words, or for words that hold
         the speaker's name ("Mei Tanaka called for restraint": no words said after the verb)."""
-        words = self.trim(words.begin, words.end)
+        begin = words.begin
+        while begin < words.end and (self.raw[begin].isspace() or self.raw[begin] in ",;:—–"):
+            begin += 1  # ", the catch is half what it was": the words, not the comma before
+        words = self.trim(begin, words.end)
         text = self.raw[words.begin : words.end]
         if len(text.split()) < 2:
             return None
