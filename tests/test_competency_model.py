@@ -128,6 +128,27 @@ def test_cq10_every_statement_refers_to_something(graph: KnowledgeGraph, dataset
         assert any(k[0] == name for k in kinds), name
 
 
+def test_cq10_a_statement_known_only_by_its_words(dataset: Dataset) -> None:
+    """Rule 1's last resort: a statement that names no actor, fact, instrument or relationship
+    is listed by its kg:subjectMatter (kind "words"); the words of one that names something
+    are not listed."""
+    words = FACT + "stmt-words-only"
+    catch = Literal("the catch is half what it was")
+    kg_graph = _with(
+        dataset,
+        [
+            (URIRef(words), RDF.type, KG.Statement),
+            (URIRef(words), URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("w")),
+            (URIRef(words), KG.subjectMatter, catch),
+        ],
+    )
+    rows = kg_graph.query("cq10-statement-subjects").dicts()
+    assert [(r["link"], r["thing"], r["kind"]) for r in rows if r["statement"] == words] == [
+        ("subject matter", str(catch), "words")
+    ]
+    assert [r["statement"] for r in rows if r["kind"] == "words"] == [words]
+
+
 def test_relations_between_two_actors_in_one_query(graph: KnowledgeGraph) -> None:
     rows = graph.query("statements-about-relations").dicts()
     said = {(r["speakerLabel"], r["statement"][len(FACT) :], r["inferred"]) for r in rows}

@@ -104,6 +104,21 @@ def test_each_shape_fixture_gives_the_same_violations(shape: str) -> None:
     assert _compiled(data, _shapes()) == expected
 
 
+def test_a_statement_known_by_its_words_passes_rule_1_under_both_engines() -> None:
+    """The alternative path of rule 1 takes kg:subjectMatter in both engines: no violation
+    with it, the same violation without it."""
+    statement = (
+        "ex:f a kg:Statement ; kg:speaker ex:p ; kg:statementType kg:Assessment ; "
+        "kg:actKind kg:Verbal ;"
+    )
+    words = _data(statement + ' kg:subjectMatter "the catch is half what it was" ;' + EVIDENCE)
+    assert _pyshacl(words, _shapes()) == set() == _compiled(words, _shapes())
+    bare = _data(statement + EVIDENCE)
+    expected = _pyshacl(bare, _shapes())
+    assert expected
+    assert _compiled(bare, _shapes()) == expected
+
+
 # Facts broken in every way the shapes forbid: each constraint component the shapes use, on
 # node and property shapes, through every kind of target and path, with values that pass
 # beside values that fail.

@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 from typer.testing import CliRunner
 
 from kg import resources
 from kg.cli import app
+from kg.namespaces import KG
 
 from .draft_fixtures import EVAL
 
@@ -33,3 +35,7 @@ def test_kg_check_accepts_the_draft_of_an_article_in_another_register(
     result = runner.invoke(app, ["draft", name, "--sources", str(root), "--check"])
     assert result.exit_code == 0, result.output
     assert "ok" in result.output.splitlines()[-1]
+    # what a statement or event is about in its words lies inside its quote (model rule 1)
+    drafted = Graph().parse(root / name / "draft.ttl", format="turtle")
+    for node, words in drafted.subject_objects(KG.subjectMatter):
+        assert str(words) in str(drafted.value(node, KG.quote)), (node, words)

@@ -6,7 +6,7 @@ import tomllib
 from typing import Any
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from kg import registry, resources
 from kg.draft.drafter import Proposal, TimeNode, draft_text
@@ -31,8 +31,10 @@ def _links(p: Proposal) -> set[str]:
 
 
 def _value(v: Any) -> str:
-    """An entity value by its local name; a drafted node by its rule ("rule:action.about"), a
-    time by its words ("time:on Monday")."""
+    """An entity value by its local name; a drafted node by its rule ("rule:action.requested"),
+    a time by its words ("time:on Monday"), a string (kg:subjectMatter) as it is."""
+    if isinstance(v, Literal):
+        return str(v)
     if isinstance(v, Proposal):
         return f"rule:{v.rule}"
     if isinstance(v, TimeNode):

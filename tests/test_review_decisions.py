@@ -98,12 +98,16 @@ def test_a_rejected_draft_leaves_the_draft_and_is_not_proposed_again(drafted: Pa
 def test_rejecting_a_statement_takes_its_placeholders_and_inference_records(
     drafted: Path,
 ) -> None:
-    unit = _unit(drafted, "fact:stmt-pete-hegseth-emphasized")
+    # "proposing …": the action it calls for (a requested action, a placeholder), then the
+    # inference records of its addressee and setting
+    unit = _unit(drafted, "fact:stmt-pete-hegseth-proposing")
     assert unit == [
-        "fact:stmt-pete-hegseth-emphasized",
-        "fact:action-about-pete-hegseth",
-        "fact:inferred-pete-hegseth-emphasized-addressee",
+        "fact:stmt-pete-hegseth-proposing",
+        "fact:action-pete-hegseth-proposing",
+        "fact:inferred-pete-hegseth-proposing-addressee",
+        "fact:inferred-pete-hegseth-proposing-madeduring",
     ]
+    assert review.placeholder(_draft(drafted).find("fact:action-pete-hegseth-proposing"))
     gone = review.reject(drafted / SLUG, drafted, unit)
     assert set(gone) == set(unit)
     left = {b.name for b in _draft(drafted).blocks}

@@ -146,3 +146,18 @@ def test_violation_lines_name_focus_path_and_message() -> None:
     data.parse(data=HEADER + FIXTURES["StatementShape"], format="turtle")
     lines = [v.line() for v in shacl(data)]
     assert any("kgsh:StatementShape" in x and "kg:speaker" in x for x in lines), lines
+
+
+def test_a_statement_may_say_what_it_is_about_in_its_words() -> None:
+    """Rule 1: a kg:subjectMatter satisfies "target, about, calls for, or in its words"; a
+    statement with none of the four still fails, with the message that names all four."""
+    statement = (
+        "ex:f a kg:Statement ; kg:speaker ex:p ; kg:statementType kg:Assessment ; "
+        "kg:actKind kg:Verbal ;"
+    )
+    words = statement + ' kg:subjectMatter "the catch is half what it was" ;' + EVIDENCE
+    assert _failing(words) == set()
+    data = parse_turtle(resources.ontology_file())
+    data.parse(data=HEADER + statement + EVIDENCE, format="turtle")
+    lines = [v.line() for v in shacl(data)]
+    assert any("kgsh:StatementShape" in x and "kg:subjectMatter" in x for x in lines), lines

@@ -429,9 +429,9 @@ class Drafter:
                 or self._referred(words, mention)
                 or self._corefer(words, None)
                 or self._pointed(words, mention, None)
-                or self._action_about(mention, words)
             )
-            if not named and about is None:
+            in_words = None if named or about is not None else self._in_words(words, mention)
+            if not named and about is None and in_words is None:
                 continue
             label = self.raw[words.begin : words.end]
             if len(label) > 80:
@@ -442,7 +442,12 @@ class Drafter:
                 ("kg:statementType", KG.Assessment),
                 ("kg:actKind", KG.Verbal),
             ]
-            values.append(("kg:target", named[0].entity) if named else ("kg:about", about))
+            if named:
+                values.append(("kg:target", named[0].entity))
+            elif about is not None:
+                values.append(("kg:about", about))
+            else:
+                values.append(("kg:subjectMatter", in_words))
             values.append(("kg:quotation", Literal(self.raw[q.begin : q.end])))
             self.add(
                 Proposal(
@@ -517,11 +522,14 @@ class Drafter:
                     or self._referred(words, mention)
                     or self._corefer(words, None)
                     or self._pointed(words, mention, None)
-                    or self._action_about(mention, words)
                 )
-                if about is None:
-                    continue
-                values.append(("kg:about", about))
+                if about is not None:
+                    values.append(("kg:about", about))
+                else:  # named by no rule: what it is about, in its words
+                    in_words = self._in_words(words, mention)
+                    if in_words is None:
+                        continue
+                    values.append(("kg:subjectMatter", in_words))
             self.add(
                 Proposal(
                     "Statement",
@@ -2386,7 +2394,6 @@ class Drafter:
                 (prop, v)
                 for prop, v in (earlier[-1].values if earlier else [])
                 if prop in ("kg:target", "kg:about")
-                and not (isinstance(v, Proposal) and v.rule == "action.about")
             ]
             if not spoken:
                 return  # a name for nothing the text has coded: no statement to draft
@@ -2398,9 +2405,10 @@ class Drafter:
             # no actor, event or instrument to name: the action asked for, drafted for the
             # statement that needs it (shown with it in review)
             calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
-        if target is None and about is None and calls is None:
-            about = self._action_about(speaker, words)
-            if about is None:
+        in_words: Literal | None = None
+        if target is None and about is None and calls is None and asked is None:
+            in_words = self._in_words(words, speaker)  # named by no rule: its words
+            if in_words is None:
                 return  # nothing it is about: no statement the model accepts
         kind = verb.type
         if kind == "Labelling" and not label:
@@ -2429,6 +2437,8 @@ class Drafter:
             values.append(("kg:callsFor", calls))
         if asked is not None:
             values.append(("kg:subjectMatter", Literal(self.raw[asked.begin : asked.end])))
+        elif in_words is not None:
+            values.append(("kg:subjectMatter", in_words))
         when = self.time_in(self._said_when(speaker, span, quote))
         if when is not None:
             values.append(("time:hasTime", when))
@@ -2803,7 +2813,7 @@ class Drafter:
             p
             for p in self.draft.proposals
             if p.cls in EVENTS
-            and p.rule not in ("action.about", "action.requested")
+            and p.rule != "action.requested"
             and p is not during
             and p.quote.end <= words.begin
             and re.search(pattern, self.t.norm[p.quote.begin : p.quote.end].lower())
@@ -2891,7 +2901,7 @@ class Drafter:
     def _it(self, words: Span, during: Proposal | None) -> Proposal | None:
         """ "… plan to hold an exercise. Carter said it would “send a clear message”": "it" as
         the subject of what is said is the event drafted last before it, in its sentence or the
-        one before (not an action placeholder, not the talk the statement was made in)."""
+        one before (not the talk the statement was made in)."""
         toks = self.t.after(words.begin, 2)
         if len(toks) < 2 or toks[0].lower != "it" or not self.t.tags:
             return None
@@ -2904,7 +2914,6 @@ class Drafter:
             p
             for p in self.draft.proposals
             if p.cls in EVENTS
-            and p.rule != "action.about"
             and p is not during
             and begin <= p.quote.begin
             and p.quote.end <= words.begin
@@ -2971,7 +2980,7 @@ class Drafter:
         earlier = [
             p
             for p in self.draft.proposals
-            if p.rule not in ("action.about", "action.requested")
+            if p.rule != "action.requested"
             and p is not during
             and begin.begin <= p.quote.begin
             and p.quote.end <= words.begin
@@ -3026,25 +3035,21 @@ class Drafter:
                 return True
         return False
 
-    def _action_about(self, speaker: Mention, words: Span) -> Proposal | None:
-        """The last resort of rule 1: a statement's words as the action it is about, its agent
-        unstated, for the analyst to name or replace."""
-        if len(self.raw[words.begin : words.end].split()) < 2:
-            return None
+    def _in_words(self, words: Span, speaker: Mention) -> Literal | None:
+        """The last resort of rule 1: what a statement is about in its own words (its
+        kg:subjectMatter, the exact characters, trimmed), when they name no actor, fact,
+        instrument or relationship; none for fewer than two words, or for words that hold
+        the speaker's name ("Mei Tanaka called for restraint": no words said after the verb)."""
+        begin = words.begin
+        while begin < words.end and (self.raw[begin].isspace() or self.raw[begin] in ",;:—–"):
+            begin += 1  # ", the catch is half what it was": the words, not the comma before
+        words = self.trim(begin, words.end)
         text = self.raw[words.begin : words.end]
-        label = text if len(text) <= 90 else text[:88].rsplit(" ", 1)[0] + " …"
-        return self.add(
-            Proposal(
-                "Action",
-                f"action-about-{self.local(speaker.entity)}",
-                words,
-                "action.about",
-                0.4,
-                "what the statement says, as its words give it: the drafter found no actor, "
-                "event or claim it is about (name it, or point kg:about at one)",
-                [("rdfs:label", Literal(label, lang="en")), ("kg:unstatedRole", ENT["role-agent"])],
-            )
-        )
+        if len(text.split()) < 2:
+            return None
+        if speaker.begin < words.end and words.begin < speaker.end:
+            return None
+        return Literal(text)
 
     def _infer_setting(self, statement: Proposal, speaker: Mention) -> None:
         """Infer (model rule 7) the talk a statement was made in, when its speaker took part in
