@@ -283,14 +283,18 @@ def new_source(
 
 @dataclass(frozen=True)
 class Mention:
-    """A name of a registry entity found in a text, at code-point offsets [begin, end)."""
+    """A name of a registry entity found in a text, at code-point offsets [begin, end).
+
+    `kg mentions` gives the sentence it is in; the drafter (`kg.draft.text`) how it reads it.
+    """
 
     begin: int
     end: int
     text: str
     entity: URIRef
     kind: str
-    sentence: evidence.Span
+    reading: str = ""  # the drafter's: "actor", "place", "role" or "other"
+    sentence: evidence.Span | None = None  # `mentions`: the sentence it is in
 
 
 @dataclass(frozen=True)
@@ -363,7 +367,7 @@ def mentions(text: str, entities: Graph, ontology: Graph, *, roles: bool = False
         sentence = covering[0] if covering else span
         for entity, kind in sorted(set(by_name[words])):
             found.mentions.append(
-                Mention(span.begin, span.end, match.group(), entity, kind, sentence)
+                Mention(span.begin, span.end, match.group(), entity, kind, sentence=sentence)
             )
             if entity in actors:
                 actors_by_sentence[sentence].add(entity)

@@ -10,6 +10,9 @@ The header follows grlc's decorator comments: `#+ summary:`, `#+ description:`, 
 `name: type = default` has a default, `name: type` is required, `name: type?` is optional (left
 unbound when not given). The parameter is the query variable of the same name (`?actor`); its
 value is bound as an RDF term by the engine, never pasted into the query text.
+
+A data check (`*-violation.rq`) may say `#+ scope: source` (`SCOPES`): validation may run it on
+each source alone with the shared graphs, and on the whole graph only when a source has rows.
 """
 
 from __future__ import annotations
@@ -40,6 +43,13 @@ TYPES = {
     "year": "a year, e.g. 2012 (bound as xsd:gYear)",
     "integer": "an integer",
     "string": "a plain string",
+}
+# Where validation may run a data check (`#+ scope:`); the default is the first.
+SCOPES = {
+    "whole": "on the whole graph, every time",
+    "source": "on each source alone (with the shared graphs) first, and on the whole graph only "
+    "when a source has rows: a source with no row has none in the union, because the rows of a "
+    "fact lie in its own source and other sources' triples can only remove them",
 }
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _SCHEMES = {"http", "https", "urn", "mailto", "file", "tag", "data", "ftp"}
@@ -82,6 +92,7 @@ class CatalogQuery:
     description: str = ""
     tags: tuple[str, ...] = ()
     params: tuple[Param, ...] = field(default_factory=tuple)
+    scope: str = "whole"
 
     @property
     def is_violation(self) -> bool:
@@ -90,7 +101,7 @@ class CatalogQuery:
 
 
 def parse_header(text: str, where: str) -> dict[str, object]:
-    """Read the `#+` header of a query: summary, description, tags and params."""
+    """Read the `#+` header of a query: summary, description, tags, params and scope."""
     fields: dict[str, list[str]] = {}
     current: str | None = None
     for number, line in enumerate(text.splitlines(), 1):
@@ -131,11 +142,15 @@ def parse_header(text: str, where: str) -> dict[str, object]:
             )
         )
     tags = [t.strip() for raw in fields.get("tags", []) for t in raw.split(",") if t.strip()]
+    scope = " ".join(fields.get("scope", [])) or next(iter(SCOPES))
+    if scope not in SCOPES:
+        raise InputError(f"{where}: unknown scope {scope!r} (want one of: {', '.join(SCOPES)})")
     return {
         "summary": " ".join(fields.get("summary", [])),
         "description": " ".join(fields.get("description", [])),
         "tags": tuple(tags),
         "params": tuple(params),
+        "scope": scope,
     }
 
 

@@ -293,7 +293,7 @@ def _entries(root: Path) -> list[tuple[int, dict[str, Any]]]:
 
 def _files(root: Path) -> list[tuple[Path, bool]]:
     """Return the files a merge rewrites: the registry, every facts file, every draft (True)."""
-    from kg.draft import DRAFT_FILE
+    from kg.draft.draftfile import DRAFT_FILE
 
     out = [(root / REGISTRY_FILE, False)]
     for folder in discover(root):

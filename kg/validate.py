@@ -22,6 +22,7 @@ from rdflib.term import Node
 from kg import resources
 from kg.build import Built, add_parts, content_digest
 from kg.cache import Cache, Entry, all_of, hash_parts, json_shaped, open_cache
+from kg.catalog import load_query
 from kg.errors import InputError
 from kg.namespaces import DERIVED_GRAPH, FACT, SRC, owner
 from kg.parallel import ordered, workers_for
@@ -566,26 +567,15 @@ def _compiler_identity() -> str:
 # takes to check that every source is on its own; when one is not (or the shapes reach further,
 # or direct edges join facts of several sources), the whole dataset is validated as above.
 #
-# The `*-violation.rq` checks: `evidence-length` reads one span's own triples, so its rows are
-# the union of each source's. `derived-edge-untraced` subtracts traced edges (MINUS), so a
-# source alone may show an edge as untraced that another source's fact traces: a source with
-# no row has none in the union, but any row found is checked again on the whole store. The
-# slot checks (`seizure-slots`, `statement-type-slots`, `inference-record`) match a fact node
-# and the nodes it owns, then test what they lack (FILTER NOT EXISTS): a facts file describes
-# only its own nodes (`kg.sources.source_problems`, enforced by every build), so a fact's match
-# lies in its source, and other sources' triples can only remove rows; again a source with no
-# row has none in the union, and rows found are checked on the whole store. Checks not known
-# to be per source run on the whole store always.
+# The `*-violation.rq` checks whose header says `#+ scope: source` (`kg.catalog.SCOPES`, each
+# query says why) run on each source alone with the shared graphs: a source with no row has none
+# in the union, and any row found is checked again on the whole store. The others run on the
+# whole store always.
 
-PER_SOURCE_CHECKS = frozenset(
-    {
-        "evidence-length-violation",
-        "derived-edge-untraced-violation",
-        "seizure-slots-violation",
-        "statement-type-slots-violation",
-        "inference-record-violation",
-    }
-)
+
+def per_source_checks(checks: list[Path]) -> frozenset[str]:
+    """Return the names of the checks whose header lets them run source by source."""
+    return frozenset(path.stem for path in checks if load_query(path).scope == "source")
 
 
 def _key(*parts: str | bytes) -> hashlib._Hash:
@@ -677,7 +667,8 @@ def check_sources(
     forward, inverse = reach
     targets_of = set(shapes.objects(None, SH.targetObjectsOf))
     texts = [(p.stem, p.read_text(encoding="utf-8")) for p in checks]
-    texts = [(name, text) for name, text in texts if name in PER_SOURCE_CHECKS]
+    per_source = per_source_checks(checks)
+    texts = [(name, text) for name, text in texts if name in per_source]
     if program is not None and todo:
         # one store of every source: each query runs once, on the whole graph
         return _check_compiled(built, todo, program, texts, reach, targets_of)
@@ -1057,10 +1048,11 @@ def validate_built(
             v = Violation(*row[:4])
             found[(v, row[4])] = v
     result = sorted(found.values(), key=_order)
+    per_source = per_source_checks(checks)
     whole = [
         path
         for path in checks
-        if path.stem not in PER_SOURCE_CHECKS
+        if path.stem not in per_source
         or any(e["checks"].get(path.stem, 0) for e in entries if e is not None)
     ]
     if whole:

@@ -80,6 +80,12 @@ def test_header_parsing(tmp_path: Path) -> None:
         ("kind", "statement-type", None, False, True),
     ]
     assert q.params[0].doc == "the actor"
+    assert q.scope == "whole"  # the default: a data check runs on the whole graph
+    path.write_text("#+ summary: A check\n#+ scope: source\nSELECT * {}\n", encoding="utf-8")
+    assert catalog.load_query(path).scope == "source"
+    path.write_text("#+ scope: sources\nASK {}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x\.rq: unknown scope 'sources' \(want one of: whole"):
+        catalog.load_query(path)
     path.write_text("#+ params:\n#+   - who: colour = red\nSELECT * {}\n", encoding="utf-8")
     with pytest.raises(InputError, match="unknown type colour"):
         catalog.load_query(path)

@@ -575,6 +575,46 @@ def test_cached_verdicts_are_keyed_by_the_compilers_code(
     assert len(set((cache / "validate").iterdir()) - files) == len(files)  # all again
 
 
+PER_SOURCE = {
+    "evidence-length-violation",
+    "derived-edge-untraced-violation",
+    "seizure-slots-violation",
+    "statement-type-slots-violation",
+    "inference-record-violation",
+}
+
+
+def test_a_checks_header_says_whether_it_runs_source_by_source(tmp_path: Path) -> None:
+    """`#+ scope: source` in a check's header is what lets validation count its rows source by
+    source; without it the check runs on the whole graph only."""
+    from kg.validate import check_sources, per_source_checks, shape_reach, violation_queries
+
+    packaged = violation_queries()
+    assert per_source_checks(packaged) == PER_SOURCE
+    for path in packaged:
+        text = path.read_text(encoding="utf-8")
+        if path.stem == "evidence-length-violation":
+            assert "#+ scope: source\n" in text
+            text = text.replace("#+ scope: source\n", "")
+        (tmp_path / path.name).write_text(text, encoding="utf-8")
+    edited = violation_queries(tmp_path)
+    assert per_source_checks(edited) == PER_SOURCE - {"evidence-length-violation"}
+    built = build(cache=None)
+    shapes = _shapes()
+    reach = shape_reach(shapes)
+    assert reach is not None
+    shared = prefixed_graph()
+    for part in built.shared:
+        part.into(shared)
+    for program in (None, compiled(shapes, NM)):
+        args = (shapes, packaged, shared, reach, program)
+        assert set(check_sources(built, [0], *args)[0]["checks"]) == PER_SOURCE
+        args = (shapes, edited, shared, reach, program)
+        assert set(check_sources(built, [0], *args)[0]["checks"]) == PER_SOURCE - {
+            "evidence-length-violation"
+        }
+
+
 @pytest.mark.slow
 def test_each_sources_check_rows_are_counted_alone_as_before(tmp_path: Path) -> None:
     """The per-source checks (`*-violation.rq`) count each source's rows with the shared graphs
@@ -613,10 +653,10 @@ def test_only_checks_whose_rows_grow_with_the_data_are_run_once_on_the_whole_gra
     """A per-source check runs once on the whole graph instead of once per source only when its
     rows on a part are always among its rows on the whole (no negation, aggregate, limit or
     graph name): of the packaged checks, the span offsets only."""
-    from kg.validate import PER_SOURCE_CHECKS, _monotone, violation_queries
+    from kg.validate import _monotone, per_source_checks, violation_queries
 
     texts = {p.stem: p.read_text(encoding="utf-8") for p in violation_queries()}
-    assert {name for name in PER_SOURCE_CHECKS if _monotone(texts[name])} == {
+    assert {name for name in per_source_checks(violation_queries()) if _monotone(texts[name])} == {
         "evidence-length-violation"
     }
     plain = "SELECT ?s WHERE { ?s <urn:x:p> ?o FILTER(?o != 1) }"

@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 from kg import registry, resources, shapes
 from kg.build import build
 from kg.cli import app
-from kg.draft import DRAFT_FILE, write_draft
+from kg.draft import DRAFT_FILE, evaluate_folder, write_draft
 from kg.draft.checking import check_draft
 from kg.draft.drafter import draft_text
-from kg.draft.evaluate import Result, evaluate_folder, report
+from kg.draft.evaluate import Result, report
 from kg.errors import InputError
 from kg.namespaces import ENT, KG
 from kg.sources import parse_turtle

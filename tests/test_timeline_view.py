@@ -132,7 +132,7 @@ def test_an_instant_is_drawn_as_its_day_and_a_bad_value_dates_nothing() -> None:
     from rdflib.namespace import TIME, XSD
 
     from kg.viz.projection import Projector
-    from kg.viz.timeline import span_of
+    from kg.viz.spans import span_of
 
     g = Graph()
     stamp, bad, early = URIRef("urn:t:stamp"), URIRef("urn:t:bad"), URIRef("urn:t:early")

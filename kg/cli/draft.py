@@ -116,7 +116,8 @@ def _cross_reference(root: Path) -> None:
 
 def _draft_all(root: Path, *, force: bool, check: bool) -> None:
     """Draft every unreviewed source, in queue order, with a progress bar on a terminal."""
-    from kg.draft.queue import draft_all, to_draft
+    from kg.draft import draft_all
+    from kg.draft.queue import to_draft
     from kg.progress import progress
 
     chosen, result = to_draft(root, force=force)
@@ -293,7 +294,8 @@ def eval_draft(
 ) -> None:
     """Score the default drafter against hand-written facts: recall and precision per class."""
     from kg import resources
-    from kg.draft.evaluate import evaluate_folder, report
+    from kg.draft import evaluate_folder
+    from kg.draft.evaluate import report
     from kg.sources import discover, parse_turtle
 
     root = sources_root(sources)

@@ -105,7 +105,7 @@ def mentions(
     typer.echo("# mentions, by sentence: begin end (code points), entity, name kind, words")
     sentence = None
     for m in found.mentions:
-        if m.sentence != sentence:
+        if m.sentence is not None and m.sentence != sentence:
             sentence = m.sentence
             typer.echo(f"## sentence {sentence.begin}-{sentence.end}: {sentence.slice(text)}")
         typer.echo(f"{m.begin}\t{m.end}\t{short_iri(str(m.entity))}\t{m.kind}\t{m.text}")

@@ -4,6 +4,11 @@ The default drafter (`kg.draft.drafter`) reads the source's text with the entity
 the rules of `kg/draft/rules/*.toml`, and proposes fact nodes in the form of `facts.ttl`, each
 with its exact quote, its rule and a confidence. They are written to `sources/<slug>/draft.ttl`,
 which the build never reads; `kg.draft.review` moves accepted ones into `facts.ttl`.
+
+This module drafts: a text (`render_draft`), a source (`write_draft`), every unreviewed source
+(`draft_all`, in the order of `kg.draft.queue`), a dev-set folder scored against its facts
+(`evaluate_folder`, by `kg.draft.evaluate`). The modules below it (`draftfile`, `queue`,
+`crossref`, `review`, `evaluate`) never import it back.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from rdflib.namespace import RDF
 
 from kg import registry, resources
 from kg.authoring import first_line
+from kg.draft.draftfile import DRAFT_FILE
 from kg.editing import replace_files
 from kg.errors import InputError
 from kg.namespaces import FACT, KG, PREFIXES
@@ -25,8 +31,20 @@ from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
 
 if TYPE_CHECKING:
     from kg.draft.drafter import Draft, Proposal
+    from kg.draft.evaluate import Result
+    from kg.draft.queue import Drafting
 
-DRAFT_FILE = "draft.ttl"
+__all__ = [
+    "DRAFT_FILE",
+    "Written",
+    "atomic_write",
+    "draft_all",
+    "evaluate_folder",
+    "fact_classes",
+    "render_draft",
+    "source_title",
+    "write_draft",
+]
 
 
 @dataclass
@@ -212,3 +230,51 @@ def fact_classes(graph: Graph) -> dict[URIRef, URIRef]:
         for s, o in graph.subject_objects(RDF.type)
         if isinstance(s, URIRef) and isinstance(o, URIRef) and str(o).startswith(str(KG._NS))
     }
+
+
+def draft_all(
+    root: Path,
+    *,
+    force: bool = False,
+    tick: Callable[[], None] = lambda: None,
+    chosen: list[Path] | None = None,
+    result: Drafting | None = None,
+) -> Drafting:
+    """Draft every unreviewed source (`kg.draft.queue.to_draft`); a source that fails is named,
+    not fatal."""
+    from kg.draft.queue import to_draft
+    from kg.errors import KgError
+
+    if chosen is None or result is None:
+        chosen, result = to_draft(root, force=force)
+    for folder in chosen:
+        try:
+            written = write_draft(folder, root, force=force)
+        except KgError as exc:
+            result.failed.append(str(exc).splitlines()[0] if str(exc) else folder.name)
+        else:
+            result.written.append((written.path, written.facts, written.entities))
+        tick()
+    return result
+
+
+def evaluate_folder(folder: Path, sources_root: Path, ontology: Graph) -> Result:
+    """Draft one source folder (text.txt, facts.ttl as gold) and score the draft against it.
+
+    The registry is the sources folder's, plus the folder's own `entities.ttl` if it has one
+    (the test fixtures keep their invented entities there).
+    """
+    from kg.draft.evaluate import score, views
+
+    _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
+    gold_graph = parse_turtle(folder / FACTS_FILE)
+    entities = registry.load(sources_root)
+    extra = folder / "entities.ttl"
+    if extra.is_file():
+        entities += parse_turtle(extra)
+    content, _n, _e = render_draft(folder.name, text, Graph(), entities, ontology, skip_known=False)
+    drafted = Graph()
+    drafted.parse(data=content, format="turtle")
+    return score(
+        folder.name, views(drafted, text, ontology), views(gold_graph, text, ontology), ontology
+    )

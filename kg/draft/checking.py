@@ -12,14 +12,14 @@ import tempfile
 from pathlib import Path
 
 from kg import registry
-from kg.draft import DRAFT_FILE
+from kg.draft.draftfile import DRAFT_FILE
 from kg.sources import FACTS_FILE, TEXT_FILE
 
 
 def check_draft(folder: Path, sources_root: Path) -> list[str]:
     """Return the problems `kg check` finds in a source's draft (empty: the draft is valid)."""
     from kg.authoring import check_source
-    from kg.draft.review import read_draft
+    from kg.draft.draftfile import read_draft
 
     draft = read_draft(folder / DRAFT_FILE)
     draft_text = (folder / DRAFT_FILE).read_text(encoding="utf-8")

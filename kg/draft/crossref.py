@@ -72,10 +72,10 @@ class Proposed:
 
 def proposed_entries(text: str) -> list[Proposed]:
     """Return the registry entries a draft file proposes (its `# draft ent:…` blocks)."""
-    from kg.draft.review import _prefix_lines, parse_draft
+    from kg.draft.draftfile import parse_draft, prefix_lines
 
     draft = parse_draft(text, Path("draft.ttl"))
-    prefixes = "\n".join(_prefix_lines(text).values())
+    prefixes = "\n".join(prefix_lines(text).values())
     out = []
     for block in draft.blocks:
         if not block.name.startswith("ent:"):
@@ -109,7 +109,7 @@ def _classes(graph: Graph, node: URIRef) -> list[URIRef]:
 def rewrite(text: str, taken_out: set[str], renamed: dict[str, str]) -> str:
     """Return a draft's text without some blocks and with some ent: names replaced (sealed
     again if it was sealed); line endings as the text's."""
-    from kg.draft.review import parse_draft
+    from kg.draft.draftfile import parse_draft
     from kg.draft.turtle import seal
 
     plain = text.replace("\r\n", "\n")
@@ -130,7 +130,7 @@ def reconcile(root: Path, ontology: Graph | None = None) -> list[Matched]:
 
 def _reconcile(root: Path, ontology: Graph | None) -> list[Matched]:
     from kg import resources
-    from kg.draft import DRAFT_FILE
+    from kg.draft.draftfile import DRAFT_FILE
     from kg.draft.queue import order
     from kg.draft.turtle import marker_ok
     from kg.sources import parse_turtle
@@ -218,7 +218,7 @@ def _reconcile(root: Path, ontology: Graph | None) -> list[Matched]:
 
 def proposer(root: Path, name: str, besides: Path) -> Path | None:
     """Return the source folder (other than `besides`) whose draft proposes an entry `name`."""
-    from kg.draft import DRAFT_FILE
+    from kg.draft.draftfile import DRAFT_FILE
     from kg.draft.queue import order
 
     for folder in order(root):

@@ -33,7 +33,7 @@ from kg.namespaces import ENT, KG
 from kg.prefixes import short_iri
 
 if TYPE_CHECKING:
-    from kg.draft.review import DraftBlock
+    from kg.draft.draftfile import DraftBlock
 
 DECISIONS_FILE = "decisions.jsonl"
 DECISIONS = ("accept", "edit", "reject", "skip")

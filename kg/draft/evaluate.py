@@ -11,7 +11,6 @@ some gold fact by the same test.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -235,27 +234,3 @@ def report(tuned: list[Result], held_out: list[Result]) -> str:
                 lines.append(f"  - drafts finding no gold fact: {', '.join(r.wrong)}")
         lines.append("")
     return "\n".join(lines)
-
-
-def evaluate_folder(folder: Path, sources_root: Path, ontology: Graph) -> Result:
-    """Draft one source folder (text.txt, facts.ttl as gold) and score the draft against it.
-
-    The registry is the sources folder's, plus the folder's own `entities.ttl` if it has one
-    (the test fixtures keep their invented entities there).
-    """
-    from kg import registry
-    from kg.draft import render_draft
-    from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
-
-    _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
-    gold_graph = parse_turtle(folder / FACTS_FILE)
-    entities = registry.load(sources_root)
-    extra = folder / "entities.ttl"
-    if extra.is_file():
-        entities += parse_turtle(extra)
-    content, _n, _e = render_draft(folder.name, text, Graph(), entities, ontology, skip_known=False)
-    drafted = Graph()
-    drafted.parse(data=content, format="turtle")
-    return score(
-        folder.name, views(drafted, text, ontology), views(gold_graph, text, ontology), ontology
-    )

@@ -10,7 +10,6 @@ then by slug.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +68,7 @@ class Drafting:
 def to_draft(root: Path, *, force: bool = False) -> tuple[list[Path], Drafting]:
     """Return the sources `kg draft --all` drafts (unreviewed, and without a draft unless
     `force`), in queue order, and the ones it leaves."""
-    from kg.draft import DRAFT_FILE
+    from kg.draft.draftfile import DRAFT_FILE
     from kg.errors import InputError
 
     chosen: list[Path] = []
@@ -89,31 +88,6 @@ def to_draft(root: Path, *, force: bool = False) -> tuple[list[Path], Drafting]:
     return chosen, result
 
 
-def draft_all(
-    root: Path,
-    *,
-    force: bool = False,
-    tick: Callable[[], None] = lambda: None,
-    chosen: list[Path] | None = None,
-    result: Drafting | None = None,
-) -> Drafting:
-    """Draft every unreviewed source (`to_draft`); a source that fails is named, not fatal."""
-    from kg.draft import write_draft
-    from kg.errors import KgError
-
-    if chosen is None or result is None:
-        chosen, result = to_draft(root, force=force)
-    for folder in chosen:
-        try:
-            written = write_draft(folder, root, force=force)
-        except KgError as exc:
-            result.failed.append(str(exc).splitlines()[0] if str(exc) else folder.name)
-        else:
-            result.written.append((written.path, written.facts, written.entities))
-        tick()
-    return result
-
-
 @dataclass
 class Pending:
     """One source with proposals left to review, and how many (units, as `kg review` asks)."""
@@ -124,8 +98,7 @@ class Pending:
 
 def count(folder: Path, shown: set[str] | None = None) -> int:
     """Return how many proposals of a source's draft are left to ask about (none shown yet)."""
-    from kg.draft import DRAFT_FILE
-    from kg.draft.review import _prefix_lines, read_draft, units
+    from kg.draft.draftfile import DRAFT_FILE, prefix_lines, read_draft, units
     from kg.errors import InputError
 
     path = folder / DRAFT_FILE
@@ -133,7 +106,7 @@ def count(folder: Path, shown: set[str] | None = None) -> int:
         return 0
     try:
         draft = read_draft(path)
-        prefixes = "\n".join(_prefix_lines(path.read_text(encoding="utf-8")).values())
+        prefixes = "\n".join(prefix_lines(path.read_text(encoding="utf-8")).values())
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     if not draft.blocks:
@@ -144,7 +117,7 @@ def count(folder: Path, shown: set[str] | None = None) -> int:
 
 def pending(root: Path) -> list[Pending]:
     """Return the sources whose draft.ttl holds proposals, in queue order, with their counts."""
-    from kg.draft import DRAFT_FILE
+    from kg.draft.draftfile import DRAFT_FILE
 
     out = []
     for folder in order(root):

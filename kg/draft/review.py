@@ -16,9 +16,18 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg import evidence, registry
-from kg.draft import DRAFT_FILE
 from kg.draft.decisions import decide, key_of, key_text, record, rejected
-from kg.draft.turtle import marker_ok, seal
+from kg.draft.draftfile import (
+    DRAFT_FILE,
+    DraftBlock,
+    DraftFile,
+    block_class,
+    parse_draft,
+    placeholder,
+    prefix_lines,
+    read_draft,
+    units,
+)
 from kg.editing import line_ending, locked, read_exact, replace_files, with_ending
 from kg.errors import EvidenceError, InputError
 from kg.prefixes import short_iri
@@ -26,108 +35,11 @@ from kg.sources import FACTS_FILE, TEXT_FILE, parse_turtle, read_utf8
 
 ACCEPTED_FACTS = "# --- Accepted from draft.ttl (kg review / kg draft --accept) ---"
 ACCEPTED_ENTITIES = "# --- Accepted from drafts (kg review / kg draft --accept) ---"
-_NAME = re.compile(r"(?<![\w:/#<-])((?:fact|ent):[A-Za-z0-9][\w\-.]*[\w\-])")
-
-
-@dataclass
-class DraftBlock:
-    """One proposal of a draft file: its name (`fact:x` or `ent:x`) and its lines."""
-
-    name: str
-    lines: list[str]
-
-    @property
-    def text(self) -> str:
-        """Return the block as it stands in the file."""
-        return "\n".join(self.lines) + "\n"
-
-    def references(self) -> set[str]:
-        """Return the fact: and ent: names the block's Turtle mentions (not in comments)."""
-        body = [line for line in self.lines if not line.lstrip().startswith("#")]
-        return set(_NAME.findall("\n".join(body))) - {self.name}
-
-    def defines(self) -> set[str]:
-        """Return the names the block defines (its node, its participation and time nodes)."""
-        return {m.group(1) for line in self.lines if (m := re.match(r"((?:fact|ent):\S+)$", line))}
-
-
-@dataclass
-class DraftFile:
-    """A draft file split into its head (comments and prefixes), section lines and blocks."""
-
-    path: Path
-    head: list[str]
-    items: list[DraftBlock | str] = field(default_factory=list)
-    sealed: bool = True
-
-    @property
-    def blocks(self) -> list[DraftBlock]:
-        """Return the blocks, in file order."""
-        return [i for i in self.items if isinstance(i, DraftBlock)]
-
-    def find(self, name: str) -> DraftBlock:
-        """Return the block of a name, or raise InputError naming the draft file."""
-        wanted = name if ":" in name else f"fact:{name}"
-        for b in self.blocks:
-            if b.name == wanted:
-                return b
-        raise InputError(f"{self.path}: no draft {wanted} (the file lists them as # draft NAME)")
-
-    def render(self, without: set[str]) -> str:
-        """Return the file without some blocks (sections left empty are dropped)."""
-        out = list(self.head)
-        pending: list[str] = []
-        for item in self.items:
-            if isinstance(item, str):
-                pending = [item, ""]
-            elif item.name not in without:
-                out += pending
-                pending = []
-                out += [*item.lines, ""]
-        text = "\n".join(out).rstrip("\n") + "\n"
-        return seal(text) if self.sealed else text
-
-
-def read_draft(path: Path) -> DraftFile:
-    """Split a draft file into blocks, each from its `# draft NAME` line to the next one."""
-    if not path.is_file():
-        raise InputError(f"{path}: no draft; run kg draft first")
-    return parse_draft(path.read_text(encoding="utf-8"), path)
-
-
-def parse_draft(whole: str, path: Path) -> DraftFile:
-    """Split a draft file's text into its head, section lines and blocks."""
-    draft = DraftFile(path, [], sealed=marker_ok(whole))
-    current: DraftBlock | None = None
-    started = False
-    for line in whole.splitlines():
-        if line.startswith("# --- "):
-            started = True
-            current = None
-            draft.items.append(line)
-        elif line.startswith("# draft "):
-            started = True
-            current = DraftBlock(line.split()[2], [line])
-            draft.items.append(current)
-        elif not started:
-            draft.head.append(line)
-        elif current is not None:
-            current.lines.append(line)
-    for b in draft.blocks:
-        while b.lines and not b.lines[-1].strip():
-            b.lines.pop()
-    return draft
-
-
-def _prefix_lines(text: str) -> dict[str, str]:
-    return {
-        m.group(1): m.group(0) for m in re.finditer(r"(?m)^@prefix\s+(\w*):\s*<[^>]*>\s*\.", text)
-    }
 
 
 def _with_prefixes(old: str, needed: dict[str, str], ending: str) -> str:
     """Add the @prefix lines a file lacks after its last @prefix line (or at the top)."""
-    have = _prefix_lines(old)
+    have = prefix_lines(old)
     missing = [line for p, line in sorted(needed.items()) if p not in have]
     if not missing:
         return old
@@ -205,20 +117,6 @@ class Accepted:
     already: list[str] = field(default_factory=list)
 
 
-def _class(block: DraftBlock) -> str:
-    """Return the class a block's node is given (`kg:Action`, …), or "" for none."""
-    for line in block.lines:
-        found = re.match(r"\s+a\s+(\S+?)\s*[;.,]?\s*$", line)
-        if found:
-            return found.group(1)
-    return ""
-
-
-def placeholder(block: DraftBlock) -> bool:
-    """Say whether a block only serves others: an action, a time, a proposed entity."""
-    return block.name.startswith("ent:") or _class(block) in ("kg:Action", "time:DateTimeInterval")
-
-
 def accept(
     folder: Path,
     sources_root: Path,
@@ -290,7 +188,7 @@ def _accept(
     entity_blocks = [b for b in new if b.name.startswith("ent:")]
     _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
     draft_text = draft.path.read_text(encoding="utf-8")
-    needed_prefixes = _prefix_lines(draft_text)
+    needed_prefixes = prefix_lines(draft_text)
     new_facts = facts_before
     if fact_blocks:
         with_prefixes = _with_prefixes(facts_before, needed_prefixes, line_ending(facts_before))
@@ -333,7 +231,7 @@ def _accept(
     for other_folder, (other_draft, refs) in sorted(others.items()):
         writes.append((other_draft.path, _draft_content(other_draft, set(refs))))
         other_prefixes = "\n".join(
-            _prefix_lines(other_draft.path.read_text(encoding="utf-8")).values()
+            prefix_lines(other_draft.path.read_text(encoding="utf-8")).values()
         )
         other_decisions.append(
             (
@@ -401,7 +299,7 @@ def reject(folder: Path, sources_root: Path, names: list[str]) -> dict[str, str]
         wanted = {draft.find(n).name for n in names}
         gone = rejection(draft, wanted)
         _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
-        prefixes = "\n".join(_prefix_lines(draft.path.read_text(encoding="utf-8")).values())
+        prefixes = "\n".join(prefix_lines(draft.path.read_text(encoding="utf-8")).values())
         named = [draft.find(n) for n in names]
         along = [b for b in draft.blocks if b.name in gone and b not in named]
         decisions = [
@@ -419,7 +317,7 @@ def skip(folder: Path, sources_root: Path, blocks: list[DraftBlock]) -> None:
     with locked(sources_root):
         _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
         draft_text = (folder / DRAFT_FILE).read_text(encoding="utf-8")
-        prefixes = "\n".join(_prefix_lines(draft_text).values())
+        prefixes = "\n".join(prefix_lines(draft_text).values())
         record(folder, [decide(b, "skip", text, prefixes) for b in blocks])
 
 
@@ -430,12 +328,14 @@ def without_rejected(content: str, text: str, folder: Path) -> tuple[str, int, i
     if not keys:
         return content, 0, 0
     draft = parse_draft(content, folder / DRAFT_FILE)
-    prefixes = "\n".join(_prefix_lines(content).values())
+    prefixes = "\n".join(prefix_lines(content).values())
     hit = {b.name for b in draft.blocks if key_text(key_of(b, text, prefixes)) in keys}
     if not hit:
         return content, 0, 0
     gone = rejection(draft, hit)
-    facts = sum(1 for n in gone if n.startswith("fact:") and _class(draft.find(n)) != TIME_CLASS)
+    facts = sum(
+        1 for n in gone if n.startswith("fact:") and block_class(draft.find(n)) != TIME_CLASS
+    )
     return draft.render(set(gone)), facts, sum(1 for n in gone if n.startswith("ent:"))
 
 
@@ -458,7 +358,7 @@ def missing(block: DraftBlock, prefixes: str) -> list[str]:
     from kg import shapes
     from kg.namespaces import KG
 
-    cls = _class(block)
+    cls = block_class(block)
     described = shapes.fact_classes().get(cls.removeprefix("kg:")) if cls[:3] == "kg:" else None
     if described is None:
         return []
@@ -474,71 +374,6 @@ def missing(block: DraftBlock, prefixes: str) -> list[str]:
         if len(values) < f.min:
             lacking.append(f"{f.name} ({f.path})")
     return lacking
-
-
-def units(draft: DraftFile, text: str, prefixes: str) -> list[list[DraftBlock]]:
-    """Return the drafts as the analyst reviews them: in the order of the text, each fact with
-    the actions, times and entities it needs (not yet shown) and the inference records about
-    it; what nothing needs comes alone, in its place."""
-    blocks = draft.blocks
-    index = {b.name: i for i, b in enumerate(blocks)}
-    defined = {d: b for b in blocks for d in b.defines()}
-    at: dict[str, int] = {}
-    for b in blocks:
-        key = key_of(b, text, prefixes)
-        if "begin" in key:
-            at[b.name] = int(key["begin"])
-    about: dict[str, list[DraftBlock]] = {}
-    for b in blocks:
-        if _class(b) == "kg:Inference":
-            subject = next(
-                (
-                    m.group(1)
-                    for line in b.lines
-                    if (m := re.match(r"\s+rdf:subject\s+(\S+)", line))
-                ),
-                "",
-            )
-            if subject in defined:
-                about.setdefault(defined[subject].name, []).append(b)
-    attached = {id(b) for bs in about.values() for b in bs}
-    late = len(text) + 1
-
-    def place(b: DraftBlock) -> tuple[int, int]:
-        return (at.get(b.name, late), index[b.name])
-
-    shown: set[str] = set()
-    out: list[list[DraftBlock]] = []
-
-    def needs(b: DraftBlock, unit: list[DraftBlock]) -> None:
-        for ref in sorted(b.references()):
-            owner = defined.get(ref)
-            if owner is not None and placeholder(owner) and owner.name not in shown:
-                shown.add(owner.name)
-                unit.append(owner)
-                needs(owner, unit)
-
-    primary = [b for b in blocks if not placeholder(b) and id(b) not in attached]
-    for b in sorted(primary, key=place):
-        if b.name in shown:
-            continue
-        shown.add(b.name)
-        unit = [b]
-        needs(b, unit)
-        for inference in about.get(b.name, []):
-            if inference.name not in shown:
-                shown.add(inference.name)
-                unit.append(inference)
-                needs(inference, unit)
-        out.append(unit)
-    rest = sorted((b for b in blocks if b.name not in shown), key=place)
-    for b in rest:
-        if b.name not in shown:
-            shown.add(b.name)
-            unit = [b]
-            needs(b, unit)
-            out.append(unit)
-    return sorted(out, key=lambda u: place(u[0]))
 
 
 def split_edited(changed: str, unit: list[DraftBlock]) -> list[DraftBlock]:
@@ -570,7 +405,7 @@ def review(
     path = folder / DRAFT_FILE
     draft = read_draft(path)
     _data, text = read_utf8(folder / TEXT_FILE, "source text not found")
-    prefixes = "\n".join(_prefix_lines(path.read_text(encoding="utf-8")).values())
+    prefixes = "\n".join(prefix_lines(path.read_text(encoding="utf-8")).values())
     total = Accepted()
     for planned in units(draft, text, prefixes):
         now = {b.name: b for b in read_draft(path).blocks}  # another command may have moved some
@@ -601,7 +436,7 @@ def review(
                 lacking = missing(b, prefixes)
                 if lacking:
                     raise InputError(
-                        f"{b.name}: a {_class(b)} needs {', '.join(lacking)} (its shape); "
+                        f"{b.name}: a {block_class(b)} needs {', '.join(lacking)} (its shape); "
                         "not accepted"
                     )
         result = accept(

@@ -17,6 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import authoring, evidence
+from kg.authoring import Mention
 from kg.namespaces import KG
 
 PREPOSITIONS = frozenset(
@@ -67,18 +68,6 @@ class Token:
     end: int
     text: str
     lower: str
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A name of an entity in the text, read as an actor, a place or a role."""
-
-    begin: int
-    end: int
-    text: str
-    entity: URIRef
-    kind: str
-    reading: str  # "actor", "place", "role" or "other"
 
 
 @dataclass
@@ -230,7 +219,7 @@ def read(
     found = authoring.mentions(text, entities, ontology, roles=True).mentions
     found += _surnames(text, found, result)
     found += _capitals(text, found, result, capitals or {})
-    by_span: dict[tuple[int, int], list[authoring.Mention]] = defaultdict(list)
+    by_span: dict[tuple[int, int], list[Mention]] = defaultdict(list)
     for m in found:
         by_span[(m.begin, m.end)].append(m)
     for (begin, end), group in sorted(by_span.items()):
@@ -257,7 +246,7 @@ def _tags(t: Text) -> list[Any]:
     return out
 
 
-def _surnames(text: str, found: list[authoring.Mention], t: Text) -> list[authoring.Mention]:
+def _surnames(text: str, found: list[Mention], t: Text) -> list[Mention]:
     """Add a person's first or last name alone, after the full name, where it is not ambiguous."""
     first_seen: dict[URIRef, int] = {}
     for m in found:
@@ -271,7 +260,7 @@ def _surnames(text: str, found: list[authoring.Mention], t: Text) -> list[author
                 if word[:1].isupper() and len(word) > 2:
                     parts[word].add(person)
     taken = [(m.begin, m.end) for m in found]
-    extra: list[authoring.Mention] = []
+    extra: list[Mention] = []
     for word, people in sorted(parts.items()):
         if len(people) != 1:
             continue
@@ -282,17 +271,15 @@ def _surnames(text: str, found: list[authoring.Mention], t: Text) -> list[author
             if any(b <= match.start() < e for b, e in taken):
                 continue
             span = evidence.Span(match.start(), match.end())
-            extra.append(authoring.Mention(span.begin, span.end, word, person, "name", span))
+            extra.append(Mention(span.begin, span.end, word, person, "name", sentence=span))
     return extra
 
 
-def _capitals(
-    text: str, found: list[authoring.Mention], t: Text, capitals: dict[str, str]
-) -> list[authoring.Mention]:
+def _capitals(text: str, found: list[Mention], t: Text, capitals: dict[str, str]) -> list[Mention]:
     """Find capitals standing for their states, where the registry names neither as such."""
     states = {label: e for e, label in t.labels.items() if t.is_a(e, KG.State)}
     taken = [(m.begin, m.end) for m in found]
-    extra: list[authoring.Mention] = []
+    extra: list[Mention] = []
     for capital, state in sorted(capitals.items()):
         entity = states.get(state)
         if entity is None:
@@ -301,7 +288,7 @@ def _capitals(
             if any(b < match.end() and match.start() < e for b, e in taken):
                 continue
             span = evidence.Span(match.start(), match.end())
-            extra.append(authoring.Mention(span.begin, span.end, capital, entity, "capital", span))
+            extra.append(Mention(span.begin, span.end, capital, entity, "capital", sentence=span))
     return extra
 
 
@@ -333,7 +320,7 @@ def _destination(t: Text, begin: int) -> bool:
     return bool(words) and words[-1] == "to" and any(w in MOTION for w in words[:-1])
 
 
-def _readings(t: Text, begin: int, end: int, group: list[authoring.Mention]) -> list[Mention]:
+def _readings(t: Text, begin: int, end: int, group: list[Mention]) -> list[Mention]:
     """Read the entities named at one span: an actor or a place (by the word before), or a role."""
     before = t.word_before(begin)
     place_context = (
@@ -346,7 +333,7 @@ def _readings(t: Text, begin: int, end: int, group: list[authoring.Mention]) -> 
     actors = [m for m in group if t.is_a(m.entity, KG.Actor) and m not in places]
     dual = [m for m in group if m in places and t.is_a(m.entity, KG.Actor)]  # states
     others = [m for m in group if m not in actors and m not in places and m not in roles]
-    chosen: list[tuple[authoring.Mention, str]] = []
+    chosen: list[tuple[Mention, str]] = []
     if place_context:
         chosen += [(m, "place") for m in places if m.kind not in METONYMS]
         if not chosen:

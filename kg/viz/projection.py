@@ -210,9 +210,9 @@ class Projector:
 
     def span(self, fact: Node) -> tuple[str, str, str] | None:
         """Return a fact's time as (first day, day after the last, precision), if it is dated
-        (`kg.viz.timeline.span_of`: OWL-Time read as the timeline draws it)."""
+        (`kg.viz.spans.span_of`: OWL-Time read as the timeline draws it)."""
         if fact not in self._spans:
-            from kg.viz.timeline import span_of
+            from kg.viz.spans import span_of
 
             found = None
             for time in sorted(self.objs(fact, TIME.hasTime), key=str)[:1]:  # at most one
