@@ -180,6 +180,7 @@ class Drafter:
         self.holding_in: dict[URIRef, URIRef] = {}
         self.holding_of: dict[URIRef, Proposal] = {}
         self.named_bodies: set[str] = set()  # bodies proposed from "<demonym> <body>" names
+        self.content_first: dict[int, Span] = {}  # verb → what was said before its speaker
         self.abbreviations: dict[str, str] = dict(rules.roles.get("abbreviations", {}))
 
     # ..................................................................... helpers
@@ -2057,10 +2058,37 @@ class Drafter:
             last[sentence.begin] = (speaker, span)
             nxt = [s for s, _ in self.verb_matches[n + 1 :] if s.begin < sentence.end]
             end = self._clause_end(span, sentence, nxt)
+            if start == speaker.begin:
+                start = self._content_first(speaker, span, sentence, end)
+                if start < speaker.begin:  # what is said is the clause before the comma
+                    comma = self.raw.rfind(",", start, speaker.begin)
+                    self.content_first[span.begin] = self.trim(start, comma)
             quote = self.trim(min(start, span.begin), end)
             if quote.end <= span.end:
                 quote = Span(quote.begin, span.end)
             self._statement(verb, speaker, span, quote)
+
+    def _content_first(self, speaker: Mention, verb: Span, sentence: Span, end: int) -> int:
+        """ "The patrols would continue, the foreign ministry said in a statement.": what is
+        said comes first, unquoted, before a comma and its speaker, and the verb ends its
+        clause (nothing said after it but a setting or a time). Return where the quote
+        begins: the sentence's start there, else the speaker's."""
+        before = self.raw[sentence.begin : speaker.begin]
+        head = re.fullmatch(r"(\s*)(.*\S),\s+(?:[Tt]he\s+)?", before, re.S)
+        if head is None or len(head.group(2).split()) < 3:
+            return speaker.begin
+        if any(q.begin < speaker.begin and q.end > sentence.begin for q in self.t.quotations):
+            return speaker.begin  # quoted speech is read by the quotation rules
+        if any(sentence.begin <= s.begin < speaker.begin for s, _ in self.verb_matches):
+            return speaker.begin  # "China protested, …": a speech act of its own before it
+        rest = self.raw[verb.end : end].strip(" ,.;")
+        if rest and not re.fullmatch(
+            r"(?:(?:in|on|at|late|early|last|this|during|after)\b[^,;]{0,40})?", rest
+        ):
+            return speaker.begin  # "…, X said the talks …": what is said follows the verb
+        if re.search(r"\bthat\b", rest):
+            return speaker.begin
+        return sentence.begin + len(head.group(1))
 
     def _speaker_after(self, verb: Verb, span: Span) -> tuple[Mention, Span, URIRef | None] | None:
         """ "according to X", "was criticized by X": the speaker named after the verb, the
@@ -2282,7 +2310,8 @@ class Drafter:
                 addressee, addressee_end = group  # "called on all parties to …"
         label_words = self.raw[
             quote.begin
-            if speaker.end <= quote.end and speaker.begin > span.begin
+            if (speaker.end <= quote.end and speaker.begin > span.begin)
+            or span.begin in self.content_first
             else span.begin : quote.end
         ]
         if len(label_words) > 90:
@@ -2519,6 +2548,9 @@ class Drafter:
     def _said(self, span: Span, quote: Span, before: bool = False) -> Span:
         """Return the words a statement says: after its verb, or before it when the speaker
         follows ("…, according to X")."""
+        said_first = self.content_first.get(span.begin)
+        if said_first is not None:
+            return said_first  # "S, the ministry said in a statement": S
         first = [q for q in self.t.quotations if quote.begin <= q.begin and q.end <= span.begin]
         if first:
             return self.trim(first[0].begin, first[-1].end)  # "“…,” she said": the quotation
