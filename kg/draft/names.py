@@ -289,6 +289,7 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             or re.search(r"\b(?:of|for) (?:the )?[A-Z][\w' ]+,\s*$", before)
             or re.search(rf"\b(?:{SPEECH})\s*$", before)
             or re.match(r"\s+of\s+the\s+[A-Z]", after)
+            or _titled_apposition(after, titles)
         )
         if not context or re.search(r"\b(?:the|a|an)\s*$", before):
             continue
@@ -304,6 +305,13 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             "a person's name by its context (a title, a speech verb or an apposition beside it)",
             {name},
         )
+
+
+def _titled_apposition(after: str, titles: set[str]) -> bool:
+    """ "Marco Lindt, chairman of the …", "…, deputy director at …": a title with no article
+    after the name's comma, then "of", "at" or "for"."""
+    m = re.match(r",\s+((?:[a-z][\w-]*\s+){1,3})(?:of|at|for)\s", after)
+    return m is not None and any(w.casefold() in titles for w in m.group(1).split())
 
 
 def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None:
