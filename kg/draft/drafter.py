@@ -2226,6 +2226,10 @@ class Drafter:
                     resolved = self.pronoun(tk.begin, tk.end)
                     if resolved is not None:
                         candidates.append(resolved)
+                elif tk.lower == "they" and tk.begin == self.trim(sentence.begin, tk.end).begin:
+                    group = self._they(tk)
+                    if group is not None:
+                        candidates.append(group)
                 elif tk.lower == "who":
                     antecedent = self.actors(sentence.begin, tk.begin)
                     if antecedent:
@@ -2234,6 +2238,27 @@ class Drafter:
                             Mention(tk.begin, tk.end, tk.text, a.entity, "relative", "actor")
                         )
         return sorted(candidates, key=lambda m: m.begin)
+
+    def _they(self, tk: Token) -> Mention | None:
+        """ "Both sides expressed concern … They also urged …": "They" opening a sentence
+        continues the collective voice (a kg:Group) of the statement drafted just before it,
+        in the sentence before."""
+        earlier = [
+            p for p in self.draft.proposals if p.cls == "Statement" and p.quote.end <= tk.begin
+        ]
+        if not earlier:
+            return None
+        last = max(earlier, key=lambda p: p.quote.end)
+        speakers = last.entities("kg:speaker")
+        previous = self._previous_sentence(self.t.sentence_of(tk.begin))
+        if (
+            not speakers
+            or not self.t.is_a(speakers[0], KG.Group)
+            or previous is None
+            or last.quote.begin < previous.begin
+        ):
+            return None
+        return Mention(tk.begin, tk.end, tk.text, speakers[0], "pronoun", "actor")
 
     def _followed_by_verb(self, m: Mention) -> bool:
         """Say whether a lower-case word (a verb, as a subject has) follows a mention."""
