@@ -2112,6 +2112,20 @@ class Drafter:
                 begin = subject[-1].begin
             else:
                 begin = span.begin
+        elif not self.raw[begin : span.begin].strip():
+            # "According to X, S.": what is said follows the speaker's comma, to the sentence end
+            sentence = self.t.sentence_of(span.begin)
+            comma = self.raw.find(",", speaker.end, sentence.end)
+            apposition = re.match(
+                r",\s+(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){1,4}(?:of|at|for)\s+(?:the\s+)?"
+                r"(?:[A-Z][\w'’-]*\s*)+(?=,)",
+                self.raw[comma : sentence.end],
+            )
+            if comma >= 0 and apposition is not None:
+                comma += apposition.end()  # "According to X, chairman of the Y, S"
+            if comma >= 0 and len(self.raw[comma + 1 : sentence.end].split()) >= 3:
+                self.content_first[span.begin] = self.trim(comma + 1, sentence.end)
+                return speaker, self.trim(span.begin, sentence.end), target
         return speaker, self.trim(begin, speaker.end), target
 
     def _speaker(
