@@ -2083,7 +2083,10 @@ class Drafter:
             return speaker.begin  # "China protested, …": a speech act of its own before it
         rest = self.raw[verb.end : end].strip(" ,.;")
         if rest and not re.fullmatch(
-            r"(?:(?:in|on|at|late|early|last|this|during|after)\b[^,;]{0,40})?", rest
+            r"(?:(?:reporters|journalists|lawmakers|the (?:press|media)|the (?:[A-Z][\w-]* )*"
+            r"(?:committee|Committee|Senate|House|parliament|Parliament))\b\s*)?"
+            r"(?:(?:in|on|at|late|early|last|this|during|after)\b[^,;]{0,40})?",
+            rest,
         ):
             return speaker.begin  # "…, X said the talks …": what is said follows the verb
         if re.search(r"\bthat\b", rest):
@@ -2598,7 +2601,8 @@ class Drafter:
             return ahead  # "S, according to two officials": S, not the officials
         after = self.trim(span.end, quote.end)
         told = re.match(
-            r"(?:reporters|journalists|the press|the media|a (?:regular |news )?(?:briefing|"
+            r"(?:in an? (?:interview|statement|speech)(?: with [^,]{1,40}?)?(?: on \w+)?(?:,? that)"
+            r"|reporters|journalists|the press|the media|a (?:regular |news )?(?:briefing|"
             r"press conference)|the (?:[A-Z][\w-]* )*(?:committee|Committee|Senate|House|"
             r"parliament|Parliament|assembly|Assembly))(?: in [A-Z][\w-]*)?(?: on \w+)?"
             r"(?:,? that)?\s+",

@@ -285,7 +285,7 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             or re.match(rf"\s+(?:{SPEECH})\b", after)
             or re.match(r",\s+(?:\d{1,3},\s+)?(?:a|an|the|who|one|another)\b", after)
             or re.match(r",\s+\d{1,3},", after)
-            or re.match(rf",\s+(?:{SPEECH})\b", after)
+            or re.match(rf",\s+(?:{SPEECH}|speaking|writing|testifying)\b", after)
             or re.search(r"\b(?:of|for) (?:the )?[A-Z][\w' ]+,\s*$", before)
             or re.search(rf"\b(?:{SPEECH})\s*$", before)
             or re.match(r"\s+of\s+the\s+[A-Z]", after)
