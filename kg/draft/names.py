@@ -425,19 +425,50 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
         pair = sorted(
             (st for _, st in sorted(seen, key=lambda x: x[0])[-2:]), key=lambda st: st["label"]
         )
+        listed = _listed_states(text[: m.start()], states)
+        if len(listed) >= 3 and not re.match(r"(?i)(?:the two|both)\b", m.group()):
+            pair = sorted(listed, key=lambda st: st["label"])  # "of A, B and C … the ministers"
         local = "-".join(st["local"] for st in pair)
         f = out.setdefault(
             local,
             Found(
                 local,
                 "kg:Group",
-                " and ".join(st["label"] for st in pair),
+                ", ".join(st["label"] for st in pair[:-1]) + " and " + pair[-1]["label"],
                 m.start(),
                 m.end(),
                 "a collective voice (the two ministers, both sides): the last two states named",
             ),
         )
         f.names.add(m.group())
+
+
+def _listed_states(text: str, states: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The states of the last list of three or more states in a text ("the foreign ministers of
+    A, B, C and D"), in the sentence or the one before its end."""
+    by_name = {
+        n: st
+        for st in states
+        for n in [st["label"], *st.get("variants", []), *st.get("demonyms", [])]
+        if n
+    }
+    one = (
+        r"(?:the\s+)?(?:"
+        + "|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True))
+        + ")"
+    )
+    lists = list(re.finditer(rf"{one}(?:,\s+{one})+,?\s+and\s+{one}(?![\w'’])", text))
+    if not lists:
+        return []
+    last = lists[-1]
+    if text.count(". ", last.end()) > 1:
+        return []  # too far back to be who speaks now
+    found: list[dict[str, Any]] = []
+    for name in re.finditer(one, last.group()):
+        st = by_name.get(re.sub(r"^the\s+", "", name.group()))
+        if st is not None and st not in found:
+            found.append(st)
+    return found
 
 
 def extend(entities: Graph, found: list[Found]) -> Graph:
