@@ -27,6 +27,14 @@ from kg.namespaces import ENT, KG
 
 Span = evidence.Span
 PRONOUNS = frozenset({"he", "she"})
+# titles that name the same office ("Spokesperson Lin …" then "the spokeswoman said")
+_TITLE_KIN = {
+    "spokeswoman": "spokesperson",
+    "spokesman": "spokesperson",
+    "chairwoman": "chairman",
+    "chair": "chairman",
+    "congresswoman": "congressman",
+}
 EVENTS = frozenset(shapes.events())  # the specific event classes, as the event shape lists them
 # what a statement may be kg:about among the drafted facts: events and claims (model rule 1)
 ABOUT = EVENTS | {"TerritorialClaim", "ClaimContest"}
@@ -671,7 +679,12 @@ class Drafter:
             nxt = self.t.after(b.end, 1)
             if nxt and (nxt[0].text[:1].isupper() or nxt[0].lower in ("of", "for")):
                 continue  # "the minister for …", "the spokeswoman Lin": not a bare title
-            before = [h for h in held if h[0] <= a.begin and h[1] == b.lower]
+            before = [
+                h
+                for h in held
+                if h[0] <= a.begin
+                and _TITLE_KIN.get(h[1], h[1]) == _TITLE_KIN.get(b.lower, b.lower)
+            ]
             if not before:
                 continue
             person = max(before, key=lambda h: h[0])[2]
