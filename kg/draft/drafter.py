@@ -377,6 +377,7 @@ class Drafter:
         self.time_matches = self._times()
         self.roles_rule()
         self.role_anaphora()
+        self.body_anaphora()
         self.counterparts_rule()
         self.affiliations_rule()
         self.locations_rule()
@@ -690,6 +691,41 @@ class Drafter:
             person = max(before, key=lambda h: h[0])[2]
             added.append(
                 Mention(a.begin, b.end, self.raw[a.begin : b.end], person, "pronoun", "actor")
+            )
+        if added:
+            self.t.mentions = sorted(self.t.mentions + added, key=lambda m: (m.begin, m.end))
+
+    def body_anaphora(self) -> None:
+        """ "The Philippine foreign ministry protested … The ministry said …": "the" and the
+        head noun of a body named before (its label's last word, as "ministry", "embassy"),
+        as a subject before a speech verb, is that body."""
+        speech = {s.begin for s, _ in self.verb_matches}
+        added = []
+        for a, b in itertools.pairwise(self.t.tokens):
+            if a.lower != "the" or not b.text.islower() or self.t.quoted(a.begin):
+                continue
+            nxt = self.t.after(b.end, 2)
+            if not nxt or not (
+                nxt[0].begin in speech
+                or (nxt[0].lower == "also" and nxt[1:] and nxt[1].begin in speech)
+            ):
+                continue  # only a speaker: "the ministry said", "the embassy also rejected"
+            if self.mention_at(a.begin, b.end) is not None or self.mention_at(b.begin, b.end):
+                continue
+            bodies = [
+                m
+                for m in self.t.mentions
+                if m.end <= a.begin
+                and m.reading == "actor"
+                and not self.t.is_a(m.entity, KG.State)
+                and not self.t.is_a(m.entity, KG.Person)
+                and self.t.label(m.entity).split()[-1].casefold() == b.lower
+            ]
+            if not bodies:
+                continue
+            body = bodies[-1].entity
+            added.append(
+                Mention(a.begin, b.end, self.raw[a.begin : b.end], body, "pronoun", "actor")
             )
         if added:
             self.t.mentions = sorted(self.t.mentions + added, key=lambda m: (m.begin, m.end))
