@@ -305,6 +305,22 @@ class Drafter:
             and p.quote.end <= token_begin
             and any(self.t.is_a(e, KG.Person) for e in p.entities("kg:speaker"))
         ]
+        asking = [p for p in spoken if self._questions(p)]
+        if asking and max(spoken, key=lambda p: p.quote.end) in asking:
+            # "Ken Ito asked whether … “…,” she said": the one who asked does not answer
+            asker = max(asking, key=lambda p: p.quote.end).entities("kg:speaker")[0]
+            answered = [p for p in spoken if p.entities("kg:speaker")[0] != asker]
+            if answered and person.entity == asker:
+                last = max(answered, key=lambda p: p.quote.end)
+                person = Mention(
+                    person.begin,
+                    person.end,
+                    person.text,
+                    last.entities("kg:speaker")[0],
+                    "name",
+                    "actor",
+                )
+                spoken = []
         if spoken:
             last = max(spoken, key=lambda p: p.quote.end)
             speaker = last.entities("kg:speaker")[0]
@@ -322,6 +338,15 @@ class Drafter:
             person.entity,
             "pronoun",
             "actor",
+        )
+
+    def _questions(self, p: Proposal) -> bool:
+        """Whether a statement is a question put to someone ("asked whether …")."""
+        return bool(
+            re.search(
+                r"\bask(?:s|ed)\s+(?:[\w,]+\s+){0,4}?(?:whether|if|why|how|what|when)\b",
+                self.raw[p.quote.begin : p.quote.end],
+            )
         )
 
     def _leads(self, m: Mention) -> bool:
