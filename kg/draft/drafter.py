@@ -822,6 +822,17 @@ class Drafter:
         i = 1
         if toks[i].lower in ("a", "an", "the"):
             i += 1
+        owner = self.mention_at(toks[i].begin, toks[i].end) if toks[i - 1].lower == "the" else None
+        if owner is not None:  # "X, the Pacific Forum's director": the organisation first
+            j = i
+            while j < len(toks) and toks[j].begin < owner.end:
+                j += 1
+            if j < len(toks) - 1 and toks[j].text in ("'s", "’s") and owner.end == toks[j].begin:
+                k = j + 1
+                while k < len(toks) and toks[k].text.isalpha() and toks[k].text.islower():
+                    k += 1
+                if k > j + 1 and toks[k - 1].lower in heads:
+                    return Span(toks[j + 1].begin, toks[k - 1].end), owner.entity, toks[k - 1].end
         start = i
         while (
             i < len(toks)
