@@ -27,6 +27,14 @@ from kg.namespaces import ENT, KG
 
 Span = evidence.Span
 PRONOUNS = frozenset({"he", "she"})
+# titles that name the same office ("Spokesperson Lin …" then "the spokeswoman said")
+_TITLE_KIN = {
+    "spokeswoman": "spokesperson",
+    "spokesman": "spokesperson",
+    "chairwoman": "chairman",
+    "chair": "chairman",
+    "congresswoman": "congressman",
+}
 EVENTS = frozenset(shapes.events())  # the specific event classes, as the event shape lists them
 # what a statement may be kg:about among the drafted facts: events and claims (model rule 1)
 ABOUT = EVENTS | {"TerritorialClaim", "ClaimContest"}
@@ -180,6 +188,7 @@ class Drafter:
         self.holding_in: dict[URIRef, URIRef] = {}
         self.holding_of: dict[URIRef, Proposal] = {}
         self.named_bodies: set[str] = set()  # bodies proposed from "<demonym> <body>" names
+        self.content_first: dict[int, Span] = {}  # verb → what was said before its speaker
         self.abbreviations: dict[str, str] = dict(rules.roles.get("abbreviations", {}))
 
     # ..................................................................... helpers
@@ -296,6 +305,22 @@ class Drafter:
             and p.quote.end <= token_begin
             and any(self.t.is_a(e, KG.Person) for e in p.entities("kg:speaker"))
         ]
+        asking = [p for p in spoken if self._questions(p)]
+        if asking and max(spoken, key=lambda p: p.quote.end) in asking:
+            # "Ken Ito asked whether … “…,” she said": the one who asked does not answer
+            asker = max(asking, key=lambda p: p.quote.end).entities("kg:speaker")[0]
+            answered = [p for p in spoken if p.entities("kg:speaker")[0] != asker]
+            if answered and person.entity == asker:
+                last = max(answered, key=lambda p: p.quote.end)
+                person = Mention(
+                    person.begin,
+                    person.end,
+                    person.text,
+                    last.entities("kg:speaker")[0],
+                    "name",
+                    "actor",
+                )
+                spoken = []
         if spoken:
             last = max(spoken, key=lambda p: p.quote.end)
             speaker = last.entities("kg:speaker")[0]
@@ -313,6 +338,15 @@ class Drafter:
             person.entity,
             "pronoun",
             "actor",
+        )
+
+    def _questions(self, p: Proposal) -> bool:
+        """Whether a statement is a question put to someone ("asked whether …")."""
+        return bool(
+            re.search(
+                r"\bask(?:s|ed)\s+(?:[\w,]+\s+){0,4}?(?:whether|if|why|how|what|when)\b",
+                self.raw[p.quote.begin : p.quote.end],
+            )
         )
 
     def _leads(self, m: Mention) -> bool:
@@ -368,6 +402,7 @@ class Drafter:
         self.time_matches = self._times()
         self.roles_rule()
         self.role_anaphora()
+        self.body_anaphora()
         self.counterparts_rule()
         self.affiliations_rule()
         self.locations_rule()
@@ -670,12 +705,52 @@ class Drafter:
             nxt = self.t.after(b.end, 1)
             if nxt and (nxt[0].text[:1].isupper() or nxt[0].lower in ("of", "for")):
                 continue  # "the minister for …", "the spokeswoman Lin": not a bare title
-            before = [h for h in held if h[0] <= a.begin and h[1] == b.lower]
+            before = [
+                h
+                for h in held
+                if h[0] <= a.begin
+                and _TITLE_KIN.get(h[1], h[1]) == _TITLE_KIN.get(b.lower, b.lower)
+            ]
             if not before:
                 continue
             person = max(before, key=lambda h: h[0])[2]
             added.append(
                 Mention(a.begin, b.end, self.raw[a.begin : b.end], person, "pronoun", "actor")
+            )
+        if added:
+            self.t.mentions = sorted(self.t.mentions + added, key=lambda m: (m.begin, m.end))
+
+    def body_anaphora(self) -> None:
+        """ "The Philippine foreign ministry protested … The ministry said …": "the" and the
+        head noun of a body named before (its label's last word, as "ministry", "embassy"),
+        as a subject before a speech verb, is that body."""
+        speech = {s.begin for s, _ in self.verb_matches}
+        added = []
+        for a, b in itertools.pairwise(self.t.tokens):
+            if a.lower != "the" or not b.text.islower() or self.t.quoted(a.begin):
+                continue
+            nxt = self.t.after(b.end, 2)
+            if not nxt or not (
+                nxt[0].begin in speech
+                or (nxt[0].lower == "also" and nxt[1:] and nxt[1].begin in speech)
+            ):
+                continue  # only a speaker: "the ministry said", "the embassy also rejected"
+            if self.mention_at(a.begin, b.end) is not None or self.mention_at(b.begin, b.end):
+                continue
+            bodies = [
+                m
+                for m in self.t.mentions
+                if m.end <= a.begin
+                and m.reading == "actor"
+                and not self.t.is_a(m.entity, KG.State)
+                and not self.t.is_a(m.entity, KG.Person)
+                and self.t.label(m.entity).split()[-1].casefold() == b.lower
+            ]
+            if not bodies:
+                continue
+            body = bodies[-1].entity
+            added.append(
+                Mention(a.begin, b.end, self.raw[a.begin : b.end], body, "pronoun", "actor")
             )
         if added:
             self.t.mentions = sorted(self.t.mentions + added, key=lambda m: (m.begin, m.end))
@@ -747,6 +822,17 @@ class Drafter:
         i = 1
         if toks[i].lower in ("a", "an", "the"):
             i += 1
+        owner = self.mention_at(toks[i].begin, toks[i].end) if toks[i - 1].lower == "the" else None
+        if owner is not None:  # "X, the Pacific Forum's director": the organisation first
+            j = i
+            while j < len(toks) and toks[j].begin < owner.end:
+                j += 1
+            if j < len(toks) - 1 and toks[j].text in ("'s", "’s") and owner.end == toks[j].begin:
+                k = j + 1
+                while k < len(toks) and toks[k].text.isalpha() and toks[k].text.islower():
+                    k += 1
+                if k > j + 1 and toks[k - 1].lower in heads:
+                    return Span(toks[j + 1].begin, toks[k - 1].end), owner.entity, toks[k - 1].end
         start = i
         while (
             i < len(toks)
@@ -2057,10 +2143,40 @@ class Drafter:
             last[sentence.begin] = (speaker, span)
             nxt = [s for s, _ in self.verb_matches[n + 1 :] if s.begin < sentence.end]
             end = self._clause_end(span, sentence, nxt)
+            if start == speaker.begin:
+                start = self._content_first(speaker, span, sentence, end)
+                if start < speaker.begin:  # what is said is the clause before the comma
+                    comma = self.raw.rfind(",", start, speaker.begin)
+                    self.content_first[span.begin] = self.trim(start, comma)
             quote = self.trim(min(start, span.begin), end)
             if quote.end <= span.end:
                 quote = Span(quote.begin, span.end)
             self._statement(verb, speaker, span, quote)
+
+    def _content_first(self, speaker: Mention, verb: Span, sentence: Span, end: int) -> int:
+        """ "The patrols would continue, the foreign ministry said in a statement.": what is
+        said comes first, unquoted, before a comma and its speaker, and the verb ends its
+        clause (nothing said after it but a setting or a time). Return where the quote
+        begins: the sentence's start there, else the speaker's."""
+        before = self.raw[sentence.begin : speaker.begin]
+        head = re.fullmatch(r"(\s*)(.*\S),\s+(?:[Tt]he\s+)?", before, re.S)
+        if head is None or len(head.group(2).split()) < 3:
+            return speaker.begin
+        if any(q.begin < speaker.begin and q.end > sentence.begin for q in self.t.quotations):
+            return speaker.begin  # quoted speech is read by the quotation rules
+        if any(sentence.begin <= s.begin < speaker.begin for s, _ in self.verb_matches):
+            return speaker.begin  # "China protested, …": a speech act of its own before it
+        rest = self.raw[verb.end : end].strip(" ,.;")
+        if rest and not re.fullmatch(
+            r"(?:(?:reporters|journalists|lawmakers|the (?:press|media)|the (?:[A-Z][\w-]* )*"
+            r"(?:committee|Committee|Senate|House|parliament|Parliament))\b\s*)?"
+            r"(?:(?:in|on|at|late|early|last|this|during|after)\b[^,;]{0,40})?",
+            rest,
+        ):
+            return speaker.begin  # "…, X said the talks …": what is said follows the verb
+        if re.search(r"\bthat\b", rest):
+            return speaker.begin
+        return sentence.begin + len(head.group(1))
 
     def _speaker_after(self, verb: Verb, span: Span) -> tuple[Mention, Span, URIRef | None] | None:
         """ "according to X", "was criticized by X": the speaker named after the verb, the
@@ -2084,6 +2200,20 @@ class Drafter:
                 begin = subject[-1].begin
             else:
                 begin = span.begin
+        elif not self.raw[begin : span.begin].strip():
+            # "According to X, S.": what is said follows the speaker's comma, to the sentence end
+            sentence = self.t.sentence_of(span.begin)
+            comma = self.raw.find(",", speaker.end, sentence.end)
+            apposition = re.match(
+                r",\s+(?:an?\s+|the\s+)?(?:[a-z][\w-]*\s+){1,4}(?:of|at|for)\s+(?:the\s+)?"
+                r"(?:[A-Z][\w'’-]*\s*)+(?=,)",
+                self.raw[comma : sentence.end],
+            )
+            if comma >= 0 and apposition is not None:
+                comma += apposition.end()  # "According to X, chairman of the Y, S"
+            if comma >= 0 and len(self.raw[comma + 1 : sentence.end].split()) >= 3:
+                self.content_first[span.begin] = self.trim(comma + 1, sentence.end)
+                return speaker, self.trim(span.begin, sentence.end), target
         return speaker, self.trim(begin, speaker.end), target
 
     def _speaker(
@@ -2198,6 +2328,10 @@ class Drafter:
                     resolved = self.pronoun(tk.begin, tk.end)
                     if resolved is not None:
                         candidates.append(resolved)
+                elif tk.lower == "they" and tk.begin == self.trim(sentence.begin, tk.end).begin:
+                    group = self._they(tk)
+                    if group is not None:
+                        candidates.append(group)
                 elif tk.lower == "who":
                     antecedent = self.actors(sentence.begin, tk.begin)
                     if antecedent:
@@ -2206,6 +2340,27 @@ class Drafter:
                             Mention(tk.begin, tk.end, tk.text, a.entity, "relative", "actor")
                         )
         return sorted(candidates, key=lambda m: m.begin)
+
+    def _they(self, tk: Token) -> Mention | None:
+        """ "Both sides expressed concern … They also urged …": "They" opening a sentence
+        continues the collective voice (a kg:Group) of the statement drafted just before it,
+        in the sentence before."""
+        earlier = [
+            p for p in self.draft.proposals if p.cls == "Statement" and p.quote.end <= tk.begin
+        ]
+        if not earlier:
+            return None
+        last = max(earlier, key=lambda p: p.quote.end)
+        speakers = last.entities("kg:speaker")
+        previous = self._previous_sentence(self.t.sentence_of(tk.begin))
+        if (
+            not speakers
+            or not self.t.is_a(speakers[0], KG.Group)
+            or previous is None
+            or last.quote.begin < previous.begin
+        ):
+            return None
+        return Mention(tk.begin, tk.end, tk.text, speakers[0], "pronoun", "actor")
 
     def _followed_by_verb(self, m: Mention) -> bool:
         """Say whether a lower-case word (a verb, as a subject has) follows a mention."""
@@ -2282,7 +2437,8 @@ class Drafter:
                 addressee, addressee_end = group  # "called on all parties to …"
         label_words = self.raw[
             quote.begin
-            if speaker.end <= quote.end and speaker.begin > span.begin
+            if (speaker.end <= quote.end and speaker.begin > span.begin)
+            or span.begin in self.content_first
             else span.begin : quote.end
         ]
         if len(label_words) > 90:
@@ -2519,6 +2675,9 @@ class Drafter:
     def _said(self, span: Span, quote: Span, before: bool = False) -> Span:
         """Return the words a statement says: after its verb, or before it when the speaker
         follows ("…, according to X")."""
+        said_first = self.content_first.get(span.begin)
+        if said_first is not None:
+            return said_first  # "S, the ministry said in a statement": S
         first = [q for q in self.t.quotations if quote.begin <= q.begin and q.end <= span.begin]
         if first:
             return self.trim(first[0].begin, first[-1].end)  # "“…,” she said": the quotation
@@ -2527,7 +2686,8 @@ class Drafter:
             return ahead  # "S, according to two officials": S, not the officials
         after = self.trim(span.end, quote.end)
         told = re.match(
-            r"(?:reporters|journalists|the press|the media|a (?:regular |news )?(?:briefing|"
+            r"(?:in an? (?:interview|statement|speech)(?: with [^,]{1,40}?)?(?: on \w+)?(?:,? that)"
+            r"|reporters|journalists|the press|the media|a (?:regular |news )?(?:briefing|"
             r"press conference)|the (?:[A-Z][\w-]* )*(?:committee|Committee|Senate|House|"
             r"parliament|Parliament|assembly|Assembly))(?: in [A-Z][\w-]*)?(?: on \w+)?"
             r"(?:,? that)?\s+",

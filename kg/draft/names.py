@@ -285,10 +285,11 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             or re.match(rf"\s+(?:{SPEECH})\b", after)
             or re.match(r",\s+(?:\d{1,3},\s+)?(?:a|an|the|who|one|another)\b", after)
             or re.match(r",\s+\d{1,3},", after)
-            or re.match(rf",\s+(?:{SPEECH})\b", after)
+            or re.match(rf",\s+(?:{SPEECH}|speaking|writing|testifying)\b", after)
             or re.search(r"\b(?:of|for) (?:the )?[A-Z][\w' ]+,\s*$", before)
             or re.search(rf"\b(?:{SPEECH})\s*$", before)
             or re.match(r"\s+of\s+the\s+[A-Z]", after)
+            or _titled_apposition(after, titles)
         )
         if not context or re.search(r"\b(?:the|a|an)\s*$", before):
             continue
@@ -304,6 +305,13 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             "a person's name by its context (a title, a speech verb or an apposition beside it)",
             {name},
         )
+
+
+def _titled_apposition(after: str, titles: set[str]) -> bool:
+    """ "Marco Lindt, chairman of the …", "…, deputy director at …": a title with no article
+    after the name's comma, then "of", "at" or "for"."""
+    m = re.match(r",\s+((?:[a-z][\w-]*\s+){1,3})(?:of|at|for)\s", after)
+    return m is not None and any(w.casefold() in titles for w in m.group(1).split())
 
 
 def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None:
@@ -417,19 +425,50 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
         pair = sorted(
             (st for _, st in sorted(seen, key=lambda x: x[0])[-2:]), key=lambda st: st["label"]
         )
+        listed = _listed_states(text[: m.start()], states)
+        if len(listed) >= 3 and not re.match(r"(?i)(?:the two|both)\b", m.group()):
+            pair = sorted(listed, key=lambda st: st["label"])  # "of A, B and C … the ministers"
         local = "-".join(st["local"] for st in pair)
         f = out.setdefault(
             local,
             Found(
                 local,
                 "kg:Group",
-                " and ".join(st["label"] for st in pair),
+                ", ".join(st["label"] for st in pair[:-1]) + " and " + pair[-1]["label"],
                 m.start(),
                 m.end(),
                 "a collective voice (the two ministers, both sides): the last two states named",
             ),
         )
         f.names.add(m.group())
+
+
+def _listed_states(text: str, states: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The states of the last list of three or more states in a text ("the foreign ministers of
+    A, B, C and D"), in the sentence or the one before its end."""
+    by_name = {
+        n: st
+        for st in states
+        for n in [st["label"], *st.get("variants", []), *st.get("demonyms", [])]
+        if n
+    }
+    one = (
+        r"(?:the\s+)?(?:"
+        + "|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True))
+        + ")"
+    )
+    lists = list(re.finditer(rf"{one}(?:,\s+{one})+,?\s+and\s+{one}(?![\w'’])", text))
+    if not lists:
+        return []
+    last = lists[-1]
+    if text.count(". ", last.end()) > 1:
+        return []  # too far back to be who speaks now
+    found: list[dict[str, Any]] = []
+    for name in re.finditer(one, last.group()):
+        st = by_name.get(re.sub(r"^the\s+", "", name.group()))
+        if st is not None and st not in found:
+            found.append(st)
+    return found
 
 
 def extend(entities: Graph, found: list[Found]) -> Graph:
