@@ -414,8 +414,61 @@ class Drafter:
         self.events_rule()
         self.statements_rule()
         self.continued_quotes_rule()
+        self._drop_questions()
         self.answers_rule()
         return self.draft
+
+    def _drop_questions(self) -> None:
+        """A question put at a press conference ("Ken Ito of the Daily Mail asked whether …")
+        states nothing: its statement (kept until now, so that "she said" after it is read as
+        the answer) goes, with the action drafted only for it."""
+        for p in [p for p in self.draft.proposals if p.cls == "Statement" and self._question(p)]:
+            if any(x is p for q in self.draft.proposals for _, x in q.values):
+                continue  # another fact points to it
+            self.draft.proposals.remove(p)
+            for _, v in p.values:
+                if (
+                    isinstance(v, Proposal)
+                    and v in self.draft.proposals
+                    and not any(x is v for q in self.draft.proposals for _, x in q.values)
+                ):
+                    self.draft.proposals.remove(v)
+                    while v in self.events:
+                        self.events.remove(v)
+
+    def _lawmaker(self, p: Proposal) -> bool:
+        """Whether a statement's speaker is named anywhere with a lawmaker's title ("Sen.",
+        "Representative", "lawmaker", …), or is a member of a legislature."""
+        speakers = p.entities("kg:speaker")
+        if not speakers:
+            return False
+        titles = (
+            r"(?:Sen\.|Senators?|Rep\.|Representatives?|Congress(?:wo)?man|[Ll]awmakers?"
+            r"|[Ll]egislators?|MPs?|Chair(?:man|woman)?|[Ss]enators?)"
+        )
+        last = re.escape(self.t.label(speakers[0]).split()[-1])
+        if re.search(rf"{titles}\s+(?:[A-Z][\w.'’-]*\s+){{0,2}}{last}\b", self.raw):
+            return True
+        return bool(re.search(rf"\b{last},\s+(?:an?|the)\s+(?:\S+\s+){{0,3}}{titles}", self.raw))
+
+    def _question(self, p: Proposal) -> bool:
+        """Whether a statement's own verb puts a question ("Hana Mori of the Eastern Times
+        asked whether …", "asked Lin why …", "asked: “Will …?”"), not a lawmaker's."""
+        m = re.match(r"“(ask(?:s|ed|ing)?)”", p.why)
+        if m is None:
+            return False
+        at = self.raw.find(m.group(1), p.quote.begin)
+        if at < 0:
+            at = p.quote.begin
+        if self._lawmaker(p):
+            return False  # a lawmaker's question at a hearing says something
+        after = self.raw[at + len(m.group(1)) : p.quote.end + 2]
+        return bool(
+            re.match(
+                r"\s+(?:[\w.,'’]+\s+){0,4}?(?:whether|if|why|how|what|when|who|which)\b", after
+            )
+            or re.match(r"\s*[:,]?\s*[“\"][^”\"]*\?", after)
+        )
 
     def continued_quotes_rule(self) -> None:
         """A quotation with no speech verb of its own, after a quoted statement in the same or
