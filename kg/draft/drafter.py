@@ -1709,6 +1709,14 @@ class Drafter:
                 return True
         return False
 
+    def _reports(self, m: Mention) -> bool:
+        """Whether a name is the reporter that ends its sentence ("…, Vietnam said."): not
+        what the words before it speak of."""
+        before = self.t.before(m.begin, 1)
+        if before and before[0].lower == "the":
+            m = Mention(before[0].begin, m.end, m.text, m.entity, m.kind, m.reading)
+        return any(self._reporter(m, s) for s, _ in self.verb_matches if s.begin >= m.end)
+
     def _reporter(self, m: Mention, verb: Span) -> bool:
         """Whether a name is the reporter that ends a sentence ("…, Vietnam said." or
         "…, Lin said: “…”"): after a comma, right before its speech verb, and nothing after
@@ -2465,6 +2473,8 @@ class Drafter:
         ):
             if m.entity == speaker.entity:
                 continue
+            if self._reports(m):
+                break  # "China protested the patrols, Vietnam said": who reports it
             gap = self.raw[span.end : m.begin].strip().lower().split()
             if len(gap) > 3 or "that" in gap or "whether" in gap or "if" in gap:
                 break  # "asked whether the United States would …": a clause, not whom
@@ -2515,6 +2525,12 @@ class Drafter:
             return
         during = self._setting(span)
         words = self._said(span, quote, before=verb.speaker == "after")
+        for m in self.actors(words.begin, words.end):
+            if self._reports(m):
+                cut = self.raw.rfind(",", words.begin, m.begin)
+                if cut > words.begin:
+                    words = Span(words.begin, cut)  # "…, Vietnam said": not its words
+                break
         about: Proposal | URIRef | None = None
         event = self._about(words, during) or self._possessed_action(words, speaker, target)
         relation = self._relationship(words)
@@ -2548,6 +2564,7 @@ class Drafter:
                 and words.begin <= m.begin
                 and m.end <= words.end
                 and m.entity not in (speaker.entity, addressee)
+                and not self._reports(m)
             ]
             if named:
                 target = named[0].entity  # the actor its words speak of, as facts files do
