@@ -1709,6 +1709,40 @@ class Drafter:
                 return True
         return False
 
+    CHARACTER = (
+        "unlawful",
+        "illegal",
+        "illegitimate",
+        "provocative",
+        "dangerous",
+        "irresponsible",
+        "unacceptable",
+        "invalid",
+        "baseless",
+        "groundless",
+        "unprofessional",
+        "destabilising",
+        "destabilizing",
+    )
+
+    def _characterised(self, verb: Span) -> bool:
+        """Whether "called the patrols" goes on with what it calls them ("unlawful", "a
+        violation of …"): a noun phrase, then an adjective or "a"/"an"."""
+        toks = self.t.after(verb.end, 7)
+        noun = False
+        for tk in toks:
+            pos = self.t.tags[tk.i].pos if self.t.tags else ""
+            if tk.lower in ("a", "an") or (
+                noun and (pos.startswith("JJ") or tk.lower in self.CHARACTER)
+            ):
+                return noun
+            if not tk.text[:1].isalnum() or tk.lower in ("and", "to", "on", "in", "at", "for"):
+                return False
+            if pos.startswith("VB") or pos in ("IN", "TO", "CC"):
+                return False
+            noun = pos.startswith("NN") or (not pos and tk.text.isalpha())
+        return False
+
     def _joint(self, verb: Span) -> bool:
         """Whether a verb's subject is the parties together ("Both sides agreed …", "The two
         governments agreed …", "The ministers agreed …", "They agreed …")."""
@@ -2193,6 +2227,13 @@ class Drafter:
             first = self.t.token_at(span.begin)
             if self.t.tags and self.t.tags[first].pos.startswith("NN"):
                 continue  # tagged a noun: "a diplomatic note", "press conference"
+            words = self.raw[span.begin : span.end].lower().split()
+            if (
+                words[0] in ("call", "calls", "called", "calling")
+                and words[-1] in ("the", "its", "their", "these", "this")
+                and not self._characterised(span)
+            ):
+                continue  # "called the ambassador", "called the meeting to order"
             if "agree" in self.rules.verbs[int(key)].family.split(":")[-1] and not self._joint(
                 span
             ):
