@@ -1743,20 +1743,6 @@ class Drafter:
             noun = pos.startswith("NN") or (not pos and tk.text.isalpha())
         return False
 
-    def _joint(self, verb: Span) -> bool:
-        """Whether a verb's subject is the parties together ("Both sides agreed …", "The two
-        governments agreed …", "The ministers agreed …", "They agreed …")."""
-        sentence = self.t.sentence_of(verb.begin)
-        subject = self.raw[sentence.begin : verb.begin]
-        return bool(
-            re.match(
-                r"\s*(?:(?:[Bb]oth|[Tt]he two|[Tt]he|[Aa]ll)\s+(?:\w+\s+){0,2}?(?:sides|parties"
-                r"|governments|countries|nations|ministers|leaders|delegations|states)"
-                r"|[Tt]hey|[Bb]oth)\s+(?:(?:also|further|had|have|jointly)\s+)*$",
-                subject,
-            )
-        )
-
     def _reports(self, m: Mention) -> bool:
         """Whether a name is the reporter that ends its sentence ("…, Vietnam said."): not
         what the words before it speak of."""
@@ -1818,12 +1804,7 @@ class Drafter:
             self.raw[max(sentence.begin, span.begin - 40) : span.begin],
         ):
             return  # "told a news conference": the statement's audience, not its setting
-        reported = [
-            s
-            for s, key in self.verb_matches
-            if seg.begin <= s.begin < span.begin
-            and "agree" not in self.rules.verbs[int(key)].family.split(":")[-1]
-        ]  # "agreed to hold patrols": who agreed takes part in what they agreed on
+        reported = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
         if reported and not rule.setting and given is None:
             # "X said Y would host Z": the event's clause is what X said
             seg = Span(max(s.end for s in reported), seg.end)
@@ -2234,10 +2215,6 @@ class Drafter:
                 and not self._characterised(span)
             ):
                 continue  # "called the ambassador", "called the meeting to order"
-            if "agree" in self.rules.verbs[int(key)].family.split(":")[-1] and not self._joint(
-                span
-            ):
-                continue  # "Vietnam and Malaysia agreed to …": an agreement, said by none
             out.append((span, key))
         return out
 
