@@ -510,14 +510,7 @@ class Drafter:
                 and m.entity != speaker[0]
             ]
             mention = Mention(q.begin, q.begin, "", speaker[0], "continued", "actor")
-            about = (
-                None
-                if named
-                else self._instrument(words)
-                or self._referred(words, mention)
-                or self._corefer(words, None)
-                or self._pointed(words, mention, None)
-            )
+            about = None if named else self._about_in(words, mention)
             in_words = None if named or about is not None else self._in_words(words, mention)
             if not named and about is None and in_words is None:
                 continue
@@ -549,6 +542,16 @@ class Drafter:
                     values,
                 )
             )
+
+    def _about_in(self, words: Span, speaker: Mention) -> Any:
+        """What words with no speech verb of their own are about (rule 1): the instrument they
+        name, the statement or event they refer or point back to; None if no rule reads one."""
+        return (
+            self._instrument(words)
+            or self._referred(words, speaker)
+            or self._corefer(words, None)
+            or self._pointed(words, speaker, None)
+        )
 
     def answers_rule(self) -> None:
         """A press conference's transcript: a paragraph opening "A:", "Answer:", "Spokesperson:"
@@ -605,12 +608,7 @@ class Drafter:
                 values.append(("kg:target", named_actors[0].entity))
             else:  # rule 1: what the answer is about, as for any statement, or no statement
                 mention = Mention(words.begin, words.begin, "", speaker, "answer", "actor")
-                about = (
-                    self._instrument(words)
-                    or self._referred(words, mention)
-                    or self._corefer(words, None)
-                    or self._pointed(words, mention, None)
-                )
+                about = self._about_in(words, mention)
                 if about is not None:
                     values.append(("kg:about", about))
                 else:  # named by no rule: what it is about, in its words
@@ -694,44 +692,29 @@ class Drafter:
                     "an apposition after a name: NAME, TITLE for ORG",
                 )
                 continue
-            found4 = self._title_of_comma_before(m, heads)
-            if found4 is not None:
-                begin, title, role_in = found4
-                self._role(
-                    m,
-                    title,
-                    role_in,
-                    Span(begin, m.end),
+            before_comma = (
+                (
+                    (self._title_of_comma_before, (heads,)),
                     "role.title-of-comma-name",
-                    0.8,
                     "a title of an organisation or state before a comma and a name",
-                )
-                continue
-            found3 = self._title_comma_before(m, heads, modifiers)
-            if found3 is not None:
-                begin, title, role_in = found3
-                self._role(
-                    m,
-                    title,
-                    role_in,
-                    Span(begin, m.end),
+                ),
+                (
+                    (self._title_comma_before, (heads, modifiers)),
                     "role.title-comma-name",
-                    0.8,
                     "a possessive title before a comma and a name",
-                )
-                continue
-            found5 = self._det_title_comma_before(m, heads, modifiers)
-            if found5 is not None:
-                begin, title, role_in = found5
-                self._role(
-                    m,
-                    title,
-                    role_in,
-                    Span(begin, m.end),
+                ),
+                (
+                    (self._det_title_comma_before, (heads, modifiers)),
                     "role.det-title-comma-name",
-                    0.8,
                     "a title with its article before a comma and a name: “Another analyst, NAME”",
-                )
+                ),
+            )
+            for (finder, args), rule, why in before_comma:  # the first that reads one
+                found_before = finder(m, *args)
+                if found_before is not None:
+                    begin, title, role_in = found_before
+                    self._role(m, title, role_in, Span(begin, m.end), rule, 0.8, why)
+                    break
 
     def role_anaphora(self) -> None:
         """ "the admiral", "the spokeswoman": a subject naming a title refers to the last person
