@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from kg.errors import InputError
 
@@ -105,6 +107,25 @@ def replace_files(contents: list[tuple[Path, str]]) -> None:
         raise
     for tmp, target in ready:
         os.replace(tmp, target)
+
+
+def read_records(path: Path, what: str) -> list[tuple[int, dict[str, Any]]]:
+    """Return a JSON-lines log's records with their line numbers (none if the file is missing);
+    a line that is not one JSON object is one error naming the file, the line and `what`."""
+    if not path.is_file():
+        return []
+    out = []
+    for n, line in enumerate(read_exact(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            entry = None
+        if not isinstance(entry, dict):
+            raise InputError(f"{path}:{n}: not {what} (one JSON object a line)")
+        out.append((n, entry))
+    return out
 
 
 def append_line(path: Path, line: str) -> None:

@@ -33,7 +33,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg import registry
-from kg.editing import locked, read_exact, replace_files
+from kg.editing import locked, read_exact, read_records, replace_files
 from kg.errors import InputError
 from kg.namespaces import ENT, KG
 from kg.sources import FACTS_FILE, REGISTRY_FILE, discover, parse_turtle
@@ -274,21 +274,7 @@ def read_log(root: Path) -> list[Merge]:
 
 
 def _entries(root: Path) -> list[tuple[int, dict[str, Any]]]:
-    path = root / MERGES_FILE
-    if not path.is_file():
-        return []
-    out = []
-    for n, line in enumerate(read_exact(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
-            entry = None
-        if not isinstance(entry, dict):
-            raise InputError(f"{path}:{n}: not a merge record (one JSON object a line)")
-        out.append((n, entry))
-    return out
+    return read_records(root / MERGES_FILE, "a merge record")
 
 
 def _files(root: Path) -> list[tuple[Path, bool]]:

@@ -27,7 +27,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import evidence
-from kg.editing import append_line
+from kg.editing import append_line, read_records
 from kg.errors import EvidenceError, InputError
 from kg.namespaces import ENT, KG
 from kg.prefixes import short_iri
@@ -156,20 +156,11 @@ def record(folder: Path, decisions: Iterable[Decision]) -> None:
 def read(folder: Path) -> list[dict[str, Any]]:
     """Return a source's decisions, oldest first (none if it has no log)."""
     path = folder / DECISIONS_FILE
-    if not path.is_file():
-        return []
     out = []
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                entry = None
-            if not isinstance(entry, dict) or entry.get("decision") not in DECISIONS:
-                raise InputError(f"{path}:{n}: not a decision (one JSON object a line)")
-            out.append(entry)
+    for n, entry in read_records(path, "a decision"):
+        if entry.get("decision") not in DECISIONS:
+            raise InputError(f"{path}:{n}: not a decision (one JSON object a line)")
+        out.append(entry)
     return out
 
 
