@@ -21,6 +21,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -193,9 +194,14 @@ class Dump(Built):
         default engine reads, and its errors carry pyoxigraph's line."""
         import pyoxigraph as ox
 
+        for _quad in self._read_quads(ox):
+            pass
+
+    def _read_quads(self, ox: Any) -> Iterator[Any]:
+        """The file's quads as pyoxigraph reads them; what it refuses is one line (the file's
+        line, a file too big to hold, or the system's reason)."""
         try:
-            for _quad in ox.parse(path=str(self.path), format=self._format()):
-                pass
+            yield from ox.parse(path=str(self.path), format=self._format())
         except SyntaxError as found:
             raise self._syntax_error(found) from None
         except MemoryError:
@@ -256,16 +262,9 @@ class Dump(Built):
 
         graphs: dict[str, list[Any]] = {}
         self._admit()
-        try:
-            for quad in ox.parse(path=str(self.path), format=self._format()):
-                name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
-                graphs.setdefault(name, []).append(quad.triple)
-        except SyntaxError as exc:
-            raise self._syntax_error(exc) from None
-        except MemoryError:
-            raise too_long(self.path) from None
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{self.path}: {str(exc).splitlines()[0]}") from None
+        for quad in self._read_quads(ox):
+            name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+            graphs.setdefault(name, []).append(quad.triple)
         parts = []
         for name in sorted(graphs):
             body = ox.serialize(graphs[name], format=ox.RdfFormat.N_TRIPLES) or b""
