@@ -38,6 +38,8 @@ def test_the_installed_wheel_builds_from_another_directory(tmp_path: Path) -> No
         "kg/viz/vendor/natural-earth/south-china-sea-50m.json",
         "kg/viz/vendor/natural-earth/LICENSE.world-atlas.txt",
         "kg/viz/templates/share.js",
+        "kg/viz/templates/head.html",
+        "kg/viz/templates/common.css",
         "kg/viz/templates/timeline.js",
         "kg/viz/templates/map.js",
         # what the workbench serves (kg serve): its result views and SPARQL highlighting

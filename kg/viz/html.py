@@ -93,6 +93,22 @@ def clipped_label(label: str) -> str:
     return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1].rstrip() + "…"
 
 
+@cache
+def shared(name: str) -> str:
+    """A template the view pages share (kg/viz/templates): head.html, common.css."""
+    try:
+        return (TEMPLATES / name).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise KgError(f"the view template {TEMPLATES / name} is missing: {exc}") from exc
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """A page from its template: `@@HEAD@@` the head every view page opens with (head.html,
+    which page.html includes too), each other `@@NAME@@` its value."""
+    values = {"HEAD": shared("head.html").removesuffix("\n"), **values}
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], template)
+
+
 def json_for_script(data: Any) -> str:
     """Serialise to JSON that cannot close or open a tag inside a <script> block."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

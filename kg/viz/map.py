@@ -117,6 +117,16 @@ def _assets() -> tuple[str, ...]:
     return tuple(texts)
 
 
+def _of_group(g: nx.MultiDiGraph, group: str) -> list[tuple[str, dict[str, Any]]]:
+    """The nodes of a group (Claim, Event, ...) with their data, in order."""
+    return [(n, g.nodes[n]) for n in sorted(g.nodes) if g.nodes[n].get("group") == group]
+
+
+def _ends(g: nx.MultiDiGraph, n: str, predicate: URIRef) -> list[str]:
+    """The nodes an edge of `predicate` leads to from `n`, in order."""
+    return sorted(v for _, v, e in g.out_edges(n, data=True) if e["predicate"] == str(predicate))
+
+
 def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     """Return the places (placed and not), claims, contests, events and claimants, in order."""
     from kg.viz.html import humanise
@@ -127,16 +137,8 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     claimants: dict[str, list[str]] = {}
     contesters: dict[str, list[str]] = {}
     claims = []
-    for n in sorted(g.nodes):
-        d = g.nodes[n]
-        if d.get("group") != "Claim":
-            continue
-        who = sorted(
-            v for _, v, e in g.out_edges(n, data=True) if e["predicate"] == str(KG.claimant)
-        )
-        where = sorted(
-            v for _, v, e in g.out_edges(n, data=True) if e["predicate"] == str(KG.claimedPlace)
-        )
+    for n, d in _of_group(g, "Claim"):
+        who, where = _ends(g, n, KG.claimant), _ends(g, n, KG.claimedPlace)
         against = sorted(
             u for u, _, e in g.in_edges(n, data=True) if e["predicate"] == str(KG.contests)
         )
@@ -150,13 +152,8 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     everyone = sorted({a for c in claims for a in c["claimants"]})
     colours = {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(everyone)}
     events = []
-    for n in sorted(g.nodes):
-        d = g.nodes[n]
-        if d.get("group") != "Event":
-            continue
-        at = sorted(
-            v for _, v, e in g.out_edges(n, data=True) if e["predicate"] == str(PROV.atLocation)
-        )
+    for n, d in _of_group(g, "Event"):
+        at = _ends(g, n, PROV.atLocation)
         events.append(
             {"id": n, "label": label(n), "clsLabel": humanise(str(d.get("class", ""))),
              "places": at, "quote": str(d.get("quote", "")),
@@ -196,7 +193,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the map page: one self-contained HTML document."""
-    from kg.viz.html import json_for_script
+    from kg.viz.html import fill, json_for_script, shared
 
     template, css, js, share, basemap = _assets()
     data = page_data(g, title)
@@ -205,10 +202,10 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
         "COUNTS": f"{len(data['places'])} placed, {len(data['unplaced'])} with no point",
         "DATA": json_for_script(data),
         "BASEMAP": basemap.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
-        "APP_CSS": css,
+        "APP_CSS": shared("common.css") + css,
         "APP_JS": share + js,
     }
-    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], template)
+    return fill(template, values)
 
 
 def write_map(g: nx.MultiDiGraph, path: Path, title: str) -> Path:

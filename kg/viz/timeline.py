@@ -160,7 +160,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the timeline page: one self-contained HTML document."""
-    from kg.viz.html import json_for_script
+    from kg.viz.html import fill, json_for_script, shared
 
     script, style = _assets()
     template, css, js, share = _templates()
@@ -171,10 +171,10 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
         "VIS_CSS": style,
         "VIS_JS": script,
         "DATA": json_for_script(data),
-        "APP_CSS": css,
+        "APP_CSS": shared("common.css") + css,
         "APP_JS": share + js,  # one script: what every view shares, then this page's own
     }
-    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], template)
+    return fill(template, values)
 
 
 def write_timeline(g: nx.MultiDiGraph, path: Path, title: str) -> Path:

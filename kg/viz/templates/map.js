@@ -1,6 +1,6 @@
 (function () {
   "use strict";
-  var S = window.kgShare, el = S.el, svgEl = S.svgEl;
+  var S = window.kgShare, el = S.el, svgEl = S.svgEl, row = S.row;
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var base = JSON.parse(document.getElementById("kg-basemap").textContent);
   var saved = S.readState();
@@ -143,13 +143,6 @@
 
   // Details.
   var details = document.getElementById("kg-details");
-  function row(dl, name, value, asQuote) {
-    if (!value) { return; }
-    dl.appendChild(el("dt", name));
-    var dd = el("dd");
-    if (asQuote) { dd.appendChild(el("blockquote", value)); } else { dd.textContent = value; }
-    dl.appendChild(dd);
-  }
   function names(list) { return list.map(function (a) { return label[a] || a; }).join("; "); }
   function select(id) {
     var p = byId[id];
@@ -256,12 +249,7 @@
     return copy;
   }
   state.svgText = function () { return S.serialise(picture()); };
-  document.getElementById("kg-export-svg").addEventListener("click", function () {
-    S.download(S.stem() + ".svg", new Blob([state.svgText()], { type: "image/svg+xml" }));
-  });
-  document.getElementById("kg-export-png").addEventListener("click", function () {
-    S.svgToPng(picture(), function (blob) { if (blob) { S.download(S.stem() + ".png", blob); } });
-  });
+  S.pictureExports(picture);
   document.getElementById("kg-export-csv").addEventListener("click", function () {
     var rows = data.places.concat(data.unplaced).map(function (p) {
       return [p.label, p.clsLabel, p.lon === undefined ? "" : p.lon, p.lat === undefined ? "" : p.lat,

@@ -143,7 +143,7 @@
   }
   // The view's state lives in the URL's hash (filters, selection, zoom, the facts table), so
   // that a view can be shared and reopened as it was; restored once the layout has settled.
-  var S = window.kgShare, saved = S.readState(), restoring = true;
+  var S = window.kgShare, row = S.row, saved = S.readState(), restoring = true;
   var FILTERS = [["hc", "#kg-legend", "data-class"], ["hq", "#kg-edge-legend", "data-quad"],
                  ["ht", "#kg-types", "data-type"], ["hs", "#kg-sources", "data-source"],
                  ["hst", "#kg-statuses", "data-status"]];
@@ -292,13 +292,6 @@
 
   // Details panel.
   var details = document.getElementById("kg-details");
-  function row(dl, name, value, asQuote) {
-    if (!value) { return; }
-    dl.appendChild(el("dt", name));
-    var dd = el("dd");
-    if (asQuote) { dd.appendChild(el("blockquote", value)); } else { dd.textContent = value; }
-    dl.appendChild(dd);
-  }
   function link(dl, name, url) {
     if (!url || !/^https?:\/\//.test(url)) { return; }
     dl.appendChild(el("dt", name));

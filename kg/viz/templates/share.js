@@ -167,7 +167,25 @@
     var t = document.title.replace(/^scs-kg:\s*/, "").toLowerCase().replace(/[^a-z0-9]+/g, "-");
     return t.replace(/^-+|-+$/g, "").slice(0, 60) || "view";
   }
+  // A row of a details list: the name, then the value as text (a quote if asked); none if empty.
+  function row(dl, name, value, asQuote) {
+    if (!value) { return; }
+    dl.appendChild(el("dt", name));
+    var dd = el("dd");
+    if (asQuote) { dd.appendChild(el("blockquote", value)); } else { dd.textContent = value; }
+    dl.appendChild(dd);
+  }
+  // The SVG and PNG export buttons, saving what `picture()` draws (an <svg> element).
+  function pictureExports(picture) {
+    document.getElementById("kg-export-svg").addEventListener("click", function () {
+      download(stem() + ".svg", new Blob([serialise(picture())], { type: "image/svg+xml" }));
+    });
+    document.getElementById("kg-export-png").addEventListener("click", function () {
+      svgToPng(picture(), function (blob) { if (blob) { download(stem() + ".png", blob); } });
+    });
+  }
   window.kgShare = { el: el, readState: readState, value: value, list: list, writeState: writeState,
                      download: download, csv: csv, svgEl: svgEl, svgRoot: svgRoot, domToSvg: domToSvg,
-                     serialise: serialise, svgToPng: svgToPng, stem: stem };
+                     serialise: serialise, svgToPng: svgToPng, stem: stem, row: row,
+                     pictureExports: pictureExports };
 })();

@@ -1,6 +1,6 @@
 (function () {
   "use strict";
-  var S = window.kgShare, el = S.el;
+  var S = window.kgShare, el = S.el, row = S.row;
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var actorLabel = {}, sourceTitle = {}, byId = {};
   data.actors.forEach(function (a) { actorLabel[a.iri] = a.label; });
@@ -106,13 +106,6 @@
 
   // Details.
   var details = document.getElementById("kg-details");
-  function row(dl, name, value, asQuote) {
-    if (!value) { return; }
-    dl.appendChild(el("dt", name));
-    var dd = el("dd");
-    if (asQuote) { dd.appendChild(el("blockquote", value)); } else { dd.textContent = value; }
-    dl.appendChild(dd);
-  }
   function show(item) {
     details.replaceChildren();
     var dl = el("dl");
@@ -241,12 +234,7 @@
   // Exports: the drawing as SVG and PNG, the facts as CSV.
   function svg() { return S.domToSvg(container); }
   state.svg = function () { return S.serialise(svg()); };
-  document.getElementById("kg-export-svg").addEventListener("click", function () {
-    S.download(S.stem() + ".svg", new Blob([state.svg()], { type: "image/svg+xml" }));
-  });
-  document.getElementById("kg-export-png").addEventListener("click", function () {
-    S.svgToPng(svg(), function (blob) { if (blob) { S.download(S.stem() + ".png", blob); } });
-  });
+  S.pictureExports(svg);
   document.getElementById("kg-export-csv").addEventListener("click", function () {
     var rows = data.items.concat(data.undated).filter(visible).map(function (i) {
       return [i.start || "", i.end || "", i.precision || "", i.when, i.clsLabel, i.full,
