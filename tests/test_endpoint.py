@@ -24,6 +24,7 @@ from kg import catalog
 from kg.cli import app
 from kg.engines.remote import RemoteEngine
 from kg.errors import EndpointError
+from tests._serving import base_url, running
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -165,14 +166,8 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 def failing() -> Iterator[str]:
     """A tiny local HTTP server that answers 500 to everything."""
     _Recorder.seen = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with running(http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder), daemon=True) as h:
+        yield base_url(h)
 
 
 def test_server_error_is_one_line(failing: str, out_dir: Path) -> None:

@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -24,10 +23,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kg import catalog
-from kg.api import KnowledgeGraph
 from kg.cli import app
 from kg.errors import InputError
-from kg.serve import CSP, Server, make_server, parse_port
+from kg.serve import CSP, parse_port
+from tests._serving import base_url, serving
 from tests.test_viz_browser import ARTIFACTS, browser  # noqa: F401  # the Chromium fixture
 
 KG = str(Path(sys.executable).parent / "kg")
@@ -45,15 +44,8 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(out_dir: Path) -> Iterator[str]:
     """The workbench over the article's build, in this process on a free port: its base URL."""
-    httpd = make_server(KnowledgeGraph.open(out_dir), 0)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
+    with serving(out_dir) as httpd:
+        yield base_url(httpd)
 
 
 def get(
@@ -241,11 +233,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 
 def test_a_query_over_the_timeout_is_answered_503_and_the_server_goes_on(out_dir: Path) -> None:
     """pyoxigraph cannot be interrupted: the query's forked process is ended at the deadline."""
-    httpd = make_server(KnowledgeGraph.open(out_dir, timeout=0.5), 0)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
+    with serving(out_dir, timeout=0.5) as httpd:
+        base = base_url(httpd)
         q = urllib.parse.urlencode({"query": SLOW})
         status, ctype, body, _h = get(f"{base}/query?{q}")  # a cross product of four scans
         assert status == 503 and ctype.startswith("text/plain")
@@ -256,10 +245,6 @@ def test_a_query_over_the_timeout_is_answered_503_and_the_server_goes_on(out_dir
         quick = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
         status, _c, body, _h = get(f"{base}/query?{quick}")  # the server goes on
         assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] != "0"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
@@ -321,20 +306,13 @@ def test_entity_page_lists_facts_with_quotes(server: str) -> None:
 
 
 def test_hostile_labels_are_escaped_on_entity_pages() -> None:
-    httpd: Server = make_server(KnowledgeGraph.open(HOSTILE), 0)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    with serving(HOSTILE) as httpd:
+        base = base_url(httpd)
         status, _ct, body, _h = get(f"{base}/entity?iri=img-state")
         assert status == 200
         assert "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
         status, _ct, body, _h = get(f"{base}/entity?iri=script-person")
         assert "<script>" not in body and "&lt;/script&gt;&lt;script&gt;" in body
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
 
 
 # --- the page in Chromium -----------------------------------------------------------------------
@@ -432,11 +410,8 @@ def test_workbench_page_fits_a_narrow_window(browser: Any, server: str) -> None:
 
 
 def test_hostile_text_is_shown_as_text_in_the_page(browser: Any) -> None:  # noqa: F811
-    httpd = make_server(KnowledgeGraph.open(HOSTILE), 0)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    with serving(HOSTILE) as httpd:
+        base = base_url(httpd)
         page, errors, outside = _open(browser, base + "/")
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -448,10 +423,6 @@ def test_hostile_text_is_shown_as_text_in_the_page(browser: Any) -> None:  # noq
         assert page.locator("#results img, #results script, #results svg").count() == 0
         assert dialogs == [] and errors == [] and outside == []
         page.context.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
 
 
 def test_a_malformed_request_is_answered_and_the_server_goes_on(server: str) -> None:

@@ -10,42 +10,20 @@ from __future__ import annotations
 import json
 import socket
 import sys
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.api import KnowledgeGraph
-from kg.serve import MAX_BODY, Server, make_server
+from kg.serve import MAX_BODY, Server
+from tests._serving import serving
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-@contextmanager
-def serving(
-    out_dir: Path,
-    timeout: float | None = None,
-    idle_timeout: float = 20.0,
-    max_queries: int | None = None,
-) -> Iterator[Server]:
-    """A workbench server over the article's build on a free port, stopped afterwards."""
-    graph = KnowledgeGraph.open(out_dir, timeout=timeout)
-    httpd = make_server(graph, 0, idle_timeout=idle_timeout, max_queries=max_queries)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield httpd
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
 
 
 @pytest.fixture(scope="module")

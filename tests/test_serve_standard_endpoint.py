@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,8 @@ from typer.testing import CliRunner
 from kg.api import KnowledgeGraph
 from kg.cli import app
 from kg.errors import InputError
-from kg.serve import make_server, own_page
+from kg.serve import own_page
+from tests._serving import base_url, serving
 from tests.test_serve import _open, get
 from tests.test_viz_browser import browser  # noqa: F401  # the Chromium fixture
 
@@ -37,15 +37,8 @@ BAD = "SELECT ?s WHERE {\n  ?s a kg:State .\n  ?s <not an iri> ?o .\n}\n"
 @pytest.fixture(scope="module")
 def served(out_dir: Path) -> Iterator[str]:
     """The workbench over the article's build on a free port: its base URL."""
-    httpd = make_server(KnowledgeGraph.open(out_dir), 0)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
+    with serving(out_dir) as httpd:
+        yield base_url(httpd)
 
 
 def raw(base: str, request: bytes) -> bytes:

@@ -9,35 +9,20 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from kg.api import KnowledgeGraph
-from kg.serve import Server, make_server
+from kg.serve import make_server
+from tests._serving import serving
 
 pytestmark = pytest.mark.slow
 
 CLIENTS = 40
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 QUICK = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-@contextmanager
-def serving(out_dir: Path, timeout: float) -> Iterator[Server]:
-    """The workbench over the article's build with this query timeout, on a free port."""
-    httpd = make_server(KnowledgeGraph.open(out_dir, timeout=timeout), 0)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield httpd
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
 
 
 def fetch(port: int, path: str) -> tuple[int | str, float]:

@@ -293,6 +293,9 @@ def test_a_large_view_comes_laid_out_the_same_every_time() -> None:
     page = render(g, "t")
     for part in ("nodes", "edges"):  # pyvis's lists, compacted, are what the page carries
         assert f'"{part}":{json_for_script(small[part])}' in page, part
+    # and the rest of the compact data, whole, as the page's `view`
+    view = {k: v for k, v in small.items() if k not in ("nodes", "edges", "options")}
+    assert f'"view":{json_for_script(view)}' in page
 
 
 def test_pyvis_carries_every_field_of_the_page_unchanged(views: dict) -> None:

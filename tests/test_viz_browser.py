@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,16 @@ def drawn(opened: Opened) -> list[int]:
                    return [g.nodes, g.edges, g.nodeData.length, g.edgeData.length,
                            body.nodeIndices.length, body.edgeIndices.length]; }"""
     )
+
+
+@contextmanager
+def viewing(browser: Any, path: Path, fragment: str = "") -> Iterator[Opened]:
+    """A view opened as `open_view` opens it; once the block is through, it must have been
+    clean (`assert_clean`), and its page is closed."""
+    opened = open_view(browser, path, fragment)
+    yield opened
+    assert_clean(opened)
+    opened.page.context.close()
 
 
 def screenshot(opened: Opened, name: str) -> Path:

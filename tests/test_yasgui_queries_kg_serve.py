@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.server
 import json
 import socket
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,8 @@ import pytest
 
 from kg import catalog
 from kg.api import KnowledgeGraph
-from kg.serve import Handler, make_server
+from kg.serve import Handler
+from tests._serving import base_url, running, serving
 from tests.test_interop import NODE_DIR, need
 from tests.test_viz_browser import ARTIFACTS, CHROMIUM, _require_browser
 
@@ -75,15 +75,8 @@ def offline_browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def endpoint(out_dir: Path) -> Iterator[str]:
     """`kg serve` over the article's build on a free port: its /query URL."""
-    httpd = make_server(KnowledgeGraph.open(out_dir), 0)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/query"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
+    with serving(out_dir) as httpd:
+        yield base_url(httpd) + "/query"
 
 
 @pytest.fixture(scope="module")
@@ -108,15 +101,8 @@ def yasgui_page(endpoint: str) -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Files)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(10)
+    with running(http.server.ThreadingHTTPServer(("127.0.0.1", 0), Files)) as httpd:
+        yield base_url(httpd) + "/"
 
 
 def test_yasgui_runs_a_catalog_query_against_kg_serve(
