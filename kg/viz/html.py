@@ -95,17 +95,24 @@ def clipped_label(label: str) -> str:
 
 @cache
 def shared(name: str) -> str:
-    """A template the view pages share (kg/viz/templates): head.html, common.css."""
+    """A template the view pages share (kg/viz/templates): `PARTS`, common.css, group-by.html."""
     try:
         return (TEMPLATES / name).read_text(encoding="utf-8")
     except OSError as exc:
         raise KgError(f"the view template {TEMPLATES / name} is missing: {exc}") from exc
 
 
+PARTS = {"HEAD": "head.html", "HEADER": "header.html"}
+"""The template parts a page's `@@NAME@@` stands for: the head every view page opens with
+(head.html, which page.html includes too) and the bar atop the map and the timeline
+(header.html: title, counts, the page's own `@@CONTROLS@@`, Fit, Export, status, Panel)."""
+
+
 def fill(template: str, values: dict[str, str]) -> str:
-    """A page from its template: `@@HEAD@@` the head every view page opens with (head.html,
-    which page.html includes too), each other `@@NAME@@` its value."""
-    values = {"HEAD": shared("head.html").removesuffix("\n"), **values}
+    """A page from its template: each `@@PART@@` of `PARTS` its template part, then each
+    `@@NAME@@` its value (values are not read again for names)."""
+    for name, part in PARTS.items():
+        template = template.replace(f"@@{name}@@", shared(part).removesuffix("\n"))
     return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], template)
 
 

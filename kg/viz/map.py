@@ -200,6 +200,7 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
     values = {
         "TITLE": html.escape(title, quote=True),
         "COUNTS": f"{len(data['places'])} placed, {len(data['unplaced'])} with no point",
+        "CONTROLS": "",
         "DATA": json_for_script(data),
         "BASEMAP": basemap.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
         "APP_CSS": shared("common.css") + css,

@@ -168,6 +168,7 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
     values = {
         "TITLE": html.escape(title, quote=True),
         "COUNTS": f"{len(data['items'])} dated, {len(data['undated'])} undated",
+        "CONTROLS": shared("group-by.html"),
         "VIS_CSS": style,
         "VIS_JS": script,
         "DATA": json_for_script(data),
