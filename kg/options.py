@@ -172,6 +172,12 @@ def quick_options(args: list[str]) -> dict[str, Any] | None:
     None for anything the quick path leaves to the full command line: another command, an
     option of role `full` or unknown, a short option joined to its value (`-fcsv`), a value
     that is empty or starts with `-`.
+
+    >>> found = quick_options(["query", "cq2-allies", "-f", "csv", "--param=a=b", "--wide"])
+    >>> found["name"], found["fmt"], found["param"], found["wide"], found["data"]
+    ('cq2-allies', 'csv', ['a=b'], True, None)
+    >>> quick_options(["query", "cq2-allies", "--timeout", "5"]) is None  # role `full`
+    True
     """
     if len(args) < 2 or args[0] != "query" or args[1].startswith("-") or not args[1]:
         return None
