@@ -21,6 +21,7 @@ from kg.options import (
     STORE,
     TIMEOUT,
     WIDE,
+    table_width,
 )
 from kg.plugins import ENGINES
 
@@ -58,13 +59,6 @@ def register(app: typer.Typer) -> None:
     app.command("describe")(describe)
     app.command("push")(push)
     app.command("serve")(serve)
-
-
-def _width(wide: bool) -> int | None:
-    """The terminal width a table fits in: $COLUMNS, the terminal's, else 100; None if --wide."""
-    from kg.options import table_width
-
-    return table_width(wide)
 
 
 def _open(
@@ -139,7 +133,7 @@ def queries(
             for q in found
         ],
     )
-    _emit(write(result, "table", width=_width(wide)))
+    _emit(write(result, "table", width=table_width(wide)))
 
 
 @errors
@@ -307,7 +301,7 @@ def query(
     values = parse_assignments(param or [])
     graph = _open(data, engine, store, endpoint, timeout, max_response=max_response)
     result = graph.query(query_def.name, values)
-    answer = write(result, fmt, width=_width(wide))
+    answer = write(result, fmt, width=table_width(wide))
     _emit(answer)
     if slot is not None and query_def.text == keyed:  # the text the key holds ran
         slot.store(answer)
@@ -353,7 +347,7 @@ def sparql(
         from kg.engines.timeout import check_timeout
 
         check_timeout(timeout)
-        width = _width(wide) if fmt == "table" else None
+        width = table_width(wide) if fmt == "table" else None
         slot = answer_slot(data, engine, store, "sparql", text, fmt, f"{width}", query=text)
         if write_stored(slot):
             return
@@ -366,7 +360,7 @@ def sparql(
     if result is None:
         say(f"update done at {endpoint}" if endpoint else graph.engine.update_note())
         return
-    answer = write(result, fmt, width=_width(wide))
+    answer = write(result, fmt, width=table_width(wide))
     _emit(answer)
     if slot is not None:
         slot.store(answer)
