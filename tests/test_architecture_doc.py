@@ -60,3 +60,15 @@ def test_every_package_and_module_of_kg_is_described() -> None:
         if not re.search(rf"`({re.escape(relative)}/?|{re.escape(dotted)})[`.:(\s]", DOC):
             missing.append(relative)
     assert missing == []
+
+
+def test_each_common_change_touches_one_or_two_modules() -> None:
+    """Each row of "Where to change what" names one or two modules of kg/ (files of the
+    ontology, the shapes or the queries aside)."""
+    section = DOC.split("## Where to change what", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) > 10
+    for row in rows[1:]:
+        change, files = row.strip("| ").split(" | ", 1)
+        modules = set(re.findall(r"`(kg/[\w/.-]+)`", files))
+        assert 1 <= len(modules) <= 2 or (not modules and "queries/" in files), change
