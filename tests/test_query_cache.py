@@ -421,3 +421,20 @@ def test_the_quick_path_answers_each_option_as_kg_query_does(
             opens = Opens(monkeypatch)
             assert answered(args), words
             assert capsysbinary.readouterr().out == stored and opens.count == 0
+
+
+def test_an_option_added_to_the_table_reaches_the_quick_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new row is read by the quick path and enters the answer's key, with no other edit."""
+    from kg import options
+
+    row = options.Option("limit", ("--limit", "-l"), "At most this many rows.", None, "key")
+    monkeypatch.setitem(options.QUERY_OPTIONS, "limit", row)
+    base = ["query", "cq2-allies", "-f", "csv"]
+    read = options.quick_options([*base, "--limit=5"])
+    assert read is not None and read["limit"] == "5" and read["fmt"] == "csv"
+    short = options.quick_options([*base, "-l", "7"])
+    assert short is not None and short["limit"] == "7"
+    keys = [options.key_parts(r) for r in (read, short)]
+    assert keys[0] is not None and keys[0][-1] == "5" and keys[0] != keys[1]
