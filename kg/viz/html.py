@@ -116,9 +116,13 @@ def fill(template: str, values: dict[str, str]) -> str:
     return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], template)
 
 
-def json_for_script(data: Any) -> str:
-    """Serialise to JSON that cannot close or open a tag inside a <script> block."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def script_safe(text: str) -> str:
+    """JSON text that cannot close or open a tag inside a <script> block (`&`, `<`, `>` and the
+    line separators as JSON escapes, which read back the same).
+
+    >>> print(script_safe('{"a":"</script>"}'))
+    {"a":"\\u003c/script\\u003e"}
+    """
     return (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
@@ -126,6 +130,11 @@ def json_for_script(data: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+def json_for_script(data: Any) -> str:
+    """Serialise to JSON that cannot close or open a tag inside a <script> block."""
+    return script_safe(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
@@ -403,7 +412,7 @@ def _script_json(text: str) -> Markup:
     """JSON text (pyvis's options) made safe inside a <script> block."""
     from markupsafe import Markup
 
-    return Markup(str(text).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+    return Markup(script_safe(str(text)))
 
 
 @cache

@@ -193,7 +193,7 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the map page: one self-contained HTML document."""
-    from kg.viz.html import fill, json_for_script, shared
+    from kg.viz.html import fill, json_for_script, script_safe, shared
 
     template, css, js, share, basemap = _assets()
     data = page_data(g, title)
@@ -202,7 +202,7 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
         "COUNTS": f"{len(data['places'])} placed, {len(data['unplaced'])} with no point",
         "CONTROLS": "",
         "DATA": json_for_script(data),
-        "BASEMAP": basemap.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+        "BASEMAP": script_safe(basemap),
         "APP_CSS": shared("common.css") + css,
         "APP_JS": share + js,
     }
