@@ -394,18 +394,21 @@ def network(content: dict[str, Any]) -> Network:
     return net
 
 
-def _inline(text: str) -> Markup:
-    """A script or stylesheet to inline: without its source map comment, and never closing the
-    element it is in."""
-    from markupsafe import Markup
-
-    text = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", str(text))
+def inlined(text: str, what: str) -> str:
+    """A vendored script or stylesheet to inline in a page: without its source map comment (the
+    map is not shipped), refused in one line naming `what` if it could close its element."""
+    text = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", text)
     text = re.sub(r"\n?/\*# sourceMappingURL=\S* \*/\s*$", "\n", text)
     if "</script" in text.lower() or "</style" in text.lower():
-        raise KgError(
-            "a script or stylesheet of the page cannot be inlined safely (it closes a tag)"
-        )
-    return Markup(text)
+        raise KgError(f"{what} cannot be inlined safely (it closes a tag)")
+    return text
+
+
+def _inline(text: str) -> Markup:
+    """The template's `inline` filter: `inlined`, as markup."""
+    from markupsafe import Markup
+
+    return Markup(inlined(str(text), "a script or stylesheet of the page"))
 
 
 def _script_json(text: str) -> Markup:

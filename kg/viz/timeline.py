@@ -12,7 +12,6 @@ the data as escaped JSON, every label written as text, and the same graph giving
 from __future__ import annotations
 
 import html
-import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -75,17 +74,16 @@ def project_timeline(p: Projector, g: nx.MultiDiGraph) -> None:
 @cache
 def _assets() -> tuple[str, str]:
     """Return the vendored vis-timeline script and stylesheet, without the source map link."""
+    from kg.viz.html import inlined
+
     base = resources.files("kg.viz").joinpath(VENDOR)
     try:
         script = base.joinpath("vis-timeline-graph2d.min.js").read_text(encoding="utf-8")
         style = base.joinpath("vis-timeline-graph2d.min.css").read_text(encoding="utf-8")
     except OSError as exc:
         raise KgError(f"the vendored vis-timeline (kg/viz/{VENDOR}) is missing: {exc}") from exc
-    script = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", script)
-    style = re.sub(r"\n?/\*# sourceMappingURL=\S* \*/\s*$", "\n", style)
-    if "</script" in script.lower() or "</style" in style.lower():
-        raise KgError("the vendored vis-timeline cannot be inlined safely (it closes a tag)")
-    return script, style
+    what = "the vendored vis-timeline"
+    return inlined(script, what), inlined(style, what)
 
 
 @cache
