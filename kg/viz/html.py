@@ -95,7 +95,7 @@ def clipped_label(label: str) -> str:
 
 @cache
 def shared(name: str) -> str:
-    """A template the view pages share (kg/viz/templates): `PARTS`, common.css, group-by.html."""
+    """A template of the view pages (kg/viz/templates), read once; one line if it is missing."""
     try:
         return (TEMPLATES / name).read_text(encoding="utf-8")
     except OSError as exc:

@@ -86,13 +86,6 @@ def _assets() -> tuple[str, str]:
     return inlined(script, what), inlined(style, what)
 
 
-@cache
-def _templates() -> tuple[str, ...]:
-    base = resources.files("kg.viz").joinpath("templates")
-    names = ("timeline.html", "timeline.css", "timeline.js", "share.js")
-    return tuple(base.joinpath(n).read_text(encoding="utf-8") for n in names)
-
-
 def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     """Return the dated items, the undated facts, the actors and sources, in a stable order."""
     from kg.viz.html import COLOURS, QUAD, clipped_label, humanise
@@ -161,7 +154,8 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
     from kg.viz.html import fill, json_for_script, shared
 
     script, style = _assets()
-    template, css, js, share = _templates()
+    names = ("timeline.html", "timeline.css", "timeline.js", "share.js")
+    template, css, js, share = (shared(n) for n in names)
     data = page_data(g, title)
     values = {
         "TITLE": html.escape(title, quote=True),
