@@ -2,33 +2,29 @@
 
 A repeated query over an unchanged build is answered with the bytes its first run wrote (kept
 in the cache, kind `query`, see `kg.cache.answer_slot`). `kg.console.main`, the `kg` command,
-looks such an answer up (`answered`) before anything heavy is imported: for `kg query NAME`
-with only the options it reads the same way as the full command line (`QUERY_OPTIONS`, whose
-flags `kg.cli` declares those options with, and `--wide`) it writes the stored answer and
-ends; anything else, and every miss, goes to the full command line (`kg.cli`), which computes
-the same key. The query's file is found as the catalog finds it (`kg.resources.query_file`).
-This module imports neither the command-line framework nor an RDF library.
+looks such an answer up (`answered`) before anything heavy is imported: it reads `kg query
+NAME [OPTION...]` with the one declaration of `kg query`'s options (`kg.options.QUERY_OPTIONS`,
+which `kg.cli` declares the command from), writes the stored answer and ends; anything else,
+and every miss, goes to the full command line (`kg.cli`), which computes the key with the same
+function (`catalog_slot`) from the options it parsed. The query's file is found as the catalog
+finds it (`kg.resources.query_file`). This module imports neither the command-line framework
+nor an RDF library.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from kg.cache import AnswerSlot
 
 from kg.errors import InputError
-from kg.outfolder import DEFAULT_DATA, DUMP_FILE  # light modules: a hit imports no RDF library
-from kg.plugins import ENGINES
-
-
-def table_width(wide: bool) -> int | None:
-    """The terminal width a table fits in: $COLUMNS, the terminal's, else 100; None if wide."""
-    import shutil
-
-    return None if wide else shutil.get_terminal_size((100, 24)).columns
+from kg.options import key_parts, param_pairs, quick_options  # light: a hit imports no RDF library
+from kg.outfolder import DEFAULT_DATA, DUMP_FILE
 
 
 def slot(
@@ -51,25 +47,27 @@ def slot(
     return answer_slot(file, engine, where, *parts)
 
 
-def catalog_slot(
-    name: str,
-    params: list[str],
-    fmt: str,
-    wide: bool,
-    data: Path | None,
-    engine: str,
-    store: Path | None,
-) -> tuple[AnswerSlot | None, str | None]:
-    """The slot of `kg query NAME` with these options and the query text it is keyed by.
+def catalog_slot(name: str, options: Mapping[str, Any]) -> tuple[AnswerSlot | None, str | None]:
+    """The slot of `kg query NAME` with these options (by destination, as `kg.options`
+    declares them) and the query text it is keyed by.
 
-    (None, None) if the query or a `-p` pair is bad: the full run reports it. A run keeps its
-    answer only if it ran that very text (the file could change in between).
+    (None, None) if the query or an option's value is bad: the full run reports it. A run keeps
+    its answer only if it ran that very text (the file could change in between).
     """
-    text, pairs = _catalog_text(name), _param_parts(params)
-    if text is None or pairs is None:
+    text, parts = _catalog_text(name), key_parts(options)
+    if text is None or parts is None:
         return None, None
-    width = table_width(wide) if fmt == "table" else None
-    found = slot(data, engine, store, "query", name, text, fmt, f"{width}", *pairs, query=text)
+    data, store = options["data"], options["store"]
+    found = slot(
+        Path(data) if data is not None else None,
+        str(options["engine"]),
+        Path(store) if store is not None else None,
+        "query",
+        name,
+        text,
+        *parts,
+        query=text,
+    )
     return found, text
 
 
@@ -103,79 +101,10 @@ def _catalog_text(name: str) -> str | None:
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:
     """Turn `-p name=value` strings into a dict; a pair without `=` is an InputError."""
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise InputError(f"--param {pair!r}: want name=value")
-        values[key.strip()] = value
-    return values
-
-
-def _param_parts(pairs: list[str]) -> list[str] | None:
-    """The `-p name=value` pairs as `kg query` reads them, sorted; None if bad."""
     try:
-        values = parse_assignments(pairs)
-    except InputError:
-        return None
-    return [f"{k}={v}" for k, v in sorted(values.items())]
-
-
-QUERY_OPTIONS = {
-    "data": ("--data", "-d"),
-    "fmt": ("--format", "-f"),
-    "engine": ("--engine", "-e"),
-    "param": ("--param", "-p"),
-    "store": ("--store",),
-}
-"""The options of `kg query` that take a value and that the quick path reads, by destination:
-`kg.cli` declares these options with these very flags, so both read a command line alike."""
-WIDE = "--wide"
-"""The flag of `kg query` (no value) that the quick path reads too."""
-_VALUED = {flag: dest for dest, flags in QUERY_OPTIONS.items() for flag in flags}
-
-
-def quick_options(args: list[str]) -> dict[str, str | list[str] | bool | None] | None:
-    """Read `query NAME [OPTION VALUE | --OPTION=VALUE | --wide]...` as `kg query` reads it.
-
-    None for anything else (another command, `--help`, `--timeout`, `--endpoint`, options
-    joined to their value as `-fcsv`, a value that starts with `-` or is empty): the full
-    command line then reads the arguments.
-    """
-    if len(args) < 2 or args[0] != "query" or args[1].startswith("-") or not args[1]:
-        return None
-    found: dict[str, str | list[str] | bool | None] = {
-        "name": args[1],
-        "data": None,
-        "fmt": "table",
-        "engine": ENGINES.default,
-        "store": None,
-        "wide": False,
-    }
-    params: list[str] = []
-    i = 2
-    while i < len(args):
-        arg = args[i]
-        if arg == WIDE:
-            found["wide"] = True
-            i += 1
-            continue
-        key, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if key not in _VALUED:
-            return None
-        if not eq:
-            if i + 1 >= len(args):
-                return None
-            value = args[i + 1]
-        i += 1 if eq else 2
-        if not value or value.startswith("-"):
-            return None
-        if _VALUED[key] == "param":
-            params.append(value)
-        else:
-            found[_VALUED[key]] = value
-    found["params"] = params
-    return found
+        return param_pairs(pairs)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def answered(args: list[str]) -> bool:
@@ -183,16 +112,4 @@ def answered(args: list[str]) -> bool:
     options = quick_options(args)
     if options is None:
         return False
-    data, store = options["data"], options["store"]
-    params = options["params"]
-    assert isinstance(params, list)
-    found, _text = catalog_slot(
-        str(options["name"]),
-        params,
-        str(options["fmt"]),
-        bool(options["wide"]),
-        Path(data) if isinstance(data, str) else None,
-        str(options["engine"]),
-        Path(store) if isinstance(store, str) else None,
-    )
-    return write_stored(found)
+    return write_stored(catalog_slot(str(options["name"]), options)[0])

@@ -149,11 +149,9 @@ class KnowledgeGraph:
     def sources(self) -> set[str]:
         """Return the slugs of the graph's sources (the `slug:` prefixes of its facts)."""
         if self._sources is None:
-            from kg.namespaces import SRC
+            from kg.namespaces import KG, SRC
 
-            rows = self.engine.run(
-                "SELECT DISTINCT ?s WHERE { ?s a <https://w3id.org/scs-kg/ontology#Source> }"
-            ).rows
+            rows = self.engine.run(f"SELECT DISTINCT ?s WHERE {{ ?s a <{KG.Source}> }}").rows
             self._sources = {
                 str(r[0])[len(str(SRC)) :] for r in rows if str(r[0]).startswith(str(SRC))
             }

@@ -250,10 +250,8 @@ def to_term(param: Param, value: str) -> URIRef | Literal:
 _LABELS = """{ ?value rdfs:label ?label BIND(0 AS ?rank) }
   UNION { ?value skos:prefLabel ?label BIND(1 AS ?rank) }
   UNION { ?value skos:altLabel ?label BIND(2 AS ?rank) }"""
-_HEAD = """PREFIX kg: <https://w3id.org/scs-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?value ?label ?rank WHERE {"""
+_HEAD = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("kg", "rdfs", "skos"))
+_HEAD += "SELECT DISTINCT ?value ?label ?rank WHERE {"
 CHOICES = {
     "entity": f"""{_HEAD}
   {_LABELS}

@@ -155,7 +155,11 @@ class Dump(Built):
         self._admitted = False
 
     def _format(self) -> Any:
-        return formats.RDF[RDF_FILES[self.path.suffix]]
+        return formats.RDF[self._syntax()]
+
+    def _syntax(self) -> str:
+        """The file's format, by the project's name (`kg.formats.RDF`)."""
+        return RDF_FILES[self.path.suffix]
 
     def fingerprint(self) -> str:
         """Identify the file cheaply by its path and state (as the query answers are keyed)."""
@@ -180,9 +184,9 @@ class Dump(Built):
     def _admit(self) -> None:
         """Refuse, before any parser reads the file, what a parser would expand or fetch."""
         if not self._admitted:
-            if self.path.suffix == ".rdf":
+            if self._syntax() == "xml":
                 xmlguard.check(self.path)
-            elif self.path.suffix == ".jsonld":
+            elif self._syntax() == "json-ld":
                 try:
                     jsonld.check_depth(self.path.read_bytes(), str(self.path))
                 except OSError as exc:
@@ -214,12 +218,12 @@ class Dump(Built):
         """The file parsed by rdflib into a dataset (its default graph the union)."""
         if self._dataset is None:
             self._admit()
-            if self.path.suffix == ".jsonld":
+            if self._syntax() == "json-ld":
                 self._closed()
             self._preflight()
             ds = new_dataset()
             try:
-                ds.parse(self.path, format=RDF_FILES[self.path.suffix])
+                ds.parse(self.path, format=self._syntax())
             except KgError:
                 raise
             except Exception as exc:  # rdflib raises many kinds; pyoxigraph says the line
@@ -229,7 +233,7 @@ class Dump(Built):
 
     def _syntax_error(self, exc: SyntaxError) -> InputError:
         """One line for what pyoxigraph refuses; for JSON-LD, the other document it names."""
-        if self.path.suffix == ".jsonld":
+        if self._syntax() == "json-ld":
             try:
                 self._closed()
             except InputError as named:

@@ -39,6 +39,8 @@ def test_the_installed_wheel_builds_from_another_directory(tmp_path: Path) -> No
         "kg/viz/vendor/natural-earth/LICENSE.world-atlas.txt",
         "kg/viz/templates/share.js",
         "kg/viz/templates/head.html",
+        "kg/viz/templates/header.html",
+        "kg/viz/templates/group-by.html",
         "kg/viz/templates/common.css",
         "kg/viz/templates/timeline.js",
         "kg/viz/templates/map.js",

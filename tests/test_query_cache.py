@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -320,14 +321,120 @@ def test_the_quick_path_answers_only_what_the_cli_would_read_the_same(
         assert run(*given)[1] == stored and opens.count == 0
 
 
-def test_the_quick_path_reads_the_options_kg_query_declares() -> None:
-    """The quick path's table is where `kg query` takes those options' flags from."""
+def _query_command() -> Any:
+    """The click command `kg query` is, as typer declares it."""
     import typer.main
 
-    from kg.answers import QUERY_OPTIONS, WIDE
-    from kg.cli import app
+    return typer.main.get_command(app).commands["query"]  # type: ignore[attr-defined]
 
-    command = typer.main.get_command(app).commands["query"]  # type: ignore[attr-defined]
-    declared = {p.name: tuple(p.opts) for p in command.params}
-    assert {dest: declared[dest] for dest in QUERY_OPTIONS} == QUERY_OPTIONS
-    assert declared["wide"] == (WIDE,)
+
+def test_kg_query_declares_exactly_the_options_of_the_one_table() -> None:
+    """`kg query`'s options are the rows of `kg.options.QUERY_OPTIONS`: flags, kind, default
+    and help; an option declared apart from the table fails here."""
+    from kg.options import QUERY_OPTIONS
+
+    declared = {
+        p.name: (tuple(p.opts), p.is_flag, p.multiple, p.default, p.help)
+        for p in _query_command().params
+        if p.name != "name"
+    }
+    assert declared == {
+        o.dest: (o.flags, o.kind == "flag", o.kind == "many", o.default, o.help)
+        for o in QUERY_OPTIONS.values()
+    }
+
+
+def _spellings(flags: tuple[str, ...], value: str | None) -> list[list[str]]:
+    """Every way a command line may give an option: each flag, and `--long=value`."""
+    if value is None:
+        return [[f] for f in flags]
+    return [[f, value] for f in flags] + [[f"{f}={value}"] for f in flags if f.startswith("--")]
+
+
+# a value for each option of `kg query` (the test fails when an option has none)
+_VALUES = {
+    "param": "actor=dong-jun",
+    "fmt": "csv",
+    "data": "DATA",
+    "engine": "rdflib",
+    "store": "STORE",
+    "endpoint": "http://127.0.0.1:9/sparql",
+    "timeout": "5",
+    "max_response": "1M",
+    "wide": None,
+    "show_help": None,
+}
+
+
+def test_the_quick_path_reads_a_command_line_as_kg_query_does() -> None:
+    """For each option in each spelling, alone and with the others, the quick path reads the
+    values click reads, or leaves the command line to the full one (an option of role `full`)."""
+    from kg.options import QUERY_OPTIONS, quick_options
+
+    assert set(_VALUES) == set(QUERY_OPTIONS)
+    command = _query_command()
+    quick = [o for o in QUERY_OPTIONS.values() if o.role != "full"]
+    together = [w for o in quick for w in _spellings(o.flags, _VALUES[o.dest])[0]]
+    lines = [s for o in QUERY_OPTIONS.values() for s in _spellings(o.flags, _VALUES[o.dest])]
+    lines += [together, [*together, "-p", "actor=x"]]
+    for words in lines:
+        args = ["query", "cq3-events-of-actor", *words]
+        read = quick_options(args)
+        full = command.make_context("query", args[1:]).params
+        if any(o.role == "full" and full[o.dest] != o.default for o in QUERY_OPTIONS.values()):
+            assert read is None, words
+            continue
+        assert read is not None, words
+        for option in quick:
+            want = full[option.dest]
+            want = [*want] if option.kind == "many" and want else (want or option.default)
+            got = read[option.dest]
+            assert (got if got is None or option.kind != "value" else type(want)(got)) == want
+
+
+def test_the_quick_path_answers_each_option_as_kg_query_does(
+    data: Path,
+    cache_dir: Path,
+    tmp_path: Path,
+    capsysbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each option the quick path reads, in each spelling: the full command line stores an
+    answer, and the quick path writes those very bytes, without loading the graph."""
+    from kg.answers import answered
+    from kg.options import QUERY_OPTIONS
+
+    monkeypatch.setenv("COLUMNS", "100")
+    given = {"DATA": str(data), "STORE": str(tmp_path / "store")}
+    for option in QUERY_OPTIONS.values():
+        if option.role == "full":
+            continue
+        for words in _spellings(option.flags, _VALUES[option.dest]):
+            words = [given.get(w, w.replace("=DATA", f"={data}")) for w in words]
+            words = [w.replace("=STORE", f"={tmp_path / 'store'}") for w in words]
+            args = ["query", "cq3-events-of-actor", *words]
+            if option.dest != "data":
+                args += ["-d", str(data)]
+            code, stored, err = run(*args)
+            assert code == 0 and stored, (words, err)
+            capsysbinary.readouterr()
+            opens = Opens(monkeypatch)
+            assert answered(args), words
+            assert capsysbinary.readouterr().out == stored and opens.count == 0
+
+
+def test_an_option_added_to_the_table_reaches_the_quick_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new row is read by the quick path and enters the answer's key, with no other edit."""
+    from kg import options
+
+    row = options.Option("limit", ("--limit", "-l"), "At most this many rows.", None, "key")
+    monkeypatch.setitem(options.QUERY_OPTIONS, "limit", row)
+    base = ["query", "cq2-allies", "-f", "csv"]
+    read = options.quick_options([*base, "--limit=5"])
+    assert read is not None and read["limit"] == "5" and read["fmt"] == "csv"
+    short = options.quick_options([*base, "-l", "7"])
+    assert short is not None and short["limit"] == "7"
+    keys = [options.key_parts(r) for r in (read, short)]
+    assert keys[0] is not None and keys[0][-1] == "5" and keys[0] != keys[1]

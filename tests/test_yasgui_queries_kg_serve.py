@@ -116,14 +116,19 @@ def test_yasgui_runs_a_catalog_query_against_kg_serve(
     assert len(expected.rows) > 5
     # what kg serve receives: (method, path, Origin); the browser's own CORS checks decide
     sent: list[tuple[str, str, str]] = []
-    route = Handler._route
 
-    def recorded(handler: Handler) -> None:
-        path = urllib.parse.urlsplit(handler.path).path
-        sent.append((handler.command, path, handler.headers.get("Origin") or ""))
-        route(handler)
+    def recording(method: str) -> None:  # http.server calls `do_<METHOD>` for each request
+        real = getattr(Handler, method)
 
-    monkeypatch.setattr(Handler, "_route", recorded)
+        def recorded(handler: Handler) -> None:
+            path = urllib.parse.urlsplit(handler.path).path
+            sent.append((handler.command, path, handler.headers.get("Origin") or ""))
+            real(handler)
+
+        monkeypatch.setattr(Handler, method, recorded)
+
+    for method in ("do_GET", "do_POST", "do_OPTIONS"):
+        recording(method)
     context = offline_browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors: list[str] = []

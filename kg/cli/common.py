@@ -8,13 +8,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from kg.answers import QUERY_OPTIONS
 from kg.errors import EXIT_ERROR, InputError, KgError
-from kg.outfolder import DUMP_FILE
+from kg.options import DATA, Option
 
 if TYPE_CHECKING:
     from kg.build import Built
@@ -22,14 +21,16 @@ if TYPE_CHECKING:
 SourcesOption = Annotated[
     Path | None, typer.Option("--sources", help="Sources folder (default: the packaged one).")
 ]
-DataOption = Annotated[
-    Path | None,
-    typer.Option(
-        *QUERY_OPTIONS["data"],
-        help=f"A build folder (with {DUMP_FILE}) or an RDF file (.nq, .trig, .jsonld, .ttl, .nt, "
-        ".rdf); default: out/, else build now.",
-    ),
-]
+
+
+def option(row: Option[Any], **extra: Any) -> Any:
+    """A typer option declared from its row of `kg.options` (flags, help, metavar)."""
+    if row.metavar is not None:
+        extra.setdefault("metavar", row.metavar)
+    return typer.Option(*row.flags, help=row.help, **extra)
+
+
+DataOption = Annotated[Path | None, option(DATA)]
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -8,64 +8,39 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.answers import QUERY_OPTIONS, WIDE
-from kg.cli.common import DataOption, errors, load_graph, say
+from kg.cli.common import DataOption, errors, load_graph, option, say
 from kg.errors import InputError
+from kg.options import (
+    DATA,
+    ENDPOINT,
+    ENGINE,
+    FORMAT,
+    HELP,
+    MAX_RESPONSE,
+    PARAM,
+    STORE,
+    TIMEOUT,
+    WIDE,
+    table_width,
+)
 from kg.plugins import ENGINES
 
 if TYPE_CHECKING:
     from kg.api import KnowledgeGraph
 
-EngineOption = Annotated[
-    str,
-    typer.Option(
-        *QUERY_OPTIONS["engine"],
-        help=f"Embedded engine: {ENGINES.spoken(default=True)}.",
-        autocompletion=ENGINES.complete,
-    ),
-]
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        *QUERY_OPTIONS["store"], help="On-disk Oxigraph store folder: loaded once, then reused."
-    ),
-]
-EndpointOption = Annotated[
-    str | None,
-    typer.Option("--endpoint", help="A remote SPARQL 1.1 query endpoint URL instead."),
-]
-FormatOption = Annotated[
-    str,
-    typer.Option(
-        *QUERY_OPTIONS["fmt"],
-        help="table|csv|tsv|json|xml (SELECT/ASK); turtle|nt|json-ld (CONSTRUCT/DESCRIBE).",
-    ),
-]
-TimeoutOption = Annotated[
-    float | None,
-    typer.Option("--timeout", help="Stop the query after this many seconds (an endpoint's: 60 s)."),
-]
-MaxResponseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--max-response",
-        help="With --endpoint: the most bytes one answer may have (e.g. 64M; default: "
-        "$KG_MAX_RESPONSE, else 256M).",
-        metavar="SIZE",
-    ),
-]
+EngineOption = Annotated[str, option(ENGINE, autocompletion=ENGINES.complete)]
+StoreOption = Annotated[Path | None, option(STORE)]
+EndpointOption = Annotated[str | None, option(ENDPOINT)]
+FormatOption = Annotated[str, option(FORMAT)]
+TimeoutOption = Annotated[float | None, option(TIMEOUT)]
+MaxResponseOption = Annotated[str | None, option(MAX_RESPONSE)]
 ServiceOption = Annotated[
     bool,
     typer.Option(
         "--allow-service", help="Let SERVICE send (parts of) the query to other endpoints."
     ),
 ]
-WideOption = Annotated[
-    bool,
-    typer.Option(
-        WIDE, help="Table: every cell whole (default: fit the terminal, cut cells end in …)."
-    ),
-]
+WideOption = Annotated[bool, option(WIDE)]
 
 
 def register(app: typer.Typer) -> None:
@@ -84,13 +59,6 @@ def register(app: typer.Typer) -> None:
     app.command("describe")(describe)
     app.command("push")(push)
     app.command("serve")(serve)
-
-
-def _width(wide: bool) -> int | None:
-    """The terminal width a table fits in: $COLUMNS, the terminal's, else 100; None if --wide."""
-    from kg.answers import table_width
-
-    return table_width(wide)
 
 
 def _open(
@@ -165,7 +133,7 @@ def queries(
             for q in found
         ],
     )
-    _emit(write(result, "table", width=_width(wide)))
+    _emit(write(result, "table", width=table_width(wide)))
 
 
 @errors
@@ -291,25 +259,18 @@ def query(
         str | None,
         typer.Argument(help="A catalog query (see `kg queries`).", autocompletion=_complete_query),
     ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option(
-            *QUERY_OPTIONS["param"],
-            help="A parameter value: name=value; an entity by short name, IRI or label.",
-            autocompletion=_complete_param,
-        ),
-    ] = None,
-    fmt: FormatOption = "table",
-    data: DataOption = None,
-    engine: EngineOption = ENGINES.default,
-    store: StoreOption = None,
-    endpoint: EndpointOption = None,
-    timeout: TimeoutOption = None,
-    max_response: MaxResponseOption = None,
-    wide: WideOption = False,
-    show_help: Annotated[
-        bool, typer.Option("--help", help="Show this help; with NAME, that query's parameters.")
-    ] = False,
+    param: Annotated[list[str] | None, option(PARAM, autocompletion=_complete_param)] = (
+        PARAM.default
+    ),
+    fmt: FormatOption = FORMAT.default,
+    data: DataOption = DATA.default,
+    engine: EngineOption = ENGINE.default,
+    store: StoreOption = STORE.default,
+    endpoint: EndpointOption = ENDPOINT.default,
+    timeout: TimeoutOption = TIMEOUT.default,
+    max_response: MaxResponseOption = MAX_RESPONSE.default,
+    wide: WideOption = WIDE.default,
+    show_help: Annotated[bool, option(HELP)] = HELP.default,
 ) -> None:
     """Run a catalog query by name, with parameters (`-p actor=dong-jun`, `-p actor="Dong Jun"`).
 
@@ -327,7 +288,7 @@ def query(
     slot = keyed = None
     if not show_help and not endpoint:
         check_timeout(timeout)
-        slot, keyed = catalog_slot(name, param or [], fmt, wide, data, engine, store)
+        slot, keyed = catalog_slot(name, ctx.params)  # as the quick path reads them
         if write_stored(slot):
             return
     from kg import catalog
@@ -340,7 +301,7 @@ def query(
     values = parse_assignments(param or [])
     graph = _open(data, engine, store, endpoint, timeout, max_response=max_response)
     result = graph.query(query_def.name, values)
-    answer = write(result, fmt, width=_width(wide))
+    answer = write(result, fmt, width=table_width(wide))
     _emit(answer)
     if slot is not None and query_def.text == keyed:  # the text the key holds ran
         slot.store(answer)
@@ -386,7 +347,7 @@ def sparql(
         from kg.engines.timeout import check_timeout
 
         check_timeout(timeout)
-        width = _width(wide) if fmt == "table" else None
+        width = table_width(wide) if fmt == "table" else None
         slot = answer_slot(data, engine, store, "sparql", text, fmt, f"{width}", query=text)
         if write_stored(slot):
             return
@@ -399,7 +360,7 @@ def sparql(
     if result is None:
         say(f"update done at {endpoint}" if endpoint else graph.engine.update_note())
         return
-    answer = write(result, fmt, width=_width(wide))
+    answer = write(result, fmt, width=table_width(wide))
     _emit(answer)
     if slot is not None:
         slot.store(answer)

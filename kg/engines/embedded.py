@@ -9,7 +9,9 @@ all named graphs.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +95,7 @@ class OxigraphEngine(Engine):
 
         shape = sandbox.check(text, allow_service=self.allow_service)
         subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
-        try:
+        with _oxigraph_errors(text):
             if dataset is not None:  # the protocol's dataset: exactly the graphs it names
                 answer = self.store.query(
                     text,
@@ -105,10 +107,6 @@ class OxigraphEngine(Engine):
                 answer = self.store.query(
                     text, use_default_graph_as_union=not shape.dataset, substitutions=subs
                 )
-        except SyntaxError as exc:
-            raise _prefix_error(text) or _syntax_error(str(exc)) from None
-        except (RuntimeError, OSError) as exc:
-            raise KgError(f"oxigraph: {str(exc).splitlines()[0]}") from None
         if isinstance(answer, ox.QueryBoolean):
             return Result("ask", boolean=bool(answer))
         # pyoxigraph's answer as it is, read only when written (by pyoxigraph) or asked for
@@ -126,12 +124,8 @@ class OxigraphEngine(Engine):
                 "build changes: updates are refused there (edit the sources and run kg build)"
             )
         self._known.clear()
-        try:
+        with _oxigraph_errors(text):
             self.store.update(text)
-        except SyntaxError as exc:
-            raise _prefix_error(text) or _syntax_error(str(exc)) from None
-        except (RuntimeError, OSError) as exc:
-            raise KgError(f"oxigraph: {str(exc).splitlines()[0]}") from None
 
 
 def _memory_note(origin: str) -> str:
@@ -140,6 +134,17 @@ def _memory_note(origin: str) -> str:
         "update done in memory only: nothing was saved (it changed this process's copy of "
         f"{origin}; the next command will not see it)"
     )
+
+
+@contextlib.contextmanager
+def _oxigraph_errors(text: str) -> Iterator[None]:
+    """What pyoxigraph refuses in a query or update `text`, as one line."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise _prefix_error(text) or _syntax_error(str(exc)) from None
+    except (RuntimeError, OSError) as exc:
+        raise KgError(f"oxigraph: {str(exc).splitlines()[0]}") from None
 
 
 def _prefix_error(text: str) -> InputError | None:

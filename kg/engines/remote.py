@@ -42,17 +42,28 @@ PROJECT_GRAPHS = str(GRAPH)
 _FORM = "application/x-www-form-urlencoded"
 
 
-_ACCEPT_RESULTS = "application/sparql-results+json"
-
-
-# for CONSTRUCT and DESCRIBE: asked for triples alone (Virtuoso answers a graph query that
-# accepts JSON results with its own JSON form of triples)
-_ACCEPT_TRIPLES = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
-
-
 # The triples formats read from a CONSTRUCT or DESCRIBE answer, told by pyoxigraph from the
 # media type (which knows `text/plain`, as Virtuoso names N-Triples, and `application/x-turtle`).
 _GRAPH_FORMATS = ("nt", "turtle", "xml")
+
+
+def accept(form: str) -> str:
+    """The `Accept` header of a query of this form (`query_form`), media types from
+    `kg.formats`: SPARQL JSON results; for CONSTRUCT and DESCRIBE triples alone, in
+    `_GRAPH_FORMATS`' order of preference (Virtuoso answers a graph query that accepts JSON
+    results with its own JSON form of triples).
+
+    >>> accept("SELECT")
+    'application/sparql-results+json'
+    >>> accept("CONSTRUCT")
+    'application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5'
+    """
+    from kg import formats
+
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        weights = zip(_GRAPH_FORMATS, ("", ";q=0.8", ";q=0.5"), strict=True)
+        return ", ".join(formats.media_type(f) + q for f, q in weights)
+    return formats.media_type("json", results=True)
 
 
 # The server's graphs: `GRAPH ?g {}` lists them without reading them (Oxigraph); a server that
@@ -246,9 +257,10 @@ class RemoteEngine(Engine):
                 return found
         return []
 
-    def _post(self, form: dict[str, str | list[str]], accept: str = _ACCEPT_RESULTS) -> Result:
+    def _post(self, form: dict[str, str | list[str]], wants: str | None = None) -> Result:
         body = urllib.parse.urlencode(form, doseq=True).encode("ascii")
-        data, ctype = http("POST", self.url, body, _FORM, accept, self.timeout, self.limit)
+        wants = wants or accept("SELECT")
+        data, ctype = http("POST", self.url, body, _FORM, wants, self.timeout, self.limit)
         return read_answer(self.url, data, ctype)
 
     def run(
@@ -259,12 +271,11 @@ class RemoteEngine(Engine):
         graphs = self.graphs()
         query = with_values(text, bindings or {})
         form = query_form(text)
-        accept = _ACCEPT_TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else _ACCEPT_RESULTS
         fields: dict[str, str | list[str]] = {
             "default-graph-uri": graphs if dataset is None else [str(g) for g in dataset.default],
             "named-graph-uri": graphs if dataset is None else [str(g) for g in dataset.named],
         }
-        return self._post({"query": query, **fields}, accept)
+        return self._post({"query": query, **fields}, accept(form))
 
     def update(self, text: str) -> None:
         """POST a SPARQL Update (form-encoded) to the endpoint URL."""
@@ -319,6 +330,8 @@ def push(
     """
     import pyoxigraph as ox
 
+    from kg import formats
+
     check_url(url)
     check_timeout(timeout)
     most = max_response(limit)
@@ -334,9 +347,8 @@ def push(
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         assert body is not None
         try:
-            http(
-                "PUT", _graph_target(url, name), body, "application/n-triples", "*/*", timeout, most
-            )
+            target = _graph_target(url, name)
+            http("PUT", target, body, formats.media_type("nt"), "*/*", timeout, most)
         except EndpointError as exc:
             raise EndpointError(_partial(str(exc), report, len(names))) from None
         report.replaced.append((name, len(triples)))

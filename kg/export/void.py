@@ -24,8 +24,8 @@ from kg.namespaces import (
     ONTOLOGY_GRAPH,
     ONTOLOGY_IRI,
     PREFIXES,
-    SOURCE_GRAPHS,
     VOID,
+    graph_source,
 )
 
 DATASET = "dataset"  # an export that is a dump of the whole dataset (`Export.dump`)
@@ -86,7 +86,7 @@ def _described(pieces: Iterable[Piece]) -> dict[str, Any]:
                 subjects.add(s)
             if o.startswith(b"<"):
                 by_class.setdefault(o[1:-1], set()).add(s)
-        if piece.graph.startswith(f"<{SOURCE_GRAPHS}"):
+        if graph_source(piece.graph[1:-1]) is not None:  # `<iri>`: a source's graph
             for line in piece.lines:
                 m = _DATE.match(line) if _DATED in line else None
                 if m:

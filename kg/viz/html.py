@@ -95,23 +95,34 @@ def clipped_label(label: str) -> str:
 
 @cache
 def shared(name: str) -> str:
-    """A template the view pages share (kg/viz/templates): head.html, common.css."""
+    """A template of the view pages (kg/viz/templates), read once; one line if it is missing."""
     try:
         return (TEMPLATES / name).read_text(encoding="utf-8")
     except OSError as exc:
         raise KgError(f"the view template {TEMPLATES / name} is missing: {exc}") from exc
 
 
+PARTS = {"HEAD": "head.html", "HEADER": "header.html"}
+"""The template parts a page's `@@NAME@@` stands for: the head every view page opens with
+(head.html, which page.html includes too) and the bar atop the map and the timeline
+(header.html: title, counts, the page's own `@@CONTROLS@@`, Fit, Export, status, Panel)."""
+
+
 def fill(template: str, values: dict[str, str]) -> str:
-    """A page from its template: `@@HEAD@@` the head every view page opens with (head.html,
-    which page.html includes too), each other `@@NAME@@` its value."""
-    values = {"HEAD": shared("head.html").removesuffix("\n"), **values}
+    """A page from its template: each `@@PART@@` of `PARTS` its template part, then each
+    `@@NAME@@` its value (values are not read again for names)."""
+    for name, part in PARTS.items():
+        template = template.replace(f"@@{name}@@", shared(part).removesuffix("\n"))
     return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], template)
 
 
-def json_for_script(data: Any) -> str:
-    """Serialise to JSON that cannot close or open a tag inside a <script> block."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def script_safe(text: str) -> str:
+    """JSON text that cannot close or open a tag inside a <script> block (`&`, `<`, `>` and the
+    line separators as JSON escapes, which read back the same).
+
+    >>> print(script_safe('{"a":"</script>"}'))
+    {"a":"\\u003c/script\\u003e"}
+    """
     return (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
@@ -119,6 +130,11 @@ def json_for_script(data: Any) -> str:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+def json_for_script(data: Any) -> str:
+    """Serialise to JSON that cannot close or open a tag inside a <script> block."""
+    return script_safe(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
@@ -378,25 +394,28 @@ def network(content: dict[str, Any]) -> Network:
     return net
 
 
-def _inline(text: str) -> Markup:
-    """A script or stylesheet to inline: without its source map comment, and never closing the
-    element it is in."""
-    from markupsafe import Markup
-
-    text = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", str(text))
+def inlined(text: str, what: str) -> str:
+    """A vendored script or stylesheet to inline in a page: without its source map comment (the
+    map is not shipped), refused in one line naming `what` if it could close its element."""
+    text = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", text)
     text = re.sub(r"\n?/\*# sourceMappingURL=\S* \*/\s*$", "\n", text)
     if "</script" in text.lower() or "</style" in text.lower():
-        raise KgError(
-            "a script or stylesheet of the page cannot be inlined safely (it closes a tag)"
-        )
-    return Markup(text)
+        raise KgError(f"{what} cannot be inlined safely (it closes a tag)")
+    return text
+
+
+def _inline(text: str) -> Markup:
+    """The template's `inline` filter: `inlined`, as markup."""
+    from markupsafe import Markup
+
+    return Markup(inlined(str(text), "a script or stylesheet of the page"))
 
 
 def _script_json(text: str) -> Markup:
     """JSON text (pyvis's options) made safe inside a <script> block."""
     from markupsafe import Markup
 
-    return Markup(str(text).replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+    return Markup(script_safe(str(text)))
 
 
 @cache

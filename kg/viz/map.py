@@ -106,15 +106,11 @@ def project_map(p: Projector, g: nx.MultiDiGraph) -> None:
 
 
 @cache
-def _assets() -> tuple[str, ...]:
-    base = resources.files("kg.viz")
+def _basemap() -> str:
     try:
-        names = ("map.html", "map.css", "map.js", "share.js")
-        texts = [base.joinpath("templates", n).read_text(encoding="utf-8") for n in names]
-        texts.append(base.joinpath(BASEMAP).read_text(encoding="utf-8").strip())
+        return resources.files("kg.viz").joinpath(BASEMAP).read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise KgError(f"the map's basemap or templates are missing: {exc}") from exc
-    return tuple(texts)
+        raise KgError(f"the map's basemap is missing: {exc}") from exc
 
 
 def _of_group(g: nx.MultiDiGraph, group: str) -> list[tuple[str, dict[str, Any]]]:
@@ -193,15 +189,16 @@ def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
 def render(g: nx.MultiDiGraph, title: str) -> str:
     """Return the map page: one self-contained HTML document."""
-    from kg.viz.html import fill, json_for_script, shared
+    from kg.viz.html import fill, json_for_script, script_safe, shared
 
-    template, css, js, share, basemap = _assets()
+    template, css, js, share = (shared(n) for n in ("map.html", "map.css", "map.js", "share.js"))
     data = page_data(g, title)
     values = {
         "TITLE": html.escape(title, quote=True),
         "COUNTS": f"{len(data['places'])} placed, {len(data['unplaced'])} with no point",
+        "CONTROLS": "",
         "DATA": json_for_script(data),
-        "BASEMAP": basemap.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+        "BASEMAP": script_safe(_basemap()),
         "APP_CSS": shared("common.css") + css,
         "APP_JS": share + js,
     }

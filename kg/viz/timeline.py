@@ -12,7 +12,6 @@ the data as escaped JSON, every label written as text, and the same graph giving
 from __future__ import annotations
 
 import html
-import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -75,24 +74,16 @@ def project_timeline(p: Projector, g: nx.MultiDiGraph) -> None:
 @cache
 def _assets() -> tuple[str, str]:
     """Return the vendored vis-timeline script and stylesheet, without the source map link."""
+    from kg.viz.html import inlined
+
     base = resources.files("kg.viz").joinpath(VENDOR)
     try:
         script = base.joinpath("vis-timeline-graph2d.min.js").read_text(encoding="utf-8")
         style = base.joinpath("vis-timeline-graph2d.min.css").read_text(encoding="utf-8")
     except OSError as exc:
         raise KgError(f"the vendored vis-timeline (kg/viz/{VENDOR}) is missing: {exc}") from exc
-    script = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", script)
-    style = re.sub(r"\n?/\*# sourceMappingURL=\S* \*/\s*$", "\n", style)
-    if "</script" in script.lower() or "</style" in style.lower():
-        raise KgError("the vendored vis-timeline cannot be inlined safely (it closes a tag)")
-    return script, style
-
-
-@cache
-def _templates() -> tuple[str, ...]:
-    base = resources.files("kg.viz").joinpath("templates")
-    names = ("timeline.html", "timeline.css", "timeline.js", "share.js")
-    return tuple(base.joinpath(n).read_text(encoding="utf-8") for n in names)
+    what = "the vendored vis-timeline"
+    return inlined(script, what), inlined(style, what)
 
 
 def page_data(g: nx.MultiDiGraph, title: str) -> dict[str, Any]:
@@ -163,11 +154,13 @@ def render(g: nx.MultiDiGraph, title: str) -> str:
     from kg.viz.html import fill, json_for_script, shared
 
     script, style = _assets()
-    template, css, js, share = _templates()
+    names = ("timeline.html", "timeline.css", "timeline.js", "share.js")
+    template, css, js, share = (shared(n) for n in names)
     data = page_data(g, title)
     values = {
         "TITLE": html.escape(title, quote=True),
         "COUNTS": f"{len(data['items'])} dated, {len(data['undated'])} undated",
+        "CONTROLS": shared("group-by.html"),
         "VIS_CSS": style,
         "VIS_JS": script,
         "DATA": json_for_script(data),
