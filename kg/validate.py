@@ -649,13 +649,16 @@ def check_sources(
     shared: Graph,
     reach: tuple[set[Node], set[Node]],
     program: Any = None,
+    narrow: bool | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Validate the sources `todo` (indices into `built.units`), each with the shared graphs;
     return each one's neighbourhood summary (`_neighbourhood`), SHACL verdicts and number of
     rows per per-source check.
 
-    `program`: the compiled shapes (`kg.shacl`), run as queries on one store of every source
-    (`_check_compiled`); None: pySHACL validates the sources chunk by chunk.
+    `program`: the compiled shapes (`kg.shacl`), run as queries on a store per chunk of
+    sources (`_check_compiled`); None: pySHACL validates the sources chunk by chunk. `narrow`:
+    whether the compiled engine counts a check's rows only on the sources with something it
+    needs (`kg.validation.needs`); None: when there are NEEDS_FROM sources or more.
 
     The sources are read chunk by chunk and let go once validated, so that memory holds one
     chunk per worker (`kg.parallel`), not the corpus. pySHACL gets only the triples whose
@@ -671,7 +674,9 @@ def check_sources(
     texts = [(name, text) for name, text in texts if name in per_source]
     if program is not None and todo:
         # one store of every source: each query runs once, on the whole graph
-        return _check_compiled(built, todo, program, texts, reach, targets_of)
+        if narrow is None:
+            narrow = len(todo) >= NEEDS_FROM
+        return _check_compiled(built, todo, program, texts, reach, targets_of, narrow)
     read = forward | inverse | {RDF.type, RDFS.subClassOf}
     shared_read = [t for t in shared if t[1] in read]
 
@@ -712,14 +717,10 @@ def check_sources(
 
     # chunks of at most SOURCES_PER_CHUNK, as many as a multiple of the workers (each worker
     # validates its chunks, see `kg.parallel`); a source's verdicts do not depend on its chunk
-    workers = workers_for(len(todo))
-    count = -(-len(todo) // SOURCES_PER_CHUNK)
-    count = -(-count // workers) * workers
-    size = max(1, -(-len(todo) // count)) if todo else 1
-    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    chunks = _chunks(todo)
     found: dict[int, dict[str, Any]] = {}
     with (
-        ordered(one, chunks, workers) as answers,
+        ordered(one, chunks, workers_for(len(chunks))) as answers,
         progress("validating sources", len(chunks)) as step,
     ):
         for verdicts in answers:
@@ -735,39 +736,46 @@ def _check_compiled(
     texts: list[tuple[str, str]],
     reach: tuple[set[Node], set[Node]],
     targets_of: set[Node],
+    narrow: bool,
 ) -> dict[int, dict[str, Any]]:
-    """Validate sources with the compiled shapes on one store of the shared graphs and every
-    source: each query runs once, on the whole graph, and each verdict goes to the sources
-    that own its focus node (as `check_sources` does with pySHACL, chunk by chunk).
+    """Validate sources with the compiled shapes, chunk by chunk (forked workers, `kg.parallel`):
+    each chunk's sources and the shared graphs in a store of their own, where the queries run
+    once, and each verdict goes to the sources of the chunk that own its focus node (as
+    `check_sources` does with pySHACL). No store of the whole corpus is made: memory holds one
+    chunk per worker, and the two halves of the work run side by side.
 
     The per-source checks count each source's rows alone with the shared graphs (as
     `check_sources` runs them): the count is cached with its verdicts, so it must not depend
     on the other sources, which could remove rows it has alone. Each source's direct edges are
     kept in a graph of their own for that. A check whose rows only grow with the data
-    (`_monotone`) and that finds none on the whole graph finds none on any source alone.
+    (`_monotone`) and that finds none on the chunk finds none on any of its sources alone; a
+    source where nothing a check needs matches (`kg.validation.needs`) has no row either.
     """
-    import pyoxigraph as ox
-
     from kg.build import ox_graph_name
     from kg.shacl import scan_lines
-    from kg.shacl.engine import threaded
+    from kg.validation.needs import needs
 
     forward = {f"<{p}>".encode() for p in reach[0]}
     inverse = {f"<{p}>".encode() for p in reach[1]}
     targets = {f"<{p}>".encode() for p in targets_of}
-    out: dict[int, dict[str, Any]] = {}
-    store = ox.Store()
     scanned = scan_lines(program)
-    lines: list[bytes] = []  # what the datatype scans read (not the whole N-Triples)
-    shared_names = [ox_graph_name(part.name) for part in built.shared]
-    for name, part in zip(shared_names, built.shared, strict=True):
-        body = part.nt()
-        _load_nt(store, body, name)
-        lines += scanned(body)
-    graphs: dict[int, list[Any]] = {}
-    unit_of: dict[str, int] = {}  # each source's graphs, by name
-    with progress("loading sources", len(ids)) as step:
-        for i in ids:
+    # what each check needs (read before the workers are forked, which inherit it): reading a
+    # query's algebra costs about what a few hundred queries on sources cost
+    wanted = {check: needs(text) if narrow else None for check, text in texts}
+    shared = [(ox_graph_name(part.name), part.nt()) for part in built.shared]
+    shared_lines = [line for _name, body in shared for line in scanned(body)]
+
+    def one(chunk: list[int]) -> dict[int, dict[str, Any]]:
+        import pyoxigraph as ox
+
+        out: dict[int, dict[str, Any]] = {}
+        store = ox.Store()
+        for name, body in shared:
+            _load_nt(store, body, name)
+        lines = list(shared_lines)  # what the datatype scans read (not the whole N-Triples)
+        graphs: dict[int, list[Any]] = {}
+        unit_of: dict[str, int] = {}  # each source's graphs, by name
+        for i in chunk:
             unit = built.units[i]
             bodies = (unit.graph.nt(), unit.derived.nt())
             out[i] = _summary_nt(unit.slug, bodies, forward, inverse, targets)
@@ -779,45 +787,110 @@ def _check_compiled(
                 _load_nt(store, body, name)
                 lines += scanned(body)
                 unit_of[str(name)] = i
-            step()
-    owners = _owners(store, targets_of, unit_of)
-    nt = [b"\n".join(lines)]
-    with progress("validating sources", 2) as step:
-        for v, focus, extra in _compiled_results(store, nt, program=program):
+        del bodies
+        owners = _owners(store, targets_of, unit_of)
+        for v, focus, extra in _compiled_results(store, [b"\n".join(lines)], program=program):
             for i in owners(focus):
                 out[i]["shacl"].append([v.check, v.focus, v.path, v.message, extra])
+        del lines
         for verdict in out.values():
             verdict["shacl"].sort()  # the same whatever other sources were validated with it
-        step()
-        # the per-source checks, on each source alone with the shared graphs: its default
-        # graph is theirs, and its direct edges stand for the derived graph (which a check may
-        # name)
-        derived = f"<{DERIVED_GRAPH}>"
-        alone_texts = []
-        for check, text in texts:
-            if _monotone(text) and not _any_row(store.query(text, use_default_graph_as_union=True)):
-                for i in ids:
-                    out[i]["checks"][check] = 0
-            else:
-                alone_texts.append((check, text))
+        names = [name for name, _body in shared]
+        _count_checks(store, texts, wanted, graphs, names, unit_of, out)
+        return out
 
-        def counted(i: int) -> dict[str, int]:
+    # chunks of at most SOURCES_PER_CHUNK, as many as a multiple of the workers; a source's
+    # verdicts do not depend on its chunk
+    found: dict[int, dict[str, Any]] = {}
+    chunks = _chunks(ids)
+    with (
+        ordered(one, chunks, workers_for(len(chunks))) as answers,
+        progress("validating sources", len(chunks)) as step,
+    ):
+        for verdicts in answers:
+            found.update(verdicts)
+            step()
+    return found
+
+
+NEEDS_FROM = 500  # sources to count checks on from which reading what the checks need pays
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    """`ids` in chunks of at most SOURCES_PER_CHUNK, as many as a multiple of the workers
+    (each worker validates its chunks, see `kg.parallel`)."""
+    workers = workers_for(len(ids))
+    count = -(-len(ids) // SOURCES_PER_CHUNK)
+    count = -(-count // workers) * workers
+    size = max(1, -(-len(ids) // count)) if ids else 1
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _count_checks(
+    store: Any,
+    texts: list[tuple[str, str]],
+    wanted: dict[str, tuple[tuple[str | None, str], ...] | None],
+    graphs: dict[int, list[Any]],
+    shared_names: list[Any],
+    unit_of: dict[str, int],
+    out: dict[int, dict[str, Any]],
+) -> None:
+    """Count the rows of each per-source check on each source of a chunk's store alone with
+    the shared graphs (`graphs`: each source's graph and its direct edges' graph), into
+    `out[i]["checks"]`: with its default graph theirs, and its direct edges standing for the
+    derived graph (which a check may name)."""
+    import pyoxigraph as ox
+
+    derived = f"<{DERIVED_GRAPH}>"
+    shared = {str(name) for name in shared_names}
+    for check, text in texts:
+        if _monotone(text) and not _any_row(store.query(text, use_default_graph_as_union=True)):
+            todo: list[int] = []
+        else:
+            todo = sorted(_may_have_rows(store, wanted[check], graphs, shared, unit_of))
+        for i in graphs:
+            out[i]["checks"][check] = 0
+        for i in todo:
             alone = [*shared_names, *graphs[i]]
-            counts = {}
-            for check, text in alone_texts:
-                rows = store.query(
-                    text.replace(derived, str(graphs[i][1])),
-                    default_graph=alone,
-                    named_graphs=alone,
-                )
-                assert isinstance(rows, ox.QuerySolutions)
-                counts[check] = len(list(rows))
-            return counts
+            rows = store.query(
+                text.replace(derived, str(graphs[i][1])),
+                default_graph=alone,
+                named_graphs=alone,
+            )
+            assert isinstance(rows, ox.QuerySolutions)
+            out[i]["checks"][check] = len(list(rows))
 
-        for i, counts in zip(ids, threaded(counted, ids), strict=True):
-            out[i]["checks"].update(counts)
-        step()
-    return out
+
+def _may_have_rows(
+    store: Any,
+    wanted: tuple[tuple[str | None, str], ...] | None,
+    graphs: dict[int, list[Any]],
+    shared: set[str],
+    unit_of: dict[str, int],
+) -> set[int]:
+    """The sources of a store where a check may have rows alone: those with a match of one of
+    the patterns it needs (`kg.validation.needs`), in their own graphs or, for every source,
+    in the shared graphs. Unknown needs: every source."""
+    every = set(graphs)
+    if wanted is None:
+        return every
+    found: set[int] = set()
+    for graph, pattern in wanted:
+        if graph is not None and graph != str(DERIVED_GRAPH):
+            return every  # a graph other than the derived graph: not narrowed
+        rows = store.query(
+            f"SELECT DISTINCT ?_kg_graph WHERE {{ GRAPH ?_kg_graph {{ {pattern} }} }}"
+        )
+        for row in rows:
+            name = str(row["_kg_graph"])
+            if name in shared:
+                return every  # the shared graphs are in every source's data
+            i = unit_of.get(name)
+            if i is None:
+                continue
+            if graph is None or name == str(graphs[i][1]):  # the derived graph: its edges only
+                found.add(i)
+    return found
 
 
 _DERIVED_OF = "urn:x-scs-kg-validate-derived-of-source:"  # a graph per source's direct edges
