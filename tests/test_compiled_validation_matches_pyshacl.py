@@ -707,3 +707,43 @@ def test_a_check_tried_on_every_node_first_still_finds_what_fails_on_focus_nodes
         assert _compiled(data, shapes) == expected
         assert any("MaxCount" in row[3] for row in expected) is fails
         assert _MARK.search(speakers[0].prescreen or "") is None
+
+
+# integers as pyoxigraph keeps them (xsd:integer, canonical) and as rdflib reads them (ill-typed
+# out of range or with spaces, a sign, underscores), with other numbers and a plain string
+_COMPARED = [
+    '"abc"^^xsd:nonNegativeInteger',
+    '"-1"^^xsd:nonNegativeInteger',
+    '" 3"^^xsd:nonNegativeInteger',
+    '"3"^^xsd:nonNegativeInteger',
+    '"1_0"^^xsd:nonNegativeInteger',
+    '"+2"^^xsd:nonNegativeInteger',
+    '"0"^^xsd:positiveInteger',
+    '"5"^^xsd:integer',
+    '"x"^^xsd:integer',
+    '"2.5"^^xsd:decimal',
+    '"99999999999"^^xsd:int',
+    '"7"',
+]
+
+
+def test_less_than_on_ill_typed_integers_gives_pyshacls_verdicts() -> None:
+    """sh:lessThan between span offsets written in every form, well typed or not: the compiled
+    shapes find the violations pySHACL finds (pyoxigraph keeps "-1"^^xsd:nonNegativeInteger as
+    the integer -1, which rdflib reads as ill-typed and orders by its datatype)."""
+    spans = []
+    for i, begin in enumerate(_COMPARED):
+        for j, end in enumerate(_COMPARED):
+            spans.append(
+                f'ex:z{i}-{j} a nif:String ; nif:anchorOf "te" ; nif:beginIndex {begin} ; '
+                f"nif:endIndex {end} ; "
+                "nif:referenceContext <https://w3id.org/scs-kg/source/fixture#char=0,4> ."
+            )
+    data = _data("\n".join(spans))
+    shapes = _shapes()
+    expected = _pyshacl(data, shapes)
+    less = {row for row in expected if "LessThan" in row[3]}
+    # ill-typed against well-typed, both ways, and well-typed pairs that are or are not in order
+    assert 40 < len(less) < len(_COMPARED) ** 2
+    assert ("<https://example.org/fixture/z1-7>", "nif:beginIndex") in {r[:2] for r in less}
+    assert _compiled(data, shapes) == expected
