@@ -14,7 +14,7 @@ from kg.namespaces import KG
 from kg.prefixes import prefixed_graph
 from kg.shacl import compiled
 from kg.sources import parse_turtle
-from kg.validate import check_sources, shape_reach, violation_queries
+from kg.validation import check_sources, shape_reach, violation_queries
 from kg.validation.needs import needs
 
 TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

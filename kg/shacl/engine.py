@@ -437,8 +437,7 @@ def union_graph(store: Any) -> Graph:
 
 def _pyshacl(program: Program, store: Any) -> list[Result]:
     """Validate the shapes that were not compiled with pySHACL, on the store's union."""
-    from pyshacl import validate
-
+    from kg.shacl.reference import pyshacl_report
     from kg.terms import to_ox
 
     sg = program.shapes
@@ -450,15 +449,7 @@ def _pyshacl(program: Program, store: Any) -> list[Result]:
         for s, p, o in sg
         if not (s in others and p in TARGETS) and not (s in others and p == RDF.type)
     )
-    _conforms, report, _text = validate(
-        union_graph(store),
-        shacl_graph=alone,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        inplace=True,
-    )
-    assert isinstance(report, Graph)
+    report = pyshacl_report(union_graph(store), alone, inplace=True)
     out = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
 
