@@ -42,6 +42,7 @@ from kg.validation.keys import (
     ROWS_OK,
     base_key,
     file_digest,
+    listed,
     pyshacl_version,
     read_entry,
 )
@@ -359,13 +360,15 @@ def per_source(
     checks = violation_queries(queries)
     shapes_digest = program.digest if program is not None else file_digest(shapes_file)
     base = base_key(engine, engine_id, shapes_digest, built.shared_key, checks)
+    present = listed(cache, "validate")  # one listing, not a failed open per missing entry
     entries: list[dict[str, Any] | None] = []
     files: list[Entry | None] = []
     for unit in built.units:
         key = base.copy()
         key.update(unit.digest.encode("ascii"))  # what is validated, not what it came from
         file = cache.entry("validate", key.hexdigest(), ".json") if cache is not None else None
-        entries.append(read_entry(file, ENTRY_OK))
+        there = file is not None and (present is None or file.path.name in present)
+        entries.append(read_entry(file, ENTRY_OK) if there else None)
         files.append(file)
     shared = prefixed_graph()
     for part in built.shared:

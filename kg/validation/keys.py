@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,20 @@ def _entry_ok(entry: Any) -> bool:
         and isinstance(entry["checks"], dict)
         and all(isinstance(k, str) and type(v) is int for k, v in entry["checks"].items())
     )
+
+
+def listed(cache: Cache | None, kind: str) -> set[str] | None:
+    """The names of the files of a kind in the cache, listed at once (None: unknown, read each
+    entry); reading a missing entry costs a failed open, and a cold build misses every one."""
+    if cache is None:
+        return None
+    try:
+        with os.scandir(cache.folder / kind) as found:
+            return {f.name for f in found}
+    except FileNotFoundError:
+        return set()
+    except OSError:
+        return None
 
 
 def read_entry(entry: Entry | None, check: Callable[[bytes], bool]) -> Any:
