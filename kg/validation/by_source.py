@@ -303,6 +303,8 @@ def may_have_rows(
     for graph, pattern in wanted:
         if graph is not None and graph != str(DERIVED_GRAPH):
             return every  # a graph other than the derived graph: not narrowed
+        if store.query(f"ASK {{ {pattern} }}"):
+            return every  # in the store's default graph (a shared part without a name)
         rows = store.query(
             f"SELECT DISTINCT ?_kg_graph WHERE {{ GRAPH ?_kg_graph {{ {pattern} }} }}"
         )
