@@ -154,7 +154,7 @@ def bench_size(size: str, work: Path, repeat: int, rdflib_cap: float) -> dict[st
     from kg.engines.timeout import run_with_timeout
     from kg.export import write_outputs
     from kg.graph import open as open_graph
-    from kg.validate import validate
+    from kg.validation import validate
 
     res: dict[str, Any] = {"size": size}
     corpus = work / f"corpus-{size}"
@@ -393,7 +393,7 @@ def _edit_title(facts: Path) -> None:
 def _rebuild_one(corpus: Path, cache: Path) -> float:
     """Time a build + validation after changing one source's facts, the rest cached."""
     from kg.build import build
-    from kg.validate import validate
+    from kg.validation import validate
 
     _edit_title(sorted(p for p in corpus.iterdir() if p.is_dir())[0] / "facts.ttl")
     start = time.perf_counter()

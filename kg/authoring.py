@@ -588,7 +588,7 @@ def _shape_problems(
     from kg.build import compile_source, new_dataset
     from kg.cache import open_cache
     from kg.graph import from_dataset
-    from kg.validate import validate_whole
+    from kg.validation import validate_whole
 
     facts = Graph()
     for prefix, namespace in source.facts.namespaces():

@@ -12,7 +12,7 @@ from rdflib.namespace import RDF
 from kg.build import Built, build
 from kg.errors import EvidenceError, InputError
 from kg.namespaces import DERIVED_GRAPH, ENTITIES_GRAPH, KG, NIF, ONTOLOGY_GRAPH, source_graph
-from kg.validate import validate
+from kg.validation import validate
 
 from .conftest import SLUG
 

@@ -15,7 +15,7 @@ from kg import resources
 from kg.build import build
 from kg.cache import TAG, TAG_FILE, Cache, Entry, digest, is_ours, open_cache
 from kg.export import write_outputs
-from kg.validate import validate, validate_whole
+from kg.validation import validate, validate_whole
 
 pytestmark = pytest.mark.slow  # builds in fresh processes
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rdflib import Dataset
 
-from kg.validate import union
+from kg.validation import union
 
 PREFIX = """
 PREFIX kg: <https://w3id.org/scs-kg/ontology#>

@@ -18,7 +18,7 @@ from kg.shacl.components import COMPONENTS
 from kg.shacl.paths import path_text
 from kg.sources import parse_turtle
 from kg.terms import from_ox, to_ox
-from kg.validate import shacl, to_oxigraph, union, validate
+from kg.validation import shacl, to_oxigraph, union, validate
 from tests.test_shapes import EVIDENCE, FIXTURES, HEADER
 
 NM = prefixed_graph().namespace_manager
@@ -369,7 +369,8 @@ def test_a_sources_neighbourhood_read_from_n_triples_is_the_one_read_by_rdflib(
     from bench.generate import generate
     from kg.build import ox_graph_name
     from kg.namespaces import KG
-    from kg.validate import _DERIVED_OF, _load_nt, _neighbourhood, _owners, _summary_nt, shape_reach
+    from kg.validation.neighbourhood import neighbourhood, owners_of, shape_reach, summary_nt
+    from kg.validation.stores import DERIVED_OF, load_nt
 
     generate(tmp_path, 3000, seed=3)
     built = build(tmp_path, cache=None)
@@ -399,8 +400,8 @@ def test_a_sources_neighbourhood_read_from_n_triples_is_the_one_read_by_rdflib(
     expected_owners: dict[object, set[int]] = {}
     for i, unit in enumerate(built.units):
         triples = unit.graph.triples() + unit.derived.triples()
-        owned, expected = _neighbourhood(unit.slug, triples, forward, inverse, targets_of)
-        found = _summary_nt(
+        owned, expected = neighbourhood(unit.slug, triples, forward, inverse, targets_of)
+        found = summary_nt(
             unit.slug,
             (unit.graph.nt(), unit.derived.nt()),
             {f"<{p}>".encode() for p in forward},
@@ -408,13 +409,13 @@ def test_a_sources_neighbourhood_read_from_n_triples_is_the_one_read_by_rdflib(
             {f"<{p}>".encode() for p in targets_of},
         )
         assert found == expected, unit.slug
-        names = [ox_graph_name(unit.graph.name), ox.NamedNode(f"{_DERIVED_OF}{i}")]
+        names = [ox_graph_name(unit.graph.name), ox.NamedNode(f"{DERIVED_OF}{i}")]
         for name, body in zip(names, (unit.graph.nt(), unit.derived.nt()), strict=True):
-            _load_nt(store, body, name)
+            load_nt(store, body, name)
             unit_of[str(name)] = i
         for node in owned:
             expected_owners.setdefault(_stored(to_ox(node)), set()).add(i)
-    owners = _owners(store, targets_of, unit_of)
+    owners = owners_of(store, targets_of, unit_of)
     stored = {q.subject for q in store} | {q.object for q in store}
     assert any(isinstance(t, ox.Literal) for t in expected_owners)
     assert any(len(units) > 1 for units in expected_owners.values())
@@ -436,7 +437,7 @@ def test_the_whole_graphs_cached_verdicts_follow_its_content(tmp_path: Path) -> 
     cached by its content, so a changed graph is validated again."""
     from kg.graph import from_dataset
     from kg.namespaces import KG
-    from kg.validate import validate_whole
+    from kg.validation import validate_whole
 
     cache = tmp_path / "cache"
     ds = build(cache=None).dataset
@@ -468,13 +469,13 @@ def test_a_blank_node_is_reported_by_its_label_and_the_same_by_both_engines(
 def test_n_triples_loaded_for_validation_keep_their_blank_node_labels() -> None:
     import pyoxigraph as ox
 
-    from kg.validate import _load_nt
+    from kg.validation.stores import load_nt
 
     store = ox.Store()
     graph = ox.NamedNode("https://example.org/g")
-    _load_nt(store, b"_:cb0 <https://example.org/p> _:cb1 .\n", graph)
+    load_nt(store, b"_:cb0 <https://example.org/p> _:cb1 .\n", graph)
     number = b'"05"^^<http://www.w3.org/2001/XMLSchema#integer>'
-    _load_nt(store, b"<https://example.org/s> <https://example.org/p> " + number + b" .\n", graph)
+    load_nt(store, b"<https://example.org/s> <https://example.org/p> " + number + b" .\n", graph)
     assert sorted(str(q.subject) for q in store) == ["<https://example.org/s>", "_:cb0"]
 
 
@@ -490,39 +491,31 @@ ex:SpeakerNameShape a sh:NodeShape ; sh:targetClass kg:Statement ;
 
 
 def test_a_shape_that_reads_further_runs_on_the_whole_graph_the_others_per_source(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     """A sequence path reads the speaker's triples, which another source may hold: that shape
     runs on the union of every graph, the other shapes still source by source."""
-    import kg.validate
-    from kg.validate import validate_built
+    from kg.validation import per_source
 
     shapes_file = tmp_path / "shapes.ttl"
     shapes_file.write_text(
         resources.shapes_file().read_text(encoding="utf-8") + FURTHER, encoding="utf-8"
     )
     built = build(cache=None)
-
-    def whole(*_args: object) -> None:
-        raise AssertionError("validated everything on the whole graph")
-
-    monkeypatch.setattr(kg.validate, "validate_whole", whole)
-    found = validate_built(built, None, shapes_path=shapes_file)
+    found = per_source(built, None, shapes_path=shapes_file)  # None: only on the whole graph
+    assert found is not None
     expected = shacl(union(built.dataset), shapes_file, engine="pyshacl")
     assert found == expected
     assert found and {v.message for v in found} == {"The speaker has no nickname."}
 
 
 @pytest.mark.slow
-def test_faults_inside_sources_give_the_same_report_source_by_source(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_faults_inside_sources_give_the_same_report_source_by_source(tmp_path: Path) -> None:
     """The compiled engine on stores of chunks of sources (as `kg build` runs it) reports what
     pySHACL reports, faults of many kinds inside the sources' own graphs."""
-    import kg.validate
     from bench.generate import generate
     from kg.namespaces import KG, NIF
-    from kg.validate import validate_built
+    from kg.validation import per_source, validate_built
 
     generate(tmp_path, 6000, seed=8)
     built = build(tmp_path, cache=False)
@@ -549,17 +542,13 @@ def test_faults_inside_sources_give_the_same_report_source_by_source(
     expected = validate_built(built, None, engine="pyshacl")
     assert len({v.check for v in expected}) >= 4, expected
 
-    def whole(*_args: object) -> None:
-        raise AssertionError("validated the whole dataset, not source by source")
-
-    monkeypatch.setattr(kg.validate, "validate_whole", whole)
-    assert validate_built(built, None) == expected
+    assert per_source(built, None) == expected  # None: not source by source
 
 
 def test_cached_verdicts_are_keyed_by_the_compilers_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kg.validate
+    import kg.validation.keys
     from kg.shacl import code_identity
 
     cache = tmp_path / "cache"
@@ -570,7 +559,7 @@ def test_cached_verdicts_are_keyed_by_the_compilers_code(
     assert validate(built, cache=cache) == []
     assert set((cache / "validate").iterdir()) == files  # all read from the cache
     assert len(code_identity()) == 64
-    monkeypatch.setattr(kg.validate, "_compiler_identity", lambda: "another compiler")
+    monkeypatch.setattr(kg.validation.keys, "engine_identity", lambda: "another compiler")
     assert validate(built, cache=cache) == []
     assert len(set((cache / "validate").iterdir()) - files) == len(files)  # all again
 
@@ -587,7 +576,7 @@ PER_SOURCE = {
 def test_a_checks_header_says_whether_it_runs_source_by_source(tmp_path: Path) -> None:
     """`#+ scope: source` in a check's header is what lets validation count its rows source by
     source; without it the check runs on the whole graph only."""
-    from kg.validate import check_sources, per_source_checks, shape_reach, violation_queries
+    from kg.validation import check_sources, per_source_checks, shape_reach, violation_queries
 
     packaged = violation_queries()
     assert per_source_checks(packaged) == PER_SOURCE
@@ -621,7 +610,7 @@ def test_each_sources_check_rows_are_counted_alone_as_before(tmp_path: Path) -> 
     alone under both engines (a count over a chunk could hide a row another source removes)."""
     from bench.generate import generate
     from kg.namespaces import KG, NIF
-    from kg.validate import check_sources, shape_reach, violation_queries
+    from kg.validation import check_sources, shape_reach, violation_queries
 
     generate(tmp_path, 4000, seed=9)
     built = build(tmp_path, cache=False)
@@ -653,14 +642,14 @@ def test_only_checks_whose_rows_grow_with_the_data_are_run_once_on_the_whole_gra
     """A per-source check runs once on the whole graph instead of once per source only when its
     rows on a part are always among its rows on the whole (no negation, aggregate, limit or
     graph name): of the packaged checks, the span offsets only."""
-    from kg.validate import _monotone, per_source_checks, violation_queries
+    from kg.validation.checks import monotone, per_source_checks, violation_queries
 
     texts = {p.stem: p.read_text(encoding="utf-8") for p in violation_queries()}
-    assert {name for name in per_source_checks(violation_queries()) if _monotone(texts[name])} == {
+    assert {name for name in per_source_checks(violation_queries()) if monotone(texts[name])} == {
         "evidence-length-violation"
     }
     plain = "SELECT ?s WHERE { ?s <urn:x:p> ?o FILTER(?o != 1) }"
-    assert _monotone(plain)
+    assert monotone(plain)
     for shrinking in (
         "SELECT ?s WHERE { ?s <urn:x:p> ?o OPTIONAL { ?s <urn:x:q> ?q } }",
         "SELECT ?s WHERE { ?s <urn:x:p> ?o FILTER NOT EXISTS { ?s <urn:x:q> ?q } }",
@@ -669,7 +658,7 @@ def test_only_checks_whose_rows_grow_with_the_data_are_run_once_on_the_whole_gra
         "SELECT ?s WHERE { GRAPH <urn:x:g> { ?s <urn:x:p> ?o } }",
         "SELECT ?s WHERE { { SELECT ?s WHERE { ?s <urn:x:p> ?o } limit 1 } }",
     ):
-        assert not _monotone(shrinking), shrinking
+        assert not monotone(shrinking), shrinking
 
 
 def test_a_check_tried_on_every_node_first_still_finds_what_fails_on_focus_nodes() -> None:
@@ -707,3 +696,43 @@ def test_a_check_tried_on_every_node_first_still_finds_what_fails_on_focus_nodes
         assert _compiled(data, shapes) == expected
         assert any("MaxCount" in row[3] for row in expected) is fails
         assert _MARK.search(speakers[0].prescreen or "") is None
+
+
+# integers as pyoxigraph keeps them (xsd:integer, canonical) and as rdflib reads them (ill-typed
+# out of range or with spaces, a sign, underscores), with other numbers and a plain string
+_COMPARED = [
+    '"abc"^^xsd:nonNegativeInteger',
+    '"-1"^^xsd:nonNegativeInteger',
+    '" 3"^^xsd:nonNegativeInteger',
+    '"3"^^xsd:nonNegativeInteger',
+    '"1_0"^^xsd:nonNegativeInteger',
+    '"+2"^^xsd:nonNegativeInteger',
+    '"0"^^xsd:positiveInteger',
+    '"5"^^xsd:integer',
+    '"x"^^xsd:integer',
+    '"2.5"^^xsd:decimal',
+    '"99999999999"^^xsd:int',
+    '"7"',
+]
+
+
+def test_less_than_on_ill_typed_integers_gives_pyshacls_verdicts() -> None:
+    """sh:lessThan between span offsets written in every form, well typed or not: the compiled
+    shapes find the violations pySHACL finds (pyoxigraph keeps "-1"^^xsd:nonNegativeInteger as
+    the integer -1, which rdflib reads as ill-typed and orders by its datatype)."""
+    spans = []
+    for i, begin in enumerate(_COMPARED):
+        for j, end in enumerate(_COMPARED):
+            spans.append(
+                f'ex:z{i}-{j} a nif:String ; nif:anchorOf "te" ; nif:beginIndex {begin} ; '
+                f"nif:endIndex {end} ; "
+                "nif:referenceContext <https://w3id.org/scs-kg/source/fixture#char=0,4> ."
+            )
+    data = _data("\n".join(spans))
+    shapes = _shapes()
+    expected = _pyshacl(data, shapes)
+    less = {row for row in expected if "LessThan" in row[3]}
+    # ill-typed against well-typed, both ways, and well-typed pairs that are or are not in order
+    assert 40 < len(less) < len(_COMPARED) ** 2
+    assert ("<https://example.org/fixture/z1-7>", "nif:beginIndex") in {r[:2] for r in less}
+    assert _compiled(data, shapes) == expected

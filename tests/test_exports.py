@@ -14,7 +14,7 @@ from kg.build import Built
 from kg.export import CONTEXT_FILE, EXPORTS, GROUP, SERIALIZATIONS, sorted_lines, write_outputs
 from kg.namespaces import VOID
 from kg.outfolder import MARKER
-from kg.validate import union
+from kg.validation import union
 
 from .conftest import run_kg
 

@@ -15,7 +15,8 @@ from rdflib.namespace import RDF
 
 import kg.build
 import kg.cache
-import kg.validate
+import kg.validation
+import kg.validation.by_source
 from bench.generate import generate, parse_size
 from kg.build import Built, build
 from kg.cache import Cache
@@ -33,7 +34,7 @@ from kg.namespaces import (
     SRC,
     source_graph,
 )
-from kg.validate import run_violation_queries, shacl, union, validate, validate_whole
+from kg.validation import run_violation_queries, shacl, union, validate, validate_whole
 
 pytestmark = pytest.mark.slow  # builds and validates a multi-source corpus several times
 
@@ -68,7 +69,7 @@ def _same(a: Built, b: Built) -> None:
     assert counts == (len(a.dataset),) * 3
 
 
-def _union_verdicts(ds: Dataset) -> list[kg.validate.Violation]:
+def _union_verdicts(ds: Dataset) -> list[kg.validation.Violation]:
     """The verdicts of validating the union in one piece: the reference."""
     return shacl(union(ds)) + run_violation_queries(ds)
 
@@ -98,7 +99,10 @@ class Spy:
         self.compiled: list[str] = []
         self.validated: list[str] = []
         self.read: list[str] = []
-        compile_source, check_sources = kg.build.compile_source, kg.validate.check_sources
+        compile_source, check_sources = (
+            kg.build.compile_source,
+            kg.validation.by_source.check_sources,
+        )
         body = kg.cache.Entry.body
 
         def compiling(source: Any, g: Graph) -> None:
@@ -114,7 +118,7 @@ class Spy:
             return body(entry)
 
         monkeypatch.setattr(kg.build, "compile_source", compiling)
-        monkeypatch.setattr(kg.validate, "check_sources", checking)
+        monkeypatch.setattr(kg.validation.by_source, "check_sources", checking)
         monkeypatch.setattr(kg.cache.Entry, "body", reading)
 
     def reset(self) -> None:

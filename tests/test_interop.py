@@ -33,7 +33,7 @@ from rdflib.compare import to_canonical_graph
 from kg import resources
 from kg.build import Built
 from kg.namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH
-from kg.validate import union
+from kg.validation import union
 
 pytestmark = pytest.mark.slow  # runs Rasqal, HermiT and rdf-validate-shacl as separate programs
 

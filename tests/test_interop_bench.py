@@ -20,7 +20,7 @@ from bench.generate import articles_for, generate, parse_size
 from kg.build import build
 from kg.graph import from_dataset
 from kg.namespaces import KG
-from kg.validate import validate, validate_whole
+from kg.validation import validate, validate_whole
 
 
 def _digest(folder: Path) -> str:

@@ -13,7 +13,7 @@ from kg import resources
 from kg.build import build
 from kg.namespaces import ENT, ENTITIES_GRAPH, KG, ONTOLOGY_GRAPH, source_graph
 from kg.sources import parse_turtle
-from kg.validate import shacl, shacl_dataset, shape_reach, union, validate_whole
+from kg.validation import shacl, shacl_dataset, shape_reach, union, validate_whole
 
 pytestmark = pytest.mark.slow  # validates a synthetic corpus in chunks and in one piece
 
@@ -155,14 +155,11 @@ def test_a_rebuild_compiles_only_the_edited_source(corpus: Path, tmp_path: Path)
     assert len(built.sources[0].facts) > 0
 
 
-def test_source_by_source_validation_equals_the_whole(
-    corpus: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_source_by_source_validation_equals_the_whole(corpus: Path) -> None:
     """Faults inside sources: validated source by source (each source read once, pySHACL given
     only the triples the shapes read) the verdicts are those of the whole dataset."""
-    import kg.validate
     from kg.namespaces import NIF
-    from kg.validate import validate_built
+    from kg.validation import per_source
 
     built = build(corpus, cache=False)
     g = [unit.graph.graph for unit in built.units[:4]]
@@ -178,8 +175,4 @@ def test_source_by_source_validation_equals_the_whole(
     expected = validate_whole(built)
     assert len({v.focus for v in expected}) >= 4, expected
 
-    def whole(*_args: object) -> None:
-        raise AssertionError("validated the whole dataset, not source by source")
-
-    monkeypatch.setattr(kg.validate, "validate_whole", whole)
-    assert validate_built(built, None) == expected
+    assert per_source(built, None) == expected  # None: not source by source

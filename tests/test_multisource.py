@@ -20,7 +20,7 @@ from kg.namespaces import (
     source_graph,
 )
 from kg.sources import parse_turtle
-from kg.validate import validate
+from kg.validation import validate
 
 from .conftest import SLUG
 from .fictional import FICTIONAL, FIXTURE, sources_with_fictional

@@ -8,7 +8,7 @@ from rdflib.namespace import RDF, SH
 
 from kg import resources
 from kg.sources import parse_turtle
-from kg.validate import shacl
+from kg.validation import shacl
 
 HEADER = """
 @prefix kg: <https://w3id.org/scs-kg/ontology#> .

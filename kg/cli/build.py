@@ -46,7 +46,7 @@ def fewer_collections() -> Iterator[None]:
 def build_checked(sources: Path | None, keep: str, engine: str = "compiled") -> Built:
     """Build in memory and validate; print each violation and raise if there is any."""
     from kg.build import build as run_build
-    from kg.validate import validate as run_validate
+    from kg.validation import validate as run_validate
 
     with fewer_collections():
         built = run_build(sources)

@@ -14,6 +14,7 @@ never has a class.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,10 @@ class Check:
     query: str
     keep: Callable[[Any], bool] | None = field(default=None, compare=False)  # a value test
     scan: tuple[str, str] | None = None  # (predicate, datatype): read from N-Triples instead
+    # (predicate, other predicate, operator) of sh:lessThan(OrEquals) on a predicate path: the
+    # focus nodes with a literal SPARQL may order otherwise than rdflib (an ill-typed integer,
+    # which pyoxigraph keeps as an xsd:integer) are judged from N-Triples, as pySHACL does
+    pairs: tuple[str, str, str] | None = None
     # an expression true for a focus node (?this) with a violation: the checks of a shape are
     # screened together, in one pass over its focus nodes, and run only if one has any
     screen: str | None = None
@@ -366,9 +371,11 @@ class _Compare(Component):
             sb = texty.format(x=b, s=iri(XSD.string))
             ok = f"IF({sa}, STR({a}) {self.operator} STR({b}), {a} {self.operator} {b})"
             cond = f"({sa}) != ({sb}) || !COALESCE({ok}, false)"
-            found.append(
-                self.shape.value_check(self.iri, cond, extra=f"?this {iri(other)} ?_other .")
-            )
+            check = self.shape.value_check(self.iri, cond, extra=f"?this {iri(other)} ?_other .")
+            if isinstance(self.shape.path, URIRef) and isinstance(other, URIRef):
+                pairs = (str(self.shape.path), str(other), self.operator)
+                check = dataclasses.replace(check, pairs=pairs)
+            found.append(check)
         return found
 
 
