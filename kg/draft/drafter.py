@@ -1128,7 +1128,9 @@ class Drafter:
             words = m.text.replace("’", "'")
             first = words.split()[0]
             span = Span(m.begin, m.end)
-            if first in self.demonyms:
+            if first in self.demonyms and not self.t.is_a(m.entity, KG.Group):
+                # "Chinese officials", "Chinese maritime forces": an unnamed collective's
+                # name says whose it is; the text states no affiliation
                 add(
                     m.entity,
                     self.demonyms[first],
@@ -1588,6 +1590,7 @@ class Drafter:
         """Meetings, conversations, agreements, exercises, seizures, confrontations, …"""
         entries = [(str(i), e.forms) for i, e in enumerate(self.rules.events)]
         self.events: list[Proposal] = []
+        self.settings: list[Proposal] = []  # where statements are made: "at a press conference"
         found = find(self.t, "event", entries)
         self.triggers = [(span, self.rules.events[int(key)].cls) for span, key in found]
         for span, key in found:
@@ -1597,6 +1600,13 @@ class Drafter:
             nxt = self.t.after(span.end, 1)
             if nxt and nxt[0].lower in self.rules.agent_nouns:
                 continue  # "a survey ship", "patrol boats": a vessel named by its work
+            if self._generic(span):
+                continue  # "at ASEAN meetings": a kind of event, none that took place
+            if rule.at_sea and not any(
+                tk.lower in self.rules.agent_nouns
+                for tk in self.t.before(span.begin, 4) + self.t.after(span.end, 4)
+            ):
+                continue  # "followed the talks": harassment only with a vessel or a force
             if self.t.quoted(span.begin):
                 agents = self._by_agents(span) if rule.by_agent else []
                 if agents:
@@ -1606,6 +1616,10 @@ class Drafter:
         # "Chinese ships blocked a resupply mission", "conducted a joint sail": where a clause
         # has an event of a named class, its generic kg:Action is the same event, drafted once
         for e in [e for e in self.events if e.cls == "Action"]:
+            if re.match(r"\S+(?:\s+\S+){0,2}\s+of\s", self.raw[e.quote.begin : e.quote.end]) and (
+                "into force" in self.raw[e.quote.begin : e.quote.end]
+            ):
+                continue  # "the entry into force of the agreement": an act upon the agreement
             if any(
                 o.cls != "Action"
                 and o.quote.begin < e.quote.end
@@ -1617,6 +1631,23 @@ class Drafter:
                     self.events.remove(e)
                 if e in self.draft.proposals:
                     self.draft.proposals.remove(e)
+
+    def _generic(self, span: Span) -> bool:
+        """Whether a trigger is a bare plural naming a kind of event ("at ASEAN meetings",
+        "regional summits"): one of events.toml's `generic` plurals with no article, number or
+        possessive before its words, not a verb's object, and no time expression in its clause."""
+        if self.t.norm[span.begin : span.end].lower() not in self.rules.generic:
+            return False
+        for tk in reversed(self.t.before(span.begin, 4)):
+            if tk.lower in NOUN_MARKERS or tk.lower in ("two", "three", "four", "several"):
+                return False
+            if tk.text.isdigit() or not (tk.text.isalpha() or tk.text == "-"):
+                break
+            if self.t.tags and self.t.tags[tk.i].pos.startswith("VB"):
+                return False  # the object of a verb: "conducted incursions near the reef"
+            if self.t.tags and self.t.tags[tk.i].pos.startswith(("IN", "TO", "CC")):
+                break
+        return self.time_span(self.segment(span.begin)) is None
 
     def _by_agents(self, span: Span) -> list[Mention]:
         """ "the deployment of the missile system by the United States", inside a quotation:
@@ -1783,7 +1814,7 @@ class Drafter:
         if given is None and self._offered_to(span, seg):
             return  # "offered to train", "called on all parties to exercise restraint"
         if rule.setting and not re.search(
-            r"\b(?:at|during|after|before)\s+(?:\S+\s+){0,3}$",
+            r"\b(?i:at|during|after|before)\s+(?:\S+\s+){0,3}$",
             self.raw[max(sentence.begin, span.begin - 40) : span.begin],
         ):
             return  # "told a news conference": the statement's audience, not its setting
@@ -1806,6 +1837,9 @@ class Drafter:
         speech = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
         later = [s for s, _ in self.verb_matches if span.end <= s.begin < seg.end]
         end = self._phrase_end(span, seg, later)
+        if rule.setting:  # "at a hearing on Tuesday that S": the setting, not what was said
+            that = re.search(r"\bthat\b", self.raw[span.end : end])
+            end = self.trim(span.begin, span.end + that.start()).end if that else end
         first = self.t.after(sentence.begin, 1)
         opening = bool(first) and first[0].text in ("During", "At", "In", "On", "After")
         demonyms = self._demonym_actors(seg.begin, seg.end, span.end)
@@ -1881,6 +1915,19 @@ class Drafter:
                             rule.role,
                         )
                     )
+        lead = self.t.before(span.begin, 1)
+        if (
+            given is None
+            and lead
+            and lead[0].text == ","
+            and self.raw[span.begin : span.end].split()[0].lower().endswith("ing")
+            and not self.t.quoted(span.begin)
+        ):
+            # "Adm. Rita Cole, testifying before the committee, said …": the name before a
+            # participle that opens the trigger's clause acts (not one after a preposition)
+            owner = self.mention_at(lead[0].begin - 1, lead[0].begin)
+            if owner is not None and not self.governed(owner) and not self.possessive(owner):
+                parts.append((owner, rule.role))
         parts = [(m, rule.role) for m in inherited] + parts
         if given is not None:
             parts = [(m, rule.role) for m in given]
@@ -1915,11 +1962,28 @@ class Drafter:
                 state = self._reporter_state(reported[-1])
                 if state is not None:
                     unique = [(state, rule.role)]
-        if not unique and not setting:
-            return
+        if not unique and given is None and re.search(r"\btheir\b", self.raw[span.end : end]):
+            # "the entry into force of the agreement on their maritime boundary": the two
+            # actors named together before ("Malaysia and Indonesia welcomed …")
+            unique = [
+                (Mention(m.begin, m.end, m.text, m.entity, "their", "actor"), rule.role)
+                for m in self._their(span.begin)
+            ]
         places = [p for p in self.places(span.end, seg.end) if self._at_place(p)] or [
             p for p in self.places(seg.begin, span.begin) if self._at_place(p)
         ]
+        if not unique and rule.passive and not places:
+            places = self.places(span.end, seg.end)  # "were installed on the reef"
+        if (
+            not unique
+            and rule.passive
+            and not places
+            and re.search(r"\bits\b", self.raw[span.end : end])
+        ):
+            # "A barrier was laid across its mouth": the place named last before
+            places = self.places(self._paragraph_begin(span.begin), span.begin)[-1:]
+        if not unique and not setting and not (rule.passive and places):
+            return  # an agentless event only where a passive names its place
         thing = None
         if rule.place_object:
             after = [p for p in self.places(span.end, seg.end) if p.begin - span.end <= 6]
@@ -1934,9 +1998,12 @@ class Drafter:
         when = self.time_in(timed)
         when_span = self.time_span(timed)
         status = self._status(clause, span, when)
-        ends = [span.end, end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
+        ends = [span.end, end] + [
+            m.end for m, _ in unique if not rule.setting and m.kind != "their"
+        ]
+        ends += [p.end for p in places[:1]]
         begins = [span.begin] + [
-            m.begin for m, _ in unique if not rule.setting and m.kind != "reporter"
+            m.begin for m, _ in unique if not rule.setting and m.kind not in ("reporter", "their")
         ]
         joint = self.t.before(span.begin, 1)
         if joint and joint[0].lower == "joint":
@@ -1987,6 +2054,23 @@ class Drafter:
                 return
             earlier[-1].values.append(("kg:onSidelinesOf", proposal))
         self.events.append(self.add(proposal))
+        if rule.setting:
+            self.settings.append(self.events[-1])
+
+    def _paragraph_begin(self, pos: int) -> int:
+        """Where the paragraph that holds `pos` begins."""
+        return self.raw.rfind("\n", 0, pos) + 1
+
+    def _their(self, pos: int) -> list[Mention]:
+        """The actors "their" stands for: the last two named together ("A and B", "A and
+        the B") before `pos` in its paragraph, outside quotations."""
+        found = self.actors(self._paragraph_begin(pos), pos)
+        for a, b in reversed(list(itertools.pairwise(found))):
+            if a.entity != b.entity and re.fullmatch(
+                r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", self.raw[a.end : b.begin]
+            ):
+                return [a, b]
+        return []
 
     def _tokens(self, begin: int, end: int) -> list[Token]:
         """Return the tokens that begin in [begin, end) and end by `end` (a slice, not a scan)."""
@@ -2095,8 +2179,8 @@ class Drafter:
                 if toks[k].lower in self.rules.agent_nouns:
                     head = toks[k]
                     break
-                if not toks[k].text.isalpha():
-                    break
+                if not re.fullmatch(r"\w+(?:-\w+)*", toks[k].text):
+                    break  # a word, or a model's name with a hyphen: "P-8 aircraft"
             if head is None:
                 continue
             p = tk.begin
@@ -2393,6 +2477,12 @@ class Drafter:
         """ "During a conversation with X, Y said": the event a sentence opens with, if the
         statement comes after it."""
         sentence = self.t.sentence_of(verb.begin)
+        for e in getattr(self, "settings", []):
+            if 0 <= e.quote.begin - verb.end <= 40 and re.fullmatch(
+                r"\s*(?:[^\s,]+\s+){0,4}?(?:at|during)\s+(?:\S+\s+){0,3}",
+                self.raw[verb.end : e.quote.begin],
+            ):
+                return e  # "said at a press conference on Monday that …", "told X at a hearing"
         first = self.t.after(sentence.begin, 1)
         if not first or first[0].text not in ("During", "At", "In"):
             return None

@@ -52,6 +52,8 @@ class EventRule:
     slot: str = ""
     setting: bool = False  # where a statement is made: its party is the sentence's speaker
     by_agent: bool = False  # a noun whose agent follows "by": drafted inside quotations too
+    at_sea: bool = False  # only with a vessel's, aircraft's or force's noun next to it
+    passive: bool = False  # a passive naming its place is drafted with no actor named
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Rules:
     negation: dict[str, frozenset[str]] = field(default_factory=dict)
     # events.toml's [anaphora] episodes: "the standoff" refers back to the last event of any class
     episodes: frozenset[str] = frozenset()
+    # events.toml's [anaphora] generic: bare plurals that name a kind of event ("ASEAN meetings")
+    generic: frozenset[str] = frozenset()
 
     def confidence(self, family: str) -> float:
         """Return the confidence of a relation rule family (membership, alliance, ...)."""
@@ -123,6 +127,8 @@ def load(folder: Path = RULES_DIR) -> Rules:
             slot=e.get("slot", ""),
             setting=bool(e.get("setting", False)),
             by_agent=bool(e.get("by_agent", False)),
+            at_sea=bool(e.get("at_sea", False)),
+            passive=bool(e.get("passive", False)),
         )
         for e in events["event"]
     )
@@ -139,4 +145,5 @@ def load(folder: Path = RULES_DIR) -> Rules:
         times=_read("times.toml", folder),
         negation={k: frozenset(v) for k, v in events.get("negation", {}).items()},
         episodes=frozenset(events["anaphora"].get("episodes", [])),
+        generic=frozenset(events["anaphora"].get("generic", [])),
     )
