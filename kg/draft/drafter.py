@@ -9,6 +9,7 @@ writes files: `kg.draft.turtle` renders the proposals.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -190,6 +191,7 @@ class Drafter:
         self.named_bodies: set[str] = set()  # bodies proposed from "<demonym> <body>" names
         self.content_first: dict[int, Span] = {}  # verb → what was said before its speaker
         self.abbreviations: dict[str, str] = dict(rules.roles.get("abbreviations", {}))
+        self.relative_labels: dict[int, str] = {}  # "who teaches …": the role's label by title
 
     # ..................................................................... helpers
 
@@ -401,6 +403,7 @@ class Drafter:
         }
         self.time_matches = self._times()
         self.roles_rule()
+        self.unnamed_holders_rule()
         self.role_anaphora()
         self.body_anaphora()
         self.counterparts_rule()
@@ -679,6 +682,18 @@ class Drafter:
                     "a title right before a name",
                 )
                 continue
+            relative = self._relative_role(m)
+            if relative is not None:
+                title, role_in, end = relative
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(m.begin, end),
+                    "role.relative-clause",
+                    0.75,
+                    "a relative clause after a name: NAME, who teaches … at ORG",
+                )
             found2 = self._apposition_after(m, heads, stops)
             if found2 is not None:
                 title, role_in, end = found2
@@ -715,6 +730,176 @@ class Drafter:
                     begin, title, role_in = found_before
                     self._role(m, title, role_in, Span(begin, m.end), rule, 0.8, why)
                     break
+
+    def _relative_role(self, m: Mention) -> tuple[Span, URIRef | None, int] | None:
+        """ "NAME, who teaches maritime law at ORG": the post the relative clause's verb names
+        (roles.toml's `relative_roles`), held at the organisation after at/for/with/in."""
+        toks = self.t.after(m.end, 16)
+        if len(toks) < 5 or toks[0].text != "," or toks[1].lower != "who":
+            return None
+        verbs = self.rules.roles.get("relative_roles", {})
+        label = None
+        i = 2
+        for form, name in verbs.items():
+            words = form.split()
+            if [tk.lower for tk in toks[2 : 2 + len(words)]] == words:
+                label, i = name, 2 + len(words)
+                break
+        if label is None:
+            return None
+        title_begin = toks[1].begin
+        if not label:  # "who works as a senior analyst at ORG": the title named
+            if i < len(toks) and toks[i].lower in ("a", "an", "the"):
+                i += 1
+            start = i
+            while i < len(toks) and toks[i].text.isalpha() and toks[i].lower not in PREPOSITIONS:
+                i += 1
+            if i == start:
+                return None
+            title_begin, label = toks[start].begin, self.raw[toks[start].begin : toks[i - 1].end]
+        k = i
+        while k < len(toks) and k - i <= 5 and toks[k].lower not in ("at", "for", "with", "in"):
+            if not toks[k].text.isalpha() and toks[k].text != "-":
+                return None
+            k += 1
+        if k >= len(toks) - 1 or toks[k].lower not in ("at", "for", "with", "in"):
+            return None
+        j = k + 1
+        if toks[j].lower == "the":
+            j += 1
+        end = j
+        while end < len(toks) and (
+            toks[end].text[:1].isupper() or toks[end].lower in ("of", "for", "and", "-", "'s")
+        ):
+            end += 1
+        while end > j and not toks[end - 1].text[:1].isupper():
+            end -= 1
+        if end == j:
+            return None  # "who teaches at a university": no organisation named
+        org = next(
+            (
+                x
+                for x in self.actors(toks[j].begin, toks[end - 1].end)
+                if not self.t.is_a(x.entity, KG.Person)
+            ),
+            None,
+        )
+        title = (
+            Span(title_begin, toks[i - 1].end)
+            if label == self.raw[title_begin : toks[i - 1].end]
+            else Span(toks[2].begin, toks[i - 1].end)
+        )
+        self.relative_labels[title.begin] = label
+        return title, org.entity if org else None, toks[end - 1].end
+
+    def unnamed_holders_rule(self) -> None:
+        """ "A spokesperson for the Thai foreign ministry said", "a senior Chinese military
+        official told …": a role whose holder the text does not name. Its holder is a
+        placeholder person proposed for the analyst to name (roles.toml's `unnamed_holder`)."""
+        conf = roles = self.rules.roles
+        heads = {h.split()[-1] for h in roles["heads"]}
+        modifiers = set(roles["modifiers"])
+        unnamed = roles.get("unnamed_holder", {})
+        articles = set(unnamed.get("articles", ()))
+        bodies = set(unnamed.get("bodies", ()))
+        del conf
+        toks = self.t.tokens
+        for n, tk in enumerate(toks):
+            if tk.lower not in articles or self.t.quoted(tk.begin) or self.in_title(tk.begin):
+                continue
+            prev = toks[n - 1] if n else None
+            if prev is not None and not (
+                prev.text in (",", "“", '"', ":", ";", "—")
+                or prev.text.isspace()
+                or self.t.sentence_of(tk.begin).begin == tk.begin
+                or tk.begin == self._paragraph_begin(tk.begin)
+            ):
+                continue  # the subject opening a clause, not an object ("met an official")
+            role_in: URIRef | None = None
+            i = n + 1
+            head = -1
+            while i < len(toks) and i - n <= 6:
+                word = toks[i]
+                if word.lower in heads:
+                    head = i
+                    i += 1
+                    continue
+                if head >= 0:
+                    break
+                if word.text in self.demonyms:
+                    role_in = self.demonyms[word.text]
+                elif word.lower not in modifiers and word.lower not in bodies:
+                    break
+                i += 1
+            if head < 0 or toks[head].lower in ("fisherman", "analyst", "expert", "scholar"):
+                continue
+            end = toks[head].end
+            j = head + 1
+            place = None
+            if j + 1 < len(toks) and toks[j].lower in ("for", "of", "at", "in", "from", "with"):
+                k = j + 1
+                if toks[k].lower == "the":
+                    k += 1
+                org = self.mention_at(toks[k].begin, toks[k].end)
+                if org is not None and not self.t.is_a(org.entity, KG.Person):
+                    if org.reading == "actor" and not self.t.is_a(org.entity, KG.City):
+                        role_in = org.entity
+                    else:
+                        place = org
+                    end = org.end
+                    j = next((x for x in range(k, len(toks)) if toks[x].begin >= org.end), j)
+                else:
+                    place = self.mention_at(toks[k].begin, toks[k].end, "place")
+                    x = k
+                    while x < len(toks) and toks[x].text.isalpha() and toks[x].text[:1].isupper():
+                        x += 1  # "in Hanoi": a place the registry may lack
+                    if place is None and x > k and toks[j].lower == "in":
+                        place = Mention(toks[k].begin, toks[x - 1].end, "", URIRef(""), "", "")
+                    if place is not None:
+                        end = place.end
+                        j = next((x for x in range(k, len(toks)) if toks[x].begin >= end), j)
+            if role_in is None and place is None:
+                continue  # "an official said": where the role is held is not named
+            if (
+                j < len(toks)
+                and toks[j].text == ","
+                and j + 1 < len(toks)
+                and (toks[j + 1].text[:1].isupper())
+            ):
+                continue  # "A spokesperson for X, Lin Wei, said": the name is given
+            nxt = toks[j] if j < len(toks) else None
+            if nxt is None or not (
+                nxt.lower in ("who", "said", "says", "told", "added")
+                or nxt.begin in {s.begin for s, _ in self.verb_matches}
+                or (self.t.tags and self.t.tags[nxt.i].pos.startswith(("VBD", "VBZ", "MD")))
+            ):
+                continue  # only the subject of a clause
+            phrase = self.raw[tk.begin : end]
+            words = " ".join(phrase.split()[1:])
+            digest = hashlib.sha256(self.raw.encode("utf-8")).hexdigest()[:6]
+            label = f"unnamed {words} ({digest})"
+            holder = self.new_entity(
+                slug_of(label),
+                "kg:Person",
+                label,
+                Span(tk.begin, end),
+                "a role holder the text does not name: a placeholder person for the analyst "
+                "to name (or to merge with a named one)",
+            )
+            title_words = toks[n + 1 : head + 1]
+            named = [x for x, w in enumerate(title_words) if w.text in self.demonyms]
+            # "a senior Chinese military official": the role is what follows the demonym
+            first = title_words[named[-1] + 1] if named else title_words[0]
+            mention = Mention(tk.begin, end, phrase, holder, "unnamed", "actor")
+            self._role(
+                mention,
+                Span(first.begin, toks[head].end),
+                role_in,
+                Span(tk.begin, end),
+                "role.unnamed-holder",
+                0.7,
+                "a role whose holder the text does not name: “A spokesperson for ORG”",
+            )
 
     def role_anaphora(self) -> None:
         """ "the admiral", "the spokeswoman": a subject naming a title refers to the last person
@@ -883,6 +1068,19 @@ class Drafter:
             return None
         if self.t.tags and self.t.tags[toks[start].i].pos.startswith("VB"):
             return None  # "X, met the envoy": a verb, not an apposition
+        if i + 1 < len(toks) and toks[i].lower in ("for", "of"):
+            # "the Minister for Foreign Affairs of Vietnam": the office's capitalised words
+            k = i + 1
+            while (
+                k < len(toks)
+                and toks[k].text.isalpha()
+                and toks[k].text[:1].isupper()
+                and toks[k].lower != "the"
+                and self.mention_at(toks[k].begin, toks[k].end) is None
+            ):
+                k += 1
+            if k > i + 1:
+                i = k
         title = Span(toks[start].begin, toks[i - 1].end)
         end = title.end
         role_in = None
@@ -932,7 +1130,9 @@ class Drafter:
             and toks[k - 1].lower not in ("the", "a", "an")
         ):
             k -= 1
-        title = Span(toks[k].begin, toks[j - 1].end)
+        last = max(i for i in range(j, first) if toks[i].lower in ("of", "for"))
+        # "The Minister for Foreign Affairs of Malaysia, NAME": the office's words up to its "of"
+        title = Span(toks[k].begin, toks[last - 1 if last > j else j - 1].end)
         begin = toks[k - 1].begin if k >= 1 and toks[k - 1].lower in ("the",) else toks[k].begin
         return begin, title, owner.entity
 
@@ -994,6 +1194,8 @@ class Drafter:
         why: str,
     ) -> None:
         words = [self.abbreviations.get(w, w) for w in self.raw[title.begin : title.end].split()]
+        if title.begin in self.relative_labels:  # "who teaches law at": the role "teacher"
+            words = self.relative_labels[title.begin].split()
         role = None
         for i in range(len(words)):
             key = " ".join(words[i:]).casefold()
