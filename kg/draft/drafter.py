@@ -411,6 +411,7 @@ class Drafter:
         self.locations_rule()
         self.memberships_rule()
         self.alliances_rule()
+        self.treaties_rule()
         self.claims_rule()
         self.contests_rule()
         self.metonyms_rule()
@@ -1567,6 +1568,130 @@ class Drafter:
                     [("kg:ally", e) for e in pair],
                 )
             )
+
+    def treaties_rule(self) -> None:
+        """ "the 1951 U.S.-Philippines Mutual Defense Treaty", "its defense treaty with X", "the
+        alliance between X and Y": an alliance from the name of a treaty or an alliance, its
+        parties from the words around it (relations.toml's `treaties`)."""
+        rel = self.rules.relations["alliance"]
+        forms = tuple(rel.get("treaties", ()))
+        if not forms:
+            return
+        conf = float(rel.get("treaty_confidence", 0.75))
+        named: dict[str, tuple[URIRef, URIRef]] = {}
+        for span, _ in find(self.t, "treaty", [("treaty", forms)]):
+            if self.t.quoted(span.begin) or self.in_title(span.begin):
+                continue
+            key = self.t.norm[span.begin : span.end].lower()
+            sentence = self.t.sentence_of(span.begin)
+            names = [
+                m
+                for m in self.actors(max(sentence.begin, span.begin - 60), span.begin)
+                if not self.t.is_a(m.entity, KG.Person)
+            ] + [
+                Mention(tk.begin, tk.end, tk.text, self.demonyms[tk.text], "demonym", "actor")
+                for tk in self._tokens(max(sentence.begin, span.begin - 60), span.begin)
+                if tk.text in self.demonyms
+            ]
+            names.sort(key=lambda m: m.begin)
+            pair: tuple[Mention, Mention] | None = None
+            begin, end = span.begin, span.end
+            for a, b in itertools.pairwise(names):
+                if (
+                    self.raw[a.end : b.begin] in ("-", "–", "—", "/")
+                    and re.fullmatch(r"(?:\s+[A-Z0-9][\w.]*){0,3}\s+", self.raw[b.end : span.begin])
+                    and a.entity != b.entity
+                ):
+                    pair, begin = (a, b), a.begin  # "the U.S.-Philippines Mutual Defense Treaty"
+            after = self.raw[span.end : span.end + 80]
+            link = re.match(r"\s+(between|with)\s+(?:the\s+)?", after)
+            if pair is None and link is not None:
+                first = self.mention_at(span.end + link.end(), span.end + link.end() + 1)
+                if first is not None and not self.t.is_a(first.entity, KG.Person):
+                    end = first.end
+                    if link.group(1) == "between":
+                        rest = re.match(
+                            r"\s+and\s+(?:the\s+)?", self.raw[first.end : first.end + 12]
+                        )
+                        second = (
+                            self.mention_at(first.end + rest.end(), first.end + rest.end() + 1)
+                            if rest
+                            else None
+                        )
+                        if second is not None:
+                            pair, end = (first, second), second.end
+                    else:
+                        owner = self._treaty_owner(span)
+                        if owner is not None:
+                            pair, begin = (owner, first), min(owner.begin, span.begin)
+            if pair is None and self.raw[span.begin].isupper():
+                # "the Mutual Defense Treaty": a treaty's proper name, its parties as drafted
+                # before (by this name, or the last alliance), else the sentence's two states
+                earlier = [p for p in self.draft.proposals if p.cls == "Alliance"]
+                states = list(
+                    dict.fromkeys(
+                        m.entity
+                        for m in self.actors(sentence.begin, sentence.end)
+                        if self.t.is_a(m.entity, KG.State)
+                    )
+                )
+                if key in named:
+                    parties = named[key]
+                elif earlier:
+                    allies = earlier[-1].entities("kg:ally")
+                    parties = (allies[0], allies[1])
+                elif len(states) == 2:
+                    parties = (states[0], states[1])
+                else:
+                    continue
+                quote = self.trim(span.begin, span.end)
+                before = self.t.before(span.begin, 1)
+                if before and before[0].lower == "the":
+                    quote = Span(before[0].begin, span.end)
+            elif pair is None or pair[0].entity == pair[1].entity:
+                continue
+            else:
+                parties = (pair[0].entity, pair[1].entity)
+                named.setdefault(key, parties)
+                quote = self.trim(begin, end)
+            ordered = sorted(parties)
+            self.draft.proposals.append(
+                Proposal(
+                    "Alliance",
+                    f"alliance-{self.local(ordered[0])}-{self.local(ordered[1])}",
+                    quote,
+                    "alliance.treaty",
+                    conf,
+                    f"the name of a treaty or an alliance, “{self.raw[span.begin : span.end]}”, "
+                    "and its parties",
+                    [("kg:ally", e) for e in ordered],
+                )
+            )
+
+    def _treaty_owner(self, span: Span) -> Mention | None:
+        """The possessor of "its defense treaty", "Manila's alliance": the name before 's, or
+        for its/their the last state or body named as a subject before it in the sentence."""
+        before = self.t.before(span.begin, 4)
+        for n in range(len(before) - 1, -1, -1):
+            tk = before[n]
+            if tk.lower in ("'s", "’s"):
+                return self.mention_at(tk.begin - 1, tk.begin)
+            if tk.lower in ("its", "their"):
+                sentence = self.t.sentence_of(span.begin)
+                subjects = [
+                    m
+                    for m in self.actors(sentence.begin, tk.begin)
+                    if not self.t.is_a(m.entity, KG.Person)
+                    and not self.governed(m)
+                    and not self.possessive(m)
+                ]
+                if subjects:
+                    m = subjects[-1]
+                    return Mention(tk.begin, tk.end, tk.text, m.entity, "pronoun", "actor")
+                return None
+            if not (tk.text.isalnum() or tk.text in ("-",)):
+                return None
+        return None
 
     def claims_rule(self) -> None:
         """ "China’s claims over the Scarborough Shoal", "China claims the South China Sea"."""
