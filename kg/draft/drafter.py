@@ -1817,7 +1817,19 @@ class Drafter:
             before = self.t.before(m.begin, 1)
             begin = before[0].begin if before and before[0].text.isalpha() else m.begin
             end = m.end
-            for x in self.t.after(m.end, 3):
+            governed = bool(before) and before[0].lower in PREPOSITIONS
+            if governed:
+                # "conveyed our position to Beijing", "a close partner of Beijing": the words
+                # that govern it, back to their verb or article (at most four words)
+                for x in reversed(self.t.before(before[0].begin, 4)):
+                    if not x.text.isalpha() and x.text not in ("'s", "’s"):
+                        break
+                    begin = x.begin
+                    if x.lower in ("a", "an", "the") or (
+                        self.t.tags and self.t.tags[x.i].pos in ("VB", "VBD", "VBZ", "VBP")
+                    ):
+                        break  # a participle ("a strongly worded note") reads on
+            for x in self.t.after(m.end, 0 if governed else 3):
                 if not x.text.isalpha() and x.text != "'s":
                     break
                 end = x.end
