@@ -1936,6 +1936,8 @@ class Drafter:
             rule = self.rules.events[int(key)]
             if self.in_title(span.begin) or self.inside_name(span):
                 continue
+            if self._in_instrument_name(span):
+                continue  # "the Visiting Forces Agreement": an instrument's name, not an event
             nxt = self.t.after(span.end, 1)
             if nxt and nxt[0].lower in self.rules.agent_nouns:
                 continue  # "a survey ship", "patrol boats": a vessel named by its work
@@ -1970,6 +1972,21 @@ class Drafter:
                     self.events.remove(e)
                 if e in self.draft.proposals:
                     self.draft.proposals.remove(e)
+
+    def _in_instrument_name(self, span: Span) -> bool:
+        """Whether a capitalised trigger noun ends a capitalised name ("the Reciprocal Access
+        Agreement", "Exercise Balikatan" excepted: a name that opens with the trigger)."""
+        words = self.raw[span.begin : span.end].split()
+        if len(words) != 1 or not words[0][:1].isupper():
+            return False
+        before = self.t.before(span.begin, 1)
+        return (
+            bool(before)
+            and before[0].text[:1].isupper()
+            and before[0].text.isalpha()
+            and (before[0].begin != self.t.sentence_of(span.begin).begin or len(before[0].text) > 1)
+            and self.mention_at(before[0].begin, before[0].end) is None
+        )
 
     def _generic(self, span: Span) -> bool:
         """Whether a trigger is a bare plural naming a kind of event ("at ASEAN meetings",
@@ -2182,9 +2199,13 @@ class Drafter:
         first = self.t.after(sentence.begin, 1)
         opening = bool(first) and first[0].text in ("During", "At", "In", "On", "After")
         demonyms = self._demonym_actors(seg.begin, seg.end, span.end)
+        joined = self._next_clause(span.end, seg.end)
+        opened = self._clause_before(seg.begin, span.begin)
         for m in self.actors(seg.begin, seg.end) + demonyms:
             if given is not None:
                 break
+            if m.begin >= joined or m.end <= opened:
+                continue  # "…, and Manila followed": the party of another clause
             if any(m.end <= s.begin for s in speech):
                 continue  # the one who reports is not a party
             if any(s.end <= m.begin for s in later):
@@ -2336,6 +2357,11 @@ class Drafter:
         timed = self._reported_part(clause, span, speech or (reported if given is None else []))
         when = self.time_in(timed)
         when_span = self.time_span(timed)
+        if when is None and not rule.setting and clause.end < min(seg.end, joined):
+            # "held talks with A, B, and C on Monday": the time after a list closes the clause
+            rest = Span(clause.end, min(seg.end, joined))
+            if not any(clause.end <= s.begin < rest.end for s, _ in self.verb_matches):
+                when, when_span = self.time_in(rest), self.time_span(rest)
         status = self._status(clause, span, when)
         ends = [span.end, end] + [
             m.end for m, _ in unique if not rule.setting and m.kind != "their"
@@ -2395,6 +2421,33 @@ class Drafter:
         self.events.append(self.add(proposal))
         if rule.setting:
             self.settings.append(self.events[-1])
+
+    def _next_clause(self, begin: int, end: int) -> int:
+        """Where a clause joined by ", and", ", but" or ", while" with a verb of its own begins
+        after `begin` (before `end`); `end` if none ("signed the pact, and Manila followed")."""
+        for join in re.finditer(r",\s+(?:and|but|while|whereas)\b", self.raw[begin:end]):
+            at = begin + join.start()
+            rest = self._tokens(begin + join.end(), end)
+            if any(
+                self.t.tags and self.t.tags[tk.i].pos in ("VBD", "VBZ", "VBP", "MD") for tk in rest
+            ):
+                return at
+        return end
+
+    def _clause_before(self, begin: int, end: int) -> int:
+        """Where the trigger's own clause begins after a clause with a verb of its own and ", and"
+        or ", but" ("Japan signed the pact, and Manila ratified it"); `begin` if none (a list:
+        "Japan, Australia, and the Philippines held drills")."""
+        joins = list(re.finditer(r",\s+(?:and|but|while|whereas)\b", self.raw[begin:end]))
+        if not joins:
+            return begin
+        at = begin + joins[-1].start()
+        if any(
+            self.t.tags and self.t.tags[tk.i].pos in ("VBD", "VBZ", "VBP", "MD")
+            for tk in self._tokens(begin, at)
+        ):
+            return begin + joins[-1].end()
+        return begin
 
     def _paragraph_begin(self, pos: int) -> int:
         """Where the paragraph that holds `pos` begins."""
