@@ -1939,7 +1939,11 @@ class Drafter:
             if self._in_instrument_name(span):
                 continue  # "the Visiting Forces Agreement": an instrument's name, not an event
             nxt = self.t.after(span.end, 1)
-            if nxt and nxt[0].lower in self.rules.agent_nouns:
+            if (
+                nxt
+                and nxt[0].lower in self.rules.agent_nouns
+                and " " not in self.raw[span.begin : span.end].strip()
+            ):
                 continue  # "a survey ship", "patrol boats": a vessel named by its work
             if self._generic(span):
                 continue  # "at ASEAN meetings": a kind of event, none that took place
@@ -1948,7 +1952,7 @@ class Drafter:
                 for tk in self.t.before(span.begin, 4) + self.t.after(span.end, 4)
             ):
                 continue  # "followed the talks": harassment only with a vessel or a force
-            if self.t.quoted(span.begin):
+            if self.t.quoted(span.begin) and not self._scare_quoted(span):
                 agents = self._by_agents(span) if rule.by_agent else []
                 if agents:
                     self._event(span, rule, agents)
@@ -1972,6 +1976,14 @@ class Drafter:
                     self.events.remove(e)
                 if e in self.draft.proposals:
                     self.draft.proposals.remove(e)
+
+    def _scare_quoted(self, span: Span) -> bool:
+        """Whether a trigger is a word or two set in quotation marks inside a sentence that
+        tells it (the coast guard “expelled” the vessels): the writer's, not a speaker's."""
+        quote = next((q for q in self.t.quotations if q.begin <= span.begin < q.end), None)
+        if quote is None or len(self.raw[quote.begin : quote.end].split()) > 2:
+            return False
+        return bool(self.raw[self.t.sentence_of(span.begin).begin : quote.begin].strip())
 
     def _in_instrument_name(self, span: Span) -> bool:
         """Whether a capitalised trigger noun ends a capitalised name ("the Reciprocal Access
@@ -2197,7 +2209,10 @@ class Drafter:
             that = re.search(r"\bthat\b", self.raw[span.end : end])
             end = self.trim(span.begin, span.end + that.start()).end if that else end
         first = self.t.after(sentence.begin, 1)
-        opening = bool(first) and first[0].text in ("During", "At", "In", "On", "After")
+        opening = bool(first) and (
+            first[0].text in ("During", "At", "In", "On", "After")
+            or (first[0].begin == span.begin and first[0].lower.endswith("ing"))
+        )  # "Testifying before the committee, Reilly said": the sentence opens with the event
         demonyms = self._demonym_actors(seg.begin, seg.end, span.end)
         joined = self._next_clause(span.end, seg.end)
         opened = self._clause_before(seg.begin, span.begin)
@@ -2239,7 +2254,13 @@ class Drafter:
                     parts.append((resolved, rule.role))
             elif (
                 seg.begin <= tk.begin < span.begin
-                and tk.lower == "it"
+                and (
+                    tk.lower == "it"
+                    or (  # "Beijing said its ships had driven away …"
+                        tk.lower == "its"
+                        and any(x.lower in self.rules.agent_nouns for x in self.t.after(tk.end, 3))
+                    )
+                )
                 and not self.t.quoted(tk.begin)
             ):
                 # "the coast guard said it had deployed …": the last body or state named as a
@@ -2521,6 +2542,13 @@ class Drafter:
                 break
             if tk.lower in ("but", "while", "whereas", "although", "because", "when"):
                 break
+            if (
+                tk.lower in ("which", "who", "that")
+                and n + 1 < len(toks)
+                and self.t.tags
+                and (self.t.tags[toks[n + 1].i].pos.startswith(("VB", "MD")))
+            ):
+                break  # a relative clause: "driven away boats that were fishing …"
             if tk.lower in ("and", "or"):
                 nxt = toks[n + 1] if n + 1 < len(toks) else None
                 if nxt is None or (self.t.tags and self.t.tags[nxt.i].pos.startswith(("VB", "MD"))):
