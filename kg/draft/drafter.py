@@ -1580,13 +1580,13 @@ class Drafter:
         conf = float(rel.get("treaty_confidence", 0.75))
         named: dict[str, tuple[URIRef, URIRef]] = {}
         for span, _ in find(self.t, "treaty", [("treaty", forms)]):
-            if self.t.quoted(span.begin) or self.in_title(span.begin):
+            if self.in_title(span.begin):
                 continue
             key = self.t.norm[span.begin : span.end].lower()
             sentence = self.t.sentence_of(span.begin)
             names = [
                 m
-                for m in self.actors(max(sentence.begin, span.begin - 60), span.begin)
+                for m in self._named(max(sentence.begin, span.begin - 60), span.begin)
                 if not self.t.is_a(m.entity, KG.Person)
             ] + [
                 Mention(tk.begin, tk.end, tk.text, self.demonyms[tk.text], "demonym", "actor")
@@ -1668,6 +1668,15 @@ class Drafter:
                 )
             )
 
+    def _named(self, begin: int, end: int) -> list[Mention]:
+        """The actors named in [begin, end), inside a quotation too when `begin` is in one
+        (a speaker who names an alliance states it: "“… relies on its alliance with …”")."""
+        if not self.t.quoted(begin) and not self.t.quoted(max(begin, end - 1)):
+            return self.actors(begin, end)
+        return [
+            m for m in self.t.mentions if m.reading == "actor" and begin <= m.begin and m.end <= end
+        ]
+
     def _treaty_owner(self, span: Span) -> Mention | None:
         """The possessor of "its defense treaty", "Manila's alliance": the name before 's, or
         for its/their the last state or body named as a subject before it in the sentence."""
@@ -1680,7 +1689,7 @@ class Drafter:
                 sentence = self.t.sentence_of(span.begin)
                 subjects = [
                     m
-                    for m in self.actors(sentence.begin, tk.begin)
+                    for m in self._named(sentence.begin, tk.begin)
                     if not self.t.is_a(m.entity, KG.Person)
                     and not self.governed(m)
                     and not self.possessive(m)
