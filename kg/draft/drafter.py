@@ -741,10 +741,15 @@ class Drafter:
         verbs = self.rules.roles.get("relative_roles", {})
         label = None
         i = 2
+        while i < len(toks) and (
+            toks[i].lower in ("now", "also", "currently", "still")
+            or (toks[i].lower.endswith("ly") and toks[i].text.isalpha())
+        ):
+            i += 1  # "who now heads …"
         for form, name in verbs.items():
             words = form.split()
-            if [tk.lower for tk in toks[2 : 2 + len(words)]] == words:
-                label, i = name, 2 + len(words)
+            if [tk.lower for tk in toks[i : i + len(words)]] == words:
+                label, i = name, i + len(words)
                 break
         if label is None:
             return None
@@ -1833,6 +1838,8 @@ class Drafter:
                 for x in reversed(self.t.before(before[0].begin, 4)):
                     if not x.text.isalpha() and x.text not in ("'s", "’s"):
                         break
+                    if x.lower in ("and", "but", "or", "nor", "not", "than"):
+                        break  # "bound to Manila but not to Hanoi": another phrase
                     begin = x.begin
                     if x.lower in ("a", "an", "the") or (
                         self.t.tags and self.t.tags[x.i].pos in ("VB", "VBD", "VBZ", "VBP")
@@ -1985,6 +1992,11 @@ class Drafter:
                     self.events.remove(e)
                 if e in self.draft.proposals:
                     self.draft.proposals.remove(e)
+
+    @functools.cached_property
+    def _bodies(self) -> frozenset[str]:
+        """The nouns of a state's bodies (roles.toml's unnamed_holder bodies, "ministry")."""
+        return frozenset(self.rules.roles.get("unnamed_holder", {}).get("bodies", ()))
 
     def _scare_quoted(self, span: Span) -> bool:
         """Whether a trigger is a word or two set in quotation marks inside a sentence that
@@ -2265,16 +2277,22 @@ class Drafter:
                 seg.begin <= tk.begin < span.begin
                 and (
                     tk.lower == "it"
-                    or (  # "Beijing said its ships had driven away …"
+                    or (  # "Beijing said its ships had driven away …", "Its foreign ministry"
                         tk.lower == "its"
-                        and any(x.lower in self.rules.agent_nouns for x in self.t.after(tk.end, 3))
+                        and any(
+                            x.lower in self.rules.agent_nouns or x.lower in self._bodies
+                            for x in self.t.after(tk.end, 3)
+                        )
                     )
                 )
                 and not self.t.quoted(tk.begin)
             ):
                 # "the coast guard said it had deployed …": the last body or state named as a
-                # subject in the sentence takes part
+                # subject in the sentence (for an opening "Its", in the sentence before) takes part
                 sentence_begin = self.t.sentence_of(tk.begin).begin
+                if tk.begin == sentence_begin:
+                    before_sentence = self._previous_sentence(self.t.sentence_of(tk.begin))
+                    sentence_begin = before_sentence.begin if before_sentence else sentence_begin
                 bodies = [
                     m
                     for m in self.actors(sentence_begin, tk.begin)
@@ -2368,9 +2386,10 @@ class Drafter:
             not unique
             and rule.passive
             and not places
-            and re.search(r"\bits\b", self.raw[span.end : end])
+            and re.search(r"\b(?:its|there)\b", self.raw[span.end : end])
         ):
-            # "A barrier was laid across its mouth": the place named last before
+            # "A barrier was laid across its mouth", "a tower was erected there": the place
+            # named last before
             places = self.places(self._paragraph_begin(span.begin), span.begin)[-1:]
         if not unique and not setting and not (rule.passive and places):
             return  # an agentless event only where a passive names its place
@@ -2650,6 +2669,8 @@ class Drafter:
         before = [tk.lower for tk in self.t.before(m.begin, 2)]
         if before and before[-1] == "the":
             before = before[:-1]
+        if before and before[-1] == "on":  # "work on the reef", not "talks on the sea"
+            return self.t.is_a(m.entity, KG.MaritimeFeature)
         return bool(before) and before[-1] in ("in", "at", "near", "off", "inside", "around")
 
     def _antecedent(self, span: Span) -> list[Mention]:
