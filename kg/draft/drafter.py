@@ -854,6 +854,14 @@ class Drafter:
                         place = org
                     end = org.end
                     j = next((x for x in range(k, len(toks)) if toks[x].begin >= org.end), j)
+                    if j + 1 < len(toks) and toks[j].lower in ("in", "at"):
+                        x = j + 1  # "the Chinese embassy in Jakarta": where the body is
+                        while (
+                            x < len(toks) and toks[x].text.isalpha() and toks[x].text[:1].isupper()
+                        ):
+                            x += 1
+                        if x > j + 1:
+                            end, j = toks[x - 1].end, x
                 else:
                     place = self.mention_at(toks[k].begin, toks[k].end, "place")
                     x = k
@@ -1954,6 +1962,10 @@ class Drafter:
                 continue
             if self._in_instrument_name(span):
                 continue  # "the Visiting Forces Agreement": an instrument's name, not an event
+            if self.raw[: self.t.sentence_of(span.begin).end].rstrip().endswith("?"):
+                continue  # "Is there any plan for joint patrols?": a question tells no event
+            if self._verbal_object(span):
+                continue  # "sent a diplomatic note to Beijing": a statement's act, no event
             nxt = self.t.after(span.end, 1)
             if (
                 nxt
@@ -1997,6 +2009,17 @@ class Drafter:
     def _bodies(self) -> frozenset[str]:
         """The nouns of a state's bodies (roles.toml's unnamed_holder bodies, "ministry")."""
         return frozenset(self.rules.roles.get("unnamed_holder", {}).get("bodies", ()))
+
+    def _verbal_object(self, span: Span) -> bool:
+        """Whether a trigger's object is something said (events.toml's `verbal_objects`: "sent
+        a diplomatic note", "sent a message"): the act is a statement, not an event."""
+        nouns = self.rules.verbal_objects
+        for tk in self.t.after(span.end, 4):
+            if tk.lower in nouns:
+                return True
+            if not tk.text.isalpha() or tk.lower in PREPOSITIONS:
+                return False
+        return False
 
     def _scare_quoted(self, span: Span) -> bool:
         """Whether a trigger is a word or two set in quotation marks inside a sentence that
@@ -2108,6 +2131,10 @@ class Drafter:
             lead = re.match(r"\s*(?:\S+\s+){0,5}?(that|to)\s", between)
             if lead is None:
                 continue
+            if re.search(
+                r"\b(?:after|before|when|since|because|while|until)\b", between[lead.end() :]
+            ):
+                continue  # "urged restraint after a ship entered …": what happened, not asked
             if lead.group(1) == "that" or self._infinitive(other.end + lead.start(1)):
                 return True
         return False

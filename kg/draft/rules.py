@@ -76,6 +76,8 @@ class Rules:
     episodes: frozenset[str] = frozenset()
     # events.toml's [anaphora] generic: bare plurals that name a kind of event ("ASEAN meetings")
     generic: frozenset[str] = frozenset()
+    # events.toml's verbal_objects: what is said ("sent a diplomatic note"): no event
+    verbal_objects: frozenset[str] = frozenset()
 
     def confidence(self, family: str) -> float:
         """Return the confidence of a relation rule family (membership, alliance, ...)."""
@@ -146,4 +148,5 @@ def load(folder: Path = RULES_DIR) -> Rules:
         negation={k: frozenset(v) for k, v in events.get("negation", {}).items()},
         episodes=frozenset(events["anaphora"].get("episodes", [])),
         generic=frozenset(events["anaphora"].get("generic", [])),
+        verbal_objects=frozenset(events.get("verbal_objects", {}).get("nouns", [])),
     )
