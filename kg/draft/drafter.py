@@ -2397,6 +2397,10 @@ class Drafter:
                 state = self._reporter_state(reported[-1])
                 if state is not None:
                     unique = [(state, rule.role)]
+        if not unique and given is None:
+            vessel = self._the_vessel(seg.begin, span.begin)
+            if vessel is not None:
+                unique = [(vessel, rule.role)]
         if not unique and given is None and re.search(r"\btheir\b", self.raw[span.end : end]):
             # "the entry into force of the agreement on their maritime boundary": the two
             # actors named together before ("Malaysia and Indonesia welcomed …")
@@ -2497,6 +2501,38 @@ class Drafter:
         self.events.append(self.add(proposal))
         if rule.setting:
             self.settings.append(self.events[-1])
+
+    def _the_vessel(self, begin: int, end: int) -> Mention | None:
+        """ "the ship had been conducting patrols": a definite vessel or force (events.toml's
+        [agents]) before the trigger refers to the last one named with a demonym and one of its
+        words in the four sentences before ("A Chinese survey ship entered …")."""
+        toks = self._tokens(begin, end)
+        for n, tk in enumerate(toks):
+            if tk.lower != "the":
+                continue
+            words = []
+            for b in toks[n + 1 : n + 4]:
+                if not b.text.isalpha() or b.text in self.demonyms:
+                    break
+                words.append(b.lower)
+                if b.lower in self.rules.agent_nouns:
+                    break
+            if not words or words[-1] not in self.rules.agent_nouns:
+                continue
+            start = self.t.sentence_of(tk.begin)
+            for _ in range(4):
+                earlier = self._previous_sentence(start)
+                if earlier is None:
+                    break
+                start = earlier
+            singular = {w.removesuffix("s") for w in words}
+            for m in reversed(self._demonym_actors(start.begin, tk.begin)):
+                said = {w.lower().removesuffix("s") for w in self.raw[m.begin : m.end].split()}
+                if said & singular:
+                    return Mention(tk.begin, toks[n + len(words)].end, "", m.entity, "definite",
+                                   "actor")  # fmt: skip
+            return None
+        return None
 
     def _next_clause(self, begin: int, end: int) -> int:
         """Where a clause joined by ", and", ", but" or ", while" with a verb of its own begins
