@@ -1975,11 +1975,14 @@ class Drafter:
                 continue  # "a survey ship", "patrol boats": a vessel named by its work
             if self._generic(span):
                 continue  # "at ASEAN meetings": a kind of event, none that took place
-            if rule.at_sea and not any(
-                tk.lower in self.rules.agent_nouns
-                for tk in self.t.before(span.begin, 4) + self.t.after(span.end, 4)
+            if rule.at_sea and not (
+                any(tk.lower in self.rules.agent_nouns for tk in self.t.before(span.begin, 4))
+                and any(
+                    tk.lower in self.rules.agent_nouns or tk.lower in ("them", "it", "her")
+                    for tk in self.t.after(span.end, 7)
+                )
             ):
-                continue  # "followed the talks": harassment only with a vessel or a force
+                continue  # "followed the talks", "ships followed the rules": a vessel follows one
             if self.t.quoted(span.begin) and not self._scare_quoted(span):
                 agents = self._by_agents(span) if rule.by_agent else []
                 if agents:
