@@ -817,6 +817,7 @@ class Drafter:
             if prev is not None and not (
                 prev.text in (",", "“", '"', ":", ";", "—")
                 or prev.text.isspace()
+                or (prev.lower == "to" and n >= 2 and toks[n - 2].lower == "according")
                 or self.t.sentence_of(tk.begin).begin == tk.begin
                 or tk.begin == self._paragraph_begin(tk.begin)
             ):
@@ -882,12 +883,16 @@ class Drafter:
             ):
                 continue  # "A spokesperson for X, Lin Wei, said": the name is given
             nxt = toks[j] if j < len(toks) else None
-            if nxt is None or not (
-                nxt.lower in ("who", "said", "says", "told", "added")
-                or nxt.begin in {s.begin for s, _ in self.verb_matches}
-                or (self.t.tags and self.t.tags[nxt.i].pos.startswith(("VBD", "VBZ", "MD")))
+            according = prev is not None and prev.lower == "to"  # "according to a spokesman …"
+            if not according and (
+                nxt is None
+                or not (
+                    nxt.lower in ("who", "said", "says", "told", "added")
+                    or nxt.begin in {s.begin for s, _ in self.verb_matches}
+                    or (self.t.tags and self.t.tags[nxt.i].pos.startswith(("VBD", "VBZ", "MD")))
+                )
             ):
-                continue  # only the subject of a clause
+                continue  # only the subject of a clause, or the source after "according to"
             phrase = self.raw[tk.begin : end]
             words = " ".join(phrase.split()[1:])
             digest = hashlib.sha256(self.raw.encode("utf-8")).hexdigest()[:6]
@@ -1960,7 +1965,7 @@ class Drafter:
             rule = self.rules.events[int(key)]
             if self.in_title(span.begin) or self.inside_name(span):
                 continue
-            if self._in_instrument_name(span):
+            if rule.cls == "Agreement" and self._in_instrument_name(span):
                 continue  # "the Visiting Forces Agreement": an instrument's name, not an event
             if self.raw[: self.t.sentence_of(span.begin).end].rstrip().endswith("?"):
                 continue  # "Is there any plan for joint patrols?": a question tells no event
