@@ -70,14 +70,14 @@ class Rules:
     roles: dict[str, Any]
     relations: dict[str, Any]
     times: dict[str, Any]
-    # events.toml's [negation]: words that deny or negate an event trigger (no event drafted)
-    negation: dict[str, frozenset[str]] = field(default_factory=dict)
-    # events.toml's [anaphora] episodes: "the standoff" refers back to the last event of any class
-    episodes: frozenset[str] = frozenset()
     # events.toml's [anaphora] generic: bare plurals that name a kind of event ("ASEAN meetings")
     generic: frozenset[str] = frozenset()
     # events.toml's verbal_objects: what is said ("sent a diplomatic note"): no event
     verbal_objects: frozenset[str] = frozenset()
+    # events.toml's [negation]: words that deny or negate an event trigger (no event drafted)
+    negation: dict[str, frozenset[str]] = field(default_factory=dict)
+    # events.toml's [anaphora] episodes: "the standoff" refers back to the last event of any class
+    episodes: frozenset[str] = frozenset()
 
     def confidence(self, family: str) -> float:
         """Return the confidence of a relation rule family (membership, alliance, ...)."""
@@ -145,8 +145,8 @@ def load(folder: Path = RULES_DIR) -> Rules:
         roles=_read("roles.toml", folder),
         relations=_read("relations.toml", folder),
         times=_read("times.toml", folder),
-        negation={k: frozenset(v) for k, v in events.get("negation", {}).items()},
-        episodes=frozenset(events["anaphora"].get("episodes", [])),
         generic=frozenset(events["anaphora"].get("generic", [])),
         verbal_objects=frozenset(events.get("verbal_objects", {}).get("nouns", [])),
+        negation={k: frozenset(v) for k, v in events.get("negation", {}).items()},
+        episodes=frozenset(events["anaphora"].get("episodes", [])),
     )
