@@ -1842,7 +1842,9 @@ class Drafter:
             if m.kind not in METONYMS or m.reading != "actor" or self.in_title(m.begin):
                 continue
             before = self.t.before(m.begin, 1)
-            begin = before[0].begin if before and before[0].text.isalpha() else m.begin
+            begin = m.begin
+            if before and before[0].text.isalpha() and before[0].lower not in ("and", "or", "but"):
+                begin = before[0].begin  # "warned Washington", not "and Manila"
             end = m.end
             governed = bool(before) and before[0].lower in PREPOSITIONS
             if governed:
