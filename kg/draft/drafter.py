@@ -9,6 +9,7 @@ writes files: `kg.draft.turtle` renders the proposals.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -190,6 +191,7 @@ class Drafter:
         self.named_bodies: set[str] = set()  # bodies proposed from "<demonym> <body>" names
         self.content_first: dict[int, Span] = {}  # verb → what was said before its speaker
         self.abbreviations: dict[str, str] = dict(rules.roles.get("abbreviations", {}))
+        self.relative_labels: dict[int, str] = {}  # "who teaches …": the role's label by title
 
     # ..................................................................... helpers
 
@@ -401,6 +403,7 @@ class Drafter:
         }
         self.time_matches = self._times()
         self.roles_rule()
+        self.unnamed_holders_rule()
         self.role_anaphora()
         self.body_anaphora()
         self.counterparts_rule()
@@ -408,6 +411,7 @@ class Drafter:
         self.locations_rule()
         self.memberships_rule()
         self.alliances_rule()
+        self.treaties_rule()
         self.claims_rule()
         self.contests_rule()
         self.metonyms_rule()
@@ -679,6 +683,18 @@ class Drafter:
                     "a title right before a name",
                 )
                 continue
+            relative = self._relative_role(m)
+            if relative is not None:
+                title, role_in, end = relative
+                self._role(
+                    m,
+                    title,
+                    role_in,
+                    Span(m.begin, end),
+                    "role.relative-clause",
+                    0.75,
+                    "a relative clause after a name: NAME, who teaches … at ORG",
+                )
             found2 = self._apposition_after(m, heads, stops)
             if found2 is not None:
                 title, role_in, end = found2
@@ -715,6 +731,194 @@ class Drafter:
                     begin, title, role_in = found_before
                     self._role(m, title, role_in, Span(begin, m.end), rule, 0.8, why)
                     break
+
+    def _relative_role(self, m: Mention) -> tuple[Span, URIRef | None, int] | None:
+        """ "NAME, who teaches maritime law at ORG": the post the relative clause's verb names
+        (roles.toml's `relative_roles`), held at the organisation after at/for/with/in."""
+        toks = self.t.after(m.end, 16)
+        if len(toks) < 5 or toks[0].text != "," or toks[1].lower != "who":
+            return None
+        verbs = self.rules.roles.get("relative_roles", {})
+        label = None
+        i = 2
+        while i < len(toks) and (
+            toks[i].lower in ("now", "also", "currently", "still")
+            or (toks[i].lower.endswith("ly") and toks[i].text.isalpha())
+        ):
+            i += 1  # "who now heads …"
+        for form, name in verbs.items():
+            words = form.split()
+            if [tk.lower for tk in toks[i : i + len(words)]] == words:
+                label, i = name, i + len(words)
+                break
+        if label is None:
+            return None
+        title_begin = toks[1].begin
+        if not label:  # "who works as a senior analyst at ORG": the title named
+            if i < len(toks) and toks[i].lower in ("a", "an", "the"):
+                i += 1
+            start = i
+            while i < len(toks) and toks[i].text.isalpha() and toks[i].lower not in PREPOSITIONS:
+                i += 1
+            if i == start:
+                return None
+            title_begin, label = toks[start].begin, self.raw[toks[start].begin : toks[i - 1].end]
+        k = i
+        while k < len(toks) and k - i <= 5 and toks[k].lower not in ("at", "for", "with", "in"):
+            if not toks[k].text.isalpha() and toks[k].text != "-":
+                return None
+            k += 1
+        if k >= len(toks) - 1 or toks[k].lower not in ("at", "for", "with", "in"):
+            return None
+        j = k + 1
+        if toks[j].lower == "the":
+            j += 1
+        end = j
+        while end < len(toks) and (
+            toks[end].text[:1].isupper() or toks[end].lower in ("of", "for", "and", "-", "'s")
+        ):
+            end += 1
+        while end > j and not toks[end - 1].text[:1].isupper():
+            end -= 1
+        if end == j:
+            return None  # "who teaches at a university": no organisation named
+        org = next(
+            (
+                x
+                for x in self.actors(toks[j].begin, toks[end - 1].end)
+                if not self.t.is_a(x.entity, KG.Person)
+            ),
+            None,
+        )
+        title = (
+            Span(title_begin, toks[i - 1].end)
+            if label == self.raw[title_begin : toks[i - 1].end]
+            else Span(toks[2].begin, toks[i - 1].end)
+        )
+        self.relative_labels[title.begin] = label
+        return title, org.entity if org else None, toks[end - 1].end
+
+    def unnamed_holders_rule(self) -> None:
+        """ "A spokesperson for the Thai foreign ministry said", "a senior Chinese military
+        official told …": a role whose holder the text does not name. Its holder is a
+        placeholder person proposed for the analyst to name (roles.toml's `unnamed_holder`)."""
+        conf = roles = self.rules.roles
+        heads = {h.split()[-1] for h in roles["heads"]}
+        modifiers = set(roles["modifiers"])
+        unnamed = roles.get("unnamed_holder", {})
+        articles = set(unnamed.get("articles", ()))
+        bodies = set(unnamed.get("bodies", ()))
+        del conf
+        toks = self.t.tokens
+        for n, tk in enumerate(toks):
+            if tk.lower not in articles or self.t.quoted(tk.begin) or self.in_title(tk.begin):
+                continue
+            prev = toks[n - 1] if n else None
+            if prev is not None and not (
+                prev.text in (",", "“", '"', ":", ";", "—")
+                or prev.text.isspace()
+                or (prev.lower == "to" and n >= 2 and toks[n - 2].lower == "according")
+                or self.t.sentence_of(tk.begin).begin == tk.begin
+                or tk.begin == self._paragraph_begin(tk.begin)
+            ):
+                continue  # the subject opening a clause, not an object ("met an official")
+            role_in: URIRef | None = None
+            i = n + 1
+            head = -1
+            while i < len(toks) and i - n <= 6:
+                word = toks[i]
+                if word.lower in heads:
+                    head = i
+                    i += 1
+                    continue
+                if head >= 0:
+                    break
+                if word.text in self.demonyms:
+                    role_in = self.demonyms[word.text]
+                elif word.lower not in modifiers and word.lower not in bodies:
+                    break
+                i += 1
+            if head < 0 or toks[head].lower in ("fisherman", "analyst", "expert", "scholar"):
+                continue
+            end = toks[head].end
+            j = head + 1
+            place = None
+            if j + 1 < len(toks) and toks[j].lower in ("for", "of", "at", "in", "from", "with"):
+                k = j + 1
+                if toks[k].lower == "the":
+                    k += 1
+                org = self.mention_at(toks[k].begin, toks[k].end)
+                if org is not None and not self.t.is_a(org.entity, KG.Person):
+                    if org.reading == "actor" and not self.t.is_a(org.entity, KG.City):
+                        role_in = org.entity
+                    else:
+                        place = org
+                    end = org.end
+                    j = next((x for x in range(k, len(toks)) if toks[x].begin >= org.end), j)
+                    if j + 1 < len(toks) and toks[j].lower in ("in", "at"):
+                        x = j + 1  # "the Chinese embassy in Jakarta": where the body is
+                        while (
+                            x < len(toks) and toks[x].text.isalpha() and toks[x].text[:1].isupper()
+                        ):
+                            x += 1
+                        if x > j + 1:
+                            end, j = toks[x - 1].end, x
+                else:
+                    place = self.mention_at(toks[k].begin, toks[k].end, "place")
+                    x = k
+                    while x < len(toks) and toks[x].text.isalpha() and toks[x].text[:1].isupper():
+                        x += 1  # "in Hanoi": a place the registry may lack
+                    if place is None and x > k and toks[j].lower == "in":
+                        place = Mention(toks[k].begin, toks[x - 1].end, "", URIRef(""), "", "")
+                    if place is not None:
+                        end = place.end
+                        j = next((x for x in range(k, len(toks)) if toks[x].begin >= end), j)
+            if role_in is None and place is None:
+                continue  # "an official said": where the role is held is not named
+            if (
+                j < len(toks)
+                and toks[j].text == ","
+                and j + 1 < len(toks)
+                and (toks[j + 1].text[:1].isupper())
+            ):
+                continue  # "A spokesperson for X, Lin Wei, said": the name is given
+            nxt = toks[j] if j < len(toks) else None
+            according = prev is not None and prev.lower == "to"  # "according to a spokesman …"
+            if not according and (
+                nxt is None
+                or not (
+                    nxt.lower in ("who", "said", "says", "told", "added")
+                    or nxt.begin in {s.begin for s, _ in self.verb_matches}
+                    or (self.t.tags and self.t.tags[nxt.i].pos.startswith(("VBD", "VBZ", "MD")))
+                )
+            ):
+                continue  # only the subject of a clause, or the source after "according to"
+            phrase = self.raw[tk.begin : end]
+            words = " ".join(phrase.split()[1:])
+            digest = hashlib.sha256(self.raw.encode("utf-8")).hexdigest()[:6]
+            label = f"unnamed {words} ({digest})"
+            holder = self.new_entity(
+                slug_of(label),
+                "kg:Person",
+                label,
+                Span(tk.begin, end),
+                "a role holder the text does not name: a placeholder person for the analyst "
+                "to name (or to merge with a named one)",
+            )
+            title_words = toks[n + 1 : head + 1]
+            named = [x for x, w in enumerate(title_words) if w.text in self.demonyms]
+            # "a senior Chinese military official": the role is what follows the demonym
+            first = title_words[named[-1] + 1] if named else title_words[0]
+            mention = Mention(tk.begin, end, phrase, holder, "unnamed", "actor")
+            self._role(
+                mention,
+                Span(first.begin, toks[head].end),
+                role_in,
+                Span(tk.begin, end),
+                "role.unnamed-holder",
+                0.7,
+                "a role whose holder the text does not name: “A spokesperson for ORG”",
+            )
 
     def role_anaphora(self) -> None:
         """ "the admiral", "the spokeswoman": a subject naming a title refers to the last person
@@ -883,6 +1087,19 @@ class Drafter:
             return None
         if self.t.tags and self.t.tags[toks[start].i].pos.startswith("VB"):
             return None  # "X, met the envoy": a verb, not an apposition
+        if i + 1 < len(toks) and toks[i].lower in ("for", "of"):
+            # "the Minister for Foreign Affairs of Vietnam": the office's capitalised words
+            k = i + 1
+            while (
+                k < len(toks)
+                and toks[k].text.isalpha()
+                and toks[k].text[:1].isupper()
+                and toks[k].lower != "the"
+                and self.mention_at(toks[k].begin, toks[k].end) is None
+            ):
+                k += 1
+            if k > i + 1:
+                i = k
         title = Span(toks[start].begin, toks[i - 1].end)
         end = title.end
         role_in = None
@@ -932,7 +1149,9 @@ class Drafter:
             and toks[k - 1].lower not in ("the", "a", "an")
         ):
             k -= 1
-        title = Span(toks[k].begin, toks[j - 1].end)
+        last = max(i for i in range(j, first) if toks[i].lower in ("of", "for"))
+        # "The Minister for Foreign Affairs of Malaysia, NAME": the office's words up to its "of"
+        title = Span(toks[k].begin, toks[last - 1 if last > j else j - 1].end)
         begin = toks[k - 1].begin if k >= 1 and toks[k - 1].lower in ("the",) else toks[k].begin
         return begin, title, owner.entity
 
@@ -994,6 +1213,8 @@ class Drafter:
         why: str,
     ) -> None:
         words = [self.abbreviations.get(w, w) for w in self.raw[title.begin : title.end].split()]
+        if title.begin in self.relative_labels:  # "who teaches law at": the role "teacher"
+            words = self.relative_labels[title.begin].split()
         role = None
         for i in range(len(words)):
             key = " ".join(words[i:]).casefold()
@@ -1128,7 +1349,9 @@ class Drafter:
             words = m.text.replace("’", "'")
             first = words.split()[0]
             span = Span(m.begin, m.end)
-            if first in self.demonyms:
+            if first in self.demonyms and not self.t.is_a(m.entity, KG.Group):
+                # "Chinese officials", "Chinese maritime forces": an unnamed collective's
+                # name says whose it is; the text states no affiliation
                 add(
                     m.entity,
                     self.demonyms[first],
@@ -1364,6 +1587,139 @@ class Drafter:
                 )
             )
 
+    def treaties_rule(self) -> None:
+        """ "the 1951 U.S.-Philippines Mutual Defense Treaty", "its defense treaty with X", "the
+        alliance between X and Y": an alliance from the name of a treaty or an alliance, its
+        parties from the words around it (relations.toml's `treaties`)."""
+        rel = self.rules.relations["alliance"]
+        forms = tuple(rel.get("treaties", ()))
+        if not forms:
+            return
+        conf = float(rel.get("treaty_confidence", 0.75))
+        named: dict[str, tuple[URIRef, URIRef]] = {}
+        for span, _ in find(self.t, "treaty", [("treaty", forms)]):
+            if self.in_title(span.begin):
+                continue
+            key = self.t.norm[span.begin : span.end].lower()
+            sentence = self.t.sentence_of(span.begin)
+            names = [
+                m
+                for m in self._named(max(sentence.begin, span.begin - 60), span.begin)
+                if not self.t.is_a(m.entity, KG.Person)
+            ] + [
+                Mention(tk.begin, tk.end, tk.text, self.demonyms[tk.text], "demonym", "actor")
+                for tk in self._tokens(max(sentence.begin, span.begin - 60), span.begin)
+                if tk.text in self.demonyms
+            ]
+            names.sort(key=lambda m: m.begin)
+            pair: tuple[Mention, Mention] | None = None
+            begin, end = span.begin, span.end
+            for a, b in itertools.pairwise(names):
+                if (
+                    self.raw[a.end : b.begin] in ("-", "–", "—", "/")
+                    and re.fullmatch(r"(?:\s+[A-Z0-9][\w.]*){0,3}\s+", self.raw[b.end : span.begin])
+                    and a.entity != b.entity
+                ):
+                    pair, begin = (a, b), a.begin  # "the U.S.-Philippines Mutual Defense Treaty"
+            after = self.raw[span.end : span.end + 80]
+            link = re.match(r"\s+(between|with)\s+(?:the\s+)?", after)
+            if pair is None and link is not None:
+                first = self.mention_at(span.end + link.end(), span.end + link.end() + 1)
+                if first is not None and not self.t.is_a(first.entity, KG.Person):
+                    end = first.end
+                    if link.group(1) == "between":
+                        rest = re.match(
+                            r"\s+and\s+(?:the\s+)?", self.raw[first.end : first.end + 12]
+                        )
+                        second = (
+                            self.mention_at(first.end + rest.end(), first.end + rest.end() + 1)
+                            if rest
+                            else None
+                        )
+                        if second is not None:
+                            pair, end = (first, second), second.end
+                    else:
+                        owner = self._treaty_owner(span)
+                        if owner is not None:
+                            pair, begin = (owner, first), min(owner.begin, span.begin)
+            if pair is None and self.raw[span.begin].isupper():
+                # "the Mutual Defense Treaty": a treaty's proper name, its parties as drafted
+                # before (by this name, or the last alliance), else the sentence's two states
+                earlier = [p for p in self.draft.proposals if p.cls == "Alliance"]
+                states = list(
+                    dict.fromkeys(
+                        m.entity
+                        for m in self.actors(sentence.begin, sentence.end)
+                        if self.t.is_a(m.entity, KG.State)
+                    )
+                )
+                if key in named:
+                    parties = named[key]
+                elif earlier:
+                    allies = earlier[-1].entities("kg:ally")
+                    parties = (allies[0], allies[1])
+                elif len(states) == 2:
+                    parties = (states[0], states[1])
+                else:
+                    continue
+                quote = self.trim(span.begin, span.end)
+                before = self.t.before(span.begin, 1)
+                if before and before[0].lower == "the":
+                    quote = Span(before[0].begin, span.end)
+            elif pair is None or pair[0].entity == pair[1].entity:
+                continue
+            else:
+                parties = (pair[0].entity, pair[1].entity)
+                named.setdefault(key, parties)
+                quote = self.trim(begin, end)
+            ordered = sorted(parties)
+            self.draft.proposals.append(
+                Proposal(
+                    "Alliance",
+                    f"alliance-{self.local(ordered[0])}-{self.local(ordered[1])}",
+                    quote,
+                    "alliance.treaty",
+                    conf,
+                    f"the name of a treaty or an alliance, “{self.raw[span.begin : span.end]}”, "
+                    "and its parties",
+                    [("kg:ally", e) for e in ordered],
+                )
+            )
+
+    def _named(self, begin: int, end: int) -> list[Mention]:
+        """The actors named in [begin, end), inside a quotation too when `begin` is in one
+        (a speaker who names an alliance states it: "“… relies on its alliance with …”")."""
+        if not self.t.quoted(begin) and not self.t.quoted(max(begin, end - 1)):
+            return self.actors(begin, end)
+        return [
+            m for m in self.t.mentions if m.reading == "actor" and begin <= m.begin and m.end <= end
+        ]
+
+    def _treaty_owner(self, span: Span) -> Mention | None:
+        """The possessor of "its defense treaty", "Manila's alliance": the name before 's, or
+        for its/their the last state or body named as a subject before it in the sentence."""
+        before = self.t.before(span.begin, 4)
+        for n in range(len(before) - 1, -1, -1):
+            tk = before[n]
+            if tk.lower in ("'s", "’s"):
+                return self.mention_at(tk.begin - 1, tk.begin)
+            if tk.lower in ("its", "their"):
+                sentence = self.t.sentence_of(span.begin)
+                subjects = [
+                    m
+                    for m in self._named(sentence.begin, tk.begin)
+                    if not self.t.is_a(m.entity, KG.Person)
+                    and not self.governed(m)
+                    and not self.possessive(m)
+                ]
+                if subjects:
+                    m = subjects[-1]
+                    return Mention(tk.begin, tk.end, tk.text, m.entity, "pronoun", "actor")
+                return None
+            if not (tk.text.isalnum() or tk.text in ("-",)):
+                return None
+        return None
+
     def claims_rule(self) -> None:
         """ "China’s claims over the Scarborough Shoal", "China claims the South China Sea"."""
         conf = self.rules.confidence("claim")
@@ -1486,9 +1842,25 @@ class Drafter:
             if m.kind not in METONYMS or m.reading != "actor" or self.in_title(m.begin):
                 continue
             before = self.t.before(m.begin, 1)
-            begin = before[0].begin if before and before[0].text.isalpha() else m.begin
+            begin = m.begin
+            if before and before[0].text.isalpha() and before[0].lower not in ("and", "or", "but"):
+                begin = before[0].begin  # "warned Washington", not "and Manila"
             end = m.end
-            for x in self.t.after(m.end, 3):
+            governed = bool(before) and before[0].lower in PREPOSITIONS
+            if governed:
+                # "conveyed our position to Beijing", "a close partner of Beijing": the words
+                # that govern it, back to their verb or article (at most four words)
+                for x in reversed(self.t.before(before[0].begin, 4)):
+                    if not x.text.isalpha() and x.text not in ("'s", "’s"):
+                        break
+                    if x.lower in ("and", "but", "or", "nor", "not", "than"):
+                        break  # "bound to Manila but not to Hanoi": another phrase
+                    begin = x.begin
+                    if x.lower in ("a", "an", "the") or (
+                        self.t.tags and self.t.tags[x.i].pos in ("VB", "VBD", "VBZ", "VBP")
+                    ):
+                        break  # a participle ("a strongly worded note") reads on
+            for x in self.t.after(m.end, 0 if governed else 3):
                 if not x.text.isalpha() and x.text != "'s":
                     break
                 end = x.end
@@ -1588,16 +1960,37 @@ class Drafter:
         """Meetings, conversations, agreements, exercises, seizures, confrontations, …"""
         entries = [(str(i), e.forms) for i, e in enumerate(self.rules.events)]
         self.events: list[Proposal] = []
+        self.settings: list[Proposal] = []  # where statements are made: "at a press conference"
         found = find(self.t, "event", entries)
         self.triggers = [(span, self.rules.events[int(key)].cls) for span, key in found]
         for span, key in found:
             rule = self.rules.events[int(key)]
             if self.in_title(span.begin) or self.inside_name(span):
                 continue
+            if rule.cls == "Agreement" and self._in_instrument_name(span):
+                continue  # "the Visiting Forces Agreement": an instrument's name, not an event
+            if self.raw[: self.t.sentence_of(span.begin).end].rstrip().endswith("?"):
+                continue  # "Is there any plan for joint patrols?": a question tells no event
+            if self._verbal_object(span):
+                continue  # "sent a diplomatic note to Beijing": a statement's act, no event
             nxt = self.t.after(span.end, 1)
-            if nxt and nxt[0].lower in self.rules.agent_nouns:
+            if (
+                nxt
+                and nxt[0].lower in self.rules.agent_nouns
+                and " " not in self.raw[span.begin : span.end].strip()
+            ):
                 continue  # "a survey ship", "patrol boats": a vessel named by its work
-            if self.t.quoted(span.begin):
+            if self._generic(span):
+                continue  # "at ASEAN meetings": a kind of event, none that took place
+            if rule.at_sea and not (
+                any(tk.lower in self.rules.agent_nouns for tk in self.t.before(span.begin, 4))
+                and any(
+                    tk.lower in self.rules.agent_nouns or tk.lower in ("them", "it", "her")
+                    for tk in self.t.after(span.end, 7)
+                )
+            ):
+                continue  # "followed the talks", "ships followed the rules": a vessel follows one
+            if self.t.quoted(span.begin) and not self._scare_quoted(span):
                 agents = self._by_agents(span) if rule.by_agent else []
                 if agents:
                     self._event(span, rule, agents)
@@ -1606,6 +1999,10 @@ class Drafter:
         # "Chinese ships blocked a resupply mission", "conducted a joint sail": where a clause
         # has an event of a named class, its generic kg:Action is the same event, drafted once
         for e in [e for e in self.events if e.cls == "Action"]:
+            if re.match(r"\S+(?:\s+\S+){0,2}\s+of\s", self.raw[e.quote.begin : e.quote.end]) and (
+                "into force" in self.raw[e.quote.begin : e.quote.end]
+            ):
+                continue  # "the entry into force of the agreement": an act upon the agreement
             if any(
                 o.cls != "Action"
                 and o.quote.begin < e.quote.end
@@ -1617,6 +2014,62 @@ class Drafter:
                     self.events.remove(e)
                 if e in self.draft.proposals:
                     self.draft.proposals.remove(e)
+
+    @functools.cached_property
+    def _bodies(self) -> frozenset[str]:
+        """The nouns of a state's bodies (roles.toml's unnamed_holder bodies, "ministry")."""
+        return frozenset(self.rules.roles.get("unnamed_holder", {}).get("bodies", ()))
+
+    def _verbal_object(self, span: Span) -> bool:
+        """Whether a trigger's object is something said (events.toml's `verbal_objects`: "sent
+        a diplomatic note", "sent a message"): the act is a statement, not an event."""
+        nouns = self.rules.verbal_objects
+        for tk in self.t.after(span.end, 4):
+            if tk.lower in nouns:
+                return True
+            if not tk.text.isalpha() or tk.lower in PREPOSITIONS:
+                return False
+        return False
+
+    def _scare_quoted(self, span: Span) -> bool:
+        """Whether a trigger is a word or two set in quotation marks inside a sentence that
+        tells it (the coast guard “expelled” the vessels): the writer's, not a speaker's."""
+        quote = next((q for q in self.t.quotations if q.begin <= span.begin < q.end), None)
+        if quote is None or len(self.raw[quote.begin : quote.end].split()) > 2:
+            return False
+        return bool(self.raw[self.t.sentence_of(span.begin).begin : quote.begin].strip())
+
+    def _in_instrument_name(self, span: Span) -> bool:
+        """Whether a capitalised trigger noun ends a capitalised name ("the Reciprocal Access
+        Agreement", "Exercise Balikatan" excepted: a name that opens with the trigger)."""
+        words = self.raw[span.begin : span.end].split()
+        if len(words) != 1 or not words[0][:1].isupper():
+            return False
+        before = self.t.before(span.begin, 1)
+        return (
+            bool(before)
+            and before[0].text[:1].isupper()
+            and before[0].text.isalpha()
+            and (before[0].begin != self.t.sentence_of(span.begin).begin or len(before[0].text) > 1)
+            and self.mention_at(before[0].begin, before[0].end) is None
+        )
+
+    def _generic(self, span: Span) -> bool:
+        """Whether a trigger is a bare plural naming a kind of event ("at ASEAN meetings",
+        "regional summits"): one of events.toml's `generic` plurals with no article, number or
+        possessive before its words, not a verb's object, and no time expression in its clause."""
+        if self.t.norm[span.begin : span.end].lower() not in self.rules.generic:
+            return False
+        for tk in reversed(self.t.before(span.begin, 4)):
+            if tk.lower in NOUN_MARKERS or tk.lower in ("two", "three", "four", "several"):
+                return False
+            if tk.text.isdigit() or not (tk.text.isalpha() or tk.text == "-"):
+                break
+            if self.t.tags and self.t.tags[tk.i].pos.startswith("VB"):
+                return False  # the object of a verb: "conducted incursions near the reef"
+            if self.t.tags and self.t.tags[tk.i].pos.startswith(("IN", "TO", "CC")):
+                break
+        return self.time_span(self.segment(span.begin)) is None
 
     def _by_agents(self, span: Span) -> list[Mention]:
         """ "the deployment of the missile system by the United States", inside a quotation:
@@ -1688,6 +2141,10 @@ class Drafter:
             lead = re.match(r"\s*(?:\S+\s+){0,5}?(that|to)\s", between)
             if lead is None:
                 continue
+            if re.search(
+                r"\b(?:after|before|when|since|because|while|until)\b", between[lead.end() :]
+            ):
+                continue  # "urged restraint after a ship entered …": what happened, not asked
             if lead.group(1) == "that" or self._infinitive(other.end + lead.start(1)):
                 return True
         return False
@@ -1783,7 +2240,7 @@ class Drafter:
         if given is None and self._offered_to(span, seg):
             return  # "offered to train", "called on all parties to exercise restraint"
         if rule.setting and not re.search(
-            r"\b(?:at|during|after|before)\s+(?:\S+\s+){0,3}$",
+            r"\b(?i:at|during|after|before)\s+(?:\S+\s+){0,3}$",
             self.raw[max(sentence.begin, span.begin - 40) : span.begin],
         ):
             return  # "told a news conference": the statement's audience, not its setting
@@ -1806,12 +2263,22 @@ class Drafter:
         speech = [s for s, _ in self.verb_matches if seg.begin <= s.begin < span.begin]
         later = [s for s, _ in self.verb_matches if span.end <= s.begin < seg.end]
         end = self._phrase_end(span, seg, later)
+        if rule.setting:  # "at a hearing on Tuesday that S": the setting, not what was said
+            that = re.search(r"\bthat\b", self.raw[span.end : end])
+            end = self.trim(span.begin, span.end + that.start()).end if that else end
         first = self.t.after(sentence.begin, 1)
-        opening = bool(first) and first[0].text in ("During", "At", "In", "On", "After")
+        opening = bool(first) and (
+            first[0].text in ("During", "At", "In", "On", "After")
+            or (first[0].begin == span.begin and first[0].lower.endswith("ing"))
+        )  # "Testifying before the committee, Reilly said": the sentence opens with the event
         demonyms = self._demonym_actors(seg.begin, seg.end, span.end)
+        joined = self._next_clause(span.end, seg.end)
+        opened = self._clause_before(seg.begin, span.begin)
         for m in self.actors(seg.begin, seg.end) + demonyms:
             if given is not None:
                 break
+            if m.begin >= joined or m.end <= opened:
+                continue  # "…, and Manila followed": the party of another clause
             if any(m.end <= s.begin for s in speech):
                 continue  # the one who reports is not a party
             if any(s.end <= m.begin for s in later):
@@ -1845,12 +2312,24 @@ class Drafter:
                     parts.append((resolved, rule.role))
             elif (
                 seg.begin <= tk.begin < span.begin
-                and tk.lower == "it"
+                and (
+                    tk.lower == "it"
+                    or (  # "Beijing said its ships had driven away …", "Its foreign ministry"
+                        tk.lower == "its"
+                        and any(
+                            x.lower in self.rules.agent_nouns or x.lower in self._bodies
+                            for x in self.t.after(tk.end, 3)
+                        )
+                    )
+                )
                 and not self.t.quoted(tk.begin)
             ):
                 # "the coast guard said it had deployed …": the last body or state named as a
-                # subject in the sentence takes part
+                # subject in the sentence (for an opening "Its", in the sentence before) takes part
                 sentence_begin = self.t.sentence_of(tk.begin).begin
+                if tk.begin == sentence_begin:
+                    before_sentence = self._previous_sentence(self.t.sentence_of(tk.begin))
+                    sentence_begin = before_sentence.begin if before_sentence else sentence_begin
                 bodies = [
                     m
                     for m in self.actors(sentence_begin, tk.begin)
@@ -1881,6 +2360,19 @@ class Drafter:
                             rule.role,
                         )
                     )
+        lead = self.t.before(span.begin, 1)
+        if (
+            given is None
+            and lead
+            and lead[0].text == ","
+            and self.raw[span.begin : span.end].split()[0].lower().endswith("ing")
+            and not self.t.quoted(span.begin)
+        ):
+            # "Adm. Rita Cole, testifying before the committee, said …": the name before a
+            # participle that opens the trigger's clause acts (not one after a preposition)
+            owner = self.mention_at(lead[0].begin - 1, lead[0].begin)
+            if owner is not None and not self.governed(owner) and not self.possessive(owner):
+                parts.append((owner, rule.role))
         parts = [(m, rule.role) for m in inherited] + parts
         if given is not None:
             parts = [(m, rule.role) for m in given]
@@ -1915,11 +2407,33 @@ class Drafter:
                 state = self._reporter_state(reported[-1])
                 if state is not None:
                     unique = [(state, rule.role)]
-        if not unique and not setting:
-            return
+        if not unique and given is None:
+            vessel = self._the_vessel(seg.begin, span.begin)
+            if vessel is not None:
+                unique = [(vessel, rule.role)]
+        if not unique and given is None and re.search(r"\btheir\b", self.raw[span.end : end]):
+            # "the entry into force of the agreement on their maritime boundary": the two
+            # actors named together before ("Malaysia and Indonesia welcomed …")
+            unique = [
+                (Mention(m.begin, m.end, m.text, m.entity, "their", "actor"), rule.role)
+                for m in self._their(span.begin)
+            ]
         places = [p for p in self.places(span.end, seg.end) if self._at_place(p)] or [
             p for p in self.places(seg.begin, span.begin) if self._at_place(p)
         ]
+        if not unique and rule.passive and not places:
+            places = self.places(span.end, seg.end)  # "were installed on the reef"
+        if (
+            not unique
+            and rule.passive
+            and not places
+            and re.search(r"\b(?:its|there)\b", self.raw[span.end : end])
+        ):
+            # "A barrier was laid across its mouth", "a tower was erected there": the place
+            # named last before
+            places = self.places(self._paragraph_begin(span.begin), span.begin)[-1:]
+        if not unique and not setting and not (rule.passive and places):
+            return  # an agentless event only where a passive names its place
         thing = None
         if rule.place_object:
             after = [p for p in self.places(span.end, seg.end) if p.begin - span.end <= 6]
@@ -1933,10 +2447,18 @@ class Drafter:
         timed = self._reported_part(clause, span, speech or (reported if given is None else []))
         when = self.time_in(timed)
         when_span = self.time_span(timed)
+        if when is None and not rule.setting and clause.end < min(seg.end, joined):
+            # "held talks with A, B, and C on Monday": the time after a list closes the clause
+            rest = Span(clause.end, min(seg.end, joined))
+            if not any(clause.end <= s.begin < rest.end for s, _ in self.verb_matches):
+                when, when_span = self.time_in(rest), self.time_span(rest)
         status = self._status(clause, span, when)
-        ends = [span.end, end] + [m.end for m, _ in unique] + [p.end for p in places[:1]]
+        ends = [span.end, end] + [
+            m.end for m, _ in unique if not rule.setting and m.kind != "their"
+        ]
+        ends += [p.end for p in places[:1]]
         begins = [span.begin] + [
-            m.begin for m, _ in unique if not rule.setting and m.kind != "reporter"
+            m.begin for m, _ in unique if not rule.setting and m.kind not in ("reporter", "their")
         ]
         joint = self.t.before(span.begin, 1)
         if joint and joint[0].lower == "joint":
@@ -1987,6 +2509,82 @@ class Drafter:
                 return
             earlier[-1].values.append(("kg:onSidelinesOf", proposal))
         self.events.append(self.add(proposal))
+        if rule.setting:
+            self.settings.append(self.events[-1])
+
+    def _the_vessel(self, begin: int, end: int) -> Mention | None:
+        """ "the ship had been conducting patrols": a definite vessel or force (events.toml's
+        [agents]) before the trigger refers to the last one named with a demonym and one of its
+        words in the four sentences before ("A Chinese survey ship entered …")."""
+        toks = self._tokens(begin, end)
+        for n, tk in enumerate(toks):
+            if tk.lower != "the":
+                continue
+            words = []
+            for b in toks[n + 1 : n + 4]:
+                if not b.text.isalpha() or b.text in self.demonyms:
+                    break
+                words.append(b.lower)
+                if b.lower in self.rules.agent_nouns:
+                    break
+            if not words or words[-1] not in self.rules.agent_nouns:
+                continue
+            start = self.t.sentence_of(tk.begin)
+            for _ in range(4):
+                earlier = self._previous_sentence(start)
+                if earlier is None:
+                    break
+                start = earlier
+            singular = {w.removesuffix("s") for w in words}
+            for m in reversed(self._demonym_actors(start.begin, tk.begin)):
+                said = {w.lower().removesuffix("s") for w in self.raw[m.begin : m.end].split()}
+                if said & singular:
+                    return Mention(tk.begin, toks[n + len(words)].end, "", m.entity, "definite",
+                                   "actor")  # fmt: skip
+            return None
+        return None
+
+    def _next_clause(self, begin: int, end: int) -> int:
+        """Where a clause joined by ", and", ", but" or ", while" with a verb of its own begins
+        after `begin` (before `end`); `end` if none ("signed the pact, and Manila followed")."""
+        for join in re.finditer(r",\s+(?:and|but|while|whereas)\b", self.raw[begin:end]):
+            at = begin + join.start()
+            rest = self._tokens(begin + join.end(), end)
+            if any(
+                self.t.tags and self.t.tags[tk.i].pos in ("VBD", "VBZ", "VBP", "MD") for tk in rest
+            ):
+                return at
+        return end
+
+    def _clause_before(self, begin: int, end: int) -> int:
+        """Where the trigger's own clause begins after a clause with a verb of its own and ", and"
+        or ", but" ("Japan signed the pact, and Manila ratified it"); `begin` if none (a list:
+        "Japan, Australia, and the Philippines held drills")."""
+        joins = list(re.finditer(r",\s+(?:and|but|while|whereas)\b", self.raw[begin:end]))
+        if not joins:
+            return begin
+        at = begin + joins[-1].start()
+        if any(
+            self.t.tags and self.t.tags[tk.i].pos in ("VBD", "VBZ", "VBP", "MD")
+            for tk in self._tokens(begin, at)
+        ):
+            return begin + joins[-1].end()
+        return begin
+
+    def _paragraph_begin(self, pos: int) -> int:
+        """Where the paragraph that holds `pos` begins."""
+        return self.raw.rfind("\n", 0, pos) + 1
+
+    def _their(self, pos: int) -> list[Mention]:
+        """The actors "their" stands for: the last two named together ("A and B", "A and
+        the B") before `pos` in its paragraph, outside quotations."""
+        found = self.actors(self._paragraph_begin(pos), pos)
+        for a, b in reversed(list(itertools.pairwise(found))):
+            if a.entity != b.entity and re.fullmatch(
+                r"\s*(?:,|and|,\s*and)\s+(?:the\s+)?", self.raw[a.end : b.begin]
+            ):
+                return [a, b]
+        return []
 
     def _tokens(self, begin: int, end: int) -> list[Token]:
         """Return the tokens that begin in [begin, end) and end by `end` (a slice, not a scan)."""
@@ -2045,6 +2643,13 @@ class Drafter:
                 break
             if tk.lower in ("but", "while", "whereas", "although", "because", "when"):
                 break
+            if (
+                tk.lower in ("which", "who", "that")
+                and n + 1 < len(toks)
+                and self.t.tags
+                and (self.t.tags[toks[n + 1].i].pos.startswith(("VB", "MD")))
+            ):
+                break  # a relative clause: "driven away boats that were fishing …"
             if tk.lower in ("and", "or"):
                 nxt = toks[n + 1] if n + 1 < len(toks) else None
                 if nxt is None or (self.t.tags and self.t.tags[nxt.i].pos.startswith(("VB", "MD"))):
@@ -2095,8 +2700,8 @@ class Drafter:
                 if toks[k].lower in self.rules.agent_nouns:
                     head = toks[k]
                     break
-                if not toks[k].text.isalpha():
-                    break
+                if not re.fullmatch(r"\w+(?:-\w+)*", toks[k].text):
+                    break  # a word, or a model's name with a hyphen: "P-8 aircraft"
             if head is None:
                 continue
             p = tk.begin
@@ -2137,6 +2742,8 @@ class Drafter:
         before = [tk.lower for tk in self.t.before(m.begin, 2)]
         if before and before[-1] == "the":
             before = before[:-1]
+        if before and before[-1] == "on":  # "work on the reef", not "talks on the sea"
+            return self.t.is_a(m.entity, KG.MaritimeFeature)
         return bool(before) and before[-1] in ("in", "at", "near", "off", "inside", "around")
 
     def _antecedent(self, span: Span) -> list[Mention]:
@@ -2393,6 +3000,12 @@ class Drafter:
         """ "During a conversation with X, Y said": the event a sentence opens with, if the
         statement comes after it."""
         sentence = self.t.sentence_of(verb.begin)
+        for e in getattr(self, "settings", []):
+            if 0 <= e.quote.begin - verb.end <= 40 and re.fullmatch(
+                r"\s*(?:[^\s,]+\s+){0,4}?(?:at|during)\s+(?:\S+\s+){0,3}",
+                self.raw[verb.end : e.quote.begin],
+            ):
+                return e  # "said at a press conference on Monday that …", "told X at a hearing"
         first = self.t.after(sentence.begin, 1)
         if not first or first[0].text not in ("During", "At", "In"):
             return None

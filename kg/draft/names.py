@@ -62,7 +62,8 @@ def _known(entities: Graph) -> dict[str, URIRef]:
 
 
 def _word(name: str) -> str:
-    return r"(?<![\w'’])" + re.escape(name).replace("'", "['’]") + r"(?![\w'’])"
+    # a possessive is the name too ("Japan's defence minister"); another letter after it is not
+    return r"(?<![\w'’])" + re.escape(name).replace("'", "['’]") + r"(?![\w]|['’](?!s\b))"
 
 
 def find(text: str, entities: Graph) -> list[Found]:

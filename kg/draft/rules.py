@@ -52,6 +52,8 @@ class EventRule:
     slot: str = ""
     setting: bool = False  # where a statement is made: its party is the sentence's speaker
     by_agent: bool = False  # a noun whose agent follows "by": drafted inside quotations too
+    at_sea: bool = False  # only with a vessel's, aircraft's or force's noun next to it
+    passive: bool = False  # a passive naming its place is drafted with no actor named
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class Rules:
     roles: dict[str, Any]
     relations: dict[str, Any]
     times: dict[str, Any]
+    # events.toml's [anaphora] generic: bare plurals that name a kind of event ("ASEAN meetings")
+    generic: frozenset[str] = frozenset()
+    # events.toml's verbal_objects: what is said ("sent a diplomatic note"): no event
+    verbal_objects: frozenset[str] = frozenset()
     # events.toml's [negation]: words that deny or negate an event trigger (no event drafted)
     negation: dict[str, frozenset[str]] = field(default_factory=dict)
     # events.toml's [anaphora] episodes: "the standoff" refers back to the last event of any class
@@ -123,6 +129,8 @@ def load(folder: Path = RULES_DIR) -> Rules:
             slot=e.get("slot", ""),
             setting=bool(e.get("setting", False)),
             by_agent=bool(e.get("by_agent", False)),
+            at_sea=bool(e.get("at_sea", False)),
+            passive=bool(e.get("passive", False)),
         )
         for e in events["event"]
     )
@@ -137,6 +145,8 @@ def load(folder: Path = RULES_DIR) -> Rules:
         roles=_read("roles.toml", folder),
         relations=_read("relations.toml", folder),
         times=_read("times.toml", folder),
+        generic=frozenset(events["anaphora"].get("generic", [])),
+        verbal_objects=frozenset(events.get("verbal_objects", {}).get("nouns", [])),
         negation={k: frozenset(v) for k, v in events.get("negation", {}).items()},
         episodes=frozenset(events["anaphora"].get("episodes", [])),
     )

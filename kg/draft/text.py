@@ -278,7 +278,9 @@ def _surnames(text: str, found: list[Mention], t: Text) -> list[Mention]:
 def _capitals(text: str, found: list[Mention], t: Text, capitals: dict[str, str]) -> list[Mention]:
     """Find capitals standing for their states, where the registry names neither as such."""
     states = {label: e for e, label in t.labels.items() if t.is_a(e, KG.State)}
-    taken = [(m.begin, m.end) for m in found]
+    # a registry city of the capital's name ("Kuala Lumpur") is read with it: a place after
+    # "in", its government where it acts ("Kuala Lumpur has long preferred …")
+    taken = [(m.begin, m.end) for m in found if not t.is_a(m.entity, KG.City)]
     extra: list[Mention] = []
     for capital, state in sorted(capitals.items()):
         entity = states.get(state)
@@ -315,9 +317,21 @@ MOTION = frozenset(
 
 
 def _destination(t: Text, begin: int) -> bool:
-    """Say whether "to" before a name reads as a destination ("flew to Manila")."""
+    """Say whether "to" before a name reads as a destination ("flew to Manila"), or "from" as
+    an origin ("flew from Hanoi")."""
     words = [tk.lower for tk in t.before(begin, 4)]
-    return bool(words) and words[-1] == "to" and any(w in MOTION for w in words[:-1])
+    return bool(words) and words[-1] in ("to", "from") and any(w in MOTION for w in words[:-1])
+
+
+def _listed_place(t: Text, begin: int) -> bool:
+    """Say whether a name follows "and" or "or" after a place ("in Washington and Manila")."""
+    before = t.before(begin, 5)
+    if not before or before[-1].lower not in ("and", "or"):
+        return False
+    k = len(before) - 2
+    while k >= 0 and before[k].text[:1].isupper() and before[k].text.isalpha():
+        k -= 1  # the name before "and"
+    return 0 <= k < len(before) - 2 and before[k].lower in ("in", "at", "near", "inside")
 
 
 def _readings(t: Text, begin: int, end: int, group: list[Mention]) -> list[Mention]:
@@ -325,6 +339,8 @@ def _readings(t: Text, begin: int, end: int, group: list[Mention]) -> list[Menti
     before = t.word_before(begin)
     place_context = (
         (before in PLACE_PREPOSITIONS and (before != "to" or _destination(t, begin)))
+        or (before == "from" and _destination(t, begin))
+        or _listed_place(t, begin)
         or _after_city(t, begin)
         or t.text[end : end + 6] in ("-based", "‑based")  # "the Manila-based institute": a place
     )
