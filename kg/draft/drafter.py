@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, RDFS
 
 from kg import evidence, shapes
 from kg.authoring import first_line, slug_of
+from kg.draft import names
 from kg.draft import rules as rules_mod
 from kg.draft.rules import EventRule, Rules, Verb
 from kg.draft.text import METONYMS, PREPOSITIONS, Mention, Text, Token, nlp, read
@@ -841,6 +842,8 @@ class Drafter:
             if tk.text in self.abbreviations and tk.end == toks[-1].begin - 1:
                 title_begin = begin = tk.begin  # "Vice Adm.", "Lt. Gen."
                 continue
+            if names.common_opening(self.raw, tk.begin):
+                break  # "Did Secretary Abad …?", "When Minister Tran …": no part of the title
             if tk.text[:1].isupper() or tk.lower in modifiers or tk.lower in heads:
                 title_begin = begin = tk.begin
                 continue

@@ -51,6 +51,50 @@ def gazetteer() -> dict[str, Any]:
     return _read("gazetteer.toml", RULES_DIR)
 
 
+@functools.cache
+def _lexicon_tag(word: str) -> str:
+    """Return the tagger's lexicon tag of a word as written ("" if the lexicon lacks it)."""
+    from textblob.en import lexicon
+
+    return str(lexicon.get(word) or "")
+
+
+def opens(text: str, begin: int) -> bool:
+    """Say whether the word at `begin` opens a sentence, a line, a quotation or an answer (after
+    "Q:"), not after an abbreviated title or an initial ("Adm. Will Ross", "J. Tan")."""
+    before = text[max(0, begin - 12) : begin].rstrip(" \t")
+    if not before:
+        return True  # the text's start, or an indented line
+    if before[-1] in '\n!?:;“"(—–':
+        return True
+    if before[-1] != ".":
+        return False
+    last = re.search(r"(\S+)$", before)
+    abbreviation = last is not None and (
+        last.group(1) in gazetteer()["names"]["title_abbreviations"]
+        or re.fullmatch(r"[A-Z]\.", last.group(1)) is not None
+    )
+    return not abbreviation
+
+
+def common_opening(text: str, begin: int) -> bool:
+    """Say whether the capitalised word at `begin` opens a sentence (a line, a quotation, an
+    answer) and is a common word by the lexicon, so no part of a name: "Has" in "Has Vietnam
+    protested?", "Why" in "Why Mirador Reef matters", "Asked"; an auxiliary or a modal only in a
+    question ("Will Malaysia join?", but "Will Ramos said", "Do Van Hung said")."""
+    m = re.match(r"[A-Z][a-z]+", text[begin : begin + 40])
+    if m is None or not opens(text, begin):
+        return False
+    names = gazetteer()["names"]
+    tag = _lexicon_tag(m.group())
+    if tag in names.get("opening_tags", []):
+        return True
+    if tag not in names.get("question_tags", []):
+        return False
+    end = re.search(r"[?!\n]|\.(?:\s|$)", text[begin:])
+    return end is not None and end.group() == "?"
+
+
 def _known(entities: Graph) -> dict[str, URIRef]:
     """Return every registry name (label or alternative label, case folded) → its entity."""
     out: dict[str, URIRef] = {}
@@ -217,6 +261,8 @@ def _features(
     taken = {n.casefold() for f in out.values() for n in [f.label, *f.names]}
     for m in pattern.finditer(text):
         words = m.group(1).split()
+        if words and common_opening(text, m.start(1)):
+            words = words[1:]  # "Why Mirador Reef …": an opening common word
         while words and words[0] in _NOT_IN_NAME:
             words = words[1:]
         if not words:
@@ -261,6 +307,9 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
     for m in runs:
         words = m.group().split(" ")
         begin = m.start()
+        if common_opening(text, begin):  # "Has Tran Quoc Viet said …?": no part of the name
+            begin += len(words[0]) + 1
+            words = words[1:]
         titled = False
         while words and (words[0] in not_name or words[0].casefold() in titles):
             titled = titled or words[0].casefold() in titles or words[0] in title_abbreviations
@@ -319,6 +368,10 @@ def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found])
     Manalo has fished …", then "said Manalo, 54,"): the full name is a person."""
     for m in _RUN.finditer(text):
         words = m.group().split(" ")
+        begin = m.start()
+        if common_opening(text, begin):  # "Does Lim Wei Jie …?": no part of the name
+            begin += len(words[0]) + 1
+            words = words[1:]
         if len(words) not in (2, 3) or any(w.endswith(".") for w in words):
             continue
         from kg.draft.rules import load
@@ -331,7 +384,12 @@ def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found])
         local = slug_of(name)
         if local in out or name.casefold() in known:
             continue
-        surname = re.escape(words[-1])
+        # the name a later mention uses: the last word (Western, Vietnamese given name) or any
+        # other (a Chinese family name first: "Lim Wei Jie" … "Lim said")
+        called = [re.escape(w) for w in words if len(w) > 1]
+        if not called:
+            continue
+        surname = "(?:" + "|".join(called) + ")"
         speaks = re.search(
             rf"\b(?:{SPEECH})\s+{surname}\b|\b{surname}\s+(?:{SPEECH})\b|\b{surname},\s+\d{{1,3}},",
             text[m.end() :],
@@ -341,7 +399,7 @@ def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found])
                 local,
                 "kg:Person",
                 name,
-                m.start(),
+                begin,
                 m.end(),
                 "a full name whose surname alone speaks later in the text",
                 {name},

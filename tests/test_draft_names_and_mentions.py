@@ -1,0 +1,44 @@
+"""Names and mentions in text nobody on the team wrote (kg.draft.names, kg.draft.text): an
+opening common word is no part of a name; a later word of a full name is that person."""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from kg import registry, resources
+from kg.draft import names
+
+
+def _found(text: str) -> dict[str, names.Found]:
+    entities: Graph = registry.load(resources.sources_dir())
+    return {f.local: f for f in names.find(text, entities)}
+
+
+def test_an_opening_auxiliary_or_wh_word_is_no_part_of_a_name() -> None:
+    found = _found(
+        "FICTIONAL\n\nHas Tran Quoc Viet said anything about the survey ship?\n\n"
+        "Why Mirador Reef matters is clear, Hoa said.\n\n"
+        "Q: Does Lim Wei Jie expect talks? A: “Yes,” Lim said."
+    )
+    assert "tran-quoc-viet" in found and "has-tran-quoc-viet" not in found
+    assert "mirador-reef" in found and "why-mirador-reef" not in found
+    assert "lim-wei-jie" in found and "does-lim-wei-jie" not in found
+
+
+def test_a_name_that_is_a_common_word_stays_a_name_outside_a_question() -> None:
+    found = _found(
+        "FICTIONAL\n\nWill Ramos told reporters the ship had left. "
+        "Do Van Hung, a fisherman, said the ship had rammed his boat. Adm. Will Ross said so."
+    )
+    assert {"will-ramos", "do-van-hung", "will-ross"} <= set(found)
+
+
+def test_an_opening_is_a_sentence_a_line_a_quotation_or_an_answer() -> None:
+    text = "Q: Has it? “Will they?” Sen. Will Ross and J. Do said. Did"
+    assert names.opens(text, text.index("Has"))
+    assert names.opens(text, text.index("Will they"))
+    assert not names.opens(text, text.index("Will Ross"))
+    assert not names.opens(text, text.index("Do said"))
+    assert names.opens(text, text.index("Did"))
+    assert names.common_opening(text, text.index("Has"))
+    assert not names.common_opening(text, text.index("Will Ross"))
