@@ -42,3 +42,32 @@ def test_an_opening_is_a_sentence_a_line_a_quotation_or_an_answer() -> None:
     assert names.opens(text, text.index("Did"))
     assert names.common_opening(text, text.index("Has"))
     assert not names.common_opening(text, text.index("Will Ross"))
+
+
+def _mentions(text: str) -> list[tuple[str, str]]:
+    from kg.draft.drafter import draft_text
+    from kg.sources import parse_turtle
+
+    entities = registry.load(resources.sources_dir())
+    draft = draft_text(text, entities, parse_turtle(resources.ontology_file()))
+    return [
+        (m.text, m.entity.rsplit("/", 1)[-1])
+        for m in draft.text.mentions
+        if m.kind == "name" and m.reading == "actor"
+    ]
+
+
+def test_a_later_word_of_a_full_name_is_the_person_named_last_with_it() -> None:
+    text = (
+        "FICTIONAL\n\nNguyen Van Thanh, a fisherman, said his boat was followed. Thanh said so "
+        "twice. Nguyen Thi Hoa, a spokesperson for the coast guard, arrived. Nguyen said the "
+        "ship had left. Siti Aminah Yusof, a deputy minister, said talks would resume. Aminah "
+        "said so. Lin Jiamin, a spokesperson, said China acted lawfully. Lin said so. "
+        "Will Ramos, a fisherman, said so. Will the talks resume? Van said nothing."
+    )
+    got = _mentions(text)
+    assert ("Thanh", "nguyen-van-thanh") in got
+    assert ("Nguyen", "nguyen-thi-hoa") in got and ("Nguyen", "nguyen-van-thanh") not in got
+    assert ("Aminah", "siti-aminah-yusof") in got
+    assert ("Lin", "lin-jiamin") in got
+    assert not any(word in ("Will", "Van") for word, _ in got)
