@@ -1012,6 +1012,8 @@ class Drafter:
             role = self.new_entity(
                 "role-" + slug_of(label), "kg:Role", label, title, "a title the registry lacks"
             )
+        if self._held_before(m.entity, role, role_in):
+            return  # "Prime Minister Okafor" after "… Okafor, the Prime Minister of X": once
         values: list[tuple[str, Any]] = [("kg:holder", m.entity), ("kg:role", role)]
         if role_in is not None and role_in != m.entity:
             values.append(("kg:roleIn", role_in))
@@ -1023,6 +1025,23 @@ class Drafter:
         )
         if role_in is not None and role_in != m.entity:
             self.holding_of.setdefault(m.entity, holding)
+
+    def _held_before(self, holder: URIRef, role: URIRef, role_in: URIRef | None) -> bool:
+        """Whether a role holding of the same person and title was drafted already (the title
+        repeated with the surname, or shortened: "Minister Duc" after "Foreign Minister Tran
+        Minh Duc"), in the same body or with no body named now."""
+
+        def words(r: URIRef) -> set[str]:
+            return set(self.local(r).split("-"))  # "role-foreign-minister": foreign, minister
+
+        for p in self.draft.proposals:
+            if p.cls != "RoleHolding" or holder not in p.entities("kg:holder"):
+                continue
+            if role_in is not None and role_in not in p.entities("kg:roleIn"):
+                continue
+            if any(r == role or words(role) <= words(r) for r in p.entities("kg:role")):
+                return True
+        return False
 
     def new_entity(self, local: str, cls: str, label: str, span: Span, why: str) -> URIRef:
         """Propose an entity the registry lacks (once), and return its IRI."""
