@@ -71,3 +71,14 @@ def test_a_later_word_of_a_full_name_is_the_person_named_last_with_it() -> None:
     assert ("Aminah", "siti-aminah-yusof") in got
     assert ("Lin", "lin-jiamin") in got
     assert not any(word in ("Will", "Van") for word, _ in got)
+
+
+def test_communique_names_lose_their_honorifics_and_keep_capitalised_titles() -> None:
+    found = _found(
+        "FICTIONAL\n\nAt the invitation of H.E. Maria Lourdes Castillo, Secretary of Foreign "
+        "Affairs of the Philippines, Datuk Seri Anwar Hamid, Prime Minister of Malaysia, and "
+        "his counterpart, Farida Osman, paid a visit. Tan Wei Ming said so."
+    )
+    assert {"maria-lourdes-castillo", "anwar-hamid", "farida-osman", "tan-wei-ming"} <= set(found)
+    assert "Datuk Seri Anwar Hamid" in found["anwar-hamid"].names  # the text's mention
+    assert not any(local.startswith(("datuk", "seri", "h-e")) for local in found)

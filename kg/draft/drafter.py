@@ -670,11 +670,14 @@ class Drafter:
             found = self._title_before(m, heads, modifiers, stops)
             if found is not None:
                 begin, title_begin, role_in = found
+                of = self._of_state_after(m) if role_in is None else None
+                if of is not None:  # "President Luong Van Tam of Viet Nam"
+                    role_in = of.entity
                 self._role(
                     m,
                     Span(title_begin, self._prev_end(m.begin)),
                     role_in,
-                    Span(begin, m.end),
+                    Span(begin, m.end if of is None else of.end),
                     "role.title-before-name",
                     confidence,
                     "a title right before a name",
@@ -950,12 +953,19 @@ class Drafter:
             if not toks[j].text.isalpha() and toks[j].text != "'s":
                 return None
             j -= 1
-        if j < 1 or toks[j - 1].lower != "'s":
+        k = j  # "Vietnam's Foreign Minister, NAME": the title's words back to the possessive
+        while (
+            k >= 2
+            and toks[k - 1].text.isalpha()
+            and (toks[k - 1].text[:1].isupper() or toks[k - 1].lower in modifiers)
+        ):
+            k -= 1
+        if k < 1 or toks[k - 1].lower != "'s":
             return None
-        owner = self.mention_at(toks[j - 2].begin, toks[j - 2].end) if j >= 2 else None
+        owner = self.mention_at(toks[k - 2].begin, toks[k - 2].end) if k >= 2 else None
         if owner is None:
             return None
-        title = Span(toks[j].begin, toks[j].end)
+        title = Span(toks[k].begin, toks[j].end)
         return owner.begin, title, owner.entity
 
     def _det_title_comma_before(
@@ -1025,6 +1035,17 @@ class Drafter:
         )
         if role_in is not None and role_in != m.entity:
             self.holding_of.setdefault(m.entity, holding)
+
+    def _of_state_after(self, m: Mention) -> Mention | None:
+        """ "President NAME of Viet Nam": the state right after a titled name, after "of"."""
+        toks = self.t.after(m.end, 3)
+        if not toks or toks[0].lower != "of":
+            return None
+        rest = toks[2:] if len(toks) > 2 and toks[1].lower == "the" else toks[1:]
+        owner = self.mention_at(rest[0].begin, rest[0].end) if rest else None
+        if owner is None or not self.t.is_a(owner.entity, KG.State):
+            return None
+        return owner
 
     def _held_before(self, holder: URIRef, role: URIRef, role_in: URIRef | None) -> bool:
         """Whether a role holding of the same person and title was drafted already (the title

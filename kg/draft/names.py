@@ -311,6 +311,12 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             begin += len(words[0]) + 1
             words = words[1:]
         titled = False
+        honorific = _honorific(words)
+        surface = " ".join(words) if honorific else ""  # "Datuk Farid Hassan": a mention
+        if honorific:  # "Datuk Seri Anwar Hamid": the name after the honorific
+            begin += len(" ".join(words[:honorific])) + 1
+            words = words[honorific:]
+            titled = True
         while words and (words[0] in not_name or words[0].casefold() in titles):
             titled = titled or words[0].casefold() in titles or words[0] in title_abbreviations
             begin += len(words[0]) + 1
@@ -337,6 +343,7 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             or re.match(rf",\s+(?:{SPEECH}|speaking|writing|testifying)\b", after)
             or re.search(r"\b(?:of|for) (?:the )?[A-Z][\w' ]+,\s*$", before)
             or re.search(rf"\b(?:{SPEECH})\s*$", before)
+            or _title_comma(before, {h.split()[-1] for h in roles["heads"]})
             or re.match(r"\s+of\s+the\s+[A-Z]", after)
             or _titled_apposition(after, titles)
         )
@@ -352,15 +359,31 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             begin,
             end,
             "a person's name by its context (a title, a speech verb or an apposition beside it)",
-            {name},
+            {name, surface} if surface.endswith(" " + name) else {name},  # as the text writes it
         )
 
 
 def _titled_apposition(after: str, titles: set[str]) -> bool:
-    """ "Marco Lindt, chairman of the …", "…, deputy director at …": a title with no article
-    after the name's comma, then "of", "at" or "for"."""
-    m = re.match(r",\s+((?:[a-z][\w-]*\s+){1,3})(?:of|at|for)\s", after)
+    """ "Marco Lindt, chairman of the …", "…, deputy director at …", "…, Minister of Foreign
+    Affairs of …": a title with no article after the name's comma, then "of", "at" or "for"."""
+    m = re.match(r",\s+((?:[A-Za-z][\w-]*\s+){1,3})(?:of|at|for)\s", after)
     return m is not None and any(w.casefold() in titles for w in m.group(1).split())
+
+
+def _title_comma(before: str, heads: set[str]) -> bool:
+    """ "Vietnam's Foreign Minister, NAME", "his Malaysian counterpart, NAME": a title's head
+    and a comma right before the name."""
+    m = re.search(r"\b([A-Za-z]+),\s*$", before)
+    return m is not None and (m.group(1).casefold() in heads or m.group(1) == "counterpart")
+
+
+def _honorific(words: list[str]) -> int:
+    """Return how many words of a name's start are an honorific (gazetteer.toml), or 0."""
+    for h in sorted(gazetteer()["names"].get("honorifics", []), key=len, reverse=True):
+        n = len(h.split())
+        if " ".join(words[:n]).replace("’", "'") == h and len(words) > n:
+            return n
+    return 0
 
 
 def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None:
