@@ -417,6 +417,7 @@ class Drafter:
         self.continued_quotes_rule()
         self._drop_questions()
         self.answers_rule()
+        self._drop_direct_questions()
         return self.draft
 
     def _drop_questions(self) -> None:
@@ -556,29 +557,32 @@ class Drafter:
 
     def answers_rule(self) -> None:
         """A press conference's transcript: a paragraph opening "A:", "Answer:", "Spokesperson:"
-        or "NAME:" with no speech verb of its own is what the one answering said: the named
-        person, or the last person who spoke before it ("Q: … A: …" after "Lin said …")."""
+        or "NAME:", or a quoted paragraph with no speech verb right after a question, is what
+        the one answering said: the named person, or the last person who spoke before it ("Q:
+        … A: …" after "Lin said …"). Each sentence of the answer is a statement, unless a
+        statement of the answerer or of another named person already covers it."""
         for match in re.finditer(
             r"(?m)^(A|Answer|Spokesperson|Spokesman|Spokeswoman|"
-            r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+(\S[^\n]*)",
+            r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+(\S[^\n]*)|^(“[^\n]*)",
             self.raw,
         ):
-            words = self.trim(match.start(2), match.end(2))
+            if match.group(3) is not None:  # “…” after a question, with no speech verb
+                words = self.trim(match.start(3), match.end(3))
+                if not self._after_question(match.start()) or any(
+                    words.begin <= s.begin < words.end for s, _ in self.verb_matches
+                ):
+                    continue
+                label_words = "A"
+            else:
+                words = self.trim(match.start(2), match.end(2))
+                label_words = match.group(1)
             if words.end - words.begin < 12 or self.in_title(words.begin):
                 continue
-            if any(words.begin <= s.begin < words.end for s, _ in self.verb_matches):
-                continue  # "A: “…,” Lin said": read by the statement rules
-            if any(
-                p.cls == "Statement" and p.quote.begin < words.end and words.begin < p.quote.end
-                for p in self.draft.proposals
-            ):
-                continue
-            label_words = match.group(1)
             speaker: URIRef | None = None
             if label_words not in ("A", "Answer", "Spokesperson", "Spokesman", "Spokeswoman"):
                 named = self.mention_at(match.start(1), match.end(1))
                 if named is None or not self.t.is_a(named.entity, KG.Person):
-                    continue  # "Note: …", "Manila: …": no speaker's name
+                    continue  # "Note: …", "Manila: …", "Q: …": no speaker's name
                 speaker = named.entity
             else:
                 earlier = [
@@ -592,43 +596,119 @@ class Drafter:
                     continue
                 last = max(earlier, key=lambda p: p.quote.begin)
                 speaker = last.entities("kg:speaker")[0]
-            named_actors = [
-                m
-                for m in self.actors(words.begin, words.end)
-                if m.entity != speaker and not self.governed(m)
-            ]
-            text = self.raw[words.begin : words.end]
-            label = text if len(text) <= 80 else text[:78].rsplit(" ", 1)[0] + " …"
-            values: list[tuple[str, Any]] = [
-                ("rdfs:label", Literal(f"{self.t.label(speaker)}: {label}", lang="en")),
-                ("kg:speaker", speaker),
-                ("kg:statementType", KG.Assessment),
-                ("kg:actKind", KG.Verbal),
-            ]
-            if named_actors:
-                values.append(("kg:target", named_actors[0].entity))
-            else:  # rule 1: what the answer is about, as for any statement, or no statement
-                mention = Mention(words.begin, words.begin, "", speaker, "answer", "actor")
-                about = self._about_in(words, mention)
-                if about is not None:
-                    values.append(("kg:about", about))
-                else:  # named by no rule: what it is about, in its words
-                    in_words = self._in_words(words, mention)
-                    if in_words is None:
-                        continue
-                    values.append(("kg:subjectMatter", in_words))
-            self.add(
-                Proposal(
-                    "Statement",
-                    f"stmt-{self.local(speaker)}-answer",
-                    words,
-                    "statement.answer",
-                    0.6,
-                    f"an answer in a question-and-answer layout (“{match.group(1)}:”), "
-                    f"by {self.t.label(speaker)}",
-                    values,
-                )
+            for sentence in self.t.sentences:
+                if sentence.end <= words.begin or sentence.begin >= words.end:
+                    continue
+                part = self.trim(max(sentence.begin, words.begin), min(sentence.end, words.end))
+                if part.end - part.begin >= 12 and not self._direct_question(sentence):
+                    self._answer(part, speaker, match.group(1) or "“")
+
+    def _answer(self, words: Span, speaker: URIRef, label_words: str) -> None:
+        """One sentence of an answer: the answerer's statement, unless a statement of the
+        answerer, or one a named person's quotation gives, covers it already."""
+        for p in self.draft.proposals:
+            if p.cls != "Statement" or not (
+                p.quote.begin < words.end and words.begin < p.quote.end
+            ):
+                continue
+            speakers = p.entities("kg:speaker")
+            if speaker in speakers or any(self.t.is_a(e, KG.Person) for e in speakers):
+                return  # "A: “…,” Lin said", "A: Lin denied the reports": read already
+        named_actors = [
+            m
+            for m in self.actors(words.begin, words.end)
+            if m.entity != speaker and not self.governed(m)
+        ]
+        text = self.raw[words.begin : words.end].strip('“”"')
+        label = text if len(text) <= 80 else text[:78].rsplit(" ", 1)[0] + " …"
+        values: list[tuple[str, Any]] = [
+            ("rdfs:label", Literal(f"{self.t.label(speaker)}: {label}", lang="en")),
+            ("kg:speaker", speaker),
+            ("kg:statementType", KG.Assessment),
+            ("kg:actKind", KG.Verbal),
+        ]
+        if named_actors:
+            values.append(("kg:target", named_actors[0].entity))
+        else:  # rule 1: what the answer is about, as for any statement, or no statement
+            mention = Mention(words.begin, words.begin, "", speaker, "answer", "actor")
+            about = self._about_in(words, mention)
+            if about is not None:
+                values.append(("kg:about", about))
+            else:  # named by no rule: what it is about, in its words
+                in_words = self._in_words(words, mention)
+                if in_words is None:
+                    return
+                values.append(("kg:subjectMatter", in_words))
+        self.add(
+            Proposal(
+                "Statement",
+                f"stmt-{self.local(speaker)}-answer",
+                words,
+                "statement.answer",
+                0.6,
+                f"an answer in a question-and-answer layout (“{label_words}”), "
+                f"by {self.t.label(speaker)}",
+                values,
             )
+        )
+
+    def _direct_question(self, sentence: Span) -> bool:
+        """Whether a sentence outside quotation marks asks a question: it ends with "?" and
+        opens (after a "Q:" or "NAME:" label) with an auxiliary, a modal or a wh-word ("Has
+        Vietnam protested?", "Bloomberg: Is China worried …?"), or is a question's paragraph."""
+        text = self.raw[sentence.begin : sentence.end].rstrip()
+        if not text.endswith("?") or text.startswith(("“", '"')):
+            return False
+        label = re.match(r"(?:[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,3}):\s+", text)
+        if label is not None and re.match(r"(?:Q|Question|Reporter)\b", text):
+            return True
+        first = sentence.begin + (label.end() if label else 0)
+        if not re.match(r"[A-Z]", self.raw[first : first + 1]):
+            return False
+        return names.common_opening(self.raw, first) or bool(
+            re.match(
+                r"(?:Is|Are|Was|Were|Has|Have|Had|Does|Do|Did|Will|Would|Can|Could|Should|"
+                r"May|Might|Must|Shall|What|Why|How|When|Where|Who|Whom|Which|Whether)\b",
+                self.raw[first : first + 10],
+            )
+        )
+
+    def _after_question(self, pos: int) -> bool:
+        """Whether the paragraph before `pos` puts a question: it opens "Q:"/"Question:", ends
+        with "?", or asks ("asked whether …")."""
+        before = self.raw[max(0, pos - 600) : pos].rstrip()
+        paragraph = before.rsplit("\n\n", 1)[-1].strip()
+        return bool(
+            paragraph.endswith("?")
+            or re.match(r"(?:Q|Question)\s*[:.]", paragraph)
+            or re.search(r"\bask(?:s|ed)\s+(?:[\w,]+\s+){0,4}?(?:whether|if)\b", paragraph)
+        )
+
+    def _drop_direct_questions(self) -> None:
+        """A question put at a press conference states nothing and reports no event: what is
+        drafted inside one ("Will China allow …?", "Has Vietnam protested?", "asked whether
+        Hanoi would sue") goes."""
+        asked = [s for s in self.t.sentences if self._direct_question(s)]
+        for m in re.finditer(r"\bask(?:s|ed)\s+(?:[\w,]+\s+){0,4}?(whether|if)\b", self.raw):
+            if self.t.quoted(m.start()):
+                continue
+            sentence = self.t.sentence_of(m.start())
+            comma = self.raw.find(",", m.end(1), sentence.end)
+            asked.append(Span(m.start(1), comma if comma >= 0 else sentence.end))
+        if not asked:
+            return
+        kinds = EVENTS | {"Statement", "Action", "MetonymMention"}
+        statements_first = sorted(self.draft.proposals, key=lambda p: p.cls != "Statement")
+        for p in statements_first:
+            if p.cls not in kinds or not any(
+                s.begin <= p.quote.begin and p.quote.end <= s.end for s in asked
+            ):
+                continue
+            if any(x is p for q in self.draft.proposals for _, x in q.values):
+                continue  # another fact points to it
+            self.draft.proposals.remove(p)
+            while p in self.events:
+                self.events.remove(p)
 
     def add(self, proposal: Proposal) -> Proposal:
         """Keep a proposal unless the same class already states the same values at that quote."""
