@@ -417,6 +417,7 @@ class Drafter:
         self.continued_quotes_rule()
         self._drop_questions()
         self.answers_rule()
+        self.answer_sentences_rule()
         self._drop_direct_questions()
         return self.draft
 
@@ -557,10 +558,87 @@ class Drafter:
 
     def answers_rule(self) -> None:
         """A press conference's transcript: a paragraph opening "A:", "Answer:", "Spokesperson:"
-        or "NAME:", or a quoted paragraph with no speech verb right after a question, is what
-        the one answering said: the named person, or the last person who spoke before it ("Q:
-        … A: …" after "Lin said …"). Each sentence of the answer is a statement, unless a
-        statement of the answerer or of another named person already covers it."""
+        or "NAME:" with no speech verb of its own is what the one answering said: the named
+        person, or the last person who spoke before it ("Q: … A: …" after "Lin said …")."""
+        for match in re.finditer(
+            r"(?m)^(A|Answer|Spokesperson|Spokesman|Spokeswoman|"
+            r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+(\S[^\n]*)",
+            self.raw,
+        ):
+            words = self.trim(match.start(2), match.end(2))
+            if words.end - words.begin < 12 or self.in_title(words.begin):
+                continue
+            if any(words.begin <= s.begin < words.end for s, _ in self.verb_matches):
+                continue  # "A: “…,” Lin said": read by the statement rules
+            if any(
+                p.cls == "Statement" and p.quote.begin < words.end and words.begin < p.quote.end
+                for p in self.draft.proposals
+            ):
+                continue
+            label_words = match.group(1)
+            speaker: URIRef | None = None
+            if label_words not in ("A", "Answer", "Spokesperson", "Spokesman", "Spokeswoman"):
+                named = self.mention_at(match.start(1), match.end(1))
+                if named is None or not self.t.is_a(named.entity, KG.Person):
+                    continue  # "Note: …", "Manila: …": no speaker's name
+                speaker = named.entity
+            else:
+                earlier = [
+                    p
+                    for p in self.draft.proposals
+                    if p.cls == "Statement"
+                    and p.quote.end <= match.start()
+                    and any(self.t.is_a(e, KG.Person) for e in p.entities("kg:speaker"))
+                ]
+                if not earlier:
+                    continue
+                last = max(earlier, key=lambda p: p.quote.begin)
+                speaker = last.entities("kg:speaker")[0]
+            named_actors = [
+                m
+                for m in self.actors(words.begin, words.end)
+                if m.entity != speaker and not self.governed(m)
+            ]
+            text = self.raw[words.begin : words.end]
+            label = text if len(text) <= 80 else text[:78].rsplit(" ", 1)[0] + " …"
+            values: list[tuple[str, Any]] = [
+                ("rdfs:label", Literal(f"{self.t.label(speaker)}: {label}", lang="en")),
+                ("kg:speaker", speaker),
+                ("kg:statementType", KG.Assessment),
+                ("kg:actKind", KG.Verbal),
+            ]
+            if named_actors:
+                values.append(("kg:target", named_actors[0].entity))
+            else:  # rule 1: what the answer is about, as for any statement, or no statement
+                mention = Mention(words.begin, words.begin, "", speaker, "answer", "actor")
+                about = self._about_in(words, mention)
+                if about is not None:
+                    values.append(("kg:about", about))
+                else:  # named by no rule: what it is about, in its words
+                    in_words = self._in_words(words, mention)
+                    if in_words is None:
+                        continue
+                    values.append(("kg:subjectMatter", in_words))
+            self.add(
+                Proposal(
+                    "Statement",
+                    f"stmt-{self.local(speaker)}-answer",
+                    words,
+                    "statement.answer",
+                    0.6,
+                    f"an answer in a question-and-answer layout (“{match.group(1)}:”), "
+                    f"by {self.t.label(speaker)}",
+                    values,
+                )
+            )
+
+    def answer_sentences_rule(self) -> None:
+        """A press conference's answers, sentence by sentence: a paragraph opening "A:",
+        "Answer:", "Spokesperson:" or "NAME:", or a quoted paragraph with no speech verb right
+        after a question, is what the one answering said (the named person, or the last person
+        who spoke before it), also where it reports what another did ("A: Vietnam has lodged a
+        protest …"): each sentence no statement of the answerer or of another named person
+        covers yet is the answerer's statement."""
         for match in re.finditer(
             r"(?m)^(A|Answer|Spokesperson|Spokesman|Spokeswoman|"
             r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+(\S[^\n]*)|^(“[^\n]*)",
