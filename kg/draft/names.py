@@ -196,7 +196,9 @@ def _bodies(
                 + "|".join(re.escape(d) for d in state.get("demonyms", []) or ["\x00"])
                 + r")\s+(?i:"
                 + words
-                + r")(?![\w])"
+                + r")"
+                + body.get("tail", "")  # "China's mission to the EU"
+                + r"(?![\w])"
             )
             for m in re.finditer(pattern, text):
                 surface = m.group()
