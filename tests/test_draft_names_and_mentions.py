@@ -82,3 +82,11 @@ def test_communique_names_lose_their_honorifics_and_keep_capitalised_titles() ->
     assert {"maria-lourdes-castillo", "anwar-hamid", "farida-osman", "tan-wei-ming"} <= set(found)
     assert "Datuk Seri Anwar Hamid" in found["anwar-hamid"].names  # the text's mention
     assert not any(local.startswith(("datuk", "seri", "h-e")) for local in found)
+
+
+def test_a_numbered_meeting_of_a_body_is_no_person() -> None:
+    found = _found(
+        "FICTIONAL\n\nThe Eighth Meeting of the Joint Commission was held in Jakarta. The "
+        "Second Round of the Bilateral Consultations ended."
+    )
+    assert not any(f.cls == "kg:Person" for f in found.values()), sorted(found)
