@@ -640,7 +640,7 @@ class Drafter:
         protest …"): each sentence no statement of the answerer or of another named person
         covers yet is the answerer's statement."""
         for match in re.finditer(
-            r"(?m)^(A|Answer|Spokesperson|Spokesman|Spokeswoman|"
+            r"(?m)^(A|Answer|Spokesperson|Spokesman|Spokeswoman|(?:(?:Mr|Ms|Mrs|Dr)\.\s)?"
             r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+(\S[^\n]*)|^(“[^\n]*)",
             self.raw,
         ):
@@ -733,17 +733,16 @@ class Drafter:
     def _direct_question(self, sentence: Span) -> bool:
         """Whether a sentence outside quotation marks asks a question: it ends with "?" and
         opens (after a "Q:" or "NAME:" label) with an auxiliary, a modal or a wh-word ("Has
-        Vietnam protested?", "Bloomberg: Is China worried …?"), or is a question's paragraph."""
+        Vietnam protested?", "Bloomberg: Is China worried …?"); not "Q: Reports say ships
+        harassed a boat, can you confirm?", whose report may state an event."""
         text = self.raw[sentence.begin : sentence.end].rstrip()
         if not text.endswith("?") or text.startswith(("“", '"')):
             return False
         label = re.match(r"(?:[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,3}):\s+", text)
-        if label is not None and re.match(r"(?:Q|Question|Reporter)\b", text):
-            return True
         first = sentence.begin + (label.end() if label else 0)
         if not re.match(r"[A-Z]", self.raw[first : first + 1]):
             return False
-        return names.common_opening(self.raw, first) or bool(
+        return bool(
             re.match(
                 r"(?:Is|Are|Was|Were|Has|Have|Had|Does|Do|Did|Will|Would|Can|Could|Should|"
                 r"May|Might|Must|Shall|What|Why|How|When|Where|Who|Whom|Which|Whether)\b",
