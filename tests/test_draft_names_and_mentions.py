@@ -90,3 +90,18 @@ def test_a_numbered_meeting_of_a_body_is_no_person() -> None:
         "Second Round of the Bilateral Consultations ended."
     )
     assert not any(f.cls == "kg:Person" for f in found.values()), sorted(found)
+
+
+def test_a_states_body_is_named_by_its_head_word_and_holds_no_person() -> None:
+    found = _found(
+        "FICTIONAL\n\nVietnam's Ministry of Natural Resources and Environment said the survey "
+        "was illegal. The Philippine Coast Guard and China's foreign ministry said so too. "
+        "Indonesia's maritime security agency, Bakamla, agreed."
+    )
+    body = found["vietnamese-ministry-of-natural-resources-and-environment"]
+    assert body.cls == "kg:Government"
+    assert "Vietnam's Ministry of Natural Resources and Environment" in body.names
+    assert found["bakamla"].cls == "kg:Government"
+    assert not any(f.cls == "kg:Person" for f in found.values()), sorted(found)
+    assert "philippine-philippine-coast-guard" not in found
+    assert "chinese-foreign-ministry" in found  # the government body patterns come first

@@ -161,6 +161,7 @@ def find(text: str, entities: Graph) -> list[Found]:
             "a feature or place named in the text (gazetteer.toml), by one of its names",
         )
     _bodies(text, entities, states, out)
+    _possessed_bodies(text, known, states, out)
     _features(text, known, out, g.get("feature_shapes", {}))
     # a state's variant name ("Viet Nam") or a feature named above is no person
     named = {n.casefold(): ENT[f.local] for f in out.values() for n in [f.label, *f.names]}
@@ -242,6 +243,92 @@ def _bodies(
                 f.names.add(surface)
 
 
+_CONNECTORS = frozenset(["of", "and", "for", "on", "the"])
+
+
+def _possessed_bodies(
+    text: str, known: dict[str, URIRef], states: list[dict[str, Any]], out: dict[str, Found]
+) -> None:
+    """A state's bodies named after its possessive or demonym by the head word of their name
+    (gazetteer.toml [body_heads]): "Malaysia's National Security Council", "the Philippine
+    National Maritime Council"; or named in an apposition after a described body ("Indonesia's
+    maritime security agency, Bakamla,")."""
+    heads: dict[str, str] = gazetteer().get("body_heads", {})
+    if not heads:
+        return
+    plain = {w.casefold() for b in gazetteer().get("government_body", []) for w in b["words"]}
+    lower_heads = "|".join(re.escape(h.casefold()) for h in sorted(heads, key=len, reverse=True))
+    for state in states:
+        owners = [state["label"], *state.get("variants", [])]
+        demonyms = state.get("demonyms", [])
+        pattern = (
+            r"(?<![\w'’])(?:(?:"
+            + "|".join(re.escape(o) for o in owners)
+            + r")(?:['’]s|(?<=s)['’])"
+            + ("|" + "|".join(re.escape(d) for d in demonyms) if demonyms else "")
+            + r")\s+"
+        )
+        for m in re.finditer(pattern, text):
+            words = re.findall(r"[\w'’-]+|\S", text[m.end() : m.end() + 120])[:12]
+            run: list[str] = []
+            for w in words:
+                if not ((w[:1].isupper() and w[:1].isalpha()) or (w in _CONNECTORS and run)):
+                    break
+                run.append(w)
+            while run and run[-1] in _CONNECTORS:
+                run.pop()
+            head = next((w for w in run if w in heads), None)
+            if head is not None and len(run) >= 2:
+                name = " ".join(run)
+                at = m.end()
+                surface = text[m.start() : at + len(name)]
+                if text[at : at + len(name)] != name or name.casefold() in plain:
+                    continue
+                demonym = (demonyms or [state["label"]])[0]
+                label = name if name.startswith(demonym) else f"{demonym} {name}"
+                if {name.casefold(), label.casefold(), surface.casefold()} & set(known):
+                    continue  # the registry has it ("Philippine Coast Guard")
+                local = slug_of(label)
+                f = out.setdefault(
+                    local,
+                    Found(
+                        local,
+                        heads[head],
+                        label,
+                        m.start(),
+                        at + len(name),
+                        "a government body by the head word of its name, after its state "
+                        "(gazetteer.toml body_heads)",
+                    ),
+                )
+                f.names |= {surface, name}
+                continue
+            described = re.match(
+                rf"((?:[a-z][\w-]*\s+){{0,4}}(?:{lower_heads})),\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*)"
+                r"{0,4}),",
+                text[m.end() : m.end() + 160],
+            )
+            if described is not None:  # "Indonesia's maritime security agency, Bakamla,"
+                name = described.group(2)
+                if name.casefold() in known:
+                    continue
+                head = next(h for h in heads if described.group(1).endswith(h.casefold()))
+                local = slug_of(name)
+                begin = m.end() + described.start(2)
+                f = out.setdefault(
+                    local,
+                    Found(
+                        local,
+                        heads[head],
+                        name,
+                        begin,
+                        begin + len(name),
+                        "a government body named in an apposition after what it is",
+                    ),
+                )
+                f.names.add(name)
+
+
 _NOT_IN_NAME = frozenset(
     ["The", "A", "An", "In", "At", "Near", "On", "Off", "Of", "And", "But", "For", "From", "To",
      "By", "With", "Since", "After", "Before", "During", "When", "While", "Asian", "World"]
@@ -306,7 +393,10 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
         w.casefold() for w in roles["modifiers"]
     }
     runs = list(_RUN.finditer(text))
+    inside = _body_spans(text, out)
     for m in runs:
+        if any(b <= m.start() < e for b, e in inside):
+            continue  # "Ministry of Natural Resources and Environment": no person in it
         words = m.group().split(" ")
         begin = m.start()
         if common_opening(text, begin):  # "Has Tran Quoc Viet said …?": no part of the name
@@ -363,6 +453,19 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             "a person's name by its context (a title, a speech verb or an apposition beside it)",
             {name, surface} if surface.endswith(" " + name) else {name},  # as the text writes it
         )
+
+
+def _body_spans(text: str, out: dict[str, Found]) -> list[tuple[int, int]]:
+    """Where the names of the bodies found so far stand in the text (words of a body's name
+    are no person's)."""
+    spans: list[tuple[int, int]] = []
+    for f in out.values():
+        if f.cls in ("kg:Person", "kg:State", "kg:Group") or not f.new:
+            continue
+        for n in f.names:
+            if " " in n:
+                spans += [(x.start(), x.end()) for x in re.finditer(_word(n), text)]
+    return spans
 
 
 def _titled_apposition(after: str, titles: set[str]) -> bool:
