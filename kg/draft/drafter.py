@@ -772,13 +772,24 @@ class Drafter:
             sentence = self.t.sentence_of(m.start())
             comma = self.raw.find(",", m.end(1), sentence.end)
             asked.append(Span(m.start(1), comma if comma >= 0 else sentence.end))
-        if not asked:
+        # "…, can you confirm?": a speech verb asked of the one who answers says nothing
+        to_you = [
+            Span(m.start(), m.end())
+            for m in re.finditer(
+                r"\b(?i:can|could|will|would|do|does|did)\s+you\b[^.?!\n]*\?", self.raw
+            )
+            if not self.t.quoted(m.start())
+        ]
+        if not asked and not to_you:
             return
         kinds = EVENTS | {"Statement", "Action", "MetonymMention"}
         statements_first = sorted(self.draft.proposals, key=lambda p: p.cls != "Statement")
         for p in statements_first:
-            if p.cls not in kinds or not any(
-                s.begin <= p.quote.begin and p.quote.end <= s.end for s in asked
+            verb = re.match(r"“([^”]+)”", p.why) if p.cls == "Statement" else None
+            at = self.raw.find(verb.group(1), p.quote.begin, p.quote.end + 40) if verb else -1
+            if p.cls not in kinds or not (
+                any(s.begin <= p.quote.begin and p.quote.end <= s.end for s in asked)
+                or any(s.begin <= at < s.end for s in to_you)
             ):
                 continue
             if any(x is p for q in self.draft.proposals for _, x in q.values):
