@@ -396,7 +396,7 @@ class Drafter:
 
     def run(self) -> Draft:
         """Propose every fact the rules find, in a fixed order."""
-        self.verb_matches = self._verb_matches()
+        self.verb_matches = [v for v in self._verb_matches() if not self._asked_of_you(v[0])]
         self.speech_ends = {
             self.t.tokens[self.t.token_at(span.end - 1)].begin for span, _ in self.verb_matches
         }
@@ -761,6 +761,18 @@ class Drafter:
             or re.search(r"\bask(?:s|ed)\s+(?:[\w,]+\s+){0,4}?(?:whether|if)\b", paragraph)
         )
 
+    def _asked_of_you(self, verb: Span) -> bool:
+        """Whether a speech verb is asked of the one who answers ("…, can you confirm?",
+        "Q: Could you comment on …?"): no one says anything by it."""
+        if self.t.quoted(verb.begin):
+            return False
+        before = self.raw[max(0, verb.begin - 40) : verb.begin]
+        clause = re.search(r"\b(?i:can|could|will|would|do|does|did)\s+you\s+(?:\w+\s+)?$", before)
+        if clause is None:
+            return False
+        end = re.search(r"[.?!\n]", self.raw[verb.end : verb.end + 200])
+        return end is not None and end.group() == "?"
+
     def _drop_direct_questions(self) -> None:
         """A question put at a press conference states nothing and reports no event: what is
         drafted inside one ("Will China allow …?", "Has Vietnam protested?", "asked whether
@@ -772,24 +784,13 @@ class Drafter:
             sentence = self.t.sentence_of(m.start())
             comma = self.raw.find(",", m.end(1), sentence.end)
             asked.append(Span(m.start(1), comma if comma >= 0 else sentence.end))
-        # "…, can you confirm?": a speech verb asked of the one who answers says nothing
-        to_you = [
-            Span(m.start(), m.end())
-            for m in re.finditer(
-                r"\b(?i:can|could|will|would|do|does|did)\s+you\b[^.?!\n]*\?", self.raw
-            )
-            if not self.t.quoted(m.start())
-        ]
-        if not asked and not to_you:
+        if not asked:
             return
         kinds = EVENTS | {"Statement", "Action", "MetonymMention"}
         statements_first = sorted(self.draft.proposals, key=lambda p: p.cls != "Statement")
         for p in statements_first:
-            verb = re.match(r"“([^”]+)”", p.why) if p.cls == "Statement" else None
-            at = self.raw.find(verb.group(1), p.quote.begin, p.quote.end + 40) if verb else -1
-            if p.cls not in kinds or not (
-                any(s.begin <= p.quote.begin and p.quote.end <= s.end for s in asked)
-                or any(s.begin <= at < s.end for s in to_you)
+            if p.cls not in kinds or not any(
+                s.begin <= p.quote.begin and p.quote.end <= s.end for s in asked
             ):
                 continue
             if any(x is p for q in self.draft.proposals for _, x in q.values):
