@@ -105,3 +105,14 @@ def test_a_states_body_is_named_by_its_head_word_and_holds_no_person() -> None:
     assert not any(f.cls == "kg:Person" for f in found.values()), sorted(found)
     assert "philippine-philippine-coast-guard" not in found
     assert "chinese-foreign-ministry" in found  # the government body patterns come first
+
+
+def test_ma_in_a_filipino_name_ends_no_sentence() -> None:
+    from kg import evidence
+
+    text = "Spokesperson Ma. Teresa Cruz spoke. Dizon said so."
+    assert [s.slice(text) for s in evidence.sentences(text)] == [
+        "Spokesperson Ma. Teresa Cruz spoke.",
+        "Dizon said so.",
+    ]
+    assert "ma-teresa-cruz" in _found("FICTIONAL\n\n" + text)

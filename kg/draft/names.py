@@ -377,7 +377,7 @@ def _features(
         taken.add(label.casefold())
 
 
-_NAME = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.)"
+_NAME = r"(?:Ma\.|[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.)"  # "Ma. Teresa": Maria
 _RUN = re.compile(rf"(?<![\w.]){_NAME}(?:[ ]{_NAME}){{1,5}}(?![\w'’])")
 
 

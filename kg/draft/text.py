@@ -268,6 +268,7 @@ def _surnames(text: str, found: list[Mention], t: Text) -> list[Mention]:
                 if (
                     word[:1].isupper()
                     and len(word) > 1
+                    and not word.endswith(".")  # "Ma." (Maria), an initial
                     and not (middle and word in particles)
                     and _lexicon_tag(word) not in closed  # not "Will", "He", "Do", "To"
                 ):
