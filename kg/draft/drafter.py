@@ -839,12 +839,17 @@ class Drafter:
             found = self._title_before(m, heads, modifiers, stops)
             if found is not None:
                 begin, title_begin, role_in = found
+                title_end = self._prev_end(m.begin)
+                office = self._office_state(title_begin, m.begin)
+                if office is not None and role_in is None:
+                    # "Secretary of Foreign Affairs of the Philippines Enrique Manalo"
+                    role_in, title_end = office
                 of = self._of_state_after(m) if role_in is None else None
                 if of is not None:  # "President Luong Van Tam of Viet Nam"
                     role_in = of.entity
                 self._role(
                     m,
-                    Span(title_begin, self._prev_end(m.begin)),
+                    Span(title_begin, title_end),
                     role_in,
                     Span(begin, m.end if of is None else of.end),
                     "role.title-before-name",
@@ -972,14 +977,20 @@ class Drafter:
         self, m: Mention, heads: set[str], modifiers: set[str], stops: set[str]
     ) -> tuple[int, int, URIRef | None] | None:
         toks = self.t.before(m.begin, 12)
-        for k in range(len(toks) - 2, max(len(toks) - 6, 0), -1):
+        for k in range(len(toks) - 2, max(len(toks) - 10, 0), -1):
             # "State Minister for Foreign Affairs Kenji Morita": a head, then for/of and the
-            # capitalised words of what the office is for, then the name
+            # capitalised words of what the office is for, then the name ("Secretary of Foreign
+            # Affairs of the Philippines NAME": "of the" and a state's name inside)
             if (
                 toks[-1].lower not in heads
                 and toks[k].lower in ("for", "of")
                 and toks[k - 1].lower in heads
-                and all(x.text[:1].isupper() and x.text.isalpha() for x in toks[k + 1 :])
+                and (toks[k + 1].text[:1].isupper() or toks[k + 1].lower == "the")
+                and toks[-1].text[:1].isupper()
+                and all(
+                    (x.text[:1].isupper() and x.text.isalpha()) or x.lower in ("of", "the")
+                    for x in toks[k + 1 :]
+                )
             ):
                 toks = toks[:k]
                 break
@@ -1204,6 +1215,18 @@ class Drafter:
         )
         if role_in is not None and role_in != m.entity:
             self.holding_of.setdefault(m.entity, holding)
+
+    def _office_state(self, title_begin: int, name_begin: int) -> tuple[URIRef, int] | None:
+        """ "Prime Minister of the Kingdom of Thailand NAME": the state a title before a name
+        ends with ("of (the) STATE"), and where the title ends before it."""
+        words = self.raw[title_begin:name_begin]
+        for state in self.actors(title_begin, name_begin):
+            if not self.t.is_a(state.entity, KG.State):
+                continue
+            lead = re.search(r"\s+(?:of|for)\s+(?:the\s+)?$", self.raw[title_begin : state.begin])
+            if lead is not None and not words[state.end - title_begin :].strip():
+                return state.entity, title_begin + lead.start()
+        return None
 
     def _of_state_after(self, m: Mention) -> Mention | None:
         """ "President NAME of Viet Nam": the state right after a titled name, after "of"."""

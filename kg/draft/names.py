@@ -415,6 +415,24 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             words = words[1:]
         while words and (words[-1] in not_name or words[-1].endswith(".")):
             words = words[:-1]
+        lead = next(
+            (
+                n
+                for n in (3, 2, 1)
+                if len(words) > n + 1 and " ".join(words[:n]).casefold() in known
+            ),
+            0,
+        )
+        if lead:  # "… of the Philippines Enrique Manalo": the state's name before the person's
+            begin += len(" ".join(words[:lead])) + 1
+            words = words[lead:]
+            office = "|".join(map(re.escape, sorted(titles)))
+            titled = titled or bool(
+                re.search(
+                    rf"\b(?i:{office})\s+(?:of|for)\s+(?:(?:the|of|[A-Z][\w'’-]*)\s+)*$",
+                    text[max(0, begin - 80) : begin],
+                )
+            )
         if len(words) < 2 or len(words) > 4 or any(w in not_name for w in words):
             continue
         name = " ".join(words)
