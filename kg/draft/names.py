@@ -286,8 +286,11 @@ def _possessed_bodies(
                     continue
                 demonym = (demonyms or [state["label"]])[0]
                 label = name if name.startswith(demonym) else f"{demonym} {name}"
-                if {name.casefold(), label.casefold(), surface.casefold()} & set(known):
-                    continue  # the registry has it ("Philippine Coast Guard")
+                norm = name.replace("’", "'").casefold()
+                if {norm, label.casefold(), surface.replace("’", "'").casefold()} & set(
+                    known
+                ) or any(k in norm and re.search(rf"\b{re.escape(k)}\b", norm) for k in known):
+                    continue  # the registry has it, or a name in it ("People's Liberation Army")
                 local = slug_of(label)
                 f = out.setdefault(
                     local,
