@@ -1187,7 +1187,6 @@ class Drafter:
         why: str,
     ) -> None:
         words = [self.abbreviations.get(w, w) for w in self.raw[title.begin : title.end].split()]
-        proposed = len(self.draft.new_entities)
         role = None
         for i in range(len(words)):
             key = " ".join(words[i:]).casefold()
@@ -1204,7 +1203,11 @@ class Drafter:
                 "role-" + slug_of(label), "kg:Role", label, title, "a title the registry lacks"
             )
         if self._held_before(m.entity, role, role_in):
-            del self.draft.new_entities[proposed:]  # nor the shortened title as a new role
+            if not any(role in p.entities("kg:role") for p in self.draft.proposals):
+                # nor the shortened title ("Minister Duc") as a new role of its own
+                self.draft.new_entities = [
+                    e for e in self.draft.new_entities if ENT[e.local] != role
+                ]
             return  # "Prime Minister Okafor" after "… Okafor, the Prime Minister of X": once
         values: list[tuple[str, Any]] = [("kg:holder", m.entity), ("kg:role", role)]
         if role_in is not None and role_in != m.entity:
