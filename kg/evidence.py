@@ -17,9 +17,10 @@ from kg.errors import EvidenceError
 _END = re.compile(r"[.!?][”’\"']?(?=\s+[“\"'A-Z])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Adm|Gen|Sen|Rep|St|No|Col|Lt|Cmdr|Capt|Amb|Maj"
-    r"|Brig|Gov|Pres|Prof|Sgt|Rev|Hon|Jr|Sr|Sec|Supt|Insp|Cdr|Vice Adm|Rear Adm)\."
+    r"|Brig|Gov|Pres|Prof|Sgt|Rev|Hon|Jr|Sr|Sec|Supt|Insp|Cdr|Vice Adm|Rear Adm|Ma)\."
     r"|\b[A-Z][a-z]+ [A-Z]\.)$"
-)  # titles, and a middle initial after a name ("Samuel J. Paparo"), end no sentence
+)  # titles, "Ma." (Maria, in Filipino names), and a middle initial after a name ("Samuel J.
+# Paparo"), end no sentence
 # How far back from a sentence end `_ABBREVIATION` looks: its longest title (`Vice Adm.`), two
 # letters with periods and a name with its middle initial (`Christopher J.`) fit, and a longer
 # run of letters with periods (`U.S.A.`) matches within it too (`\b` at the window's start sees

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, RDFS
 
 from kg import evidence, shapes
 from kg.authoring import first_line, slug_of
+from kg.draft import names
 from kg.draft import rules as rules_mod
 from kg.draft.rules import EventRule, Rules, Verb
 from kg.draft.text import METONYMS, PREPOSITIONS, Mention, Text, Token, nlp, read
@@ -397,7 +398,7 @@ class Drafter:
 
     def run(self) -> Draft:
         """Propose every fact the rules find, in a fixed order."""
-        self.verb_matches = self._verb_matches()
+        self.verb_matches = [v for v in self._verb_matches() if not self._asked_of_you(v[0])]
         self.speech_ends = {
             self.t.tokens[self.t.token_at(span.end - 1)].begin for span, _ in self.verb_matches
         }
@@ -420,6 +421,8 @@ class Drafter:
         self.continued_quotes_rule()
         self._drop_questions()
         self.answers_rule()
+        self.answer_sentences_rule()
+        self._drop_direct_questions()
         return self.draft
 
     def _drop_questions(self) -> None:
@@ -633,6 +636,173 @@ class Drafter:
                 )
             )
 
+    def answer_sentences_rule(self) -> None:
+        """A press conference's answers, sentence by sentence: a paragraph opening "A:",
+        "Answer:", "Spokesperson:" or "NAME:", or a quoted paragraph with no speech verb right
+        after a question, is what the one answering said (the named person, or the last person
+        who spoke before it), also where it reports what another did ("A: Vietnam has lodged a
+        protest …"): each sentence no statement of the answerer or of another named person
+        covers yet is the answerer's statement."""
+        for match in re.finditer(
+            r"(?m)^(A|Answer|Spokesperson|Spokesman|Spokeswoman|(?:(?:Mr|Ms|Mrs|Dr)\.\s)?"
+            r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+(\S[^\n]*)|^(“[^\n]*)",
+            self.raw,
+        ):
+            if match.group(3) is not None:  # “…” after a question, with no speech verb
+                words = self.trim(match.start(3), match.end(3))
+                if not self._after_question(match.start()) or any(
+                    words.begin <= s.begin < words.end for s, _ in self.verb_matches
+                ):
+                    continue
+                label_words = "A"
+            else:
+                words = self.trim(match.start(2), match.end(2))
+                label_words = match.group(1)
+            if words.end - words.begin < 12 or self.in_title(words.begin):
+                continue
+            speaker: URIRef | None = None
+            if label_words not in ("A", "Answer", "Spokesperson", "Spokesman", "Spokeswoman"):
+                named = self.mention_at(match.start(1), match.end(1))
+                if named is None or not self.t.is_a(named.entity, KG.Person):
+                    continue  # "Note: …", "Manila: …", "Q: …": no speaker's name
+                speaker = named.entity
+            else:
+                earlier = [
+                    p
+                    for p in self.draft.proposals
+                    if p.cls == "Statement"
+                    and p.quote.end <= match.start()
+                    and any(self.t.is_a(e, KG.Person) for e in p.entities("kg:speaker"))
+                ]
+                if not earlier:
+                    continue
+                last = max(earlier, key=lambda p: p.quote.begin)
+                speaker = last.entities("kg:speaker")[0]
+            for sentence in self.t.sentences:
+                if sentence.end <= words.begin or sentence.begin >= words.end:
+                    continue
+                part = self.trim(max(sentence.begin, words.begin), min(sentence.end, words.end))
+                if part.end - part.begin >= 12 and not self._direct_question(sentence):
+                    self._answer(part, speaker, match.group(1) or "“")
+
+    def _answer(self, words: Span, speaker: URIRef, label_words: str) -> None:
+        """One sentence of an answer: the answerer's statement, unless a statement of the
+        answerer, or one a named person's quotation gives, covers it already."""
+        for p in self.draft.proposals:
+            if p.cls != "Statement" or not (
+                p.quote.begin < words.end and words.begin < p.quote.end
+            ):
+                continue
+            speakers = p.entities("kg:speaker")
+            if speaker in speakers or any(self.t.is_a(e, KG.Person) for e in speakers):
+                return  # "A: “…,” Lin said", "A: Lin denied the reports": read already
+        named_actors = [
+            m
+            for m in self.actors(words.begin, words.end)
+            if m.entity != speaker and not self.governed(m)
+        ]
+        text = self.raw[words.begin : words.end].strip('“”"')
+        label = text if len(text) <= 80 else text[:78].rsplit(" ", 1)[0] + " …"
+        values: list[tuple[str, Any]] = [
+            ("rdfs:label", Literal(f"{self.t.label(speaker)}: {label}", lang="en")),
+            ("kg:speaker", speaker),
+            ("kg:statementType", KG.Assessment),
+            ("kg:actKind", KG.Verbal),
+        ]
+        if named_actors:
+            values.append(("kg:target", named_actors[0].entity))
+        else:  # rule 1: what the answer is about, as for any statement, or no statement
+            mention = Mention(words.begin, words.begin, "", speaker, "answer", "actor")
+            about = self._about_in(words, mention)
+            if about is not None:
+                values.append(("kg:about", about))
+            else:  # named by no rule: what it is about, in its words
+                in_words = self._in_words(words, mention)
+                if in_words is None:
+                    return
+                values.append(("kg:subjectMatter", in_words))
+        self.add(
+            Proposal(
+                "Statement",
+                f"stmt-{self.local(speaker)}-answer",
+                words,
+                "statement.answer",
+                0.6,
+                f"an answer in a question-and-answer layout (“{label_words}”), "
+                f"by {self.t.label(speaker)}",
+                values,
+            )
+        )
+
+    def _direct_question(self, sentence: Span) -> bool:
+        """Whether a sentence outside quotation marks asks a question: it ends with "?" and
+        opens (after a "Q:" or "NAME:" label) with an auxiliary, a modal or a wh-word ("Has
+        Vietnam protested?", "Bloomberg: Is China worried …?"); not "Q: Reports say ships
+        harassed a boat, can you confirm?", whose report may state an event."""
+        text = self.raw[sentence.begin : sentence.end].rstrip()
+        if not text.endswith("?") or text.startswith(("“", '"')):
+            return False
+        label = re.match(r"(?:[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,3}):\s+", text)
+        first = sentence.begin + (label.end() if label else 0)
+        if not re.match(r"[A-Z]", self.raw[first : first + 1]):
+            return False
+        return bool(
+            re.match(
+                r"(?:Is|Are|Was|Were|Has|Have|Had|Does|Do|Did|Will|Would|Can|Could|Should|"
+                r"May|Might|Must|Shall|What|Why|How|When|Where|Who|Whom|Which|Whether)\b",
+                self.raw[first : first + 10],
+            )
+        )
+
+    def _after_question(self, pos: int) -> bool:
+        """Whether the paragraph before `pos` puts a question: it opens "Q:"/"Question:", ends
+        with "?", or asks ("asked whether …")."""
+        before = self.raw[max(0, pos - 600) : pos].rstrip()
+        paragraph = before.rsplit("\n\n", 1)[-1].strip()
+        return bool(
+            paragraph.endswith("?")
+            or re.match(r"(?:Q|Question)\s*[:.]", paragraph)
+            or re.search(r"\bask(?:s|ed)\s+(?:[\w,]+\s+){0,4}?(?:whether|if)\b", paragraph)
+        )
+
+    def _asked_of_you(self, verb: Span) -> bool:
+        """Whether a speech verb is asked of the one who answers ("…, can you confirm?",
+        "Q: Could you comment on …?"): no one says anything by it."""
+        if self.t.quoted(verb.begin):
+            return False
+        before = self.raw[max(0, verb.begin - 40) : verb.begin]
+        clause = re.search(r"\b(?i:can|could|will|would|do|does|did)\s+you\s+(?:\w+\s+)?$", before)
+        if clause is None:
+            return False
+        end = re.search(r"[.?!\n]", self.raw[verb.end : verb.end + 200])
+        return end is not None and end.group() == "?"
+
+    def _drop_direct_questions(self) -> None:
+        """A question put at a press conference states nothing and reports no event: what is
+        drafted inside one ("Will China allow …?", "Has Vietnam protested?", "asked whether
+        Hanoi would sue") goes."""
+        asked = [s for s in self.t.sentences if self._direct_question(s)]
+        for m in re.finditer(r"\bask(?:s|ed)\s+(?:[\w,]+\s+){0,4}?(whether|if)\b", self.raw):
+            if self.t.quoted(m.start()):
+                continue
+            sentence = self.t.sentence_of(m.start())
+            comma = self.raw.find(",", m.end(1), sentence.end)
+            asked.append(Span(m.start(1), comma if comma >= 0 else sentence.end))
+        if not asked:
+            return
+        kinds = EVENTS | {"Statement", "Action", "MetonymMention"}
+        statements_first = sorted(self.draft.proposals, key=lambda p: p.cls != "Statement")
+        for p in statements_first:
+            if p.cls not in kinds or not any(
+                s.begin <= p.quote.begin and p.quote.end <= s.end for s in asked
+            ):
+                continue
+            if any(x is p for q in self.draft.proposals for _, x in q.values):
+                continue  # another fact points to it
+            self.draft.proposals.remove(p)
+            while p in self.events:
+                self.events.remove(p)
+
     def add(self, proposal: Proposal) -> Proposal:
         """Keep a proposal unless the same class already states the same values at that quote."""
         for other in self.draft.proposals:
@@ -673,11 +843,19 @@ class Drafter:
             found = self._title_before(m, heads, modifiers, stops)
             if found is not None:
                 begin, title_begin, role_in = found
+                title_end = self._prev_end(m.begin)
+                office = self._office_state(title_begin, m.begin)
+                if office is not None and role_in is None:
+                    # "Secretary of Foreign Affairs of the Philippines Enrique Manalo"
+                    role_in, title_end = office
+                of = self._of_state_after(m) if role_in is None else None
+                if of is not None:  # "President Luong Van Tam of Viet Nam"
+                    role_in = of.entity
                 self._role(
                     m,
-                    Span(title_begin, self._prev_end(m.begin)),
+                    Span(title_begin, title_end),
                     role_in,
-                    Span(begin, m.end),
+                    Span(begin, m.end if of is None else of.end),
                     "role.title-before-name",
                     confidence,
                     "a title right before a name",
@@ -1003,14 +1181,20 @@ class Drafter:
         self, m: Mention, heads: set[str], modifiers: set[str], stops: set[str]
     ) -> tuple[int, int, URIRef | None] | None:
         toks = self.t.before(m.begin, 12)
-        for k in range(len(toks) - 2, max(len(toks) - 6, 0), -1):
+        for k in range(len(toks) - 2, max(len(toks) - 10, 0), -1):
             # "State Minister for Foreign Affairs Kenji Morita": a head, then for/of and the
-            # capitalised words of what the office is for, then the name
+            # capitalised words of what the office is for, then the name ("Secretary of Foreign
+            # Affairs of the Philippines NAME": "of the" and a state's name inside)
             if (
                 toks[-1].lower not in heads
                 and toks[k].lower in ("for", "of")
                 and toks[k - 1].lower in heads
-                and all(x.text[:1].isupper() and x.text.isalpha() for x in toks[k + 1 :])
+                and (toks[k + 1].text[:1].isupper() or toks[k + 1].lower == "the")
+                and toks[-1].text[:1].isupper()
+                and all(
+                    (x.text[:1].isupper() and x.text.isalpha()) or x.lower in ("of", "the")
+                    for x in toks[k + 1 :]
+                )
             ):
                 toks = toks[:k]
                 break
@@ -1045,6 +1229,8 @@ class Drafter:
             if tk.text in self.abbreviations and tk.end == toks[-1].begin - 1:
                 title_begin = begin = tk.begin  # "Vice Adm.", "Lt. Gen."
                 continue
+            if names.common_opening(self.raw, tk.begin):
+                break  # "Did Secretary Abad …?", "When Minister Tran …": no part of the title
             if tk.text[:1].isupper() or tk.lower in modifiers or tk.lower in heads:
                 title_begin = begin = tk.begin
                 continue
@@ -1166,12 +1352,19 @@ class Drafter:
             if not toks[j].text.isalpha() and toks[j].text != "'s":
                 return None
             j -= 1
-        if j < 1 or toks[j - 1].lower != "'s":
+        k = j  # "Vietnam's Foreign Minister, NAME": the title's words back to the possessive
+        while (
+            k >= 2
+            and toks[k - 1].text.isalpha()
+            and (toks[k - 1].text[:1].isupper() or toks[k - 1].lower in modifiers)
+        ):
+            k -= 1
+        if k < 1 or toks[k - 1].lower != "'s":
             return None
-        owner = self.mention_at(toks[j - 2].begin, toks[j - 2].end) if j >= 2 else None
+        owner = self.mention_at(toks[k - 2].begin, toks[k - 2].end) if k >= 2 else None
         if owner is None:
             return None
-        title = Span(toks[j].begin, toks[j].end)
+        title = Span(toks[k].begin, toks[j].end)
         return owner.begin, title, owner.entity
 
     def _det_title_comma_before(
@@ -1230,6 +1423,13 @@ class Drafter:
             role = self.new_entity(
                 "role-" + slug_of(label), "kg:Role", label, title, "a title the registry lacks"
             )
+        if self._held_before(m.entity, role, role_in):
+            if not any(role in p.entities("kg:role") for p in self.draft.proposals):
+                # nor the shortened title ("Minister Duc") as a new role of its own
+                self.draft.new_entities = [
+                    e for e in self.draft.new_entities if ENT[e.local] != role
+                ]
+            return  # "Prime Minister Okafor" after "… Okafor, the Prime Minister of X": once
         values: list[tuple[str, Any]] = [("kg:holder", m.entity), ("kg:role", role)]
         if role_in is not None and role_in != m.entity:
             values.append(("kg:roleIn", role_in))
@@ -1241,6 +1441,46 @@ class Drafter:
         )
         if role_in is not None and role_in != m.entity:
             self.holding_of.setdefault(m.entity, holding)
+
+    def _office_state(self, title_begin: int, name_begin: int) -> tuple[URIRef, int] | None:
+        """ "Prime Minister of the Kingdom of Thailand NAME": the state a title before a name
+        ends with ("of (the) STATE"), and where the title ends before it."""
+        words = self.raw[title_begin:name_begin]
+        for state in self.actors(title_begin, name_begin):
+            if not self.t.is_a(state.entity, KG.State):
+                continue
+            lead = re.search(r"\s+(?:of|for)\s+(?:the\s+)?$", self.raw[title_begin : state.begin])
+            if lead is not None and not words[state.end - title_begin :].strip():
+                return state.entity, title_begin + lead.start()
+        return None
+
+    def _of_state_after(self, m: Mention) -> Mention | None:
+        """ "President NAME of Viet Nam": the state right after a titled name, after "of"."""
+        toks = self.t.after(m.end, 3)
+        if not toks or toks[0].lower != "of":
+            return None
+        rest = toks[2:] if len(toks) > 2 and toks[1].lower == "the" else toks[1:]
+        owner = self.mention_at(rest[0].begin, rest[0].end) if rest else None
+        if owner is None or not self.t.is_a(owner.entity, KG.State):
+            return None
+        return owner
+
+    def _held_before(self, holder: URIRef, role: URIRef, role_in: URIRef | None) -> bool:
+        """Whether a role holding of the same person and title was drafted already (the title
+        repeated with the surname, or shortened: "Minister Duc" after "Foreign Minister Tran
+        Minh Duc"), in the same body or with no body named now."""
+
+        def words(r: URIRef) -> set[str]:
+            return set(self.local(r).split("-"))  # "role-foreign-minister": foreign, minister
+
+        for p in self.draft.proposals:
+            if p.cls != "RoleHolding" or holder not in p.entities("kg:holder"):
+                continue
+            if role_in is not None and role_in not in p.entities("kg:roleIn"):
+                continue
+            if any(r == role or words(role) <= words(r) for r in p.entities("kg:role")):
+                return True
+        return False
 
     def new_entity(self, local: str, cls: str, label: str, span: Span, why: str) -> URIRef:
         """Propose an entity the registry lacks (once), and return its IRI."""

@@ -51,6 +51,50 @@ def gazetteer() -> dict[str, Any]:
     return _read("gazetteer.toml", RULES_DIR)
 
 
+@functools.cache
+def _lexicon_tag(word: str) -> str:
+    """Return the tagger's lexicon tag of a word as written ("" if the lexicon lacks it)."""
+    from textblob.en import lexicon
+
+    return str(lexicon.get(word) or "")
+
+
+def opens(text: str, begin: int) -> bool:
+    """Say whether the word at `begin` opens a sentence, a line, a quotation or an answer (after
+    "Q:"), not after an abbreviated title or an initial ("Adm. Will Ross", "J. Tan")."""
+    before = text[max(0, begin - 12) : begin].rstrip(" \t")
+    if not before:
+        return True  # the text's start, or an indented line
+    if before[-1] in '\n!?:;“"(—–':
+        return True
+    if before[-1] != ".":
+        return False
+    last = re.search(r"(\S+)$", before)
+    abbreviation = last is not None and (
+        last.group(1) in gazetteer()["names"]["title_abbreviations"]
+        or re.fullmatch(r"[A-Z]\.", last.group(1)) is not None
+    )
+    return not abbreviation
+
+
+def common_opening(text: str, begin: int) -> bool:
+    """Say whether the capitalised word at `begin` opens a sentence (a line, a quotation, an
+    answer) and is a common word by the lexicon, so no part of a name: "Has" in "Has Vietnam
+    protested?", "Why" in "Why Mirador Reef matters", "Asked"; an auxiliary or a modal only in a
+    question ("Will Malaysia join?", but "Will Ramos said", "Do Van Hung said")."""
+    m = re.match(r"[A-Z][a-z]+", text[begin : begin + 40])
+    if m is None or not opens(text, begin):
+        return False
+    names = gazetteer()["names"]
+    tag = _lexicon_tag(m.group())
+    if tag in names.get("opening_tags", []):
+        return True
+    if tag not in names.get("question_tags", []):
+        return False
+    end = re.search(r"[?!\n]|\.(?:\s|$)", text[begin:])
+    return end is not None and end.group() == "?"
+
+
 def _known(entities: Graph) -> dict[str, URIRef]:
     """Return every registry name (label or alternative label, case folded) → its entity."""
     out: dict[str, URIRef] = {}
@@ -118,6 +162,7 @@ def find(text: str, entities: Graph) -> list[Found]:
             "a feature or place named in the text (gazetteer.toml), by one of its names",
         )
     _bodies(text, entities, states, out)
+    _possessed_bodies(text, known, states, out)
     _features(text, known, out, g.get("feature_shapes", {}))
     # a state's variant name ("Viet Nam") or a feature named above is no person
     named = {n.casefold(): ENT[f.local] for f in out.values() for n in [f.label, *f.names]}
@@ -153,7 +198,9 @@ def _bodies(
                 + "|".join(re.escape(d) for d in state.get("demonyms", []) or ["\x00"])
                 + r")\s+(?i:"
                 + words
-                + r")(?![\w])"
+                + r")"
+                + body.get("tail", "")  # "China's mission to the EU"
+                + r"(?![\w])"
             )
             for m in re.finditer(pattern, text):
                 surface = m.group()
@@ -197,6 +244,95 @@ def _bodies(
                 f.names.add(surface)
 
 
+_CONNECTORS = frozenset(["of", "and", "for", "on", "the"])
+
+
+def _possessed_bodies(
+    text: str, known: dict[str, URIRef], states: list[dict[str, Any]], out: dict[str, Found]
+) -> None:
+    """A state's bodies named after its possessive or demonym by the head word of their name
+    (gazetteer.toml [body_heads]): "Malaysia's National Security Council", "the Philippine
+    National Maritime Council"; or named in an apposition after a described body ("Indonesia's
+    maritime security agency, Bakamla,")."""
+    heads: dict[str, str] = gazetteer().get("body_heads", {})
+    if not heads:
+        return
+    plain = {w.casefold() for b in gazetteer().get("government_body", []) for w in b["words"]}
+    lower_heads = "|".join(re.escape(h.casefold()) for h in sorted(heads, key=len, reverse=True))
+    for state in states:
+        owners = [state["label"], *state.get("variants", [])]
+        demonyms = state.get("demonyms", [])
+        pattern = (
+            r"(?<![\w'’])(?:(?:"
+            + "|".join(re.escape(o) for o in owners)
+            + r")(?:['’]s|(?<=s)['’])"
+            + ("|" + "|".join(re.escape(d) for d in demonyms) if demonyms else "")
+            + r")\s+"
+        )
+        for m in re.finditer(pattern, text):
+            words = re.findall(r"[\w'’-]+|\S", text[m.end() : m.end() + 120])[:12]
+            run: list[str] = []
+            for w in words:
+                if not ((w[:1].isupper() and w[:1].isalpha()) or (w in _CONNECTORS and run)):
+                    break
+                run.append(w)
+            while run and run[-1] in _CONNECTORS:
+                run.pop()
+            head = next((w for w in run if w in heads), None)
+            if head is not None and len(run) >= 2:
+                name = " ".join(run)
+                at = m.end()
+                surface = text[m.start() : at + len(name)]
+                if text[at : at + len(name)] != name or name.casefold() in plain:
+                    continue
+                demonym = (demonyms or [state["label"]])[0]
+                label = name if name.startswith(demonym) else f"{demonym} {name}"
+                norm = name.replace("’", "'").casefold()
+                if {norm, label.casefold(), surface.replace("’", "'").casefold()} & set(
+                    known
+                ) or any(k in norm and re.search(rf"\b{re.escape(k)}\b", norm) for k in known):
+                    continue  # the registry has it, or a name in it ("People's Liberation Army")
+                local = slug_of(label)
+                f = out.setdefault(
+                    local,
+                    Found(
+                        local,
+                        heads[head],
+                        label,
+                        m.start(),
+                        at + len(name),
+                        "a government body by the head word of its name, after its state "
+                        "(gazetteer.toml body_heads)",
+                    ),
+                )
+                f.names |= {surface, name}
+                continue
+            described = re.match(
+                rf"((?:[a-z][\w-]*\s+){{0,4}}(?:{lower_heads})),\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*)"
+                r"{0,4}),",
+                text[m.end() : m.end() + 160],
+            )
+            if described is not None:  # "Indonesia's maritime security agency, Bakamla,"
+                name = described.group(2)
+                if name.casefold() in known:
+                    continue
+                head = next(h for h in heads if described.group(1).endswith(h.casefold()))
+                local = slug_of(name)
+                begin = m.end() + described.start(2)
+                f = out.setdefault(
+                    local,
+                    Found(
+                        local,
+                        heads[head],
+                        name,
+                        begin,
+                        begin + len(name),
+                        "a government body named in an apposition after what it is",
+                    ),
+                )
+                f.names.add(name)
+
+
 _NOT_IN_NAME = frozenset(
     ["The", "A", "An", "In", "At", "Near", "On", "Off", "Of", "And", "But", "For", "From", "To",
      "By", "With", "Since", "After", "Before", "During", "When", "While", "Asian", "World"]
@@ -218,6 +354,8 @@ def _features(
     taken = {n.casefold() for f in out.values() for n in [f.label, *f.names]}
     for m in pattern.finditer(text):
         words = m.group(1).split()
+        if words and common_opening(text, m.start(1)):
+            words = words[1:]  # "Why Mirador Reef …": an opening common word
         while words and words[0] in _NOT_IN_NAME:
             words = words[1:]
         if not words:
@@ -243,7 +381,7 @@ def _features(
         taken.add(label.casefold())
 
 
-_NAME = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.)"
+_NAME = r"(?:Ma\.|[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]\.)"  # "Ma. Teresa": Maria
 _RUN = re.compile(rf"(?<![\w.]){_NAME}(?:[ ]{_NAME}){{1,5}}(?![\w'’])")
 
 
@@ -259,16 +397,46 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
         w.casefold() for w in roles["modifiers"]
     }
     runs = list(_RUN.finditer(text))
+    inside = _body_spans(text, out)
     for m in runs:
+        if any(b <= m.start() < e for b, e in inside):
+            continue  # "Ministry of Natural Resources and Environment": no person in it
         words = m.group().split(" ")
         begin = m.start()
+        if common_opening(text, begin):  # "Has Tran Quoc Viet said …?": no part of the name
+            begin += len(words[0]) + 1
+            words = words[1:]
         titled = False
+        honorific = _honorific(words)
+        surface = " ".join(words) if honorific else ""  # "Datuk Farid Hassan": a mention
+        if honorific:  # "Datuk Seri Anwar Hamid": the name after the honorific
+            begin += len(" ".join(words[:honorific])) + 1
+            words = words[honorific:]
+            titled = True
         while words and (words[0] in not_name or words[0].casefold() in titles):
             titled = titled or words[0].casefold() in titles or words[0] in title_abbreviations
             begin += len(words[0]) + 1
             words = words[1:]
         while words and (words[-1] in not_name or words[-1].endswith(".")):
             words = words[:-1]
+        lead = next(
+            (
+                n
+                for n in (3, 2, 1)
+                if len(words) > n + 1 and " ".join(words[:n]).casefold() in known
+            ),
+            0,
+        )
+        if lead:  # "… of the Philippines Enrique Manalo": the state's name before the person's
+            begin += len(" ".join(words[:lead])) + 1
+            words = words[lead:]
+            office = "|".join(map(re.escape, sorted(titles)))
+            titled = titled or bool(
+                re.search(
+                    rf"\b(?i:{office})\s+(?:of|for)\s+(?:(?:the|of|[A-Z][\w'’-]*)\s+)*$",
+                    text[max(0, begin - 80) : begin],
+                )
+            )
         if len(words) < 2 or len(words) > 4 or any(w in not_name for w in words):
             continue
         name = " ".join(words)
@@ -289,6 +457,7 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             or re.match(rf",\s+(?:{SPEECH}|speaking|writing|testifying)\b", after)
             or re.search(r"\b(?:of|for) (?:the )?[A-Z][\w' ]+,\s*$", before)
             or re.search(rf"\b(?:{SPEECH})\s*$", before)
+            or _title_comma(before, {h.split()[-1] for h in roles["heads"]})
             or re.match(r"\s+of\s+the\s+[A-Z]", after)
             or _titled_apposition(after, titles)
         )
@@ -304,15 +473,44 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             begin,
             end,
             "a person's name by its context (a title, a speech verb or an apposition beside it)",
-            {name},
+            {name, surface} if surface.endswith(" " + name) else {name},  # as the text writes it
         )
 
 
+def _body_spans(text: str, out: dict[str, Found]) -> list[tuple[int, int]]:
+    """Where the names of the bodies found so far stand in the text (words of a body's name
+    are no person's)."""
+    spans: list[tuple[int, int]] = []
+    for f in out.values():
+        if f.cls in ("kg:Person", "kg:State", "kg:Group") or not f.new:
+            continue
+        for n in f.names:
+            if " " in n:
+                spans += [(x.start(), x.end()) for x in re.finditer(_word(n), text)]
+    return spans
+
+
 def _titled_apposition(after: str, titles: set[str]) -> bool:
-    """ "Marco Lindt, chairman of the …", "…, deputy director at …": a title with no article
-    after the name's comma, then "of", "at" or "for"."""
-    m = re.match(r",\s+((?:[a-z][\w-]*\s+){1,3})(?:of|at|for)\s", after)
+    """ "Marco Lindt, chairman of the …", "…, deputy director at …", "…, Minister of Foreign
+    Affairs of …": a title with no article after the name's comma, then "of", "at" or "for"."""
+    m = re.match(r",\s+((?:[A-Za-z][\w-]*\s+){1,3})(?:of|at|for)\s", after)
     return m is not None and any(w.casefold() in titles for w in m.group(1).split())
+
+
+def _title_comma(before: str, heads: set[str]) -> bool:
+    """ "Vietnam's Foreign Minister, NAME", "his Malaysian counterpart, NAME": a title's head
+    and a comma right before the name."""
+    m = re.search(r"\b([A-Za-z]+),\s*$", before)
+    return m is not None and (m.group(1).casefold() in heads or m.group(1) == "counterpart")
+
+
+def _honorific(words: list[str]) -> int:
+    """Return how many words of a name's start are an honorific (gazetteer.toml), or 0."""
+    for h in sorted(gazetteer()["names"].get("honorifics", []), key=len, reverse=True):
+        n = len(h.split())
+        if " ".join(words[:n]).replace("’", "'") == h and len(words) > n:
+            return n
+    return 0
 
 
 def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None:
@@ -320,6 +518,10 @@ def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found])
     Manalo has fished …", then "said Manalo, 54,"): the full name is a person."""
     for m in _RUN.finditer(text):
         words = m.group().split(" ")
+        begin = m.start()
+        if common_opening(text, begin):  # "Does Lim Wei Jie …?": no part of the name
+            begin += len(words[0]) + 1
+            words = words[1:]
         if len(words) not in (2, 3) or any(w.endswith(".") for w in words):
             continue
         from kg.draft.rules import load
@@ -332,7 +534,12 @@ def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found])
         local = slug_of(name)
         if local in out or name.casefold() in known:
             continue
-        surname = re.escape(words[-1])
+        # the name a later mention uses: the last word (Western, Vietnamese given name) or any
+        # other (a Chinese family name first: "Lim Wei Jie" … "Lim said")
+        called = [re.escape(w) for w in words if len(w) > 1]
+        if not called:
+            continue
+        surname = "(?:" + "|".join(called) + ")"
         speaks = re.search(
             rf"\b(?:{SPEECH})\s+{surname}\b|\b{surname}\s+(?:{SPEECH})\b|\b{surname},\s+\d{{1,3}},",
             text[m.end() :],
@@ -342,7 +549,7 @@ def _surname_persons(text: str, known: dict[str, URIRef], out: dict[str, Found])
                 local,
                 "kg:Person",
                 name,
-                m.start(),
+                begin,
                 m.end(),
                 "a full name whose surname alone speaks later in the text",
                 {name},

@@ -247,29 +247,46 @@ def _tags(t: Text) -> list[Any]:
 
 
 def _surnames(text: str, found: list[Mention], t: Text) -> list[Mention]:
-    """Add a person's first or last name alone, after the full name, where it is not ambiguous."""
-    first_seen: dict[URIRef, int] = {}
+    """Add a word of a person's full name alone, after the full name: the family name or the
+    given name, whichever the text's naming order uses ("Pham Thu Lan" … "Lan", "Lin Jiamin" …
+    "Lin", "Siti Aminah Yusof" … "Aminah"); a word two persons share is the one named last
+    before it ("Nguyen Van Thanh … Nguyen Thi Hoa … Nguyen said": Nguyen Thi Hoa)."""
+    from kg.draft.names import _lexicon_tag, gazetteer
+
+    particles = frozenset(gazetteer()["names"].get("name_particles", []))
+    closed = {"TO", *gazetteer()["names"]["opening_tags"], *gazetteer()["names"]["question_tags"]}
+    named: dict[URIRef, list[int]] = defaultdict(list)  # each person → ends of its full name
     for m in found:
         if t.is_a(m.entity, KG.Person) and m.kind == "label":
-            first_seen.setdefault(m.entity, m.end)
+            named[m.entity].append(m.end)
     parts: dict[str, set[URIRef]] = defaultdict(set)
-    for person in first_seen:
+    for person in named:
         words = t.label(person).split()
         if len(words) >= 2:
-            for word in {words[0], words[-1]}:
-                if word[:1].isupper() and len(word) > 2:
+            for k, word in enumerate(words):
+                middle = 0 < k < len(words) - 1
+                if (
+                    word[:1].isupper()
+                    and len(word) > 1
+                    and not word.endswith(".")  # "Ma." (Maria), an initial
+                    and not (middle and word in particles)
+                    and _lexicon_tag(word) not in closed  # not "Will", "He", "Do", "To"
+                ):
                     parts[word].add(person)
     taken = [(m.begin, m.end) for m in found]
     extra: list[Mention] = []
     for word, people in sorted(parts.items()):
-        if len(people) != 1:
-            continue
-        (person,) = people
         for match in re.finditer(r"(?<![\w'’])" + re.escape(word) + r"(?![\w])", text):
-            if match.start() < first_seen[person]:
-                continue
             if any(b <= match.start() < e for b, e in taken):
                 continue
+            last = [
+                (max(end for end in named[p] if end <= match.start()), str(p), p)
+                for p in people
+                if any(end <= match.start() for end in named[p])
+            ]
+            if not last:
+                continue
+            person = max(last)[2]  # the one named most recently before it
             span = evidence.Span(match.start(), match.end())
             extra.append(Mention(span.begin, span.end, word, person, "name", sentence=span))
     return extra
