@@ -2209,7 +2209,7 @@ class Drafter:
                 continue
             if rule.cls == "Agreement" and self._in_instrument_name(span):
                 continue  # "the Visiting Forces Agreement": an instrument's name, not an event
-            if self.raw[: self.t.sentence_of(span.begin).end].rstrip().endswith("?"):
+            if self._direct_question(self.t.sentence_of(span.begin)):
                 continue  # "Is there any plan for joint patrols?": a question tells no event
             if self._verbal_object(span):
                 continue  # "sent a diplomatic note to Beijing": a statement's act, no event
