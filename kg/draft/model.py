@@ -295,8 +295,7 @@ def _proposal(
             fact.get(key) for key in ("target", "about", "subjectMatter")
         ):  # model rule 1: a target, what it is about, or else what it is about in its words
             raise ValueError(
-                "a statement needs a target, what it is about (about) or its words"
-                " (subjectMatter)"
+                "a statement needs a target, what it is about (about) or its words (subjectMatter)"
             )
         base = {"Statement": "stmt", "RoleHolding": "role", "MetonymMention": "metonym"}.get(
             cls, cls.lower()
