@@ -2204,6 +2204,13 @@ class Drafter:
     def statements_rule(self) -> None:
         """Speech-act verbs: speaker, addressee or target, quotation, type, time."""
         last: dict[int, tuple[Mention, Span]] = {}
+        # "did not say whether …", "declined to comment", "asked not to be named": nothing said,
+        # and no speech act for the later rules either ("S, Hanoi said" reads S after it)
+        self.verb_matches = [
+            (span, key)
+            for span, key in self.verb_matches
+            if not self._unsaid(self.rules.verbs[int(key)], span)
+        ]
         for n, (span, key) in enumerate(self.verb_matches):
             verb = self.rules.verbs[int(key)]
             sentence = self.t.sentence_of(span.begin)
@@ -2237,6 +2244,38 @@ class Drafter:
             if quote.end <= span.end:
                 quote = Span(quote.begin, span.end)
             self._statement(verb, speaker, span, quote)
+
+    def _unsaid(self, verb: Verb, span: Span) -> bool:
+        """Whether a speech verb reports nothing said (statements.toml's [unsaid]): negated
+        ("did not say whether …", "has never protested"), declined ("declined to comment",
+        "refused to say"), or an anonymous source's condition ("who asked not to be named")."""
+        cues = self.rules.unsaid
+        seg = self.segment(span.begin)
+        before = [tk for tk in self.t.before(span.begin, 3) if tk.begin >= seg.begin]
+        for i in range(len(before) - 1, -1, -1):
+            tk = before[i]
+            if tk.lower in cues.get("negation", ()):
+                nxt = before[i + 1].lower if i + 1 < len(before) else ""
+                return nxt != "only" and self.raw[span.begin : span.end].lower() != "only"
+            if not tk.text.isalpha() and tk.lower != "n't":
+                break
+        if (
+            len(before) >= 2
+            and before[-1].lower == "to"
+            and before[-2].lower in cues.get("declined", ())
+        ):
+            return True  # "declined to comment", "refused to say"
+        first = self.raw[span.begin : span.end].split()[0].lower()
+        rest = self.raw[span.end : span.end + 40].lower()
+        if first in cues.get("declined", ()):
+            more = re.match(r"\s+to\s+(\w+)", rest)
+            if more and more.group(1) in cues.get("declined_what", ()):
+                return True  # "refused to comment on …": nothing said
+        if verb.calls_for:
+            lead = rest.lstrip()
+            if any(lead.startswith(a) for a in cues.get("anonymity", ())):
+                return True  # "a diplomat who asked not to be named"
+        return False
 
     def _content_first(self, speaker: Mention, verb: Span, sentence: Span, end: int) -> int:
         """ "The patrols would continue, the foreign ministry said in a statement.": what is
@@ -2467,7 +2506,7 @@ class Drafter:
     def _clause_end(self, verb: Span, sentence: Span, nxt: list[Span]) -> int:
         end = sentence.end
         for s in nxt:
-            if s.begin > verb.end:
+            if s.begin > verb.end and not self._within_said(verb, s):
                 end = min(end, s.begin)
                 break
         for tk in self.t.tokens:
@@ -2482,6 +2521,19 @@ class Drafter:
             if len(trial.split()) >= 2:
                 stripped = trial
         return verb.end + len(stripped)
+
+    def _within_said(self, verb: Span, other: Span) -> bool:
+        """Whether a later speech verb lies inside what the first one reports, so that it does
+        not end its clause: an infinitive of it ("refused to recognise …"), or a verb of the
+        clause after its "that" with a subject of its own ("told a news conference that his
+        government had filed a protest"), not one coordinated with it ("said that …, and
+        urged …")."""
+        if self.t.word_before(other.begin) == "to":
+            return True
+        between = self.raw[verb.end : other.begin]
+        if not re.search(r"\bthat\b", between) or ";" in between:
+            return False
+        return self.t.word_before(other.begin) not in (",", "and", "but", "also", "then", "while")
 
     def _statement(
         self, verb: Verb, speaker: Mention, span: Span, quote: Span, subject: URIRef | None = None
@@ -2789,6 +2841,26 @@ class Drafter:
         )
         if told and after.begin + told.end() < after.end:
             after = Span(after.begin + told.end(), after.end)  # "told reporters (that) S": S
+        # "told reporters at a briefing in Manila on Tuesday that S", "said after the meeting
+        # that S": a setting before "that" (no verb in it), then what is said
+        setting = re.match(r"[^“”\"—;]{1,100}?\bthat\s+", self.raw[after.begin : after.end])
+        opening = self.t.after(after.begin, 1)
+        if (
+            setting is not None
+            and after.begin + setting.end() < after.end
+            and opening
+            and (
+                opening[0].lower in PREPOSITIONS
+                or self.raw[span.begin : span.end].split()[0].lower() in ("told", "tells", "tell")
+            )
+            and not any(
+                tk.begin < after.begin + setting.end() - 5
+                and self.t.tags
+                and (self.t.tags[tk.i].pos.startswith("VB") or self.t.tags[tk.i].pos == "MD")
+                for tk in self.t.after(after.begin, 20)
+            )
+        ):
+            after = Span(after.begin + setting.end(), after.end)
         if len(self.raw[after.begin : after.end].split()) >= 2:
             return after
         return self.trim(quote.begin, span.begin)
