@@ -2453,9 +2453,13 @@ class Drafter:
                     if resolved is not None:
                         candidates.append(resolved)
                 elif tk.lower == "they" and tk.begin == self.trim(sentence.begin, tk.end).begin:
-                    group = self._they(tk)
+                    group = self._they(tk) or self._body_pronoun(tk, verb)
                     if group is not None:
                         candidates.append(group)
+                elif tk.lower == "it":
+                    body = self._body_pronoun(tk, verb)
+                    if body is not None:
+                        candidates.append(body)
                 elif tk.lower == "who":
                     antecedent = self.actors(sentence.begin, tk.begin)
                     if antecedent:
@@ -2485,6 +2489,53 @@ class Drafter:
         ):
             return None
         return Mention(tk.begin, tk.end, tk.text, speakers[0], "pronoun", "actor")
+
+    def _body_pronoun(self, tk: Token, verb: Span) -> Mention | None:
+        """ "The embassy issued a statement. It rejected claims that …": "It" (or "They")
+        opening a sentence, as the subject of its speech verb (at most two words between:
+        "It also said", "It has denied"), is the body (not a person, not a group) that spoke
+        last in the two sentences before it, else the body its sentence before opens with."""
+        sentence = self.t.sentence_of(tk.begin)
+        opening = self.raw[sentence.begin : tk.begin].strip().lower()
+        if opening not in ("", "but", "and", "however,", "but,", "instead,", "in response,"):
+            return None
+        between = self._tokens(tk.end, verb.begin)
+        if len(between) > 2 or any(not b.text.isalpha() or b.text[0].isupper() for b in between):
+            return None
+        if self.t.tags and any(self.t.tags[b.i].pos.startswith("NN") for b in between):
+            return None
+
+        def body(entity: URIRef) -> bool:
+            return not self.t.is_a(entity, KG.Person) and not self.t.is_a(entity, KG.Group)
+
+        previous = self._previous_sentence(sentence)
+        if previous is None:
+            return None
+        earliest = self._previous_sentence(previous) or previous
+        if self.raw[earliest.end : previous.begin].count("\n\n") > 0:
+            earliest = previous  # not over a paragraph break for the sentence before last
+        spoken = [
+            p
+            for p in self.draft.proposals
+            if p.cls == "Statement"
+            and earliest.begin <= p.quote.begin
+            and p.quote.end <= tk.begin
+            and p.entities("kg:speaker")
+        ]
+        if spoken:
+            last = max(spoken, key=lambda p: p.quote.begin)
+            speaker = last.entities("kg:speaker")[0]
+            if not body(speaker):
+                return None  # the last to speak is a person or a group: "it" is no voice of theirs
+            return Mention(tk.begin, tk.end, tk.text, speaker, "pronoun", "actor")
+        subjects = [
+            m
+            for m in self.actors(previous.begin, previous.end)
+            if not self.governed(m) and not self.possessive(m)
+        ]
+        if not subjects or not body(subjects[0].entity) or not self._leads(subjects[0]):
+            return None
+        return Mention(tk.begin, tk.end, tk.text, subjects[0].entity, "pronoun", "actor")
 
     def _followed_by_verb(self, m: Mention) -> bool:
         """Say whether a lower-case word (a verb, as a subject has) follows a mention."""
@@ -3375,6 +3426,10 @@ class Drafter:
             return None
         if speaker.begin < words.end and words.begin < speaker.end:
             return None
+        if any(
+            t.begin <= words.begin and words.end <= t.end for t, _ in getattr(self, "time_matches", [])
+        ):
+            return None  # "issued a statement on Friday": a time, nothing said
         return Literal(text)
 
     def _infer_setting(self, statement: Proposal, speaker: Mention) -> None:
