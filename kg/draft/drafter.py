@@ -3426,9 +3426,8 @@ class Drafter:
             return None
         if speaker.begin < words.end and words.begin < speaker.end:
             return None
-        if any(
-            t.begin <= words.begin and words.end <= t.end for t, _ in getattr(self, "time_matches", [])
-        ):
+        times = getattr(self, "time_matches", [])
+        if any(t.begin <= words.begin and words.end <= t.end for t, _ in times):
             return None  # "issued a statement on Friday": a time, nothing said
         return Literal(text)
 
