@@ -27,6 +27,18 @@ from kg.namespaces import ENT, KG
 
 Span = evidence.Span
 PRONOUNS = frozenset({"he", "she"})
+# the gender a pronoun or a title gives a person (pronoun coreference: "she" → the last woman)
+GENDERED = {"he": "m", "his": "m", "him": "m", "himself": "m",
+            "she": "f", "her": "f", "hers": "f", "herself": "f"}  # fmt: skip
+GENDER_WORDS = {
+    "mr": "m", "mister": "m", "sir": "m", "spokesman": "m", "chairman": "m", "congressman": "m",
+    "businessman": "m", "fisherman": "m", "statesman": "m", "councilman": "m", "king": "m",
+    "prince": "m", "father": "m", "son": "m", "husband": "m", "brother": "m",
+    "ms": "f", "mrs": "f", "miss": "f", "madam": "f", "madame": "f", "mme": "f", "dame": "f",
+    "lady": "f", "spokeswoman": "f", "chairwoman": "f", "congresswoman": "f",
+    "businesswoman": "f", "fisherwoman": "f", "stateswoman": "f", "councilwoman": "f",
+    "queen": "f", "princess": "f", "mother": "f", "daughter": "f", "wife": "f", "sister": "f",
+}  # fmt: skip
 # titles that name the same office ("Spokesperson Lin …" then "the spokeswoman said")
 _TITLE_KIN = {
     "spokeswoman": "spokesperson",
@@ -331,6 +343,13 @@ class Drafter:
                 >= self.t.sentence_of(person.begin).begin
             ):
                 person = Mention(person.begin, person.end, person.text, speaker, "name", "actor")
+        want = GENDERED.get(self.raw[token_begin:token_end].lower(), "")
+        if want and self._gender(person.entity) not in ("", want):
+            # "Senator Mia Cortez … Admiral Ben Walsh, in his reply, … She said": not the last
+            # person named, who is a man, but the last woman named before
+            other = self._compatible(token_begin, want, person.entity)
+            if other is not None:
+                person = other
         return Mention(
             token_begin,
             token_end,
@@ -339,6 +358,83 @@ class Drafter:
             "pronoun",
             "actor",
         )
+
+    def _compatible(self, pos: int, want: str, not_this: URIRef) -> Mention | None:
+        """The last person named before `pos` (a subject, outside quotations) whom the text
+        gives the gender `want`; else the last one it gives none, other than `not_this`."""
+        unknown = None
+        for m in reversed([m for m in self.t.mentions if m.end <= pos]):
+            if (
+                m.reading != "actor"
+                or m.kind == "pronoun"
+                or not self.t.is_a(m.entity, KG.Person)
+                or self.t.quoted(m.begin)
+                or self.possessive(m)
+                or m.entity == not_this
+            ):
+                continue
+            found = self._gender(m.entity)
+            if found == want:
+                return m
+            if not found and unknown is None:
+                unknown = m
+        return unknown
+
+    def _gender(self, person: URIRef) -> str:
+        """The gender the text gives a person ("m", "f" or ""): by a title before a mention
+        ("Mr.", "Ms.", "Mrs.", "Madam"), a gendered office noun by it ("spokeswoman",
+        "chairman"), "his"/"her" after it before anyone else is named, or "he"/"she" in a
+        paragraph that names no other person; the majority of these, none on a tie."""
+        cache: dict[URIRef, str] = self.__dict__.setdefault("_genders", {})
+        if person in cache:
+            return cache[person]
+        votes = {"m": 0, "f": 0}
+        people = [
+            m
+            for m in self.t.mentions
+            if m.reading == "actor" and m.kind != "pronoun" and self.t.is_a(m.entity, KG.Person)
+        ]
+        for m in people:
+            if m.entity != person:
+                continue
+            title = ""
+            for tk in reversed(self.t.before(m.begin, 4)):
+                if tk.lower.rstrip(".") in GENDER_WORDS or not tk.text[:1].isupper():
+                    title = tk.lower.rstrip(".")
+                    break  # "Mr. Leo Park", "Spokeswoman Lia Moreno": the word before the name
+            after = re.match(
+                r",\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,4}?([a-z]+)\b",
+                self.raw[m.end : m.end + 80],
+            )
+            for word in (title, after.group(1) if after else ""):
+                g = GENDER_WORDS.get(word.lower(), "")
+                if g:
+                    votes[g] += 2  # a title says more than a pronoun read by position
+            sentence = self.t.sentence_of(m.begin)
+            for tk in self.t.after(m.end, 8):
+                if tk.end > sentence.end or self.t.quoted(tk.begin):
+                    break
+                if any(o.begin == tk.begin and o.entity != person for o in people):
+                    break  # someone else named: "his" may be theirs
+                g = (
+                    GENDERED.get(tk.lower, "")
+                    if tk.lower in ("his", "her", "himself", "herself")
+                    else ""
+                )
+                if g:
+                    votes[g] += 1
+                    break
+        for tk in self.t.tokens:
+            g = GENDERED.get(tk.lower, "") if tk.lower in ("he", "she") else ""
+            if not g or self.t.quoted(tk.begin):
+                continue
+            paragraph = self.raw.rfind("\n\n", 0, tk.begin) + 1
+            named = {m.entity for m in people if paragraph <= m.begin and m.end <= tk.begin}
+            if named == {person}:
+                votes[g] += 1
+        found = "" if votes["m"] == votes["f"] else max(votes, key=lambda g: votes[g])
+        cache[person] = found
+        return found
 
     def _questions(self, p: Proposal) -> bool:
         """Whether a statement is a question put to someone ("asked whether …")."""
