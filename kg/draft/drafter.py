@@ -2458,6 +2458,9 @@ class Drafter:
                 return (acting or subjects)[-1 if acting else 0], verb.begin
             return None, verb.begin
         candidates = self._candidates(sentence, verb)
+        head = self._apposed(candidates, verb)
+        if head is not None:
+            return head, head.begin  # "Adm. X, the top U.S. commander in the region, told …"
         for m in sorted(candidates, key=lambda x: -x.begin):
             if (self.governed(m) or self.possessive(m)) and not self._spoken_for(m, sentence):
                 continue
@@ -2484,6 +2487,26 @@ class Drafter:
         if document is not None:
             return document, document.begin
         return None, verb.begin
+
+    def _apposed(self, candidates: list[Mention], verb: Span) -> Mention | None:
+        """ "Adm. Sam Ortega, the top U.S. commander in the Pacific, told lawmakers …": a
+        person (a subject: not after a preposition, no possessor) followed by one apposition
+        between commas and then the verb is its speaker, not an actor named inside the
+        apposition."""
+        for m in candidates:
+            if (
+                m.kind not in ("pronoun", "relative")
+                and self.t.is_a(m.entity, KG.Person)
+                and not self.governed(m)
+                and not self.possessive(m)
+                and any(o.begin > m.end for o in candidates)
+                and re.fullmatch(
+                    r",\s+[^,;:“”\"()—]{3,120},\s*(?:(?:also|later|then|further)\s+)?",
+                    self.raw[m.end : verb.begin],
+                )
+            ):
+                return m
+        return None
 
     def _document(self, verb: Span, sentence: Span) -> Mention | None:
         """ "The statement also noted …", "The joint communique said …": a document that
