@@ -2335,7 +2335,11 @@ class Drafter:
                 start = self._content_first(speaker, span, sentence, end)
                 if start < speaker.begin:  # what is said is the clause before the comma
                     comma = self.raw.rfind(",", start, speaker.begin)
-                    self.content_first[span.begin] = self.trim(start, comma)
+                    said = self.trim(start, comma)
+                    going_on = self.raw.find(",", span.end, end)
+                    if len(self.raw[said.begin : said.end].split()) < 3 and going_on >= 0:
+                        said = self.trim(going_on + 1, end)  # "Vietnam, he added, has …"
+                    self.content_first[span.begin] = said
             quote = self.trim(min(start, span.begin), end)
             if quote.end <= span.end:
                 quote = Span(quote.begin, span.end)
@@ -2380,22 +2384,32 @@ class Drafter:
         begins: the sentence's start there, else the speaker's."""
         before = self.raw[sentence.begin : speaker.begin]
         head = re.fullmatch(r"(\s*)(.*\S),\s+(?:[Tt]he\s+)?", before, re.S)
-        if head is None or len(head.group(2).split()) < 3:
+        rest = self.raw[verb.end : end].strip(" .;")
+        # "S, X said on Sunday, warning that …", "A, she said, and B", "A, he added, B": the
+        # sentence goes on after a comma (B is said too, the quote runs over it)
+        setting, _, tail = rest.partition(",")
+        setting, tail = setting.strip(), tail.strip()
+        short = not setting and len(tail.split()) >= 2  # "Vietnam, he added, has the same right"
+        if head is None or len(head.group(2).split()) < (1 if short else 3):
             return speaker.begin
         if any(q.begin < speaker.begin and q.end > sentence.begin for q in self.t.quotations):
             return speaker.begin  # quoted speech is read by the quotation rules
         if any(sentence.begin <= s.begin < speaker.begin for s, _ in self.verb_matches):
             return speaker.begin  # "China protested, …": a speech act of its own before it
-        rest = self.raw[verb.end : end].strip(" ,.;")
-        if rest and not re.fullmatch(
+        if setting and not re.fullmatch(
             r"(?:(?:reporters|journalists|lawmakers|the (?:press|media)|the (?:[A-Z][\w-]* )*"
             r"(?:committee|Committee|Senate|House|parliament|Parliament))\b\s*)?"
             r"(?:(?:in|on|at|late|early|last|this|during|after)\b[^,;]{0,40})?",
-            rest,
+            setting,
         ):
             return speaker.begin  # "…, X said the talks …": what is said follows the verb
-        if re.search(r"\bthat\b", rest):
+        if re.search(r"\bthat\b", setting):
             return speaker.begin
+        first = head.group(2).split()[0].lower()
+        if tail and (
+            first in PREPOSITIONS or first.endswith("ing") or first in ("asked", "when", "while")
+        ):
+            return speaker.begin  # "Speaking in Hanoi, the minister said, however, that …"
         return sentence.begin + len(head.group(1))
 
     def _speaker_after(self, verb: Verb, span: Span) -> tuple[Mention, Span, URIRef | None] | None:
@@ -2462,7 +2476,11 @@ class Drafter:
         if head is not None:
             return head, head.begin  # "Adm. X, the top U.S. commander in the region, told …"
         for m in sorted(candidates, key=lambda x: -x.begin):
-            if (self.governed(m) or self.possessive(m)) and not self._spoken_for(m, sentence):
+            if (
+                (self.governed(m) or self.possessive(m))
+                and not self._spoken_for(m, sentence)
+                and not self._unnamed_body(m, verb)
+            ):
                 continue
             if any(
                 q.begin >= m.end and q.end <= verb.begin for q in self.t.quotations
@@ -2487,6 +2505,20 @@ class Drafter:
         if document is not None:
             return document, document.begin
         return None, verb.begin
+
+    def _unnamed_body(self, m: Mention, verb: Span) -> bool:
+        """ "Malaysia's maritime agency said …": a state or body owning an unnamed body (a
+        lower-case noun phrase) that is the verb's subject speaks through it."""
+        return (
+            self.possessive(m)
+            and not self.t.is_a(m.entity, KG.Person)
+            and not self.governed(m)
+            and re.fullmatch(
+                r"'s\s+(?:[a-z][\w-]*\s+){1,3}(?:(?:also|later|then|further)\s+)?",
+                self.t.norm[m.end : verb.begin],
+            )
+            is not None
+        )
 
     def _apposed(self, candidates: list[Mention], verb: Span) -> Mention | None:
         """ "Adm. Sam Ortega, the top U.S. commander in the Pacific, told lawmakers …": a
