@@ -724,6 +724,93 @@ class Drafter:
                     values,
                 )
             )
+        self._answer_sentences()
+
+    def _answer_sentences(self) -> None:
+        """An answer running over several unquoted sentences ("A: Lin said the government had
+        made no decision. Indonesia supports an effective code. It wants …"; "Asked whether
+        …, Lin said …. …"): each later sentence of the answer's paragraph with no speech verb
+        of its own, no question and no statement is the answerer's statement too."""
+        stated = [p for p in self.draft.proposals if p.cls == "Statement"]
+        for match in re.finditer(
+            r"(?m)^(?:(?:A|Answer|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+|Asked\b)[^\n]*",
+            self.raw,
+        ):
+            paragraph = Span(match.start(), match.end())
+            if self.in_title(paragraph.begin) or self.raw[
+                paragraph.begin : paragraph.end
+            ].startswith(("Q:", "Question:", "Note:")):
+                continue
+            for sentence in self.t.sentences:
+                if not (paragraph.begin <= sentence.begin and sentence.end <= paragraph.end):
+                    continue
+                before = [
+                    p
+                    for p in stated
+                    if paragraph.begin <= p.quote.begin and p.quote.end <= sentence.begin
+                ]
+                if not before:
+                    continue
+                words = self.trim(sentence.begin, sentence.end)
+                text = self.raw[words.begin : words.end]
+                if (
+                    len(text.split()) < 4
+                    or text.endswith("?")
+                    or any(words.begin <= s.begin < words.end for s, _ in self.verb_matches)
+                    or any(
+                        p.quote.begin < words.end and words.begin < p.quote.end
+                        for p in self.draft.proposals
+                        if p.cls == "Statement"
+                    )
+                ):
+                    continue
+                last = max(before, key=lambda p: p.quote.begin)
+                speakers = last.entities("kg:speaker")
+                if not speakers:
+                    continue
+                speaker = speakers[0]
+                if any(
+                    self.t.is_a(m.entity, KG.Person) and m.entity != speaker and self._leads(m)
+                    for m in self.actors(words.begin, words.end)
+                ):
+                    continue  # "Ambassador Lind later met …": the narrative of another person
+                named = [
+                    m
+                    for m in self.actors(words.begin, words.end)
+                    if m.entity != speaker and not self.governed(m) and not self.possessive(m)
+                ]
+                values: list[tuple[str, Any]] = [
+                    ("rdfs:label", Literal(f"{self.t.label(speaker)}: {text[:80]}", lang="en")),
+                    ("kg:speaker", speaker),
+                    ("kg:statementType", KG.Assessment),
+                    ("kg:actKind", KG.Verbal),
+                ]
+                mention = Mention(words.begin, words.begin, "", speaker, "answer", "actor")
+                if named:
+                    values.append(("kg:target", named[0].entity))
+                else:
+                    about = self._about_in(words, mention)
+                    if about is not None:
+                        values.append(("kg:about", about))
+                    else:
+                        in_words = self._in_words(words, mention)
+                        if in_words is None:
+                            continue
+                        values.append(("kg:subjectMatter", in_words))
+                stated.append(
+                    self.add(
+                        Proposal(
+                            "Statement",
+                            f"stmt-{self.local(speaker)}-answer",
+                            words,
+                            "statement.answer",
+                            0.55,
+                            "a sentence of an answer with no speech verb of its own, after "
+                            f"{self.t.label(speaker)}'s statement in the same paragraph",
+                            values,
+                        )
+                    )
+                )
 
     def add(self, proposal: Proposal) -> Proposal:
         """Keep a proposal unless the same class already states the same values at that quote."""
@@ -2316,6 +2403,10 @@ class Drafter:
                 continue
             if verb.speaker == "after":
                 continue  # "…, according to a statement posted online": no one named after it
+            if self.t.word_before(span.begin) in ("was", "were", "been", "being") and not (
+                self.raw[span.begin : span.end].lower().startswith("committed")
+            ):
+                continue  # "Minister Ruiz was asked about …": done to the subject, no speaker
             speaker, start = self._speaker(span, sentence, last.get(sentence.begin))
             if speaker is None:
                 continue
