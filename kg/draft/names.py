@@ -377,8 +377,8 @@ def _groups(text: str, out: dict[str, Found]) -> None:
 _COLLECTIVE = re.compile(
     r"\b(?:[Tt]he (?:two|three|four) (?:foreign |defen[cs]e )?(?:ministers|leaders|governments|"
     r"countries|sides|delegations|nations|parties)|[Bb]oth (?:sides|countries|governments|"
-    r"ministers|leaders|nations)|[Tt]he (?:[Ff]oreign |[Dd]efen[cs]e )?(?:[Mm]inisters|[Ll]eaders)"
-    r"(?= (?:also )?[a-z]+ed\b))\b"
+    r"[Mm]inisters|[Ll]eaders|nations)|[Tt]he (?:[Ff]oreign |[Dd]efen[cs]e )?(?:[Mm]inisters|"
+    r"[Ll]eaders)(?= (?:also |further |jointly )?[a-z]+\b))\b"
 )
 
 
@@ -397,6 +397,14 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
     from kg.draft.rules import load
 
     speech = {f.split()[0] for v in load().verbs for f in v.forms}
+    # what a collective voice says names states it speaks of ("The Ministers welcomed the
+    # agreement between Malaysia and Brunei"): those are not the voice's states later on
+    spoken: list[tuple[int, int]] = []
+    for m in re.finditer(_COLLECTIVE.pattern + r"|(?:^|(?<=[.\n] ))They\b", text, re.M):
+        nxt = re.match(r"\s+(?:also\s+|jointly\s+|further\s+)?([a-z]+)", text[m.end() :])
+        if nxt is not None and nxt.group(1) in speech:
+            stop = re.search(r"\.(?:\s|$)|\n", text[m.end() :])
+            spoken.append((m.end(), m.end() + (stop.start() if stop else len(text))))
     for m in _COLLECTIVE.finditer(text):
         after = re.match(r"\s+(?:also\s+|jointly\s+|further\s+)?([a-z]+)", text[m.end() :])
         verb = re.search(r"\b([a-z]+)\s+$", text[: m.start()])
@@ -415,6 +423,7 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
                     for n in names
                     for x in re.finditer(_word(n), text[: m.start()])
                     if not _inside_name(text, x.start(), x.end())
+                    and not any(b <= x.start() < e for b, e in spoken)
                 ),
                 default=-1,
             )
