@@ -2474,7 +2474,8 @@ class Drafter:
         clause (nothing said after it but a setting or a time). Return where the quote
         begins: the sentence's start there, else the speaker's."""
         before = self.raw[sentence.begin : speaker.begin]
-        head = re.fullmatch(r"(\s*)(.*\S),\s+(?:[Tt]he\s+)?", before, re.S)
+        # "…, the foreign ministry said", "…, spokesman Jay Reyes said": at most a title between
+        head = re.fullmatch(r"(\s*)(.*\S),\s+(?:[Tt]he\s+)?(?:[\w.'’-]+\s+){0,3}?", before, re.S)
         rest = self.raw[verb.end : end].strip(" .;")
         # "S, X said on Sunday, warning that …", "A, she said, and B", "A, he added, B": the
         # sentence goes on after a comma (B is said too, the quote runs over it)
@@ -2496,12 +2497,14 @@ class Drafter:
             return speaker.begin  # "…, X said the talks …": what is said follows the verb
         if re.search(r"\bthat\b", setting):
             return speaker.begin
-        first = head.group(2).split()[0].lower()
-        if tail and (
-            first in PREPOSITIONS or first.endswith("ing") or first in ("asked", "when", "while")
-        ):
+        begin = sentence.begin + len(head.group(1))
+        finite = any(
+            self.t.tags and self.t.tags[tk.i].pos in ("VBD", "VBZ", "VBP", "VBN", "MD")
+            for tk in self._tokens(begin, begin + len(head.group(2)))
+        )
+        if tail and not finite and not short:
             return speaker.begin  # "Speaking in Hanoi, the minister said, however, that …"
-        return sentence.begin + len(head.group(1))
+        return self._after_dateline(begin)
 
     def _speaker_after(self, verb: Verb, span: Span) -> tuple[Mention, Span, URIRef | None] | None:
         """ "according to X", "was criticized by X": the speaker named after the verb, the
@@ -2539,7 +2542,16 @@ class Drafter:
             if comma >= 0 and len(self.raw[comma + 1 : sentence.end].split()) >= 3:
                 self.content_first[span.begin] = self.trim(comma + 1, sentence.end)
                 return speaker, self.trim(span.begin, sentence.end), target
-        return speaker, self.trim(begin, speaker.end), target
+        return speaker, self.trim(self._after_dateline(begin), speaker.end), target
+
+    def _after_dateline(self, begin: int) -> int:
+        """Skip a dateline opening a sentence ("KUALA LUMPUR, 3 June (Reuters) — "): what is
+        said begins after it."""
+        found = re.match(
+            r"[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3},?[^—–\n]{0,40}?\s[—–]\s*",
+            self.raw[begin : begin + 90],
+        )
+        return begin + found.end() if found else begin
 
     def _speaker(
         self, verb: Span, sentence: Span, previous: tuple[Mention, Span] | None
@@ -2585,6 +2597,11 @@ class Drafter:
                     return m, m.begin  # the quote closed a sentence (or paragraph) before
                 return m, max(inside, key=lambda q: q.begin).begin - 1
             return m, m.begin
+        unnamed = self._unnamed_official(sentence, verb)
+        if unnamed is not None:
+            return unnamed, self._quote_start(sentence, verb) if unnamed.begin > verb.begin else (
+                unnamed.begin
+            )
         after = self.actors(verb.end, min(sentence.end, verb.end + 40))
         tail = self.t.after(verb.end, 3)
         for tk in tail:
@@ -2596,6 +2613,35 @@ class Drafter:
         if document is not None:
             return document, document.begin
         return None, verb.begin
+
+    def _unnamed_official(self, sentence: Span, verb: Span) -> Mention | None:
+        """ "A senior Malaysian naval officer, who asked not to be identified, said …", "“…,”
+        said a Philippine official": a nameless official of a state (its demonym) speaks for
+        that state, which is the statement's speaker."""
+        words = "|".join(re.escape(w) for w in sorted(self.demonyms, key=len, reverse=True))
+        if not words:
+            return None
+        nouns = (
+            r"(?:officials?|diplomats?|officers?|sources?|spokes(?:person|man|woman)|envoys?|"
+            r"negotiators?|commanders?|lawmakers?)\b"
+        )
+        who = rf"(?:[a-z-]+\s+){{0,2}}({words})\s+(?:[a-z-]+\s+){{0,2}}?{nouns}"
+        found = re.match(
+            rf"\s*(?:An?|One|Two|Three|Several|Some|Other)\s+{who}(\s*,[^,;“”\"]*,\s*|\s+)$",
+            self.raw[sentence.begin : verb.begin],
+        )
+        if found is None and self._closes_quote(verb):
+            found = re.match(
+                rf"\s*(?:an?|one|two|another)\s+{who}", self.raw[verb.end : sentence.end]
+            )
+            offset = verb.end
+        else:
+            offset = sentence.begin
+        if found is None:
+            return None
+        state = self.demonyms[found.group(1)]
+        begin, end = offset + found.start(1), offset + found.end(1)
+        return Mention(begin, end, self.raw[begin:end], state, "unnamed", "actor")
 
     def _unnamed_body(self, m: Mention, verb: Span) -> bool:
         """ "Malaysia's maritime agency said …": a state or body owning an unnamed body (a
@@ -2824,6 +2870,9 @@ class Drafter:
         if self.t.word_before(other.begin) == "to":
             return True
         between = self.raw[verb.end : other.begin]
+        aux = ("had", "has", "have", "would", "will", "could", "should", "might", "may", "did")
+        if self.t.word_before(other.begin) in aux and "," not in between and ";" not in between:
+            return True  # "said Hanoi had protested": the reported clause's own verb
         if not re.search(r"\bthat\b", between) or ";" in between:
             return False
         return self.t.word_before(other.begin) not in (",", "and", "but", "also", "then", "while")
@@ -3871,6 +3920,42 @@ def _new_names(d: Drafter) -> list[NewEntity]:
                     label,
                     span,
                     "a body named by a demonym, speaking, not in the registry",
+                ),
+            )
+    heads = d.rules.relations.get("speaking_bodies", {}).get("heads", [])
+    if heads:
+        name = (
+            r"((?:[A-Z][\w'’-]* +(?:(?:of|for|and|on) +(?:the +)?)?){1,5}(?:"
+            + "|".join(re.escape(h) for h in heads)
+            + r"))(?![\w'’])"
+        )
+        for m in re.finditer(
+            r"(?<![\w'’])(?:[Tt]he\s+|[Aa]ccording\s+to\s+(?:the\s+)?)?" + name, d.raw
+        ):
+            span = Span(m.start(1), m.end(1))
+            if (
+                not unknown(span.begin, span.end)
+                or d.t.quoted(span.begin)
+                or d.in_title(span.begin)
+                or m.group(1).split()[0] in ("The", "A", "An", "According")
+            ):
+                continue
+            lead = re.search(
+                r"according to (?:the )?$", d.raw[max(0, span.begin - 20) : span.begin]
+            )
+            near = [s for s in speech if 0 <= s.begin - span.end <= 12]
+            if lead is None and not near:
+                continue
+            label = m.group(1)
+            found.setdefault(
+                slug_of(label),
+                NewEntity(
+                    slug_of(label),
+                    "kg:Organization",
+                    label,
+                    span,
+                    "an organisation's name that speaks (according to …, … said), not in the "
+                    "registry",
                 ),
             )
     return sorted(found.values(), key=lambda e: (e.span.begin, e.local))
