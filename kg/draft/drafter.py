@@ -2462,6 +2462,12 @@ class Drafter:
             more = re.match(r"\s+to\s+(\w+)", rest)
             if more and more.group(1) in cues.get("declined_what", ()):
                 return True  # "refused to comment on …": nothing said
+        sentence = self.t.sentence_of(span.begin)
+        for other, _ in self.verb_matches:
+            if sentence.begin <= other.begin and other.end <= span.begin:
+                between = self.raw[other.end : span.begin]
+                if re.search(r"\b(?:whether|if)\b", between) and not re.search(r"[;,.]", between):
+                    return True  # "did not say whether he would back …": the question, not said
         if verb.calls_for:
             lead = rest.lstrip()
             if any(lead.startswith(a) for a in cues.get("anonymity", ())):
@@ -2630,6 +2636,23 @@ class Drafter:
             rf"\s*(?:An?|One|Two|Three|Several|Some|Other)\s+{who}(\s*,[^,;“”\"]*,\s*|\s+)$",
             self.raw[sentence.begin : verb.begin],
         )
+        body = re.match(
+            rf"\s*(?:An?|One|Two)\s+(?:senior\s+)?()[A-Z][^,;]{{2,60}}?\s+{nouns}"
+            r"(\s*,[^,;“”\"]*,\s*|\s+)$",
+            self.raw[sentence.begin : verb.begin],
+        )
+        if found is None and body is not None:
+            # "A State Department official, speaking on condition of anonymity, said …": the
+            # body named before the official's noun speaks
+            named = [
+                m
+                for m in self.actors(sentence.begin, sentence.begin + body.end(1) + 60)
+                if not self.t.is_a(m.entity, KG.Person)
+                and re.fullmatch(rf"\s+{nouns}", self.raw[m.end : m.end + 20].split(",")[0])
+            ]
+            if named:
+                m = named[0]
+                return Mention(m.begin, m.end, m.text, m.entity, "unnamed", "actor")
         if found is None and self._closes_quote(verb):
             found = re.match(
                 rf"\s*(?:an?|one|two|another)\s+{who}", self.raw[verb.end : sentence.end]
@@ -2748,8 +2771,12 @@ class Drafter:
                     body = self._body_pronoun(tk, verb)
                     if body is not None:
                         candidates.append(body)
-                elif tk.lower == "who":
+                elif tk.lower == "who" or (
+                    tk.lower == "which" and self.t.word_before(tk.begin) == ","
+                ):
                     antecedent = self.actors(sentence.begin, tk.begin)
+                    if tk.lower == "which":  # ", which accused …": a body, not a person
+                        antecedent = [a for a in antecedent if not self.t.is_a(a.entity, KG.Person)]
                     if antecedent:
                         a = antecedent[-1]
                         candidates.append(
