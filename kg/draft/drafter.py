@@ -2371,8 +2371,18 @@ class Drafter:
                 continue  # "the protest", "his remarks": a noun
             if self.inside_name(span):
                 continue  # "States" in "United States"
+            if (
+                self.t.word_before(span.begin) in PREPOSITIONS
+                and " " not in self.raw[span.begin : span.end]
+                and self.raw[span.begin : span.end].endswith("ed")
+            ):
+                continue  # "in disputed waters", "of the contested …": a participle, no verb
             first = self.t.token_at(span.begin)
-            if self.t.tags and self.t.tags[first].pos.startswith("NN"):
+            subject = any(
+                m.reading == "actor" and 0 < span.begin - m.end <= 1 and not self.possessive(m)
+                for m in self.t.mentions
+            )  # "China disputes that …", "Manila calls for …": a verb after its subject
+            if self.t.tags and self.t.tags[first].pos.startswith("NN") and not subject:
                 continue  # tagged a noun: "a diplomatic note", "press conference"
             words = self.raw[span.begin : span.end].lower().split()
             if (
@@ -2771,6 +2781,15 @@ class Drafter:
                     body = self._body_pronoun(tk, verb)
                     if body is not None:
                         candidates.append(body)
+                elif tk.lower in ("its", "their") and re.fullmatch(
+                    r"(?:[a-z][\w-]*\s+){1,3}(?:in\s+[A-Z][\w-]*\s+)?(?:also\s+)?",
+                    self.raw[tk.end : verb.begin].lstrip(),
+                ):
+                    # "China disputes that account. Its embassy in Manila said …": the body
+                    # "its" owns speaks for it (the owner as "It" would be read)
+                    body = self._body_pronoun(tk, verb, owner=True)
+                    if body is not None:
+                        candidates.append(body)
                 elif tk.lower == "who" or (
                     tk.lower == "which" and self.t.word_before(tk.begin) == ","
                 ):
@@ -2805,7 +2824,7 @@ class Drafter:
             return None
         return Mention(tk.begin, tk.end, tk.text, speakers[0], "pronoun", "actor")
 
-    def _body_pronoun(self, tk: Token, verb: Span) -> Mention | None:
+    def _body_pronoun(self, tk: Token, verb: Span, owner: bool = False) -> Mention | None:
         """ "The embassy issued a statement. It rejected claims that …": "It" (or "They")
         opening a sentence, as the subject of its speech verb (at most two words between:
         "It also said", "It has denied"), is the body (not a person, not a group) that spoke
@@ -2815,9 +2834,15 @@ class Drafter:
         if opening not in ("", "but", "and", "however,", "but,", "instead,", "in response,"):
             return None
         between = self._tokens(tk.end, verb.begin)
-        if len(between) > 2 or any(not b.text.isalpha() or b.text[0].isupper() for b in between):
+        if not owner and (
+            len(between) > 2 or any(not b.text.isalpha() or b.text[0].isupper() for b in between)
+        ):
             return None
-        if self.t.tags and any(self.t.tags[b.i].pos.startswith("NN") for b in between):
+        if (
+            not owner
+            and self.t.tags
+            and any(self.t.tags[b.i].pos.startswith("NN") for b in between)
+        ):
             return None
 
         def body(entity: URIRef) -> bool:
@@ -3210,6 +3235,9 @@ class Drafter:
         )
         if told and after.begin + told.end() < after.end:
             after = Span(after.begin + told.end(), after.end)  # "told reporters (that) S": S
+        lead = re.match(r"that\s+", self.raw[after.begin : after.end])
+        if lead is not None and after.begin + lead.end() < after.end:
+            after = Span(after.begin + lead.end(), after.end)  # "said in a statement that S"
         # "told reporters at a briefing in Manila on Tuesday that S", "said after the meeting
         # that S": a setting before "that" (no verb in it), then what is said
         setting = re.match(r"[^“”\"—;]{1,100}?\bthat\s+", self.raw[after.begin : after.end])

@@ -290,6 +290,8 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             or re.search(rf"\b(?:{SPEECH})\s*$", before)
             or re.match(r"\s+of\s+the\s+[A-Z]", after)
             or _titled_apposition(after, titles)
+            # "His neighbour, Teresita Bautista, runs …": a name set off as an apposition
+            or (re.search(r"\b[a-z]{4,},\s*$", before) and re.match(r",\s+[a-z]", after))
         )
         if not context or re.search(r"\b(?:the|a|an)\s*$", before):
             continue
