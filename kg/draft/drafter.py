@@ -2888,7 +2888,14 @@ class Drafter:
         )
 
     def _quote_first(self, m: Mention, verb: Span) -> bool:
-        return bool(re.search(r"[,.!?][”\"]\s*$", self.raw[max(0, m.begin - 4) : m.begin]))
+        """Whether a quotation ends right before the speaker's name, or before its title
+        ("“…,” PCG spokesperson Maria Salcedo wrote")."""
+        return bool(
+            re.search(
+                r"[,.!?][”\"]\s*(?:[\w.'’-]+\s+){0,3}$", self.raw[max(0, m.begin - 50) : m.begin]
+            )
+            and not re.search(r"[”\"]\s*(?:\S+\s+){0,3}$", self.raw[m.end : verb.begin])
+        )
 
     def _quote_start(self, sentence: Span, verb: Span) -> int:
         qs = [q for q in self.t.quotations if q.begin >= sentence.begin and q.end <= verb.begin]
@@ -3102,10 +3109,14 @@ class Drafter:
             # statement that needs it (shown with it in review)
             calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
         in_words: Literal | None = None
+        inferred: Proposal | None = None
         if target is None and about is None and calls is None and asked is None:
             in_words = self._in_words(words, speaker)  # named by no rule: its words
             if in_words is None:
-                return  # nothing it is about: no statement the model accepts
+                inferred = self._bare_stance(span, quote)
+                if inferred is None:
+                    return  # nothing it is about: no statement the model accepts
+                about = inferred  # "Japan also expressed concern.": the event just told
         kind = verb.type
         if kind == "Labelling" and not label:
             kind = "Criticism"  # no name given: the family's disapproval
@@ -3166,7 +3177,35 @@ class Drafter:
                 values,
             )
         )
+        if inferred is not None and statement.values is values:
+            self._inference(
+                statement,
+                "kg:about",
+                inferred,
+                "The statement names nothing it is about; the event told just before it is what "
+                "it reacts to, as the drafter reads it.",
+            )
         self._infer_setting(statement, speaker)
+
+    def _bare_stance(self, span: Span, quote: Span) -> Proposal | None:
+        """ "Japan also expressed concern.", "Vietnam protested.": a stance verb ending its
+        sentence says nothing of what it is about; the event drafted last before it (in its
+        paragraph or the five before) is what it reacts to (inferred)."""
+        if not re.match(r"\s*[.;]", self.raw[span.end : span.end + 3]):
+            return None  # words follow the verb: they are what it is about, or nothing is
+        begin = span.begin
+        for _ in range(6):  # its paragraph and the five before it
+            begin = max(self.raw.rfind("\n\n", 0, begin), 0)
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls in EVENTS
+            and p.cls != "Action"
+            and begin <= p.quote.begin
+            and p.quote.end <= span.begin
+            and not self.in_title(p.quote.begin)
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
 
     def _folded(
         self,

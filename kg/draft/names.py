@@ -24,7 +24,9 @@ from kg.namespaces import ENT, KG
 SPEECH = (
     "said|says|say|told|tells|added|adds|argued|argues|warned|warns|noted|notes|stressed|"
     "insisted|wrote|writes|asked|explained|urged|urges|cautioned|countered|replied|recalled|"
-    "acknowledged|admitted|conceded|declared|announced|testified|predicted|suggested"
+    "acknowledged|admitted|conceded|declared|announced|testified|predicted|suggested|"
+    "condemned|criticized|criticised|rejected|accused|welcomed|praised|protested|denied|"
+    "dismissed|demanded|expressed|reaffirmed|emphasized|emphasised|called"
 )
 
 
