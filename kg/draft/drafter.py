@@ -2413,9 +2413,14 @@ class Drafter:
                 continue
             if verb.speaker == "after":
                 continue  # "…, according to a statement posted online": no one named after it
-            if self.t.word_before(span.begin) in ("was", "were", "been", "being") and not (
-                self.raw[span.begin : span.end].lower().startswith("committed")
-            ):
+            if self.t.word_before(span.begin) in (
+                "was",
+                "were",
+                "been",
+                "being",
+                "is",
+                "are",
+            ) and not (self.raw[span.begin : span.end].lower().startswith("committed")):
                 continue  # "Minister Ruiz was asked about …": done to the subject, no speaker
             speaker, start = self._speaker(span, sentence, last.get(sentence.begin))
             if speaker is None:
@@ -2698,12 +2703,16 @@ class Drafter:
         for m in candidates:
             if (
                 m.kind not in ("pronoun", "relative")
-                and self.t.is_a(m.entity, KG.Person)
+                and (
+                    self.t.is_a(m.entity, KG.Person)
+                    or re.match(r",\s+(?:which|who)\b", self.raw[m.end : m.end + 10])
+                )  # "Indonesia, which chairs ASEAN next year, has promised …"
                 and not self.governed(m)
                 and not self.possessive(m)
                 and any(o.begin > m.end for o in candidates)
                 and re.fullmatch(
-                    r",\s+[^,;:“”\"()—]{3,120},\s*(?:(?:also|later|then|further)\s+)?",
+                    r",\s+[^,;:“”\"()—]{3,120},\s*"
+                    r"(?:(?:also|later|then|further|has|have|had|will|would)\s+){0,2}",
                     self.raw[m.end : verb.begin],
                 )
             ):
@@ -3275,7 +3284,11 @@ class Drafter:
         if told and after.begin + told.end() < after.end:
             after = Span(after.begin + told.end(), after.end)  # "told reporters (that) S": S
         lead = re.match(r"that\s+", self.raw[after.begin : after.end])
-        if lead is not None and after.begin + lead.end() < after.end:
+        if (
+            lead is not None
+            and after.begin + lead.end() < after.end
+            and self._clause(Span(after.begin + lead.end(), after.end))
+        ):
             after = Span(after.begin + lead.end(), after.end)  # "said in a statement that S"
         # "told reporters at a briefing in Manila on Tuesday that S", "said after the meeting
         # that S": a setting before "that" (no verb in it), then what is said
