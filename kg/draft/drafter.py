@@ -2446,10 +2446,15 @@ class Drafter:
                     if len(self.raw[said.begin : said.end].split()) < 3 and going_on >= 0:
                         said = self.trim(going_on + 1, end)  # "Vietnam, he added, has …"
                     self.content_first[span.begin] = said
+            first = self._conjunct(speaker, sentence) if start == speaker.begin else None
+            if first is not None:
+                start = first.begin  # "Manila and Hanoi reject …": both speak, from the first
             quote = self.trim(min(start, span.begin), end)
             if quote.end <= span.end:
                 quote = Span(quote.begin, span.end)
             self._statement(verb, speaker, span, quote)
+            if first is not None:
+                self._statement(verb, first, span, quote)
 
     def _unsaid(self, verb: Verb, span: Span) -> bool:
         """Whether a speech verb reports nothing said (statements.toml's [unsaid]): negated
@@ -2634,6 +2639,25 @@ class Drafter:
         if document is not None:
             return document, document.begin
         return None, verb.begin
+
+    def _conjunct(self, speaker: Mention, sentence: Span) -> Mention | None:
+        """ "Malaysia and Indonesia reaffirmed …": the actor joined to the speaker by "and",
+        opening the sentence as its subject with it (a second speaker of the same act)."""
+        if speaker.kind in ("pronoun", "relative", "document", "continued", "answer"):
+            return None
+        before = [
+            m
+            for m in self.actors(sentence.begin, speaker.begin)
+            if m.entity != speaker.entity and not self.governed(m) and not self.possessive(m)
+        ]
+        if not before or not re.fullmatch(
+            r"\s+and\s+(?:the\s+)?", self.raw[before[-1].end : speaker.begin]
+        ):
+            return None
+        m = before[-1]
+        if self.raw[sentence.begin : m.begin].strip() not in ("", "The", "the", "Both", "both"):
+            return None
+        return m
 
     def _unnamed_official(self, sentence: Span, verb: Span) -> Mention | None:
         """ "A senior Malaysian naval officer, who asked not to be identified, said …", "“…,”
