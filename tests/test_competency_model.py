@@ -315,6 +315,10 @@ def test_who_said_what_covers_every_statement(graph: KnowledgeGraph, dataset: Da
     )
     assert tian["source"] == "https://w3id.org/scs-kg/source/us-china-military-channels"
     assert by["stmt-hegseth-announces-channels"]["time"] == "today"
+    # what a statement is about in its own words (model rule 1) is a column of its own
+    assert by["stmt-chinese-officials-accuse-washington"]["subjectMatter"] == (
+        "exacerbating tensions through its military presence in the region"
+    )
     trump = [r for r in rows if r["statement"] == FACT + "stmt-trump-relations-never-better"]
     assert {(r["addresseeLabel"], r["addresseeInferred"]) for r in trump} == {
         ("Pete Hegseth", True)

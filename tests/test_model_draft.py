@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
 from typer.testing import CliRunner
 
 from kg import resources
@@ -128,3 +128,29 @@ def test_an_endpoint_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and "did not answer" in result.stderr
     assert not (root / FICTIONAL / DRAFT_FILE).exists()
+
+
+def test_a_model_statement_naming_nothing_keeps_its_words_as_subject_matter() -> None:
+    """Model rule 1: a statement with no target and no about is kept when it gives what it is
+    about in its words (kg:subjectMatter, inside its quote), and refused when it gives nothing."""
+    from kg import registry
+    from kg.draft.model import guard
+    from kg.sources import parse_turtle
+
+    entities = registry.load(resources.sources_dir())
+    ontology = parse_turtle(resources.ontology_file())
+    text = "FICTIONAL\n\nVietnam said the catch was half what it was last year."
+    worded = {"class": "Statement", "quote": "Vietnam said the catch was half what it was",
+              "speaker": "ent:vietnam", "type": "Assessment",
+              "subjectMatter": "the catch was half what it was"}  # fmt: skip
+    bare = {k: v for k, v in worded.items() if k != "subjectMatter"}
+    outside = {**worded, "subjectMatter": "the harvest"}
+    kept, rejected = guard([worded, bare, outside], text, entities, ontology)
+    assert len(kept) == 1
+    assert (
+        "kg:subjectMatter",
+        Literal("the catch was half what it was"),
+    ) in kept[0].values
+    assert [r.index for r in rejected] == [2, 3]
+    assert "subjectMatter" in rejected[0].why
+    assert "not inside the quote" in rejected[1].why

@@ -29,6 +29,18 @@ from kg.namespaces import ENT, KG
 
 Span = evidence.Span
 PRONOUNS = frozenset({"he", "she"})
+# the gender a pronoun or a title gives a person (pronoun coreference: "she" → the last woman)
+GENDERED = {"he": "m", "his": "m", "him": "m", "himself": "m",
+            "she": "f", "her": "f", "hers": "f", "herself": "f"}  # fmt: skip
+GENDER_WORDS = {
+    "mr": "m", "mister": "m", "sir": "m", "spokesman": "m", "chairman": "m", "congressman": "m",
+    "businessman": "m", "fisherman": "m", "statesman": "m", "councilman": "m", "king": "m",
+    "prince": "m", "father": "m", "son": "m", "husband": "m", "brother": "m",
+    "ms": "f", "mrs": "f", "miss": "f", "madam": "f", "madame": "f", "mme": "f", "dame": "f",
+    "lady": "f", "spokeswoman": "f", "chairwoman": "f", "congresswoman": "f",
+    "businesswoman": "f", "fisherwoman": "f", "stateswoman": "f", "councilwoman": "f",
+    "queen": "f", "princess": "f", "mother": "f", "daughter": "f", "wife": "f", "sister": "f",
+}  # fmt: skip
 # titles that name the same office ("Spokesperson Lin …" then "the spokeswoman said")
 _TITLE_KIN = {
     "spokeswoman": "spokesperson",
@@ -334,6 +346,13 @@ class Drafter:
                 >= self.t.sentence_of(person.begin).begin
             ):
                 person = Mention(person.begin, person.end, person.text, speaker, "name", "actor")
+        want = GENDERED.get(self.raw[token_begin:token_end].lower(), "")
+        if want and self._gender(person.entity) not in ("", want):
+            # "Senator Mia Cortez … Admiral Ben Walsh, in his reply, … She said": not the last
+            # person named, who is a man, but the last woman named before
+            other = self._compatible(token_begin, want, person.entity)
+            if other is not None:
+                person = other
         return Mention(
             token_begin,
             token_end,
@@ -342,6 +361,83 @@ class Drafter:
             "pronoun",
             "actor",
         )
+
+    def _compatible(self, pos: int, want: str, not_this: URIRef) -> Mention | None:
+        """The last person named before `pos` (a subject, outside quotations) whom the text
+        gives the gender `want`; else the last one it gives none, other than `not_this`."""
+        unknown = None
+        for m in reversed([m for m in self.t.mentions if m.end <= pos]):
+            if (
+                m.reading != "actor"
+                or m.kind == "pronoun"
+                or not self.t.is_a(m.entity, KG.Person)
+                or self.t.quoted(m.begin)
+                or self.possessive(m)
+                or m.entity == not_this
+            ):
+                continue
+            found = self._gender(m.entity)
+            if found == want:
+                return m
+            if not found and unknown is None:
+                unknown = m
+        return unknown
+
+    def _gender(self, person: URIRef) -> str:
+        """The gender the text gives a person ("m", "f" or ""): by a title before a mention
+        ("Mr.", "Ms.", "Mrs.", "Madam"), a gendered office noun by it ("spokeswoman",
+        "chairman"), "his"/"her" after it before anyone else is named, or "he"/"she" in a
+        paragraph that names no other person; the majority of these, none on a tie."""
+        cache: dict[URIRef, str] = self.__dict__.setdefault("_genders", {})
+        if person in cache:
+            return cache[person]
+        votes = {"m": 0, "f": 0}
+        people = [
+            m
+            for m in self.t.mentions
+            if m.reading == "actor" and m.kind != "pronoun" and self.t.is_a(m.entity, KG.Person)
+        ]
+        for m in people:
+            if m.entity != person:
+                continue
+            title = ""
+            for tk in reversed(self.t.before(m.begin, 4)):
+                if tk.lower.rstrip(".") in GENDER_WORDS or not tk.text[:1].isupper():
+                    title = tk.lower.rstrip(".")
+                    break  # "Mr. Leo Park", "Spokeswoman Lia Moreno": the word before the name
+            after = re.match(
+                r",\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,4}?([a-z]+)\b",
+                self.raw[m.end : m.end + 80],
+            )
+            for word in (title, after.group(1) if after else ""):
+                g = GENDER_WORDS.get(word.lower(), "")
+                if g:
+                    votes[g] += 2  # a title says more than a pronoun read by position
+            sentence = self.t.sentence_of(m.begin)
+            for tk in self.t.after(m.end, 8):
+                if tk.end > sentence.end or self.t.quoted(tk.begin):
+                    break
+                if any(o.begin == tk.begin and o.entity != person for o in people):
+                    break  # someone else named: "his" may be theirs
+                g = (
+                    GENDERED.get(tk.lower, "")
+                    if tk.lower in ("his", "her", "himself", "herself")
+                    else ""
+                )
+                if g:
+                    votes[g] += 1
+                    break
+        for tk in self.t.tokens:
+            g = GENDERED.get(tk.lower, "") if tk.lower in ("he", "she") else ""
+            if not g or self.t.quoted(tk.begin):
+                continue
+            paragraph = self.raw.rfind("\n\n", 0, tk.begin) + 1
+            named = {m.entity for m in people if paragraph <= m.begin and m.end <= tk.begin}
+            if named == {person}:
+                votes[g] += 1
+        found = "" if votes["m"] == votes["f"] else max(votes, key=lambda g: votes[g])
+        cache[person] = found
+        return found
 
     def _questions(self, p: Proposal) -> bool:
         """Whether a statement is a question put to someone ("asked whether …")."""
@@ -635,6 +731,93 @@ class Drafter:
                     values,
                 )
             )
+        self._answer_sentences()
+
+    def _answer_sentences(self) -> None:
+        """An answer running over several unquoted sentences ("A: Lin said the government had
+        made no decision. Indonesia supports an effective code. It wants …"; "Asked whether
+        …, Lin said …. …"): each later sentence of the answer's paragraph with no speech verb
+        of its own, no question and no statement is the answerer's statement too."""
+        stated = [p for p in self.draft.proposals if p.cls == "Statement"]
+        for match in re.finditer(
+            r"(?m)^(?:(?:A|Answer|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}):[ \t]+|Asked\b)[^\n]*",
+            self.raw,
+        ):
+            paragraph = Span(match.start(), match.end())
+            if self.in_title(paragraph.begin) or self.raw[
+                paragraph.begin : paragraph.end
+            ].startswith(("Q:", "Question:", "Note:")):
+                continue
+            for sentence in self.t.sentences:
+                if not (paragraph.begin <= sentence.begin and sentence.end <= paragraph.end):
+                    continue
+                before = [
+                    p
+                    for p in stated
+                    if paragraph.begin <= p.quote.begin and p.quote.end <= sentence.begin
+                ]
+                if not before:
+                    continue
+                words = self.trim(sentence.begin, sentence.end)
+                text = self.raw[words.begin : words.end]
+                if (
+                    len(text.split()) < 4
+                    or text.endswith("?")
+                    or any(words.begin <= s.begin < words.end for s, _ in self.verb_matches)
+                    or any(
+                        p.quote.begin < words.end and words.begin < p.quote.end
+                        for p in self.draft.proposals
+                        if p.cls == "Statement"
+                    )
+                ):
+                    continue
+                last = max(before, key=lambda p: p.quote.begin)
+                speakers = last.entities("kg:speaker")
+                if not speakers:
+                    continue
+                speaker = speakers[0]
+                if any(
+                    self.t.is_a(m.entity, KG.Person) and m.entity != speaker and self._leads(m)
+                    for m in self.actors(words.begin, words.end)
+                ):
+                    continue  # "Ambassador Lind later met …": the narrative of another person
+                named = [
+                    m
+                    for m in self.actors(words.begin, words.end)
+                    if m.entity != speaker and not self.governed(m) and not self.possessive(m)
+                ]
+                values: list[tuple[str, Any]] = [
+                    ("rdfs:label", Literal(f"{self.t.label(speaker)}: {text[:80]}", lang="en")),
+                    ("kg:speaker", speaker),
+                    ("kg:statementType", KG.Assessment),
+                    ("kg:actKind", KG.Verbal),
+                ]
+                mention = Mention(words.begin, words.begin, "", speaker, "answer", "actor")
+                if named:
+                    values.append(("kg:target", named[0].entity))
+                else:
+                    about = self._about_in(words, mention)
+                    if about is not None:
+                        values.append(("kg:about", about))
+                    else:
+                        in_words = self._in_words(words, mention)
+                        if in_words is None:
+                            continue
+                        values.append(("kg:subjectMatter", in_words))
+                stated.append(
+                    self.add(
+                        Proposal(
+                            "Statement",
+                            f"stmt-{self.local(speaker)}-answer",
+                            words,
+                            "statement.answer",
+                            0.55,
+                            "a sentence of an answer with no speech verb of its own, after "
+                            f"{self.t.label(speaker)}'s statement in the same paragraph",
+                            values,
+                        )
+                    )
+                )
 
     def answer_sentences_rule(self) -> None:
         """A press conference's answers, sentence by sentence: a paragraph opening "A:",
@@ -3035,8 +3218,18 @@ class Drafter:
                 continue  # "the protest", "his remarks": a noun
             if self.inside_name(span):
                 continue  # "States" in "United States"
+            if (
+                self.t.word_before(span.begin) in PREPOSITIONS
+                and " " not in self.raw[span.begin : span.end]
+                and self.raw[span.begin : span.end].endswith("ed")
+            ):
+                continue  # "in disputed waters", "of the contested …": a participle, no verb
             first = self.t.token_at(span.begin)
-            if self.t.tags and self.t.tags[first].pos.startswith("NN"):
+            subject = any(
+                m.reading == "actor" and 0 < span.begin - m.end <= 1 and not self.possessive(m)
+                for m in self.t.mentions
+            )  # "China disputes that …", "Manila calls for …": a verb after its subject
+            if self.t.tags and self.t.tags[first].pos.startswith("NN") and not subject:
                 continue  # tagged a noun: "a diplomatic note", "press conference"
             words = self.raw[span.begin : span.end].lower().split()
             if (
@@ -3051,6 +3244,13 @@ class Drafter:
     def statements_rule(self) -> None:
         """Speech-act verbs: speaker, addressee or target, quotation, type, time."""
         last: dict[int, tuple[Mention, Span]] = {}
+        # "did not say whether …", "declined to comment", "asked not to be named": nothing said,
+        # and no speech act for the later rules either ("S, Hanoi said" reads S after it)
+        self.verb_matches = [
+            (span, key)
+            for span, key in self.verb_matches
+            if not self._unsaid(self.rules.verbs[int(key)], span)
+        ]
         for n, (span, key) in enumerate(self.verb_matches):
             verb = self.rules.verbs[int(key)]
             sentence = self.t.sentence_of(span.begin)
@@ -3060,6 +3260,15 @@ class Drafter:
                 continue
             if verb.speaker == "after":
                 continue  # "…, according to a statement posted online": no one named after it
+            if self.t.word_before(span.begin) in (
+                "was",
+                "were",
+                "been",
+                "being",
+                "is",
+                "are",
+            ) and not (self.raw[span.begin : span.end].lower().startswith("committed")):
+                continue  # "Minister Ruiz was asked about …": done to the subject, no speaker
             speaker, start = self._speaker(span, sentence, last.get(sentence.begin))
             if speaker is None:
                 continue
@@ -3079,11 +3288,58 @@ class Drafter:
                 start = self._content_first(speaker, span, sentence, end)
                 if start < speaker.begin:  # what is said is the clause before the comma
                     comma = self.raw.rfind(",", start, speaker.begin)
-                    self.content_first[span.begin] = self.trim(start, comma)
+                    said = self.trim(start, comma)
+                    going_on = self.raw.find(",", span.end, end)
+                    if len(self.raw[said.begin : said.end].split()) < 3 and going_on >= 0:
+                        said = self.trim(going_on + 1, end)  # "Vietnam, he added, has …"
+                    self.content_first[span.begin] = said
+            first = self._conjunct(speaker, sentence) if start == speaker.begin else None
+            if first is not None:
+                start = first.begin  # "Manila and Hanoi reject …": both speak, from the first
             quote = self.trim(min(start, span.begin), end)
             if quote.end <= span.end:
                 quote = Span(quote.begin, span.end)
             self._statement(verb, speaker, span, quote)
+            if first is not None:
+                self._statement(verb, first, span, quote)
+
+    def _unsaid(self, verb: Verb, span: Span) -> bool:
+        """Whether a speech verb reports nothing said (statements.toml's [unsaid]): negated
+        ("did not say whether …", "has never protested"), declined ("declined to comment",
+        "refused to say"), or an anonymous source's condition ("who asked not to be named")."""
+        cues = self.rules.unsaid
+        seg = self.segment(span.begin)
+        before = [tk for tk in self.t.before(span.begin, 3) if tk.begin >= seg.begin]
+        for i in range(len(before) - 1, -1, -1):
+            tk = before[i]
+            if tk.lower in cues.get("negation", ()):
+                nxt = before[i + 1].lower if i + 1 < len(before) else ""
+                return nxt != "only" and self.raw[span.begin : span.end].lower() != "only"
+            if not tk.text.isalpha() and tk.lower != "n't":
+                break
+        if (
+            len(before) >= 2
+            and before[-1].lower == "to"
+            and before[-2].lower in cues.get("declined", ())
+        ):
+            return True  # "declined to comment", "refused to say"
+        first = self.raw[span.begin : span.end].split()[0].lower()
+        rest = self.raw[span.end : span.end + 40].lower()
+        if first in cues.get("declined", ()):
+            more = re.match(r"\s+to\s+(\w+)", rest)
+            if more and more.group(1) in cues.get("declined_what", ()):
+                return True  # "refused to comment on …": nothing said
+        sentence = self.t.sentence_of(span.begin)
+        for other, _ in self.verb_matches:
+            if sentence.begin <= other.begin and other.end <= span.begin:
+                between = self.raw[other.end : span.begin]
+                if re.search(r"\b(?:whether|if)\b", between) and not re.search(r"[;,.]", between):
+                    return True  # "did not say whether he would back …": the question, not said
+        if verb.calls_for:
+            lead = rest.lstrip()
+            if any(lead.startswith(a) for a in cues.get("anonymity", ())):
+                return True  # "a diplomat who asked not to be named"
+        return False
 
     def _content_first(self, speaker: Mention, verb: Span, sentence: Span, end: int) -> int:
         """ "The patrols would continue, the foreign ministry said in a statement.": what is
@@ -3091,24 +3347,37 @@ class Drafter:
         clause (nothing said after it but a setting or a time). Return where the quote
         begins: the sentence's start there, else the speaker's."""
         before = self.raw[sentence.begin : speaker.begin]
-        head = re.fullmatch(r"(\s*)(.*\S),\s+(?:[Tt]he\s+)?", before, re.S)
-        if head is None or len(head.group(2).split()) < 3:
+        # "…, the foreign ministry said", "…, spokesman Jay Reyes said": at most a title between
+        head = re.fullmatch(r"(\s*)(.*\S),\s+(?:[Tt]he\s+)?(?:[\w.'’-]+\s+){0,3}?", before, re.S)
+        rest = self.raw[verb.end : end].strip(" .;")
+        # "S, X said on Sunday, warning that …", "A, she said, and B", "A, he added, B": the
+        # sentence goes on after a comma (B is said too, the quote runs over it)
+        setting, _, tail = rest.partition(",")
+        setting, tail = setting.strip(), tail.strip()
+        short = not setting and len(tail.split()) >= 2  # "Vietnam, he added, has the same right"
+        if head is None or len(head.group(2).split()) < (1 if short else 3):
             return speaker.begin
         if any(q.begin < speaker.begin and q.end > sentence.begin for q in self.t.quotations):
             return speaker.begin  # quoted speech is read by the quotation rules
         if any(sentence.begin <= s.begin < speaker.begin for s, _ in self.verb_matches):
             return speaker.begin  # "China protested, …": a speech act of its own before it
-        rest = self.raw[verb.end : end].strip(" ,.;")
-        if rest and not re.fullmatch(
+        if setting and not re.fullmatch(
             r"(?:(?:reporters|journalists|lawmakers|the (?:press|media)|the (?:[A-Z][\w-]* )*"
             r"(?:committee|Committee|Senate|House|parliament|Parliament))\b\s*)?"
             r"(?:(?:in|on|at|late|early|last|this|during|after)\b[^,;]{0,40})?",
-            rest,
+            setting,
         ):
             return speaker.begin  # "…, X said the talks …": what is said follows the verb
-        if re.search(r"\bthat\b", rest):
+        if re.search(r"\bthat\b", setting):
             return speaker.begin
-        return sentence.begin + len(head.group(1))
+        begin = sentence.begin + len(head.group(1))
+        finite = any(
+            self.t.tags and self.t.tags[tk.i].pos in ("VBD", "VBZ", "VBP", "VBN", "MD")
+            for tk in self._tokens(begin, begin + len(head.group(2)))
+        )
+        if tail and not finite and not short:
+            return speaker.begin  # "Speaking in Hanoi, the minister said, however, that …"
+        return self._after_dateline(begin)
 
     def _speaker_after(self, verb: Verb, span: Span) -> tuple[Mention, Span, URIRef | None] | None:
         """ "according to X", "was criticized by X": the speaker named after the verb, the
@@ -3146,7 +3415,16 @@ class Drafter:
             if comma >= 0 and len(self.raw[comma + 1 : sentence.end].split()) >= 3:
                 self.content_first[span.begin] = self.trim(comma + 1, sentence.end)
                 return speaker, self.trim(span.begin, sentence.end), target
-        return speaker, self.trim(begin, speaker.end), target
+        return speaker, self.trim(self._after_dateline(begin), speaker.end), target
+
+    def _after_dateline(self, begin: int) -> int:
+        """Skip a dateline opening a sentence ("KUALA LUMPUR, 3 June (Reuters) — "): what is
+        said begins after it."""
+        found = re.match(
+            r"[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3},?[^—–\n]{0,40}?\s[—–]\s*",
+            self.raw[begin : begin + 90],
+        )
+        return begin + found.end() if found else begin
 
     def _speaker(
         self, verb: Span, sentence: Span, previous: tuple[Mention, Span] | None
@@ -3170,8 +3448,15 @@ class Drafter:
                 return (acting or subjects)[-1 if acting else 0], verb.begin
             return None, verb.begin
         candidates = self._candidates(sentence, verb)
+        head = self._apposed(candidates, verb)
+        if head is not None:
+            return head, head.begin  # "Adm. X, the top U.S. commander in the region, told …"
         for m in sorted(candidates, key=lambda x: -x.begin):
-            if (self.governed(m) or self.possessive(m)) and not self._spoken_for(m, sentence):
+            if (
+                (self.governed(m) or self.possessive(m))
+                and not self._spoken_for(m, sentence)
+                and not self._unnamed_body(m, verb)
+            ):
                 continue
             if any(
                 q.begin >= m.end and q.end <= verb.begin for q in self.t.quotations
@@ -3185,6 +3470,11 @@ class Drafter:
                     return m, m.begin  # the quote closed a sentence (or paragraph) before
                 return m, max(inside, key=lambda q: q.begin).begin - 1
             return m, m.begin
+        unnamed = self._unnamed_official(sentence, verb)
+        if unnamed is not None:
+            return unnamed, self._quote_start(sentence, verb) if unnamed.begin > verb.begin else (
+                unnamed.begin
+            )
         after = self.actors(verb.end, min(sentence.end, verb.end + 40))
         tail = self.t.after(verb.end, 3)
         for tk in tail:
@@ -3196,6 +3486,109 @@ class Drafter:
         if document is not None:
             return document, document.begin
         return None, verb.begin
+
+    def _conjunct(self, speaker: Mention, sentence: Span) -> Mention | None:
+        """ "Malaysia and Indonesia reaffirmed …": the actor joined to the speaker by "and",
+        opening the sentence as its subject with it (a second speaker of the same act)."""
+        if speaker.kind in ("pronoun", "relative", "document", "continued", "answer"):
+            return None
+        before = [
+            m
+            for m in self.actors(sentence.begin, speaker.begin)
+            if m.entity != speaker.entity and not self.governed(m) and not self.possessive(m)
+        ]
+        if not before or not re.fullmatch(
+            r"\s+and\s+(?:the\s+)?", self.raw[before[-1].end : speaker.begin]
+        ):
+            return None
+        m = before[-1]
+        if self.raw[sentence.begin : m.begin].strip() not in ("", "The", "the", "Both", "both"):
+            return None
+        return m
+
+    def _unnamed_official(self, sentence: Span, verb: Span) -> Mention | None:
+        """ "A senior Malaysian naval officer, who asked not to be identified, said …", "“…,”
+        said a Philippine official": a nameless official of a state (its demonym) speaks for
+        that state, which is the statement's speaker."""
+        words = "|".join(re.escape(w) for w in sorted(self.demonyms, key=len, reverse=True))
+        if not words:
+            return None
+        nouns = (
+            r"(?:officials?|diplomats?|officers?|sources?|spokes(?:person|man|woman)|envoys?|"
+            r"negotiators?|commanders?|lawmakers?)\b"
+        )
+        who = rf"(?:[a-z-]+\s+){{0,2}}({words})\s+(?:[a-z-]+\s+){{0,2}}?{nouns}"
+        found = re.match(
+            rf"\s*(?:An?|One|Two|Three|Several|Some|Other)\s+{who}(\s*,[^,;“”\"]*,\s*|\s+)$",
+            self.raw[sentence.begin : verb.begin],
+        )
+        body = re.match(
+            rf"\s*(?:An?|One|Two)\s+(?:senior\s+)?()[A-Z][^,;]{{2,60}}?\s+{nouns}"
+            r"(\s*,[^,;“”\"]*,\s*|\s+)$",
+            self.raw[sentence.begin : verb.begin],
+        )
+        if found is None and body is not None:
+            # "A State Department official, speaking on condition of anonymity, said …": the
+            # body named before the official's noun speaks
+            named = [
+                m
+                for m in self.actors(sentence.begin, sentence.begin + body.end(1) + 60)
+                if not self.t.is_a(m.entity, KG.Person)
+                and re.fullmatch(rf"\s+{nouns}", self.raw[m.end : m.end + 20].split(",")[0])
+            ]
+            if named:
+                m = named[0]
+                return Mention(m.begin, m.end, m.text, m.entity, "unnamed", "actor")
+        if found is None and self._closes_quote(verb):
+            found = re.match(
+                rf"\s*(?:an?|one|two|another)\s+{who}", self.raw[verb.end : sentence.end]
+            )
+            offset = verb.end
+        else:
+            offset = sentence.begin
+        if found is None:
+            return None
+        state = self.demonyms[found.group(1)]
+        begin, end = offset + found.start(1), offset + found.end(1)
+        return Mention(begin, end, self.raw[begin:end], state, "unnamed", "actor")
+
+    def _unnamed_body(self, m: Mention, verb: Span) -> bool:
+        """ "Malaysia's maritime agency said …": a state or body owning an unnamed body (a
+        lower-case noun phrase) that is the verb's subject speaks through it."""
+        return (
+            self.possessive(m)
+            and not self.t.is_a(m.entity, KG.Person)
+            and not self.governed(m)
+            and re.fullmatch(
+                r"'s\s+(?:[a-z][\w-]*\s+){1,3}(?:(?:also|later|then|further)\s+)?",
+                self.t.norm[m.end : verb.begin],
+            )
+            is not None
+        )
+
+    def _apposed(self, candidates: list[Mention], verb: Span) -> Mention | None:
+        """ "Adm. Sam Ortega, the top U.S. commander in the Pacific, told lawmakers …": a
+        person (a subject: not after a preposition, no possessor) followed by one apposition
+        between commas and then the verb is its speaker, not an actor named inside the
+        apposition."""
+        for m in candidates:
+            if (
+                m.kind not in ("pronoun", "relative")
+                and (
+                    self.t.is_a(m.entity, KG.Person)
+                    or re.match(r",\s+(?:which|who)\b", self.raw[m.end : m.end + 10])
+                )  # "Indonesia, which chairs ASEAN next year, has promised …"
+                and not self.governed(m)
+                and not self.possessive(m)
+                and any(o.begin > m.end for o in candidates)
+                and re.fullmatch(
+                    r",\s+[^,;:“”\"()—]{3,120},\s*"
+                    r"(?:(?:also|later|then|further|has|have|had|will|would)\s+){0,2}",
+                    self.raw[m.end : verb.begin],
+                )
+            ):
+                return m
+        return None
 
     def _document(self, verb: Span, sentence: Span) -> Mention | None:
         """ "The statement also noted …", "The joint communique said …": a document that
@@ -3267,11 +3660,28 @@ class Drafter:
                     if resolved is not None:
                         candidates.append(resolved)
                 elif tk.lower == "they" and tk.begin == self.trim(sentence.begin, tk.end).begin:
-                    group = self._they(tk)
+                    group = self._they(tk) or self._body_pronoun(tk, verb)
                     if group is not None:
                         candidates.append(group)
-                elif tk.lower == "who":
+                elif tk.lower == "it":
+                    body = self._body_pronoun(tk, verb)
+                    if body is not None:
+                        candidates.append(body)
+                elif tk.lower in ("its", "their") and re.fullmatch(
+                    r"(?:[a-z][\w-]*\s+){1,3}(?:in\s+[A-Z][\w-]*\s+)?(?:also\s+)?",
+                    self.raw[tk.end : verb.begin].lstrip(),
+                ):
+                    # "China disputes that account. Its embassy in Manila said …": the body
+                    # "its" owns speaks for it (the owner as "It" would be read)
+                    body = self._body_pronoun(tk, verb, owner=True)
+                    if body is not None:
+                        candidates.append(body)
+                elif tk.lower == "who" or (
+                    tk.lower == "which" and self.t.word_before(tk.begin) == ","
+                ):
                     antecedent = self.actors(sentence.begin, tk.begin)
+                    if tk.lower == "which":  # ", which accused …": a body, not a person
+                        antecedent = [a for a in antecedent if not self.t.is_a(a.entity, KG.Person)]
                     if antecedent:
                         a = antecedent[-1]
                         candidates.append(
@@ -3300,6 +3710,59 @@ class Drafter:
             return None
         return Mention(tk.begin, tk.end, tk.text, speakers[0], "pronoun", "actor")
 
+    def _body_pronoun(self, tk: Token, verb: Span, owner: bool = False) -> Mention | None:
+        """ "The embassy issued a statement. It rejected claims that …": "It" (or "They")
+        opening a sentence, as the subject of its speech verb (at most two words between:
+        "It also said", "It has denied"), is the body (not a person, not a group) that spoke
+        last in the two sentences before it, else the body its sentence before opens with."""
+        sentence = self.t.sentence_of(tk.begin)
+        opening = self.raw[sentence.begin : tk.begin].strip().lower()
+        if opening not in ("", "but", "and", "however,", "but,", "instead,", "in response,"):
+            return None
+        between = self._tokens(tk.end, verb.begin)
+        if not owner and (
+            len(between) > 2 or any(not b.text.isalpha() or b.text[0].isupper() for b in between)
+        ):
+            return None
+        if (
+            not owner
+            and self.t.tags
+            and any(self.t.tags[b.i].pos.startswith("NN") for b in between)
+        ):
+            return None
+
+        def body(entity: URIRef) -> bool:
+            return not self.t.is_a(entity, KG.Person) and not self.t.is_a(entity, KG.Group)
+
+        previous = self._previous_sentence(sentence)
+        if previous is None:
+            return None
+        earliest = self._previous_sentence(previous) or previous
+        if self.raw[earliest.end : previous.begin].count("\n\n") > 0:
+            earliest = previous  # not over a paragraph break for the sentence before last
+        spoken = [
+            p
+            for p in self.draft.proposals
+            if p.cls == "Statement"
+            and earliest.begin <= p.quote.begin
+            and p.quote.end <= tk.begin
+            and p.entities("kg:speaker")
+        ]
+        if spoken:
+            last = max(spoken, key=lambda p: p.quote.begin)
+            speaker = last.entities("kg:speaker")[0]
+            if not body(speaker):
+                return None  # the last to speak is a person or a group: "it" is no voice of theirs
+            return Mention(tk.begin, tk.end, tk.text, speaker, "pronoun", "actor")
+        subjects = [
+            m
+            for m in self.actors(previous.begin, previous.end)
+            if not self.governed(m) and not self.possessive(m)
+        ]
+        if not subjects or not body(subjects[0].entity) or not self._leads(subjects[0]):
+            return None
+        return Mention(tk.begin, tk.end, tk.text, subjects[0].entity, "pronoun", "actor")
+
     def _followed_by_verb(self, m: Mention) -> bool:
         """Say whether a lower-case word (a verb, as a subject has) follows a mention."""
         nxt = self.t.after(m.end, 1)
@@ -3311,7 +3774,14 @@ class Drafter:
         )
 
     def _quote_first(self, m: Mention, verb: Span) -> bool:
-        return bool(re.search(r"[,.!?][”\"]\s*$", self.raw[max(0, m.begin - 4) : m.begin]))
+        """Whether a quotation ends right before the speaker's name, or before its title
+        ("“…,” PCG spokesperson Maria Salcedo wrote")."""
+        return bool(
+            re.search(
+                r"[,.!?][”\"]\s*(?:[\w.'’-]+\s+){0,3}$", self.raw[max(0, m.begin - 50) : m.begin]
+            )
+            and not re.search(r"[”\"]\s*(?:\S+\s+){0,3}$", self.raw[m.end : verb.begin])
+        )
 
     def _quote_start(self, sentence: Span, verb: Span) -> int:
         qs = [q for q in self.t.quotations if q.begin >= sentence.begin and q.end <= verb.begin]
@@ -3320,7 +3790,7 @@ class Drafter:
     def _clause_end(self, verb: Span, sentence: Span, nxt: list[Span]) -> int:
         end = sentence.end
         for s in nxt:
-            if s.begin > verb.end:
+            if s.begin > verb.end and not self._within_said(verb, s):
                 end = min(end, s.begin)
                 break
         for tk in self.t.tokens:
@@ -3335,6 +3805,22 @@ class Drafter:
             if len(trial.split()) >= 2:
                 stripped = trial
         return verb.end + len(stripped)
+
+    def _within_said(self, verb: Span, other: Span) -> bool:
+        """Whether a later speech verb lies inside what the first one reports, so that it does
+        not end its clause: an infinitive of it ("refused to recognise …"), or a verb of the
+        clause after its "that" with a subject of its own ("told a news conference that his
+        government had filed a protest"), not one coordinated with it ("said that …, and
+        urged …")."""
+        if self.t.word_before(other.begin) == "to":
+            return True
+        between = self.raw[verb.end : other.begin]
+        aux = ("had", "has", "have", "would", "will", "could", "should", "might", "may", "did")
+        if self.t.word_before(other.begin) in aux and "," not in between and ";" not in between:
+            return True  # "said Hanoi had protested": the reported clause's own verb
+        if not re.search(r"\bthat\b", between) or ";" in between:
+            return False
+        return self.t.word_before(other.begin) not in (",", "and", "but", "also", "then", "while")
 
     def _statement(
         self, verb: Verb, speaker: Mention, span: Span, quote: Span, subject: URIRef | None = None
@@ -3509,10 +3995,14 @@ class Drafter:
             # statement that needs it (shown with it in review)
             calls = self._requested(verb, speaker, span, quote, addressee, addressee_end)
         in_words: Literal | None = None
+        inferred: Proposal | None = None
         if target is None and about is None and calls is None and asked is None:
             in_words = self._in_words(words, speaker)  # named by no rule: its words
             if in_words is None:
-                return  # nothing it is about: no statement the model accepts
+                inferred = self._bare_stance(span, quote)
+                if inferred is None:
+                    return  # nothing it is about: no statement the model accepts
+                about = inferred  # "Japan also expressed concern.": the event just told
         kind = verb.type
         if kind == "Labelling" and not label:
             kind = "Criticism"  # no name given: the family's disapproval
@@ -3573,7 +4063,35 @@ class Drafter:
                 values,
             )
         )
+        if inferred is not None and statement.values is values:
+            self._inference(
+                statement,
+                "kg:about",
+                inferred,
+                "The statement names nothing it is about; the event told just before it is what "
+                "it reacts to, as the drafter reads it.",
+            )
         self._infer_setting(statement, speaker)
+
+    def _bare_stance(self, span: Span, quote: Span) -> Proposal | None:
+        """ "Japan also expressed concern.", "Vietnam protested.": a stance verb ending its
+        sentence says nothing of what it is about; the event drafted last before it (in its
+        paragraph or the five before) is what it reacts to (inferred)."""
+        if not re.match(r"\s*[.;]", self.raw[span.end : span.end + 3]):
+            return None  # words follow the verb: they are what it is about, or nothing is
+        begin = span.begin
+        for _ in range(6):  # its paragraph and the five before it
+            begin = max(self.raw.rfind("\n\n", 0, begin), 0)
+        earlier = [
+            p
+            for p in self.draft.proposals
+            if p.cls in EVENTS
+            and p.cls != "Action"
+            and begin <= p.quote.begin
+            and p.quote.end <= span.begin
+            and not self.in_title(p.quote.begin)
+        ]
+        return max(earlier, key=lambda p: p.quote.begin) if earlier else None
 
     def _folded(
         self,
@@ -3642,6 +4160,33 @@ class Drafter:
         )
         if told and after.begin + told.end() < after.end:
             after = Span(after.begin + told.end(), after.end)  # "told reporters (that) S": S
+        lead = re.match(r"that\s+", self.raw[after.begin : after.end])
+        if (
+            lead is not None
+            and after.begin + lead.end() < after.end
+            and self._clause(Span(after.begin + lead.end(), after.end))
+        ):
+            after = Span(after.begin + lead.end(), after.end)  # "said in a statement that S"
+        # "told reporters at a briefing in Manila on Tuesday that S", "said after the meeting
+        # that S": a setting before "that" (no verb in it), then what is said
+        setting = re.match(r"[^“”\"—;]{1,100}?\bthat\s+", self.raw[after.begin : after.end])
+        opening = self.t.after(after.begin, 1)
+        if (
+            setting is not None
+            and after.begin + setting.end() < after.end
+            and opening
+            and (
+                opening[0].lower in PREPOSITIONS
+                or self.raw[span.begin : span.end].split()[0].lower() in ("told", "tells", "tell")
+            )
+            and not any(
+                tk.begin < after.begin + setting.end() - 5
+                and self.t.tags
+                and (self.t.tags[tk.i].pos.startswith("VB") or self.t.tags[tk.i].pos == "MD")
+                for tk in self.t.after(after.begin, 20)
+            )
+        ):
+            after = Span(after.begin + setting.end(), after.end)
         if len(self.raw[after.begin : after.end].split()) >= 2:
             return after
         return self.trim(quote.begin, span.begin)
@@ -4156,6 +4701,9 @@ class Drafter:
             return None
         if speaker.begin < words.end and words.begin < speaker.end:
             return None
+        times = getattr(self, "time_matches", [])
+        if any(t.begin <= words.begin and words.end <= t.end for t, _ in times):
+            return None  # "issued a statement on Friday": a time, nothing said
         return Literal(text)
 
     def _infer_setting(self, statement: Proposal, speaker: Mention) -> None:
@@ -4356,6 +4904,42 @@ def _new_names(d: Drafter) -> list[NewEntity]:
                     label,
                     span,
                     "a body named by a demonym, speaking, not in the registry",
+                ),
+            )
+    heads = d.rules.relations.get("speaking_bodies", {}).get("heads", [])
+    if heads:
+        name = (
+            r"((?:[A-Z][\w'’-]* +(?:(?:of|for|and|on) +(?:the +)?)?){1,5}(?:"
+            + "|".join(re.escape(h) for h in heads)
+            + r"))(?![\w'’])"
+        )
+        for m in re.finditer(
+            r"(?<![\w'’])(?:[Tt]he\s+|[Aa]ccording\s+to\s+(?:the\s+)?)?" + name, d.raw
+        ):
+            span = Span(m.start(1), m.end(1))
+            if (
+                not unknown(span.begin, span.end)
+                or d.t.quoted(span.begin)
+                or d.in_title(span.begin)
+                or m.group(1).split()[0] in ("The", "A", "An", "According")
+            ):
+                continue
+            lead = re.search(
+                r"according to (?:the )?$", d.raw[max(0, span.begin - 20) : span.begin]
+            )
+            near = [s for s in speech if 0 <= s.begin - span.end <= 12]
+            if lead is None and not near:
+                continue
+            label = m.group(1)
+            found.setdefault(
+                slug_of(label),
+                NewEntity(
+                    slug_of(label),
+                    "kg:Organization",
+                    label,
+                    span,
+                    "an organisation's name that speaks (according to …, … said), not in the "
+                    "registry",
                 ),
             )
     return sorted(found.values(), key=lambda e: (e.span.begin, e.local))

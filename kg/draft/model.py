@@ -291,8 +291,12 @@ def _proposal(
         for f in table.required:  # a required field left out takes its default (sh:defaultValue)
             if f.default and not any(p == f.path for p, _ in values):
                 values.append((f.path, URIRef(shapes.expand(f.default))))
-        if cls == "Statement" and not fact.get("target") and not fact.get("about"):
-            raise ValueError("a statement needs a target or what it is about (about)")
+        if cls == "Statement" and not any(
+            fact.get(key) for key in ("target", "about", "subjectMatter")
+        ):  # model rule 1: a target, what it is about, or else what it is about in its words
+            raise ValueError(
+                "a statement needs a target, what it is about (about) or its words (subjectMatter)"
+            )
         base = {"Statement": "stmt", "RoleHolding": "role", "MetonymMention": "metonym"}.get(
             cls, cls.lower()
         )

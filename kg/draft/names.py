@@ -24,7 +24,9 @@ from kg.namespaces import ENT, KG
 SPEECH = (
     "said|says|say|told|tells|added|adds|argued|argues|warned|warns|noted|notes|stressed|"
     "insisted|wrote|writes|asked|explained|urged|urges|cautioned|countered|replied|recalled|"
-    "acknowledged|admitted|conceded|declared|announced|testified|predicted|suggested"
+    "acknowledged|admitted|conceded|declared|announced|testified|predicted|suggested|"
+    "condemned|criticized|criticised|rejected|accused|welcomed|praised|protested|denied|"
+    "dismissed|demanded|expressed|reaffirmed|emphasized|emphasised|called"
 )
 
 
@@ -460,6 +462,8 @@ def _persons(text: str, known: dict[str, URIRef], out: dict[str, Found]) -> None
             or _title_comma(before, {h.split()[-1] for h in roles["heads"]})
             or re.match(r"\s+of\s+the\s+[A-Z]", after)
             or _titled_apposition(after, titles)
+            # "His neighbour, Teresita Bautista, runs …": a name set off as an apposition
+            or (re.search(r"\b[a-z]{4,},\s*$", before) and re.match(r",\s+[a-z]", after))
         )
         if not context or re.search(r"\b(?:the|a|an)\s*$", before):
             continue
@@ -585,8 +589,8 @@ def _groups(text: str, out: dict[str, Found]) -> None:
 _COLLECTIVE = re.compile(
     r"\b(?:[Tt]he (?:two|three|four) (?:foreign |defen[cs]e )?(?:ministers|leaders|governments|"
     r"countries|sides|delegations|nations|parties)|[Bb]oth (?:sides|countries|governments|"
-    r"ministers|leaders|nations)|[Tt]he (?:[Ff]oreign |[Dd]efen[cs]e )?(?:[Mm]inisters|[Ll]eaders)"
-    r"(?= (?:also )?[a-z]+ed\b))\b"
+    r"[Mm]inisters|[Ll]eaders|nations)|[Tt]he (?:[Ff]oreign |[Dd]efen[cs]e )?(?:[Mm]inisters|"
+    r"[Ll]eaders)(?= (?:also |further |jointly )?[a-z]+\b))\b"
 )
 
 
@@ -605,6 +609,14 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
     from kg.draft.rules import load
 
     speech = {f.split()[0] for v in load().verbs for f in v.forms}
+    # what a collective voice says names states it speaks of ("The Ministers welcomed the
+    # agreement between Malaysia and Brunei"): those are not the voice's states later on
+    spoken: list[tuple[int, int]] = []
+    for m in re.finditer(_COLLECTIVE.pattern + r"|(?:^|(?<=[.\n] ))They\b", text, re.M):
+        nxt = re.match(r"\s+(?:also\s+|jointly\s+|further\s+)?([a-z]+)", text[m.end() :])
+        if nxt is not None and nxt.group(1) in speech:
+            stop = re.search(r"\.(?:\s|$)|\n", text[m.end() :])
+            spoken.append((m.end(), m.end() + (stop.start() if stop else len(text))))
     for m in _COLLECTIVE.finditer(text):
         after = re.match(r"\s+(?:also\s+|jointly\s+|further\s+)?([a-z]+)", text[m.end() :])
         verb = re.search(r"\b([a-z]+)\s+$", text[: m.start()])
@@ -623,6 +635,7 @@ def _collectives(text: str, states: list[dict[str, Any]], out: dict[str, Found])
                     for n in names
                     for x in re.finditer(_word(n), text[: m.start()])
                     if not _inside_name(text, x.start(), x.end())
+                    and not any(b <= x.start() < e for b, e in spoken)
                 ),
                 default=-1,
             )

@@ -78,6 +78,8 @@ class Rules:
     negation: dict[str, frozenset[str]] = field(default_factory=dict)
     # events.toml's [anaphora] episodes: "the standoff" refers back to the last event of any class
     episodes: frozenset[str] = frozenset()
+    # statements.toml's [unsaid]: negated or declined speech, a source's anonymity (no statement)
+    unsaid: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def confidence(self, family: str) -> float:
         """Return the confidence of a relation rule family (membership, alliance, ...)."""
@@ -149,4 +151,5 @@ def load(folder: Path = RULES_DIR) -> Rules:
         verbal_objects=frozenset(events.get("verbal_objects", {}).get("nouns", [])),
         negation={k: frozenset(v) for k, v in events.get("negation", {}).items()},
         episodes=frozenset(events["anaphora"].get("episodes", [])),
+        unsaid={k: tuple(v) for k, v in statements.get("unsaid", {}).items()},
     )
