@@ -3216,8 +3216,13 @@ class Drafter:
                 and " " not in self.raw[span.begin : span.end]
             ):
                 continue  # "the protest", "his remarks": a noun
-            if self.inside_name(span):
-                continue  # "States" in "United States"
+            first_word = self.t.tokens[self.t.token_at(span.begin)]
+            last_word = self.t.tokens[self.t.token_at(span.end - 1)]
+            if self.inside_name(Span(first_word.begin, first_word.end)) or self.inside_name(
+                Span(last_word.begin, last_word.end)
+            ):
+                continue  # "States" in "United States" ("expressed Japan's support": a form's
+                # wildcard words may hold a name)
             if (
                 self.t.word_before(span.begin) in PREPOSITIONS
                 and " " not in self.raw[span.begin : span.end]
